@@ -1,0 +1,1 @@
+//! provider (see DESIGN.md).

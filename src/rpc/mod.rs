@@ -1,0 +1,1 @@
+//! JSON-RPC transport, method table, errors and the OpenRPC document.

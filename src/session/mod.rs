@@ -1,0 +1,1 @@
+//! session (see DESIGN.md).
