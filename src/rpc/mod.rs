@@ -1,1 +1,17 @@
 //! JSON-RPC transport, method table, errors and the OpenRPC document.
+
+pub mod context;
+pub mod dispatch;
+pub mod error;
+pub mod framing;
+pub mod method;
+pub mod methods;
+pub mod openrpc;
+pub mod outbound;
+pub mod server;
+pub mod state;
+
+pub use context::RequestContext;
+pub use error::{ErrorKind, RpcError};
+pub use method::{Method, MethodTable, NoParams};
+pub use state::ServerState;

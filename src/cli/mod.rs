@@ -1,0 +1,114 @@
+//! Command-line interface: argument parsing and the subcommands.
+
+mod logging;
+mod schema;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use provider_sidecar::rpc::server::serve_stdio;
+use provider_sidecar::rpc::state::{EnvSnapshot, Settings};
+
+const DEFAULT_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "provider-sidecar",
+    version,
+    about = "Multi-provider LLM sidecar: JSON-RPC 2.0 over stdio"
+)]
+struct Cli {
+    /// Log filter for stderr (tracing syntax, e.g. `info` or `provider_sidecar=debug`).
+    #[arg(
+        long,
+        global = true,
+        env = "PROVIDER_SIDECAR_LOG",
+        default_value = "warn"
+    )]
+    log: String,
+    /// Data dir for cache, preferences and the credential fallback file.
+    #[arg(long, global = true, env = "PROVIDER_SIDECAR_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// A config file in OpenCode's format (`{"provider": {...}}`).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Messages larger than this are rejected and skipped.
+    #[arg(long, default_value_t = DEFAULT_MAX_MESSAGE_BYTES)]
+    max_message_bytes: usize,
+    /// Registers the test-only `test/*` methods.
+    #[arg(long, hide = true)]
+    enable_test_methods: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve JSON-RPC on stdin/stdout (the default).
+    Serve,
+    /// Write the OpenRPC document and per-type JSON Schemas.
+    Schema {
+        /// Output directory (e.g. `schema/`).
+        #[arg(long, default_value = "schema")]
+        out: PathBuf,
+        /// Compare with the directory instead of writing; exit 1 when it differs.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    let log_reloader = logging::init(&cli.log);
+    let env: EnvSnapshot = std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Schema { out, check } => schema::run(&out, check),
+        Command::Serve => {
+            let config = match cli.config.as_deref().map(read_config).transpose() {
+                Ok(config) => config,
+                Err(message) => {
+                    tracing::error!("{message}");
+                    return 2;
+                }
+            };
+            let settings = Settings {
+                data_dir: cli.data_dir.unwrap_or_else(default_data_dir),
+                max_message_bytes: cli.max_message_bytes,
+                test_methods: cli.enable_test_methods,
+                config,
+            };
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(err) => {
+                    tracing::error!(%err, "could not start the async runtime");
+                    return 1;
+                }
+            };
+            let reason = runtime.block_on(serve_stdio(settings, env, Some(log_reloader)));
+            reason.exit_code()
+        }
+    }
+}
+
+fn read_config(path: &std::path::Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read config {}: {err}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|err| format!("config {} is not valid JSON: {err}", path.display()))
+}
+
+fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "provider-sidecar")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .unwrap_or_else(|| std::env::temp_dir().join("provider-sidecar"))
+}

@@ -1,0 +1,49 @@
+//! What a handler knows about the request it is serving.
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use super::framing::Framing;
+use super::outbound::Outbound;
+
+/// Per-request context, handed to every handler by the dispatcher.
+#[derive(Clone)]
+pub struct RequestContext {
+    /// The request's JSON-RPC id, as the client sent it.
+    pub id: Value,
+    /// Cancelled by `$/cancelRequest`, session close, or shutdown.
+    pub cancel: CancellationToken,
+    framing: Framing,
+    outbound: Outbound,
+}
+
+impl RequestContext {
+    pub fn new(id: Value, cancel: CancellationToken, framing: Framing, outbound: Outbound) -> Self {
+        Self {
+            id,
+            cancel,
+            framing,
+            outbound,
+        }
+    }
+
+    /// Sends a notification to the client in this request's framing, before the response.
+    pub async fn notify<P: Serialize>(&self, method: &str, params: &P) {
+        self.outbound.notify(self.framing, method, params).await;
+    }
+
+    /// Sends an LSP `$/progress` notification with the given token and value.
+    pub async fn progress<V: Serialize>(&self, token: &Value, value: &V) {
+        #[derive(Serialize)]
+        struct Progress<'a, V> {
+            token: &'a Value,
+            value: &'a V,
+        }
+        self.notify("$/progress", &Progress { token, value }).await;
+    }
+
+    pub fn outbound(&self) -> &Outbound {
+        &self.outbound
+    }
+}

@@ -1,0 +1,224 @@
+//! One declaration per method: its name, params and result types, and its handler.
+//!
+//! [`MethodTable::add`] registers the handler on the jsonrpsee `RpcModule` *and* records the
+//! method's schema for the OpenRPC document from the same types, so the published contract
+//! cannot drift from the code.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Arc;
+
+use jsonrpsee::core::server::{Methods, RpcModule};
+use jsonrpsee::types::{ErrorObjectOwned, Params};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use super::context::RequestContext;
+use super::error::RpcError;
+use super::openrpc::{MethodDoc, SchemaCollector};
+use super::state::ServerState;
+
+/// A JSON-RPC method of the sidecar.
+pub trait Method: Send + Sync + 'static {
+    const NAME: &'static str;
+    /// One line for the OpenRPC document.
+    const SUMMARY: &'static str;
+    /// When true the handler watches `cx.cancel` itself and answers -32800 with partial data;
+    /// otherwise the dispatcher drops the handler and answers -32800 as soon as it is cancelled.
+    const COOPERATIVE_CANCEL: bool = false;
+
+    type Params: DeserializeOwned + JsonSchema + Send + 'static;
+    type Result: Serialize + JsonSchema + Send + 'static;
+
+    fn call(
+        state: Arc<ServerState>,
+        params: Self::Params,
+        cx: RequestContext,
+    ) -> impl Future<Output = Result<Self::Result, RpcError>> + Send;
+}
+
+/// Params of a method that takes none; any object (or no params) is accepted.
+#[derive(Debug, Default, serde::Deserialize, JsonSchema)]
+pub struct NoParams {}
+
+/// Every registered method, its schema, and how it is cancelled.
+pub struct MethodTable {
+    module: RpcModule<ServerState>,
+    docs: Vec<MethodDoc>,
+    schemas: SchemaCollector,
+    cooperative: HashSet<&'static str>,
+}
+
+impl MethodTable {
+    pub fn new(state: Arc<ServerState>) -> Self {
+        Self {
+            module: RpcModule::from_arc(state),
+            docs: Vec::new(),
+            schemas: SchemaCollector::new(),
+            cooperative: HashSet::new(),
+        }
+    }
+
+    /// Registers a public method and describes it in the OpenRPC document.
+    pub fn add<M: Method>(&mut self) -> &mut Self {
+        self.register::<M>();
+        let doc = self
+            .schemas
+            .describe::<M::Params, M::Result>(M::NAME, M::SUMMARY);
+        self.docs.push(doc);
+        self
+    }
+
+    /// Registers a method that stays out of the published contract (test-only methods).
+    pub fn add_unpublished<M: Method>(&mut self) -> &mut Self {
+        self.register::<M>();
+        self
+    }
+
+    fn register<M: Method>(&mut self) {
+        if M::COOPERATIVE_CANCEL {
+            self.cooperative.insert(M::NAME);
+        }
+        let result = self.module.register_async_method(
+            M::NAME,
+            |params: Params<'static>, state: Arc<ServerState>, ext| async move {
+                run_handler::<M>(params, state, ext)
+                    .await
+                    .map_err(ErrorObjectOwned::from)
+            },
+        );
+        if let Err(err) = result {
+            panic!("method {} registered twice: {err}", M::NAME);
+        }
+    }
+
+    pub fn method_names(&self) -> Vec<&'static str> {
+        self.docs.iter().map(|d| d.name).collect()
+    }
+
+    pub fn docs(&self) -> &[MethodDoc] {
+        &self.docs
+    }
+
+    pub fn schemas(&self) -> &SchemaCollector {
+        &self.schemas
+    }
+
+    /// Splits the table into what the dispatcher needs.
+    pub fn into_parts(self) -> (Methods, HashSet<&'static str>) {
+        (self.module.into(), self.cooperative)
+    }
+}
+
+async fn run_handler<M: Method>(
+    params: Params<'static>,
+    state: Arc<ServerState>,
+    ext: jsonrpsee::Extensions,
+) -> Result<Box<RawValue>, RpcError> {
+    let cx = ext
+        .get::<RequestContext>()
+        .cloned()
+        .ok_or_else(|| RpcError::internal("request dispatched without a context"))?;
+    let params = decode_params::<M::Params>(params.as_str())?;
+    let result = M::call(state, params, cx).await?;
+    serde_json::value::to_raw_value(&result)
+        .map_err(|err| RpcError::internal(format!("result could not be serialized: {err}")))
+}
+
+/// Decodes by-name params (an object). No params, `null` and `[]` mean `{}`; `[{..}]` is
+/// accepted as the object it holds. Errors name the offending field as a path.
+pub fn decode_params<T: DeserializeOwned>(raw: Option<&str>) -> Result<T, RpcError> {
+    let raw = raw.map(str::trim).unwrap_or("");
+    let owned;
+    let text = match raw {
+        "" | "null" | "[]" => "{}",
+        text if text.starts_with('[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(text)
+                .map_err(|err| RpcError::invalid_params("", err.to_string()))?;
+            match items.as_slice() {
+                [single] if single.get().trim_start().starts_with('{') => {
+                    owned = single.get().to_string();
+                    owned.as_str()
+                }
+                _ => {
+                    return Err(RpcError::invalid_params(
+                        "",
+                        "params must be an object (by-name), or an array holding one object",
+                    ));
+                }
+            }
+        }
+        text if text.starts_with('{') => text,
+        _ => {
+            return Err(RpcError::invalid_params(
+                "",
+                "params must be an object (by-name)",
+            ));
+        }
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let field = if path == "." { String::new() } else { path };
+        RpcError::invalid_params(field, err.into_inner().to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Sample {
+        query: String,
+        #[serde(default)]
+        limit: Option<u32>,
+        #[serde(default)]
+        filters: Option<Filters>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Filters {
+        min_context: u64,
+    }
+
+    #[test]
+    fn decodes_objects_and_single_element_arrays() {
+        let s: Sample = decode_params(Some(r#"{"query":"x","limit":3}"#)).expect("valid");
+        assert_eq!((s.query.as_str(), s.limit), ("x", Some(3)));
+        let s: Sample =
+            decode_params(Some(r#"[{"query":"y","filters":{"minContext":5}}]"#)).expect("valid");
+        assert_eq!(s.query, "y");
+        assert_eq!(s.filters.map(|f| f.min_context), Some(5));
+        let _: NoParams = decode_params(None).expect("no params is fine");
+        let _: NoParams = decode_params(Some("[]")).expect("empty array is fine");
+    }
+
+    #[test]
+    fn errors_name_the_field_and_reason() {
+        let err = decode_params::<Sample>(Some(r#"{"query":"x","filters":{"minContext":"big"}}"#))
+            .expect_err("wrong type");
+        let data = err.data_value();
+        assert_eq!(data["field"], "filters.minContext");
+        assert!(
+            data["reason"]
+                .as_str()
+                .expect("reason is a string")
+                .contains("invalid type")
+        );
+        let err = decode_params::<Sample>(Some(r#"{}"#)).expect_err("missing field");
+        assert!(
+            err.message.contains("missing field `query`"),
+            "{}",
+            err.message
+        );
+        let err = decode_params::<Sample>(Some(r#"[1,2]"#)).expect_err("positional");
+        assert_eq!(err.code(), -32602);
+        let err = decode_params::<Sample>(Some(r#""text""#)).expect_err("a string");
+        assert_eq!(err.code(), -32602);
+    }
+}

@@ -1,0 +1,174 @@
+//! LSP-style lifecycle: `initialize` and `shutdown` (`initialized` and `exit` are notifications
+//! handled by the dispatcher).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::rpc::context::RequestContext;
+use crate::rpc::error::RpcError;
+use crate::rpc::method::{Method, NoParams};
+use crate::rpc::state::{ClientSession, ServerState};
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InitializeParams {
+    /// The host's process id, if it wants the sidecar to know it.
+    #[serde(default)]
+    pub process_id: Option<i64>,
+    #[serde(default)]
+    pub client_info: Option<ClientInfo>,
+    /// The host's capabilities (free-form, kept for later negotiation).
+    #[serde(default)]
+    pub capabilities: Option<Value>,
+    #[serde(default)]
+    pub initialization_options: Option<InitializationOptions>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientInfo {
+    pub name: String,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InitializationOptions {
+    /// User config in OpenCode's format (`{"provider": {...}, "model": ..., ...}`).
+    #[serde(default)]
+    pub config: Option<Value>,
+    /// Where the sidecar keeps its cache, preferences and credential fallback file.
+    #[serde(default)]
+    pub data_dir: Option<PathBuf>,
+    /// A tracing filter such as `info` or `provider_sidecar=debug`.
+    #[serde(default)]
+    pub log_level: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InitializeResult {
+    pub server_info: ServerInfo,
+    pub capabilities: ServerCapabilities,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerCapabilities {
+    /// Every method this sidecar answers.
+    pub methods: Vec<String>,
+    /// Notifications the sidecar may send.
+    pub notifications: Vec<String>,
+    /// Framings accepted on stdin: `lsp` (Content-Length headers) and `line` (newline-delimited).
+    pub framings: Vec<String>,
+    /// Messages larger than this are rejected.
+    pub max_message_bytes: usize,
+    /// `$/cancelRequest` is honoured for every request.
+    pub cancellation: bool,
+    /// The data dir in use.
+    pub data_dir: String,
+}
+
+pub struct Initialize;
+
+impl Method for Initialize {
+    const NAME: &'static str = "initialize";
+    const SUMMARY: &'static str = "Optional handshake: client info, config, data dir and log level in; server info and capabilities out.";
+    type Params = InitializeParams;
+    type Result = InitializeResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        params: InitializeParams,
+        _cx: RequestContext,
+    ) -> Result<InitializeResult, RpcError> {
+        let options = params.initialization_options.unwrap_or_default();
+        if let Some(level) = options.log_level.as_deref() {
+            match &state.log_reloader {
+                Some(reload) => reload(level).map_err(|reason| {
+                    RpcError::invalid_params("initializationOptions.logLevel", reason)
+                })?,
+                None => tracing::debug!("log level change ignored: no reloadable logger"),
+            }
+        }
+        state.update_settings(|settings| {
+            if let Some(dir) = options.data_dir {
+                settings.data_dir = dir;
+            }
+            if let Some(config) = options.config {
+                settings.config = Some(config);
+            }
+        });
+        *state.client.write().unwrap_or_else(|p| p.into_inner()) = Some(ClientSession {
+            client_name: params.client_info.as_ref().map(|c| c.name.clone()),
+            client_version: params.client_info.and_then(|c| c.version),
+            capabilities: params.capabilities,
+        });
+        let settings = state.settings();
+        let methods = state
+            .openrpc
+            .get()
+            .and_then(|doc| doc.get("methods").and_then(Value::as_array).cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| m.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        let notifications = state
+            .openrpc
+            .get()
+            .and_then(|doc| {
+                doc.get("x-notifications")
+                    .and_then(Value::as_array)
+                    .cloned()
+            })
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| m.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        Ok(InitializeResult {
+            server_info: ServerInfo {
+                name: env!("CARGO_PKG_NAME").to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            capabilities: ServerCapabilities {
+                methods,
+                notifications,
+                framings: vec!["lsp".into(), "line".into()],
+                max_message_bytes: settings.max_message_bytes,
+                cancellation: true,
+                data_dir: settings.data_dir.display().to_string(),
+            },
+        })
+    }
+}
+
+pub struct Shutdown;
+
+impl Method for Shutdown {
+    const NAME: &'static str = "shutdown";
+    const SUMMARY: &'static str = "Prepares to exit: later requests fail with server_shutting_down; `exit` then ends the process with 0.";
+    type Params = NoParams;
+    type Result = ();
+
+    async fn call(
+        state: Arc<ServerState>,
+        _params: NoParams,
+        _cx: RequestContext,
+    ) -> Result<(), RpcError> {
+        state.shutdown_requested.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+}

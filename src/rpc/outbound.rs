@@ -1,0 +1,104 @@
+//! The single writer of stdout: every response and notification goes through one channel, so
+//! messages are written whole, one at a time, and never interleave.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+use super::framing::Framing;
+
+/// Messages queued for the writer before a sender waits (backpressure for fast streams).
+const QUEUE_DEPTH: usize = 4096;
+
+/// A cloneable handle that queues framed messages for the writer task.
+#[derive(Clone)]
+pub struct Outbound {
+    tx: mpsc::Sender<Vec<u8>>,
+    /// The framing of the last message the client sent: server-initiated notifications use it.
+    last_client_framing_is_lsp: Arc<AtomicBool>,
+}
+
+impl Outbound {
+    /// Starts the writer task on `output`; the task ends when every `Outbound` is dropped.
+    pub fn spawn<W>(output: W) -> (Outbound, tokio::task::JoinHandle<()>)
+    where
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
+        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+        let task = tokio::spawn(write_loop(output, rx));
+        let outbound = Outbound {
+            tx,
+            last_client_framing_is_lsp: Arc::new(AtomicBool::new(false)),
+        };
+        (outbound, task)
+    }
+
+    /// An outbound whose messages go nowhere (for building the method table offline).
+    pub fn detached() -> Outbound {
+        let (tx, _rx) = mpsc::channel(1);
+        Outbound {
+            tx,
+            last_client_framing_is_lsp: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn note_client_framing(&self, framing: Framing) {
+        self.last_client_framing_is_lsp
+            .store(framing == Framing::Lsp, Ordering::Relaxed);
+    }
+
+    pub fn client_framing(&self) -> Framing {
+        if self.last_client_framing_is_lsp.load(Ordering::Relaxed) {
+            Framing::Lsp
+        } else {
+            Framing::Line
+        }
+    }
+
+    /// Queues one serialized JSON-RPC message.
+    pub async fn send(&self, framing: Framing, body: &[u8]) {
+        if self.tx.send(framing.encode(body)).await.is_err() {
+            tracing::debug!("stdout writer has stopped; message dropped");
+        }
+    }
+
+    /// Sends a notification `{jsonrpc, method, params}`.
+    pub async fn notify<P: Serialize>(&self, framing: Framing, method: &str, params: &P) {
+        #[derive(Serialize)]
+        struct Notification<'a, P> {
+            jsonrpc: &'static str,
+            method: &'a str,
+            params: &'a P,
+        }
+        let message = Notification {
+            jsonrpc: "2.0",
+            method,
+            params,
+        };
+        match serde_json::to_vec(&message) {
+            Ok(body) => self.send(framing, &body).await,
+            Err(err) => tracing::error!(%method, %err, "notification could not be serialized"),
+        }
+    }
+}
+
+async fn write_loop<W: AsyncWrite + Unpin>(output: W, mut rx: mpsc::Receiver<Vec<u8>>) {
+    let mut output = tokio::io::BufWriter::with_capacity(64 * 1024, output);
+    while let Some(message) = rx.recv().await {
+        if let Err(err) = output.write_all(&message).await {
+            tracing::warn!(%err, "writing to stdout failed; stopping the writer");
+            return;
+        }
+        // Flush once the queue is drained: pipelined replies share one write syscall.
+        if rx.is_empty()
+            && let Err(err) = output.flush().await
+        {
+            tracing::warn!(%err, "flushing stdout failed; stopping the writer");
+            return;
+        }
+    }
+    let _ = output.flush().await;
+}

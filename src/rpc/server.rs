@@ -1,0 +1,60 @@
+//! Wires the pieces together: stdout writer, state, method table, dispatcher over stdin.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::BufReader;
+
+use super::dispatch::{Dispatcher, StopReason};
+use super::methods::build_table;
+use super::openrpc;
+use super::outbound::Outbound;
+use super::state::{EnvSnapshot, LogReloader, ServerState, Settings};
+
+/// How long the writer gets to flush the last answers before the process exits.
+const FLUSH_GRACE: Duration = Duration::from_millis(100);
+
+/// Serves JSON-RPC on stdin/stdout until EOF, `exit` or a signal.
+pub async fn serve_stdio(
+    settings: Settings,
+    env: EnvSnapshot,
+    log_reloader: Option<LogReloader>,
+) -> StopReason {
+    let (outbound, writer) = Outbound::spawn(tokio::io::stdout());
+    let state = Arc::new(ServerState::new(settings, env, outbound, log_reloader));
+    let table = build_table(Arc::clone(&state));
+    let document = openrpc::document(table.docs(), table.schemas());
+    state
+        .openrpc
+        .set(Arc::new(document))
+        .expect("the OpenRPC document is set once, here");
+    let (methods, cooperative) = table.into_parts();
+    let dispatcher = Dispatcher::new(methods, cooperative, Arc::clone(&state));
+    let stdin = BufReader::with_capacity(64 * 1024, tokio::io::stdin());
+    let reason = dispatcher.serve(stdin).await;
+    drop(dispatcher);
+    drop(state);
+    if tokio::time::timeout(FLUSH_GRACE, writer).await.is_err() {
+        tracing::debug!("writer still busy at exit");
+    }
+    reason
+}
+
+/// The OpenRPC document of the public methods, as `rpc.discover` serves it.
+pub fn openrpc_document() -> Value {
+    let settings = Settings {
+        data_dir: std::path::PathBuf::new(),
+        max_message_bytes: 0,
+        test_methods: false,
+        config: None,
+    };
+    let state = Arc::new(ServerState::new(
+        settings,
+        EnvSnapshot::new(),
+        Outbound::detached(),
+        None,
+    ));
+    let table = build_table(state);
+    openrpc::document(table.docs(), table.schemas())
+}

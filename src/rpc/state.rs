@@ -1,0 +1,86 @@
+//! State shared by every handler: settings, lifecycle flags and the domain services.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use serde_json::Value;
+
+use super::outbound::Outbound;
+
+/// The process environment as read once at start. It is never written back.
+pub type EnvSnapshot = HashMap<String, String>;
+
+/// Changes the log filter at run time (set by `initialize`'s `logLevel`).
+pub type LogReloader = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
+/// Settings fixed at spawn time by flags and the environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub max_message_bytes: usize,
+    /// Registers `test/*` methods (a slow method, a panicking one); never in the published schema.
+    pub test_methods: bool,
+    /// A config given with `--config FILE`, read at start.
+    pub config: Option<Value>,
+}
+
+/// What the client told us in `initialize`.
+#[derive(Debug, Clone, Default)]
+pub struct ClientSession {
+    pub client_name: Option<String>,
+    pub client_version: Option<String>,
+    pub capabilities: Option<Value>,
+}
+
+pub struct ServerState {
+    pub settings: RwLock<Settings>,
+    pub env: Arc<EnvSnapshot>,
+    pub outbound: Outbound,
+    pub client: RwLock<Option<ClientSession>>,
+    pub initialized: AtomicBool,
+    pub shutdown_requested: AtomicBool,
+    pub log_reloader: Option<LogReloader>,
+    /// The OpenRPC document, built once when the method table is complete.
+    pub openrpc: OnceLock<Arc<Value>>,
+}
+
+impl ServerState {
+    pub fn new(
+        settings: Settings,
+        env: EnvSnapshot,
+        outbound: Outbound,
+        log_reloader: Option<LogReloader>,
+    ) -> Self {
+        Self {
+            settings: RwLock::new(settings),
+            env: Arc::new(env),
+            outbound,
+            client: RwLock::new(None),
+            initialized: AtomicBool::new(false),
+            shutdown_requested: AtomicBool::new(false),
+            log_reloader,
+            openrpc: OnceLock::new(),
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) {
+        let mut guard = self
+            .settings
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut guard);
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutdown_requested.load(Ordering::SeqCst)
+    }
+}
