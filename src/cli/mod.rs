@@ -95,6 +95,8 @@ pub fn run() -> i32 {
                 }
             };
             let reason = runtime.block_on(serve_stdio(settings, env, Some(log_reloader)));
+            // The blocking stdin reader may still be parked in read(2): do not wait for it.
+            runtime.shutdown_background();
             reason.exit_code()
         }
     }

@@ -1,0 +1,9 @@
+//! Integration tests: spawn the built binary and speak JSON-RPC to it over real stdio.
+//! One test binary (modules below) keeps link time and CI time down.
+
+mod support;
+
+mod lifecycle;
+mod python_client;
+mod schema_contract;
+mod transport;
