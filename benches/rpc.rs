@@ -1,0 +1,160 @@
+//! Transport benchmark on the release build, over real stdio:
+//! spawn → `initialize` answered; round trip of a trivial request (p50/p99);
+//! pipelined throughput of small requests.
+//!
+//! Run with `cargo bench --bench rpc` (or `scripts/bench`). Numbers are printed, not asserted.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_provider-sidecar");
+
+struct Proc {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    data_dir: std::path::PathBuf,
+}
+
+impl Proc {
+    fn spawn() -> Proc {
+        let data_dir = std::env::temp_dir().join(format!("sidecar-bench-{}", std::process::id()));
+        let mut child = Command::new(BIN)
+            .args(["--enable-test-methods", "--data-dir"])
+            .arg(&data_dir)
+            .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn sidecar");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = BufReader::with_capacity(1 << 20, child.stdout.take().expect("stdout"));
+        Proc {
+            child,
+            stdin,
+            stdout,
+            data_dir,
+        }
+    }
+
+    fn send(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write");
+    }
+
+    fn read(&mut self) -> Vec<u8> {
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            self.stdout.read_line(&mut line).expect("read header");
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                length = v.trim().parse().expect("length");
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).expect("read body");
+        body
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{name:<32} n={:<6} p50={:>9.1?} p99={:>9.1?} max={:>9.1?}",
+        samples.len(),
+        percentile(&samples, 0.50),
+        percentile(&samples, 0.99),
+        samples[samples.len() - 1]
+    );
+}
+
+fn main() {
+    let initialize = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"clientInfo":{"name":"bench"}}}"#;
+
+    let mut spawn_to_initialize = Vec::new();
+    for _ in 0..30 {
+        let started = Instant::now();
+        let mut proc = Proc::spawn();
+        proc.send(initialize);
+        proc.stdin.flush().expect("flush");
+        let _ = proc.read();
+        spawn_to_initialize.push(started.elapsed());
+    }
+    report("spawn -> initialize answered", spawn_to_initialize);
+
+    let mut proc = Proc::spawn();
+    proc.send(initialize);
+    proc.stdin.flush().expect("flush");
+    let _ = proc.read();
+    let trivial = |id: u64| {
+        format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"test/sleep","params":{{"ms":0}}}}"#)
+    };
+    let mut round_trips = Vec::new();
+    for id in 0..5_000u64 {
+        let request = trivial(id + 10);
+        let started = Instant::now();
+        proc.send(&request);
+        proc.stdin.flush().expect("flush");
+        let _ = proc.read();
+        round_trips.push(started.elapsed());
+    }
+    report("round trip (trivial request)", round_trips);
+
+    let count = 100_000u64;
+    let mut writer_stdin = proc.stdin.try_clone_for_bench();
+    let started = Instant::now();
+    let writer = std::thread::spawn(move || {
+        let mut buffer = Vec::with_capacity(1 << 20);
+        for id in 0..count {
+            let body = trivial(id + 100_000);
+            write!(buffer, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("buffer");
+            if buffer.len() > 512 * 1024 {
+                writer_stdin.write_all(&buffer).expect("write");
+                buffer.clear();
+            }
+        }
+        writer_stdin.write_all(&buffer).expect("write");
+        writer_stdin.flush().expect("flush");
+        writer_stdin
+    });
+    for _ in 0..count {
+        let _ = proc.read();
+    }
+    let elapsed = started.elapsed();
+    let _stdin = writer.join().expect("writer thread");
+    println!(
+        "{:<32} n={count:<6} {:.0} requests/s ({elapsed:.2?} total)",
+        "pipelined throughput",
+        count as f64 / elapsed.as_secs_f64()
+    );
+}
+
+/// Moves stdin out for a writer thread, leaving a dummy in its place.
+trait TakeForBench {
+    fn try_clone_for_bench(&mut self) -> std::fs::File;
+}
+
+impl TakeForBench for ChildStdin {
+    fn try_clone_for_bench(&mut self) -> std::fs::File {
+        use std::os::fd::AsFd;
+        let owned = self.as_fd().try_clone_to_owned().expect("dup stdin");
+        std::fs::File::from(owned)
+    }
+}
