@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::error::ProviderFailure;
 use super::types::{
-    ChatResult, FinishReason, Part, ProviderOptions, ResponseInfo, StreamError, StreamPart, Usage,
-    merge_options,
+    ChatResult, FinishReason, Part, ProviderOptions, ResponseInfo, StreamPart, Usage, merge_options,
 };
 
 #[derive(Debug, Default)]
@@ -21,7 +21,7 @@ pub struct PartCollector {
     finish_reason: Option<FinishReason>,
     response: ResponseInfo,
     provider_metadata: ProviderOptions,
-    error: Option<StreamError>,
+    error: Option<ProviderFailure>,
     finished: bool,
 }
 
@@ -75,12 +75,14 @@ impl PartCollector {
     }
 
     /// Emits an `error` part; the turn will finish with `error`.
-    pub fn fail(&mut self, error: StreamError) {
-        self.error = Some(error.clone());
-        self.pending.push(StreamPart::Error { error });
+    pub fn fail(&mut self, failure: ProviderFailure) {
+        self.pending.push(StreamPart::Error {
+            error: failure.to_stream_error(),
+        });
+        self.error = Some(failure);
     }
 
-    pub fn error(&self) -> Option<&StreamError> {
+    pub fn error(&self) -> Option<&ProviderFailure> {
         self.error.as_ref()
     }
 
@@ -367,13 +369,7 @@ mod tests {
     fn an_error_makes_the_finish_reason_error() {
         let mut out = PartCollector::new();
         out.set_finish_reason(FinishReason::Stop);
-        out.fail(StreamError {
-            kind: "provider_server".into(),
-            message: "boom".into(),
-            status: None,
-            retryable: true,
-            retry_after_ms: None,
-        });
+        out.fail(ProviderFailure::interrupted("boom"));
         assert_eq!(out.result().finish_reason, FinishReason::Error);
     }
 

@@ -109,6 +109,7 @@ impl OpenAiChatParser {
             Some(slot) => slot,
             None => {
                 self.close_reasoning(out);
+                self.close_text(out);
                 let name = str_at(call, &["function", "name"])
                     .unwrap_or_default()
                     .to_string();
@@ -236,7 +237,7 @@ impl StreamParser for OpenAiChatParser {
             return;
         };
         if chunk.get("error").is_some_and(|e| !e.is_null()) {
-            out.fail(classify_stream_error(&chunk).to_stream_error());
+            out.fail(classify_stream_error(&chunk));
             return;
         }
         if let Some(id) = str_at(&chunk, &["id"]) {
