@@ -20,6 +20,8 @@ pub mod types;
 pub mod testing;
 
 #[cfg(test)]
+mod execute_tests;
+#[cfg(test)]
 mod golden_tests;
 
 use schemars::JsonSchema;
