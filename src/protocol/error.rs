@@ -40,7 +40,7 @@ impl FailureKind {
 /// A classified provider failure: what the RPC layer reports as `data`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Error)]
 #[serde(rename_all = "camelCase")]
-#[error("{} (status {}): {message}", kind.as_str(), status.map_or("none".to_string(), |s| s.to_string()))]
+#[error("{}{}: {message}", kind.as_str(), status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
 pub struct ProviderFailure {
     pub kind: FailureKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]

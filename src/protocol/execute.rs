@@ -129,16 +129,6 @@ pub struct Execution {
     pub attempts: u32,
 }
 
-impl Execution {
-    /// `Ok(result)`, or the error with the partial result known so far.
-    pub fn into_result(self) -> Result<ChatResult, (ProtocolError, ChatResult)> {
-        match self.error {
-            None => Ok(self.result),
-            Some(error) => Err((error, self.result)),
-        }
-    }
-}
-
 enum Decoder {
     Sse(SseDecoder),
     Aws(EventStreamDecoder),

@@ -264,10 +264,11 @@ impl GeminiParser {
             if signature.is_some() && streamed.signature.is_none() {
                 streamed.signature = signature.map(str::to_string);
             }
-            if name.is_none() && !continues {
-                if let Some(done) = self.streamed.take() {
-                    self.emit_call(done, out);
-                }
+            if name.is_none()
+                && !continues
+                && let Some(done) = self.streamed.take()
+            {
+                self.emit_call(done, out);
             }
             if name.is_none() {
                 return;
