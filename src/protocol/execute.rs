@@ -56,6 +56,21 @@ impl PreparedRequest {
     }
 }
 
+impl PreparedRequest {
+    /// A POST of a built wire request to `base_url` + its path (`base_url` without a trailing slash).
+    pub fn for_wire(
+        base_url: &str,
+        headers: HeaderMap,
+        wire: &super::request::WireRequest,
+    ) -> Self {
+        Self::post_json(
+            format!("{}{}", base_url.trim_end_matches('/'), wire.path),
+            headers,
+            &wire.body,
+        )
+    }
+}
+
 /// Timeouts in milliseconds; the defaults are generous for slow local models.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]

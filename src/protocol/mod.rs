@@ -23,6 +23,8 @@ pub mod testing;
 mod execute_tests;
 #[cfg(test)]
 mod golden_tests;
+#[cfg(test)]
+mod lenient_tests;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
