@@ -71,14 +71,12 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
                             input,
                             provider_executed,
                             ..
-                        } => {
-                            if provider_executed != Some(true) {
-                                calls.push(json!({
-                                    "id": tool_call_id,
-                                    "type": "function",
-                                    "function": {"name": tool_name, "arguments": input.to_string()},
-                                }));
-                            }
+                        } if provider_executed != Some(true) => {
+                            calls.push(json!({
+                                "id": tool_call_id,
+                                "type": "function",
+                                "function": {"name": tool_name, "arguments": input.to_string()},
+                            }));
                         }
                         _ => {}
                     }
