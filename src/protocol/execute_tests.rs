@@ -501,3 +501,77 @@ async fn sixty_four_concurrent_streams() {
     }
     assert_eq!(server.requests().len(), 64);
 }
+
+#[tokio::test]
+async fn requests_go_through_a_configured_proxy() {
+    let chunks = fixture_chunks("openai-chat", "groq-tool-call.chunks.txt");
+    let proxy = MockServer::start(vec![MockResponse::stream("text/event-stream", chunks)])
+        .await
+        .expect("mock starts");
+    let options = super::execute::ClientOptions {
+        proxy: Some(proxy.base_url.clone()),
+        no_proxy: Some("localhost".into()),
+        ..Default::default()
+    };
+    let client = build_client(&options).expect("client builds");
+    let wire = super::request::build_request(WireFormat::OpenaiChat, "llama", &Default::default())
+        .expect("builds");
+    let mut headers = reqwest::header::HeaderMap::new();
+    for (name, value) in WireFormat::OpenaiChat.default_headers() {
+        headers.insert(*name, reqwest::header::HeaderValue::from_static(value));
+    }
+    let request = PreparedRequest::for_wire("http://provider.invalid/v1/", headers, &wire);
+    let execution = execute_stream(
+        &client,
+        &request,
+        WireFormat::OpenaiChat,
+        &fast_options(),
+        &CancellationToken::new(),
+        &mut |_| {},
+    )
+    .await;
+    assert!(execution.error.is_none(), "{:?}", execution.error);
+    let seen = &proxy.requests()[0];
+    assert_eq!(seen.path, "http://provider.invalid/v1/chat/completions");
+    assert!(
+        seen.headers
+            .iter()
+            .any(|(k, v)| k == "accept" && v == "text/event-stream")
+    );
+    let body: serde_json::Value = serde_json::from_slice(&seen.body).expect("JSON body");
+    assert_eq!(body["model"], "llama");
+    assert_eq!(body["stream"], true);
+}
+
+#[test]
+fn bad_client_settings_are_reported_without_their_values() {
+    let options = super::execute::ClientOptions {
+        extra_ca_pem: vec![b"not a certificate".to_vec()],
+        ..Default::default()
+    };
+    let error = build_client(&options).expect_err("invalid PEM");
+    assert_eq!(error.kind(), "internal");
+    let options = super::execute::ClientOptions {
+        proxy: Some("::user:secret@".into()),
+        ..Default::default()
+    };
+    let error = build_client(&options).expect_err("invalid proxy");
+    assert!(!error.to_string().contains("secret"));
+}
+
+#[test]
+fn prepared_request_debug_hides_secrets() {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "authorization",
+        reqwest::header::HeaderValue::from_static("Bearer sk-very-secret"),
+    );
+    let request = PreparedRequest::post_json(
+        "https://g.example/v1?key=sk-other-secret",
+        headers,
+        &json!({"a": 1}),
+    );
+    let debug = format!("{request:?}");
+    assert!(!debug.contains("secret"), "{debug}");
+    assert!(debug.contains("authorization"));
+}

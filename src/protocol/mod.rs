@@ -55,6 +55,18 @@ impl WireFormat {
         }
     }
 
+    /// Headers the wire format itself needs (auth and provider-specific headers are the provider layer's).
+    pub fn default_headers(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            WireFormat::Anthropic => &[
+                ("anthropic-version", "2023-06-01"),
+                ("accept", "text/event-stream"),
+            ],
+            WireFormat::Bedrock => &[("accept", "application/vnd.amazon.eventstream")],
+            _ => &[("accept", "text/event-stream")],
+        }
+    }
+
     /// A fresh stream parser for one response.
     pub fn parser(self) -> Box<dyn StreamParser> {
         match self {
