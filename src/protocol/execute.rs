@@ -286,7 +286,7 @@ pub async fn execute_stream(
     loop {
         attempts += 1;
         let deadline = Instant::now() + Duration::from_millis(options.timeouts.first_byte_ms);
-        let failure = match open_stream(client, request, deadline, cancel).await {
+        let failure = match open_stream(client, request, format.framing(), deadline, cancel).await {
             Opened::Cancelled => {
                 return Execution {
                     result: PartCollector::new().result(),
@@ -343,6 +343,7 @@ enum Opened {
 async fn open_stream(
     client: &reqwest::Client,
     request: &PreparedRequest,
+    framing: Framing,
     deadline: Instant,
     cancel: &CancellationToken,
 ) -> Opened {
@@ -367,27 +368,34 @@ async fn open_stream(
         Ok(Ok(response)) => response,
     };
     let status = response.status();
-    if !status.is_success() {
+    let json_instead_of_stream = framing == Framing::Sse
+        && response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+    if !status.is_success() || json_instead_of_stream {
         let headers = response.headers().clone();
-        let mut body = Vec::new();
-        loop {
-            let next = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Opened::Cancelled,
-                next = timeout_at(deadline, response.chunk()) => next,
-            };
-            match next {
-                Ok(Ok(Some(chunk))) if body.len() < MAX_ERROR_BODY => {
-                    body.extend_from_slice(&chunk)
+        let Some(body) = read_error_body(&mut response, deadline, cancel).await else {
+            return Opened::Cancelled;
+        };
+        let text = String::from_utf8_lossy(&body);
+        if status.is_success() {
+            // Some gateways answer a streaming request with a plain JSON error and status 200.
+            let failure = match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(json) if json.get("error").is_some() => {
+                    super::error::classify_stream_error(&json)
                 }
-                _ => break,
-            }
+                _ => ProviderFailure::new(
+                    FailureKind::BadRequest,
+                    Some(status.as_u16()),
+                    "the provider answered with a JSON body instead of an event stream",
+                    false,
+                ),
+            };
+            return Opened::Failed(failure);
         }
-        return Opened::Failed(classify_http(
-            status.as_u16(),
-            &headers,
-            &String::from_utf8_lossy(&body),
-        ));
+        return Opened::Failed(classify_http(status.as_u16(), &headers, &text));
     }
     let first = tokio::select! {
         biased;
@@ -400,6 +408,26 @@ async fn open_stream(
         )),
         Ok(Err(err)) => Opened::Failed(transport_failure(err)),
         Ok(Ok(chunk)) => Opened::Response(response, chunk),
+    }
+}
+
+/// Reads a (bounded) error body; `None` when cancelled.
+async fn read_error_body(
+    response: &mut reqwest::Response,
+    deadline: Instant,
+    cancel: &CancellationToken,
+) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let next = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return None,
+            next = timeout_at(deadline, response.chunk()) => next,
+        };
+        match next {
+            Ok(Ok(Some(chunk))) if body.len() < MAX_ERROR_BODY => body.extend_from_slice(&chunk),
+            _ => return Some(body),
+        }
     }
 }
 

@@ -575,3 +575,29 @@ fn prepared_request_debug_hides_secrets() {
     assert!(!debug.contains("secret"), "{debug}");
     assert!(debug.contains("authorization"));
 }
+
+#[tokio::test]
+async fn a_json_error_with_status_200_is_classified() {
+    let mut response = MockResponse::error(
+        200,
+        &[],
+        r#"{"error":{"message":"Rate limit exceeded: free-models-per-day","code":429}}"#,
+    );
+    response.headers = vec![("content-type".into(), "application/json".into())];
+    let server = MockServer::start(vec![response])
+        .await
+        .expect("mock starts");
+    let mut options = fast_options();
+    options.retry.max_retries = 0;
+    let (parts, execution) = run(
+        &server,
+        WireFormat::OpenaiChat,
+        &options,
+        &CancellationToken::new(),
+    )
+    .await;
+    assert_eq!(execution.error.expect("fails").kind(), "rate_limited");
+    assert!(
+        matches!(&parts[0], StreamPart::Error { error } if error.message.starts_with("Rate limit exceeded"))
+    );
+}
