@@ -6,6 +6,7 @@ pub mod anthropic;
 pub mod bedrock;
 pub mod cohere;
 pub mod collector;
+pub mod cost;
 pub mod error;
 pub mod eventstream;
 pub mod execute;
