@@ -4,6 +4,7 @@
 
 pub mod anthropic;
 pub mod bedrock;
+pub mod call;
 pub mod cohere;
 pub mod collector;
 pub mod cost;
