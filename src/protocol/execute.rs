@@ -71,7 +71,7 @@ impl PreparedRequest {
     }
 }
 
-/// Timeouts in milliseconds; the defaults are generous for slow local models.
+/// Timeouts in milliseconds; the defaults are generous for slow local models, and 0 disables one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Timeouts {
@@ -165,6 +165,15 @@ pub fn build_client(options: &ClientOptions) -> Result<reqwest::Client, Protocol
     builder
         .build()
         .map_err(|err| ProtocolError::Client(err.without_url().to_string()))
+}
+
+/// 0 means no limit (a year is as good as forever here, and keeps `Instant` arithmetic safe).
+fn limit_or_forever(ms: u64) -> Duration {
+    if ms == 0 {
+        Duration::from_secs(365 * 24 * 3600)
+    } else {
+        Duration::from_millis(ms)
+    }
 }
 
 /// How a stream call ended: the result (partial unless `error` is `None`) and the error, if any.
@@ -285,7 +294,7 @@ pub async fn execute_stream(
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let deadline = Instant::now() + Duration::from_millis(options.timeouts.first_byte_ms);
+        let deadline = Instant::now() + limit_or_forever(options.timeouts.first_byte_ms);
         let failure = match open_stream(client, request, format.framing(), deadline, cancel).await {
             Opened::Cancelled => {
                 return Execution {
@@ -443,7 +452,7 @@ async fn stream_body(
     let mut decoder = Decoder::new(format.framing());
     let mut collector = PartCollector::new();
     let mut events = Vec::new();
-    let idle = Duration::from_millis(options.timeouts.idle_ms);
+    let idle = limit_or_forever(options.timeouts.idle_ms);
     let mut next_chunk = first_chunk;
     let mut interrupted: Option<ProviderFailure> = None;
     let mut cancelled = false;

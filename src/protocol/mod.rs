@@ -12,6 +12,7 @@ pub mod error;
 pub mod eventstream;
 pub mod execute;
 pub mod gemini;
+pub mod limits;
 pub mod openai_chat;
 pub mod openai_responses;
 pub mod request;
