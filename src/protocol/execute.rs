@@ -281,8 +281,9 @@ fn transport_failure(err: reqwest::Error) -> ProviderFailure {
 }
 
 /// Sends `request`, retrying (bounded) before the first byte, then streams the body through the parser of
-/// `format`, calling `on_part` for each normalized part. Never hangs: every wait is bounded by a timeout
-/// or by `cancel`, which drops the connection at once and returns the partial result.
+/// `format`, calling `on_part` for each normalized part (it must not block: hand parts to an unbounded
+/// channel or a cheap sink). Never hangs: every wait is bounded by a timeout or by `cancel`, which drops
+/// the connection at once and returns the partial result with `ProtocolError::Cancelled`.
 pub async fn execute_stream(
     client: &reqwest::Client,
     request: &PreparedRequest,

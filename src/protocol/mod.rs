@@ -1,6 +1,12 @@
 //! Wire clients: one module per provider wire format, each turning the provider's stream into the normalized
 //! [`types::StreamPart`]s and final [`types::ChatResult`], and building its request body from a
-//! [`types::ChatRequest`]. [`execute::execute_stream`] runs a prepared HTTP request over reqwest.
+//! [`types::ChatRequest`].
+//!
+//! Flow for the session layer: [`call::prepare`] (wire body + path + the format's default headers on the
+//! provider's [`call::Endpoint`]) → sign if needed (Bedrock SigV4) → [`execute::execute_stream`] with a
+//! client from [`execute::build_client`], a `CancellationToken` and a part callback; or [`call::stream_chat`]
+//! for both steps. [`limits::ConcurrencyLimits`] queues requests per provider/model, [`cost::ModelCost`]
+//! prices the final usage from models.dev.
 
 pub mod anthropic;
 pub mod bedrock;
