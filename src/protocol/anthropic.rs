@@ -375,6 +375,19 @@ impl StreamParser for AnthropicParser {
                 if let Some(usage) = value.get("usage") {
                     self.usage.update(usage);
                     out.set_usage(self.usage.normalized());
+                    // Billing details: server tool requests, and per-model iterations after a fallback.
+                    for (field, key) in [
+                        ("server_tool_use", "serverToolUse"),
+                        ("iterations", "iterations"),
+                    ] {
+                        if let Some(detail) = usage.get(field).filter(|d| !d.is_null()) {
+                            out.add_provider_metadata(&provider_meta(
+                                "anthropic",
+                                key,
+                                detail.clone(),
+                            ));
+                        }
+                    }
                 }
             }
             "message_stop" => self.stopped = true,
