@@ -1,0 +1,559 @@
+//! Runs a prepared provider request over reqwest and streams the normalized parts: first-byte and idle
+//! timeouts, bounded retries before the first byte, cancellation that drops the connection at once, and a
+//! partial result whenever the stream ends early.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tokio::time::{Instant, timeout_at};
+use tokio_util::sync::CancellationToken;
+
+use super::error::{FailureKind, ProtocolError, ProviderFailure, RetryPolicy, classify_http};
+use super::eventstream::EventStreamDecoder;
+use super::sse::SseDecoder;
+use super::types::{ChatResult, StreamPart};
+use super::{Framing, PartCollector, StreamParser, WireEvent, WireFormat};
+
+/// The largest error body read from a failed response.
+const MAX_ERROR_BODY: usize = 256 * 1024;
+
+/// A request as the provider layer prepared it (URL, headers with auth, body). Its `Debug` output shows no
+/// header values and no body.
+#[derive(Clone)]
+pub struct PreparedRequest {
+    pub method: reqwest::Method,
+    pub url: String,
+    pub headers: HeaderMap,
+    pub body: Option<bytes::Bytes>,
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = self.url.split('?').next().unwrap_or_default();
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("url", &url)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PreparedRequest {
+    /// A POST of a JSON body.
+    pub fn post_json(url: impl Into<String>, headers: HeaderMap, body: &serde_json::Value) -> Self {
+        let mut headers = headers;
+        headers.entry(reqwest::header::CONTENT_TYPE).or_insert(
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        PreparedRequest {
+            method: reqwest::Method::POST,
+            url: url.into(),
+            headers,
+            body: Some(bytes::Bytes::from(body.to_string())),
+        }
+    }
+}
+
+impl PreparedRequest {
+    /// A POST of a built wire request to `base_url` + its path (`base_url` without a trailing slash).
+    pub fn for_wire(
+        base_url: &str,
+        headers: HeaderMap,
+        wire: &super::request::WireRequest,
+    ) -> Self {
+        Self::post_json(
+            format!("{}{}", base_url.trim_end_matches('/'), wire.path),
+            headers,
+            &wire.body,
+        )
+    }
+}
+
+/// Timeouts in milliseconds; the defaults are generous for slow local models, and 0 disables one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Timeouts {
+    /// TCP + TLS connect (applied by [`build_client`]).
+    pub connect_ms: u64,
+    /// From sending the request to the first byte of the response body.
+    pub first_byte_ms: u64,
+    /// Longest silence between two body chunks.
+    pub idle_ms: u64,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect_ms: 30_000,
+            first_byte_ms: 300_000,
+            idle_ms: 300_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExecuteOptions {
+    pub timeouts: Timeouts,
+    pub retry: RetryPolicy,
+}
+
+/// Client settings for one provider.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub connect_timeout: Option<Duration>,
+    /// An explicit proxy URL (`http://`, `https://`, `socks5://`) for every request.
+    pub proxy: Option<String>,
+    /// Hosts that bypass `proxy` (the `NO_PROXY` syntax).
+    pub no_proxy: Option<String>,
+    /// When false (and no `proxy` is set), the process's `HTTP(S)_PROXY` variables are ignored; the session
+    /// layer passes its own snapshot's values as `proxy` / `no_proxy` instead.
+    pub use_system_proxy: bool,
+    /// Extra CA certificates (PEM) trusted besides the platform roots (corporate networks).
+    pub extra_ca_pem: Vec<Vec<u8>>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: None,
+            proxy: None,
+            no_proxy: None,
+            use_system_proxy: true,
+            extra_ca_pem: Vec::new(),
+        }
+    }
+}
+
+/// Builds a reqwest client (rustls) with the connect timeout, proxy and extra CAs.
+pub fn build_client(options: &ClientOptions) -> Result<reqwest::Client, ProtocolError> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(
+            options
+                .connect_timeout
+                .unwrap_or(Duration::from_millis(Timeouts::default().connect_ms)),
+        )
+        .tcp_nodelay(true);
+    if let Some(proxy) = &options.proxy {
+        let proxy = reqwest::Proxy::all(proxy)
+            .map_err(|_| ProtocolError::Client("invalid proxy URL".into()))?
+            .no_proxy(
+                options
+                    .no_proxy
+                    .as_deref()
+                    .and_then(reqwest::NoProxy::from_string),
+            );
+        builder = builder.proxy(proxy);
+    } else if !options.use_system_proxy {
+        builder = builder.no_proxy();
+    }
+    for pem in &options.extra_ca_pem {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|err| {
+            ProtocolError::Client(format!("invalid CA certificate: {}", err.without_url()))
+        })?;
+        if certificates.is_empty() {
+            return Err(ProtocolError::Client(
+                "no certificate found in the CA PEM".into(),
+            ));
+        }
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    builder
+        .build()
+        .map_err(|err| ProtocolError::Client(err.without_url().to_string()))
+}
+
+/// 0 means no limit (a year is as good as forever here, and keeps `Instant` arithmetic safe).
+fn limit_or_forever(ms: u64) -> Duration {
+    if ms == 0 {
+        Duration::from_secs(365 * 24 * 3600)
+    } else {
+        Duration::from_millis(ms)
+    }
+}
+
+/// How a stream call ended: the result (partial unless `error` is `None`) and the error, if any.
+#[derive(Debug)]
+pub struct Execution {
+    pub result: ChatResult,
+    pub error: Option<ProtocolError>,
+    /// HTTP attempts made (1 + retries).
+    pub attempts: u32,
+}
+
+enum Decoder {
+    Sse(SseDecoder),
+    Aws(EventStreamDecoder),
+}
+
+impl Decoder {
+    fn new(framing: Framing) -> Self {
+        match framing {
+            Framing::Sse => Decoder::Sse(SseDecoder::new()),
+            Framing::AwsEventStream => Decoder::Aws(EventStreamDecoder::new()),
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8], out: &mut Vec<WireEvent>) -> Result<(), ProviderFailure> {
+        match self {
+            Decoder::Sse(decoder) => {
+                let mut events = Vec::new();
+                decoder.feed(chunk, &mut events);
+                out.extend(events.into_iter().map(|e| WireEvent {
+                    name: e.event,
+                    data: e.data,
+                    exception: false,
+                }));
+                Ok(())
+            }
+            Decoder::Aws(decoder) => {
+                let mut messages = Vec::new();
+                let result = decoder.feed(chunk, &mut messages);
+                out.extend(messages.into_iter().map(|message| {
+                    let message_type = message.header_str(":message-type").unwrap_or("event");
+                    let exception = message_type != "event";
+                    let name = if exception {
+                        message
+                            .header_str(":exception-type")
+                            .or(message.header_str(":error-code"))
+                    } else {
+                        message.header_str(":event-type")
+                    };
+                    WireEvent {
+                        name: name.map(str::to_string),
+                        data: String::from_utf8_lossy(&message.payload).into_owned(),
+                        exception,
+                    }
+                }));
+                result.map_err(|err| {
+                    ProviderFailure::interrupted(format!("corrupt event stream: {err}"))
+                })
+            }
+        }
+    }
+
+    /// End of body; an error if a frame was cut off.
+    fn finish(&mut self, out: &mut Vec<WireEvent>) -> Result<(), ProviderFailure> {
+        match self {
+            Decoder::Sse(decoder) => {
+                let mut events = Vec::new();
+                decoder.finish(&mut events);
+                out.extend(events.into_iter().map(|e| WireEvent {
+                    name: e.event,
+                    data: e.data,
+                    exception: false,
+                }));
+                Ok(())
+            }
+            Decoder::Aws(decoder) if decoder.pending() > 0 => Err(ProviderFailure::interrupted(
+                "event stream ended inside a frame",
+            )),
+            Decoder::Aws(_) => Ok(()),
+        }
+    }
+}
+
+fn transport_failure(err: reqwest::Error) -> ProviderFailure {
+    let connect = err.is_connect();
+    // `without_url`: a URL may carry a key (Gemini's `?key=`).
+    let err = err.without_url();
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    if connect {
+        ProviderFailure::new(
+            FailureKind::ProviderServer,
+            None,
+            format!("could not connect: {text}"),
+            true,
+        )
+    } else {
+        ProviderFailure::interrupted(format!("connection failed: {text}"))
+    }
+}
+
+/// Sends `request`, retrying (bounded) before the first byte, then streams the body through the parser of
+/// `format`, calling `on_part` for each normalized part (it must not block: hand parts to an unbounded
+/// channel or a cheap sink). Never hangs: every wait is bounded by a timeout or by `cancel`, which drops
+/// the connection at once and returns the partial result with `ProtocolError::Cancelled`.
+pub async fn execute_stream(
+    client: &reqwest::Client,
+    request: &PreparedRequest,
+    format: WireFormat,
+    options: &ExecuteOptions,
+    cancel: &CancellationToken,
+    on_part: &mut (dyn FnMut(StreamPart) + Send),
+) -> Execution {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let deadline = Instant::now() + limit_or_forever(options.timeouts.first_byte_ms);
+        let failure = match open_stream(client, request, format.framing(), deadline, cancel).await {
+            Opened::Cancelled => {
+                return Execution {
+                    result: PartCollector::new().result(),
+                    error: Some(ProtocolError::Cancelled),
+                    attempts,
+                };
+            }
+            Opened::Failed(failure) => failure,
+            Opened::Response(response, first_chunk) => {
+                let (result, error) =
+                    stream_body(response, first_chunk, format, options, cancel, on_part).await;
+                return Execution {
+                    result,
+                    error,
+                    attempts,
+                };
+            }
+        };
+        match options.retry.delay_for(attempts, &failure) {
+            Some(delay) => {
+                tracing::warn!(kind = failure.kind.as_str(), status = ?failure.status, attempt = attempts,
+                    delay_ms = delay.as_millis() as u64, "provider request failed; retrying");
+                tokio::select! {
+                    _ = cancel.cancelled() => {
+                        return Execution { result: PartCollector::new().result(), error: Some(ProtocolError::Cancelled), attempts };
+                    }
+                    _ = tokio::time::sleep(delay) => {}
+                }
+            }
+            None => {
+                let mut collector = PartCollector::new();
+                collector.fail(failure.clone());
+                collector.finish();
+                for part in collector.take_parts() {
+                    on_part(part);
+                }
+                return Execution {
+                    result: collector.result(),
+                    error: Some(failure.into()),
+                    attempts,
+                };
+            }
+        }
+    }
+}
+
+enum Opened {
+    Response(reqwest::Response, Option<bytes::Bytes>),
+    Failed(ProviderFailure),
+    Cancelled,
+}
+
+/// Sends the request and waits for the status and the first body chunk, all before `deadline`.
+async fn open_stream(
+    client: &reqwest::Client,
+    request: &PreparedRequest,
+    framing: Framing,
+    deadline: Instant,
+    cancel: &CancellationToken,
+) -> Opened {
+    let mut builder = client
+        .request(request.method.clone(), &request.url)
+        .headers(request.headers.clone());
+    if let Some(body) = &request.body {
+        builder = builder.body(body.clone());
+    }
+    let sent = tokio::select! {
+        biased;
+        _ = cancel.cancelled() => return Opened::Cancelled,
+        sent = timeout_at(deadline, builder.send()) => sent,
+    };
+    let mut response = match sent {
+        Err(_) => {
+            return Opened::Failed(ProviderFailure::interrupted(
+                "no response from the provider before the first-byte timeout",
+            ));
+        }
+        Ok(Err(err)) => return Opened::Failed(transport_failure(err)),
+        Ok(Ok(response)) => response,
+    };
+    let status = response.status();
+    let json_instead_of_stream = framing == Framing::Sse
+        && response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+    if !status.is_success() || json_instead_of_stream {
+        let headers = response.headers().clone();
+        let Some(body) = read_error_body(&mut response, deadline, cancel).await else {
+            return Opened::Cancelled;
+        };
+        let text = String::from_utf8_lossy(&body);
+        if status.is_success() {
+            // Some gateways answer a streaming request with a plain JSON error and status 200.
+            let failure = match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(json) if json.get("error").is_some() => {
+                    super::error::classify_stream_error(&json)
+                }
+                _ => ProviderFailure::new(
+                    FailureKind::BadRequest,
+                    Some(status.as_u16()),
+                    "the provider answered with a JSON body instead of an event stream",
+                    false,
+                ),
+            };
+            return Opened::Failed(failure);
+        }
+        return Opened::Failed(classify_http(status.as_u16(), &headers, &text));
+    }
+    let first = tokio::select! {
+        biased;
+        _ = cancel.cancelled() => return Opened::Cancelled,
+        first = timeout_at(deadline, response.chunk()) => first,
+    };
+    match first {
+        Err(_) => Opened::Failed(ProviderFailure::interrupted(
+            "no data from the provider before the first-byte timeout",
+        )),
+        Ok(Err(err)) => Opened::Failed(transport_failure(err)),
+        Ok(Ok(chunk)) => Opened::Response(response, chunk),
+    }
+}
+
+/// Reads a (bounded) error body; `None` when cancelled.
+async fn read_error_body(
+    response: &mut reqwest::Response,
+    deadline: Instant,
+    cancel: &CancellationToken,
+) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let next = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return None,
+            next = timeout_at(deadline, response.chunk()) => next,
+        };
+        match next {
+            Ok(Ok(Some(chunk))) if body.len() < MAX_ERROR_BODY => body.extend_from_slice(&chunk),
+            _ => return Some(body),
+        }
+    }
+}
+
+async fn stream_body(
+    mut response: reqwest::Response,
+    first_chunk: Option<bytes::Bytes>,
+    format: WireFormat,
+    options: &ExecuteOptions,
+    cancel: &CancellationToken,
+    on_part: &mut (dyn FnMut(StreamPart) + Send),
+) -> (ChatResult, Option<ProtocolError>) {
+    let mut parser = format.parser();
+    let mut decoder = Decoder::new(format.framing());
+    let mut collector = PartCollector::new();
+    let mut events = Vec::new();
+    let idle = limit_or_forever(options.timeouts.idle_ms);
+    let mut next_chunk = first_chunk;
+    let mut interrupted: Option<ProviderFailure> = None;
+    let mut cancelled = false;
+    loop {
+        let Some(chunk) = next_chunk.take() else {
+            break;
+        };
+        let fed = decoder.feed(&chunk, &mut events);
+        for event in events.drain(..) {
+            parser.on_event(&event, &mut collector);
+        }
+        for part in collector.take_parts() {
+            on_part(part);
+        }
+        if let Err(failure) = fed {
+            interrupted = Some(failure);
+            break;
+        }
+        let next = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => { cancelled = true; break; }
+            next = tokio::time::timeout(idle, response.chunk()) => next,
+        };
+        match next {
+            Err(_) => {
+                interrupted = Some(ProviderFailure::interrupted(format!(
+                    "no data from the provider for {} ms (idle timeout)",
+                    idle.as_millis()
+                )));
+                break;
+            }
+            Ok(Err(err)) => {
+                interrupted = Some(ProviderFailure::interrupted(format!(
+                    "the stream broke: {}",
+                    transport_failure(err).message
+                )));
+                break;
+            }
+            Ok(Ok(chunk)) => next_chunk = chunk,
+        }
+    }
+    // Dropping the response closes the connection now, whatever state it is in.
+    drop(response);
+    if cancelled {
+        parser.close(false, &mut collector);
+        for part in collector.take_parts() {
+            on_part(part);
+        }
+        return (collector.result(), Some(ProtocolError::Cancelled));
+    }
+    if interrupted.is_none() {
+        if let Err(failure) = decoder.finish(&mut events) {
+            interrupted = Some(failure);
+        }
+        for event in events.drain(..) {
+            parser.on_event(&event, &mut collector);
+        }
+    }
+    let complete = interrupted.is_none() && collector.error().is_none() && parser.is_complete();
+    if interrupted.is_none() && collector.error().is_none() && !complete {
+        interrupted = Some(ProviderFailure::interrupted(
+            "the stream ended before the provider's end-of-message",
+        ));
+    }
+    parser.close(complete, &mut collector);
+    if let Some(failure) = interrupted {
+        collector.fail(failure);
+    }
+    collector.finish();
+    for part in collector.take_parts() {
+        on_part(part);
+    }
+    let error = collector.error().cloned().map(ProtocolError::from);
+    (collector.result(), error)
+}
+
+/// Runs a whole response body already in memory through a wire format's parser (tests, benchmarks,
+/// non-HTTP transports). Returns every part and the final result.
+pub fn parse_body(format: WireFormat, body: &[u8]) -> (Vec<StreamPart>, ChatResult) {
+    let mut parser: Box<dyn StreamParser> = format.parser();
+    let mut decoder = Decoder::new(format.framing());
+    let mut collector = PartCollector::new();
+    let mut events = Vec::new();
+    let mut failure = decoder.feed(body, &mut events).err();
+    if failure.is_none() {
+        failure = decoder.finish(&mut events).err();
+    }
+    for event in events.drain(..) {
+        parser.on_event(&event, &mut collector);
+    }
+    let complete = failure.is_none() && collector.error().is_none() && parser.is_complete();
+    if failure.is_none() && collector.error().is_none() && !complete {
+        failure = Some(ProviderFailure::interrupted(
+            "the stream ended before the provider's end-of-message",
+        ));
+    }
+    parser.close(complete, &mut collector);
+    if let Some(failure) = failure {
+        collector.fail(failure);
+    }
+    collector.finish();
+    (collector.take_parts(), collector.result())
+}

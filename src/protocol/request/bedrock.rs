@@ -1,0 +1,207 @@
+//! Bedrock ConverseStream body (`POST /model/{modelId}/converse-stream`; SigV4 signing is the provider
+//! layer's): messages of content blocks, reasoning sent back with its signature, tool use and results.
+
+use serde_json::{Map, Value, json};
+
+use super::{Data, WireRequest, is_error_output, json_f64, option, output_json, put};
+use crate::protocol::error::ProtocolError;
+use crate::protocol::types::{ChatRequest, Message, Part, ToolChoice, ToolChoiceMode};
+
+fn format_of(media_type: &str) -> String {
+    let sub = media_type.rsplit('/').next().unwrap_or(media_type);
+    match sub {
+        "jpg" => "jpeg".into(),
+        "plain" => "txt".into(),
+        "vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx".into(),
+        other => other.into(),
+    }
+}
+
+fn block(part: &Part) -> Option<Value> {
+    Some(match part {
+        Part::Text { text, .. } => {
+            if text.is_empty() {
+                return None;
+            }
+            json!({"text": text})
+        }
+        Part::Image {
+            image, media_type, ..
+        } => match Data::parse(image, media_type.as_deref()) {
+            Data::Base64 { media_type, data } => {
+                json!({"image": {"format": format_of(media_type.as_deref().unwrap_or("image/png")), "source": {"bytes": data}}})
+            }
+            Data::Url(url) => {
+                json!({"image": {"format": format_of(media_type.as_deref().unwrap_or("image/png")), "source": {"s3Location": {"uri": url}}}})
+            }
+        },
+        Part::File {
+            data,
+            media_type,
+            filename,
+            ..
+        } => {
+            let Data::Base64 { data, .. } = Data::parse(data, Some(media_type)) else {
+                return None;
+            };
+            if media_type.starts_with("image/") {
+                json!({"image": {"format": format_of(media_type), "source": {"bytes": data}}})
+            } else {
+                json!({"document": {
+                    "format": format_of(media_type),
+                    "name": filename.clone().unwrap_or_else(|| "document".into()),
+                    "source": {"bytes": data},
+                }})
+            }
+        }
+        Part::Reasoning {
+            text,
+            provider_options,
+        } => {
+            let options = provider_options.as_ref();
+            if let Some(signature) = option(options, "bedrock", "signature") {
+                json!({"reasoningContent": {"reasoningText": {"text": text, "signature": signature}}})
+            } else if let Some(data) = option(options, "bedrock", "redactedData") {
+                json!({"reasoningContent": {"redactedContent": data}})
+            } else {
+                return None;
+            }
+        }
+        Part::ToolCall {
+            tool_call_id,
+            tool_name,
+            input,
+            ..
+        } => {
+            let input = if input.is_object() {
+                input.clone()
+            } else {
+                json!({})
+            };
+            json!({"toolUse": {"toolUseId": tool_call_id, "name": tool_name, "input": input}})
+        }
+        Part::ToolResult {
+            tool_call_id,
+            output,
+            ..
+        } => {
+            let content = match output_json(output) {
+                Value::String(text) => json!([{"text": text}]),
+                value @ Value::Object(_) => json!([{"json": value}]),
+                other => json!([{"text": other.to_string()}]),
+            };
+            let mut result = json!({"toolUseId": tool_call_id, "content": content});
+            if is_error_output(output)
+                && let Value::Object(map) = &mut result
+            {
+                map.insert("status".into(), json!("error"));
+            }
+            json!({"toolResult": result})
+        }
+        Part::Source { .. } => return None,
+    })
+}
+
+pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest, ProtocolError> {
+    let mut system = Vec::new();
+    let mut messages: Vec<(String, Vec<Value>)> = Vec::new();
+    for message in &request.messages {
+        let (role, parts) = match message {
+            Message::System { content, .. } => {
+                system.push(json!({"text": content}));
+                continue;
+            }
+            Message::User { content, .. } => ("user", content.parts()),
+            Message::Assistant { content, .. } => ("assistant", content.parts()),
+            Message::Tool { content, .. } => ("user", content.clone()),
+        };
+        let blocks: Vec<Value> = parts.iter().filter_map(block).collect();
+        if blocks.is_empty() {
+            continue;
+        }
+        match messages.last_mut() {
+            Some((last, existing)) if last == role => existing.extend(blocks),
+            _ => messages.push((role.to_string(), blocks)),
+        }
+    }
+    let mut body = Map::new();
+    body.insert(
+        "messages".into(),
+        Value::Array(
+            messages
+                .into_iter()
+                .map(|(role, content)| json!({"role": role, "content": content}))
+                .collect(),
+        ),
+    );
+    if !system.is_empty() {
+        body.insert("system".into(), Value::Array(system));
+    }
+    let mut inference = Map::new();
+    put(
+        &mut inference,
+        "maxTokens",
+        request.max_output_tokens.map(|n| json!(n)),
+    );
+    put(&mut inference, "temperature", json_f64(request.temperature));
+    put(&mut inference, "topP", json_f64(request.top_p));
+    if !request.stop_sequences.is_empty() {
+        inference.insert("stopSequences".into(), json!(request.stop_sequences));
+    }
+    if !inference.is_empty() {
+        body.insert("inferenceConfig".into(), Value::Object(inference));
+    }
+    if let Some(k) = request.top_k {
+        body.insert("additionalModelRequestFields".into(), json!({"top_k": k}));
+    }
+    let tools_disabled = matches!(
+        request.tool_choice,
+        Some(ToolChoice::Mode(ToolChoiceMode::None))
+    );
+    if !request.tools.is_empty() && !tools_disabled {
+        let tools: Vec<Value> = request
+            .tools
+            .iter()
+            .map(|tool| {
+                let mut spec = Map::new();
+                spec.insert("name".into(), json!(tool.name));
+                put(
+                    &mut spec,
+                    "description",
+                    tool.description.as_ref().map(|d| json!(d)),
+                );
+                spec.insert("inputSchema".into(), json!({"json": tool.input_schema}));
+                json!({"toolSpec": spec})
+            })
+            .collect();
+        let mut config = Map::new();
+        config.insert("tools".into(), Value::Array(tools));
+        put(
+            &mut config,
+            "toolChoice",
+            request
+                .tool_choice
+                .as_ref()
+                .and_then(|choice| match choice {
+                    ToolChoice::Mode(ToolChoiceMode::Auto) => Some(json!({"auto": {}})),
+                    ToolChoice::Mode(ToolChoiceMode::Required) => Some(json!({"any": {}})),
+                    ToolChoice::Mode(ToolChoiceMode::None) => None,
+                    ToolChoice::Tool { tool_name } => Some(json!({"tool": {"name": tool_name}})),
+                }),
+        );
+        body.insert("toolConfig".into(), Value::Object(config));
+    }
+    let encoded: String = model_id
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    Ok(WireRequest {
+        path: format!("/model/{encoded}/converse-stream"),
+        body: Value::Object(body),
+    })
+}

@@ -1,0 +1,225 @@
+//! Request builders: a normalized [`ChatRequest`] → the provider's streaming request body and path (relative
+//! to the provider's base URL). URL, headers and auth are the provider layer's job.
+
+mod anthropic;
+mod bedrock;
+mod cohere;
+mod gemini;
+mod openai_chat;
+mod openai_responses;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::WireFormat;
+use super::error::ProtocolError;
+use super::types::{ChatRequest, Content, Part, ProviderOptions};
+
+/// The body and path of one streaming call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WireRequest {
+    /// Appended to the provider's base URL, e.g. `/chat/completions`.
+    pub path: String,
+    pub body: Value,
+}
+
+/// Builds the streaming request of `format` for `model_id`. `providerOptions[<namespace>]` (see
+/// [`WireFormat::options_namespace`]) is deep-merged into the body last, so it can set or override any field.
+pub fn build_request(
+    format: WireFormat,
+    model_id: &str,
+    request: &ChatRequest,
+) -> Result<WireRequest, ProtocolError> {
+    let mut wire = match format {
+        WireFormat::OpenaiChat => openai_chat::build(model_id, request)?,
+        WireFormat::OpenaiResponses => openai_responses::build(model_id, request)?,
+        WireFormat::Anthropic => anthropic::build(model_id, request)?,
+        WireFormat::Gemini => gemini::build(model_id, request)?,
+        WireFormat::Bedrock => bedrock::build(model_id, request)?,
+        WireFormat::Cohere => cohere::build(model_id, request)?,
+    };
+    if let Some(options) = request
+        .provider_options
+        .as_ref()
+        .and_then(|o| o.get(format.options_namespace()))
+        .and_then(Value::as_object)
+        && let Value::Object(body) = &mut wire.body
+    {
+        super::types::merge_options(body, options);
+    }
+    Ok(wire)
+}
+
+impl WireFormat {
+    /// The `providerOptions` / `providerMetadata` key of this format.
+    pub fn options_namespace(self) -> &'static str {
+        match self {
+            WireFormat::OpenaiChat | WireFormat::OpenaiResponses => "openai",
+            WireFormat::Anthropic => "anthropic",
+            WireFormat::Gemini => "google",
+            WireFormat::Bedrock => "bedrock",
+            WireFormat::Cohere => "cohere",
+        }
+    }
+}
+
+/// Where binary data of an image or file part lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Data {
+    Url(String),
+    Base64 {
+        media_type: Option<String>,
+        data: String,
+    },
+}
+
+impl Data {
+    pub(crate) fn parse(value: &str, media_type: Option<&str>) -> Data {
+        if let Some(rest) = value.strip_prefix("data:")
+            && let Some((header, data)) = rest.split_once(',')
+        {
+            let mime = header.trim_end_matches(";base64");
+            let mime = if mime.is_empty() {
+                media_type.map(str::to_string)
+            } else {
+                Some(mime.to_string())
+            };
+            return Data::Base64 {
+                media_type: mime,
+                data: data.to_string(),
+            };
+        }
+        if value.starts_with("http://")
+            || value.starts_with("https://")
+            || value.starts_with("gs://")
+        {
+            return Data::Url(value.to_string());
+        }
+        Data::Base64 {
+            media_type: media_type.map(str::to_string),
+            data: value.to_string(),
+        }
+    }
+
+    /// A URL, or the base64 data as a `data:` URL.
+    pub(crate) fn as_url(&self, fallback_type: &str) -> String {
+        match self {
+            Data::Url(url) => url.clone(),
+            Data::Base64 { media_type, data } => {
+                format!(
+                    "data:{};base64,{data}",
+                    media_type.as_deref().unwrap_or(fallback_type)
+                )
+            }
+        }
+    }
+}
+
+/// A tool result's output as text (typed AI SDK outputs unwrapped, JSON stringified).
+pub(crate) fn output_text(output: &Value) -> String {
+    match output {
+        Value::String(text) => text.clone(),
+        Value::Object(map) => match (map.get("type").and_then(Value::as_str), map.get("value")) {
+            (Some("text" | "error-text"), Some(Value::String(text))) => text.clone(),
+            (Some("json" | "error-json"), Some(value)) => value.to_string(),
+            (Some("content"), Some(Value::Array(items))) => items
+                .iter()
+                .filter_map(|item| item.get("text").and_then(Value::as_str))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => output.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// A tool result's output as JSON (a typed `json` output unwrapped; text kept as a string).
+pub(crate) fn output_json(output: &Value) -> Value {
+    match output {
+        Value::Object(map) => match (map.get("type").and_then(Value::as_str), map.get("value")) {
+            (Some("json" | "error-json"), Some(value)) => value.clone(),
+            (Some("text" | "error-text"), Some(value)) => value.clone(),
+            _ => output.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+pub(crate) fn is_error_output(output: &Value) -> bool {
+    matches!(
+        output.get("type").and_then(Value::as_str),
+        Some("error-text" | "error-json")
+    )
+}
+
+/// `providerOptions[namespace][key]` of a part or message.
+pub(crate) fn option<'a>(
+    options: Option<&'a ProviderOptions>,
+    namespace: &str,
+    key: &str,
+) -> Option<&'a Value> {
+    options?.get(namespace)?.get(key)
+}
+
+pub(crate) fn part_options(part: &Part) -> Option<&ProviderOptions> {
+    match part {
+        Part::Text {
+            provider_options, ..
+        }
+        | Part::Image {
+            provider_options, ..
+        }
+        | Part::File {
+            provider_options, ..
+        }
+        | Part::Reasoning {
+            provider_options, ..
+        }
+        | Part::ToolCall {
+            provider_options, ..
+        }
+        | Part::ToolResult {
+            provider_options, ..
+        }
+        | Part::Source {
+            provider_options, ..
+        } => provider_options.as_ref(),
+    }
+}
+
+pub(crate) fn content_is_plain(content: &Content) -> Option<String> {
+    match content {
+        Content::Text(text) => Some(text.clone()),
+        Content::Parts(parts) => {
+            let mut text = String::new();
+            for part in parts {
+                match part {
+                    Part::Text {
+                        text: piece,
+                        provider_options: None,
+                    } => text.push_str(piece),
+                    _ => return None,
+                }
+            }
+            Some(text)
+        }
+    }
+}
+
+/// Inserts `value` under `key` when it is present.
+pub(crate) fn put(body: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        body.insert(key.to_string(), value);
+    }
+}
+
+pub(crate) fn json_f64(value: Option<f64>) -> Option<Value> {
+    value
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
+}
+
+#[cfg(test)]
+mod tests;

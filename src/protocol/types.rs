@@ -1,0 +1,454 @@
+//! Normalized chat shapes, following the Vercel AI SDK's conventions (DESIGN.md "Chat shapes").
+//!
+//! Token convention for [`Usage`], the same for every wire format so that cost is computed one way:
+//! `inputTokens` counts every prompt token, cache reads and cache writes included; `cachedInputTokens` and
+//! `cacheWriteTokens` are the parts of it read from / written to the cache. `outputTokens` counts every
+//! generated token, reasoning included; `reasoningTokens` is the reasoning part of it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Per-provider options or metadata, keyed by provider namespace (`anthropic`, `openai`, `google`,
+/// `bedrock`, `cohere`), e.g. `{"anthropic": {"signature": "..."}}`.
+pub type ProviderOptions = Map<String, Value>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "role", rename_all = "camelCase")]
+pub enum Message {
+    System {
+        content: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+    User {
+        content: Content,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+    Assistant {
+        content: Content,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+    Tool {
+        content: Vec<Part>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+}
+
+/// A message body: a plain string or a list of parts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Content {
+    Text(String),
+    Parts(Vec<Part>),
+}
+
+impl Content {
+    /// The content as parts (a plain string becomes one text part).
+    pub fn parts(&self) -> Vec<Part> {
+        match self {
+            Content::Text(text) => vec![Part::Text {
+                text: text.clone(),
+                provider_options: None,
+            }],
+            Content::Parts(parts) => parts.clone(),
+        }
+    }
+}
+
+/// One message part; also the parts of a final result's `content`, so a result can be sent back as an
+/// assistant message and its reasoning signatures round-trip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Part {
+    #[serde(rename_all = "camelCase")]
+    Text {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+    /// `image` is base64 data, a `data:` URL or an http(s) URL.
+    #[serde(rename_all = "camelCase")]
+    Image {
+        image: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        media_type: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+    /// `data` is base64 data, a `data:` URL or an http(s) URL.
+    #[serde(rename_all = "camelCase")]
+    File {
+        data: String,
+        media_type: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+    /// `providerOptions` carries what the provider needs to accept it back: `anthropic.signature` /
+    /// `anthropic.redactedData`, `openai.itemId` / `openai.reasoningEncryptedContent`,
+    /// `google.thoughtSignature`, `bedrock.signature` / `bedrock.redactedData`.
+    #[serde(rename_all = "camelCase")]
+    Reasoning {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+    #[serde(rename_all = "camelCase")]
+    ToolCall {
+        tool_call_id: String,
+        tool_name: String,
+        input: Value,
+        /// True for tools the provider ran itself (e.g. Anthropic web search).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_executed: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+    /// `output` is a string, any JSON value, or an AI SDK typed output (`{type: "text" | "json" |
+    /// "error-text" | "error-json" | "content", value}`).
+    #[serde(rename_all = "camelCase")]
+    ToolResult {
+        tool_call_id: String,
+        tool_name: String,
+        output: Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_executed: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+    /// A cited source (results only; ignored when sent back).
+    #[serde(rename_all = "camelCase")]
+    Source {
+        source_type: String,
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_options: Option<ProviderOptions>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Tool {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A JSON Schema object.
+    pub input_schema: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ToolChoiceMode {
+    Auto,
+    None,
+    Required,
+}
+
+/// `"auto" | "none" | "required" | {toolName}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ToolChoice {
+    Mode(ToolChoiceMode),
+    #[serde(rename_all = "camelCase")]
+    Tool {
+        tool_name: String,
+    },
+}
+
+/// The normalized request a wire format's request builder turns into a provider body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatRequest {
+    pub messages: Vec<Message>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<Tool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<ToolChoice>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_k: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop_sequences: Vec<String>,
+    /// Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
+    /// {"thinking": {...}}}`); keys are passed as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_options: Option<ProviderOptions>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FinishReason {
+    Stop,
+    Length,
+    ContentFilter,
+    ToolCalls,
+    Error,
+    Other,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Usage {
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub reasoning_tokens: u64,
+    pub cached_input_tokens: u64,
+    pub cache_write_tokens: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_id: Option<String>,
+}
+
+/// The final result of a chat call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatResult {
+    pub content: Vec<Part>,
+    pub finish_reason: FinishReason,
+    pub usage: Usage,
+    /// Filled by the session layer from catalog prices; the wire layer leaves it empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    pub response: ResponseInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_metadata: Option<ProviderOptions>,
+}
+
+/// The error carried by an `error` stream part (see [`crate::protocol::error::ProviderFailure`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamError {
+    /// `rate_limited`, `context_overflow`, `auth`, `bad_request`, `provider_server`, `stream_interrupted`.
+    pub kind: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    pub retryable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+}
+
+/// One normalized stream part (a `chat/delta` notification's `part`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum StreamPart {
+    #[serde(rename_all = "camelCase")]
+    TextStart {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_metadata: Option<ProviderOptions>,
+    },
+    TextDelta {
+        id: String,
+        delta: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    TextEnd {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_metadata: Option<ProviderOptions>,
+    },
+    #[serde(rename_all = "camelCase")]
+    ReasoningStart {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_metadata: Option<ProviderOptions>,
+    },
+    ReasoningDelta {
+        id: String,
+        delta: String,
+    },
+    /// Carries the signature / encrypted content once the provider sent it.
+    #[serde(rename_all = "camelCase")]
+    ReasoningEnd {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_metadata: Option<ProviderOptions>,
+    },
+    #[serde(rename_all = "camelCase")]
+    ToolInputStart {
+        id: String,
+        tool_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_executed: Option<bool>,
+    },
+    ToolInputDelta {
+        id: String,
+        delta: String,
+    },
+    ToolInputEnd {
+        id: String,
+    },
+    /// A complete tool call with its parsed input.
+    #[serde(rename_all = "camelCase")]
+    ToolCall {
+        tool_call_id: String,
+        tool_name: String,
+        input: Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_executed: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_metadata: Option<ProviderOptions>,
+    },
+    /// The result of a provider-executed tool (e.g. Anthropic's web search).
+    #[serde(rename_all = "camelCase")]
+    ToolResult {
+        tool_call_id: String,
+        tool_name: String,
+        output: Value,
+        provider_executed: bool,
+    },
+    #[serde(rename_all = "camelCase")]
+    Source {
+        source_type: String,
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_metadata: Option<ProviderOptions>,
+    },
+    Usage {
+        usage: Usage,
+    },
+    #[serde(rename_all = "camelCase")]
+    Finish {
+        finish_reason: FinishReason,
+        usage: Usage,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_metadata: Option<ProviderOptions>,
+    },
+    Error {
+        error: StreamError,
+    },
+    /// An event the parser does not know, passed through as received.
+    #[serde(rename_all = "camelCase")]
+    Raw {
+        raw_value: Value,
+    },
+}
+
+/// `{namespace: {key: value}}`.
+pub fn provider_meta(namespace: &str, key: &str, value: impl Into<Value>) -> ProviderOptions {
+    let mut inner = Map::new();
+    inner.insert(key.to_string(), value.into());
+    let mut outer = Map::new();
+    outer.insert(namespace.to_string(), Value::Object(inner));
+    outer
+}
+
+/// Deep-merges `from` into `into` (objects merged key by key, other values replaced).
+pub fn merge_options(into: &mut ProviderOptions, from: &ProviderOptions) {
+    for (key, value) in from {
+        match (into.get_mut(key), value) {
+            (Some(Value::Object(existing)), Value::Object(incoming)) => {
+                merge_options(existing, incoming)
+            }
+            _ => {
+                into.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn messages_parse_in_ai_sdk_shape() {
+        let messages: Vec<Message> = serde_json::from_value(json!([
+            {"role": "system", "content": "be brief"},
+            {"role": "user", "content": [
+                {"type": "text", "text": "hi"},
+                {"type": "image", "image": "https://x/y.png", "mediaType": "image/png"}
+            ]},
+            {"role": "assistant", "content": [
+                {"type": "reasoning", "text": "hm", "providerOptions": {"anthropic": {"signature": "sig"}}},
+                {"type": "tool-call", "toolCallId": "c1", "toolName": "read", "input": {"p": 1}}
+            ]},
+            {"role": "tool", "content": [
+                {"type": "tool-result", "toolCallId": "c1", "toolName": "read", "output": "ok"}
+            ]}
+        ]))
+        .expect("valid messages");
+        assert_eq!(messages.len(), 4);
+        let Message::Assistant {
+            content: Content::Parts(parts),
+            ..
+        } = &messages[2]
+        else {
+            panic!("assistant parts expected")
+        };
+        assert!(
+            matches!(&parts[0], Part::Reasoning { provider_options: Some(o), .. }
+            if o["anthropic"]["signature"] == "sig")
+        );
+        let back = serde_json::to_value(&messages[1]).expect("serializes");
+        assert_eq!(back["content"][1]["mediaType"], "image/png");
+    }
+
+    #[test]
+    fn tool_choice_accepts_mode_or_tool() {
+        let auto: ToolChoice = serde_json::from_value(json!("required")).expect("mode");
+        assert_eq!(auto, ToolChoice::Mode(ToolChoiceMode::Required));
+        let tool: ToolChoice = serde_json::from_value(json!({"toolName": "x"})).expect("tool");
+        assert_eq!(
+            tool,
+            ToolChoice::Tool {
+                tool_name: "x".into()
+            }
+        );
+    }
+
+    #[test]
+    fn stream_parts_use_kebab_type_tags() {
+        let part = StreamPart::ToolInputDelta {
+            id: "a".into(),
+            delta: "{".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&part).expect("serializes"),
+            json!({"type": "tool-input-delta", "id": "a", "delta": "{"})
+        );
+        let finish = StreamPart::Finish {
+            finish_reason: FinishReason::ToolCalls,
+            usage: Usage::default(),
+            provider_metadata: None,
+        };
+        let value = serde_json::to_value(&finish).expect("serializes");
+        assert_eq!(value["finishReason"], "tool-calls");
+        assert_eq!(value["usage"]["cachedInputTokens"], 0);
+    }
+
+    #[test]
+    fn merge_is_deep() {
+        let mut a = provider_meta("anthropic", "signature", "s");
+        merge_options(&mut a, &provider_meta("anthropic", "redactedData", "r"));
+        assert_eq!(a["anthropic"]["signature"], "s");
+        assert_eq!(a["anthropic"]["redactedData"], "r");
+    }
+}
