@@ -1,0 +1,106 @@
+//! What a loader is given: everything comes from the session context, nothing from the process.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value};
+
+use super::secret::Secret;
+
+/// A credential already chosen by the session layer (session → stored auth → env → config).
+#[derive(Debug, Clone)]
+pub enum Credential {
+    ApiKey(Secret),
+    OAuth {
+        access: Secret,
+        account_id: Option<String>,
+        enterprise_url: Option<String>,
+    },
+    Aws(AwsCredentials),
+    BearerToken(Secret),
+}
+
+#[derive(Debug, Clone)]
+pub struct AwsCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    pub session_token: Option<Secret>,
+}
+
+/// How the sidecar names itself to providers that ask for attribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIdentity {
+    /// `X-Title`, Cerebras integration id, Z.AI source channel.
+    pub title: String,
+    /// `HTTP-Referer`; omitted when unset.
+    pub referer: Option<String>,
+    /// `User-Agent` product token, e.g. `provider-sidecar/0.1.0`.
+    pub user_agent: String,
+}
+
+impl Default for ClientIdentity {
+    fn default() -> Self {
+        Self {
+            title: env!("CARGO_PKG_NAME").to_string(),
+            referer: None,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+/// The input of runtime resolution for one (session, provider, model).
+#[derive(Debug, Clone)]
+pub struct LoaderInput<'a> {
+    pub provider_id: &'a str,
+    /// The model id as the provider's API knows it (models.dev `id` or config `id`).
+    pub model_id: &'a str,
+    /// models.dev or config `npm` (model-level override already applied).
+    pub npm: Option<&'a str>,
+    /// models.dev `api` or a model-level `provider.api` override.
+    pub api_url: Option<&'a str>,
+    /// Merged provider options (config ← session): baseURL, apiKey, headers, region, ...
+    pub options: &'a Map<String, Value>,
+    /// Headers the session sends on every request; they win over loader defaults.
+    pub session_headers: &'a BTreeMap<String, String>,
+    pub credential: Option<&'a Credential>,
+    /// The session's env snapshot plus overlay; never the process environment.
+    pub env: &'a HashMap<String, String>,
+    pub client: &'a ClientIdentity,
+}
+
+impl LoaderInput<'_> {
+    /// A non-empty string option.
+    pub fn option_str(&self, key: &str) -> Option<&str> {
+        self.options
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    pub fn option_bool(&self, key: &str) -> Option<bool> {
+        self.options.get(key).and_then(Value::as_bool)
+    }
+
+    /// A non-empty env var from the snapshot.
+    pub fn env_var(&self, name: &str) -> Option<&str> {
+        self.env
+            .get(name)
+            .map(String::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The first set env var among `names`.
+    pub fn first_env(&self, names: &[&str]) -> Option<&str> {
+        names.iter().find_map(|name| self.env_var(name))
+    }
+
+    /// The key-like secret of the credential, else config `apiKey`.
+    pub fn api_key(&self) -> Option<Secret> {
+        match self.credential {
+            Some(Credential::ApiKey(key)) | Some(Credential::BearerToken(key)) => Some(key.clone()),
+            Some(Credential::OAuth { access, .. }) => Some(access.clone()),
+            Some(Credential::Aws(_)) | None => self.option_str("apiKey").map(Secret::from),
+        }
+    }
+}
