@@ -133,6 +133,19 @@ impl RequestAuthorizer {
     }
 }
 
+impl RequestAuthorizer {
+    /// The headers `authorize` would send, with credential-bearing values redacted
+    /// (for `transform/preview`).
+    pub fn preview(
+        &self,
+        runtime: &ResolvedRuntime,
+        request: &OutgoingRequest<'_>,
+    ) -> Result<BTreeMap<String, String>, ProviderError> {
+        self.authorize(runtime, request)
+            .map(|headers| super::runtime::redact_headers(&headers))
+    }
+}
+
 #[derive(Debug, Default, Clone, Copy)]
 struct CopilotTraits {
     vision: bool,
@@ -225,6 +238,69 @@ mod tests {
             },
         )
         .expect("authorized")
+    }
+
+    /// No loader's preview, Debug output or error ever shows the secret it was given.
+    #[test]
+    fn redaction_never_shows_secrets() {
+        const SECRET: &str = "sk-SECRET-value-123";
+        let auth = authorizer(1_440_938_160_000);
+        let cases = [
+            Fixture::new("openai", "gpt-5").key(SECRET),
+            Fixture::new("anthropic", "claude").key(SECRET),
+            Fixture::new("google", "gemini-2.5-pro").key(SECRET),
+            Fixture::new("zai", "glm-4.7").key(&format!("id.{SECRET}")),
+            Fixture::new("zai", "glm-4.7").key(SECRET),
+            Fixture::new("openrouter", "x").key(SECRET),
+            Fixture::new("github-copilot", "gpt-5").key(SECRET),
+            Fixture::new("azure", "gpt-5")
+                .env("AZURE_RESOURCE_NAME", "r")
+                .key(SECRET),
+            Fixture::new("amazon-bedrock", "anthropic.claude")
+                .env("AWS_BEARER_TOKEN_BEDROCK", SECRET),
+            Fixture::new("amazon-bedrock", "anthropic.claude")
+                .env("AWS_ACCESS_KEY_ID", "AKID")
+                .env("AWS_SECRET_ACCESS_KEY", SECRET)
+                .env("AWS_SESSION_TOKEN", SECRET),
+            Fixture::new("cloudflare-ai-gateway", "openai/gpt-5")
+                .env("CLOUDFLARE_ACCOUNT_ID", "a")
+                .env("CLOUDFLARE_GATEWAY_ID", "g")
+                .env("CLOUDFLARE_API_TOKEN", SECRET),
+            Fixture::new("google-vertex", "gemini")
+                .env("GOOGLE_CLOUD_PROJECT", "p")
+                .credential(Credential::BearerToken(SECRET.into())),
+            Fixture::new("deepseek", "m")
+                .api("https://api.deepseek.com")
+                .session_header("Authorization", &format!("Bearer {SECRET}")),
+        ];
+        for fx in &cases {
+            let rt = resolve(&fx.input()).expect("resolves");
+            let preview = serde_json::to_string(&rt.redacted()).expect("json");
+            assert!(!preview.contains("SECRET"), "{}: {preview}", fx.provider_id);
+            assert!(!format!("{rt:?}").contains("SECRET"), "{}", fx.provider_id);
+            let body = b"{}";
+            let request = OutgoingRequest {
+                method: "POST",
+                url: &rt.chat_url,
+                headers: &BTreeMap::new(),
+                body,
+            };
+            let shown = auth.preview(&rt, &request).expect("preview");
+            assert!(
+                !format!("{shown:?}").contains("SECRET"),
+                "{}: {shown:?}",
+                fx.provider_id
+            );
+            let sent = auth.authorize(&rt, &request).expect("authorize");
+            assert_ne!(
+                sent, shown,
+                "{}: the real request carries the credential",
+                fx.provider_id
+            );
+        }
+        let missing = Fixture::new("anthropic", "claude").option("headers", json!({"x": SECRET}));
+        let err = resolve(&missing.input()).expect_err("no key");
+        assert!(!format!("{err} {err:?}").contains("SECRET"));
     }
 
     #[test]

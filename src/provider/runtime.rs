@@ -97,7 +97,8 @@ impl AuthScheme {
 }
 
 /// The outcome of a loader. Holds secrets (in `auth`); show it through [`ResolvedRuntime::redacted`].
-#[derive(Debug, Clone)]
+/// Its `Debug` output is the redacted view.
+#[derive(Clone)]
 pub struct ResolvedRuntime {
     pub provider_id: String,
     pub protocol: ProtocolFamily,
@@ -143,6 +144,12 @@ pub struct AuthPreview {
     pub region: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+
+impl std::fmt::Debug for ResolvedRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.redacted(), f)
+    }
 }
 
 impl ResolvedRuntime {

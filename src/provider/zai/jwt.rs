@@ -160,4 +160,22 @@ mod tests {
         let claims = decode_part(renewed.expose().split('.').nth(1).expect("payload"));
         assert_eq!(claims["timestamp"], 1_181_000);
     }
+
+    #[test]
+    fn concurrent_callers_share_one_token_per_key() {
+        let cache = std::sync::Arc::new(ZaiTokenCache::default());
+        let clock = std::sync::Arc::new(ManualClock::at(5_000));
+        let tokens: Vec<Secret> = (0..16)
+            .map(|i| {
+                let (cache, clock) = (cache.clone(), clock.clone());
+                std::thread::spawn(move || {
+                    let key = Secret::new(format!("id{}.secret", i % 2));
+                    cache.bearer_for(&key, clock.as_ref()).expect("ok")
+                })
+            })
+            .map(|handle| handle.join().expect("thread"))
+            .collect();
+        let distinct: std::collections::HashSet<&str> = tokens.iter().map(Secret::expose).collect();
+        assert_eq!(distinct.len(), 2);
+    }
 }
