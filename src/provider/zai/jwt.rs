@@ -165,7 +165,7 @@ mod tests {
     fn concurrent_callers_share_one_token_per_key() {
         let cache = std::sync::Arc::new(ZaiTokenCache::default());
         let clock = std::sync::Arc::new(ManualClock::at(5_000));
-        let tokens: Vec<Secret> = (0..16)
+        let handles: Vec<_> = (0..16)
             .map(|i| {
                 let (cache, clock) = (cache.clone(), clock.clone());
                 std::thread::spawn(move || {
@@ -173,6 +173,9 @@ mod tests {
                     cache.bearer_for(&key, clock.as_ref()).expect("ok")
                 })
             })
+            .collect();
+        let tokens: Vec<Secret> = handles
+            .into_iter()
             .map(|handle| handle.join().expect("thread"))
             .collect();
         let distinct: std::collections::HashSet<&str> = tokens.iter().map(Secret::expose).collect();
