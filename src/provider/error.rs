@@ -25,6 +25,9 @@ pub enum ProviderError {
     #[error("invalid URL `{url}`: {reason}")]
     InvalidUrl { url: String, reason: String },
 
+    #[error("token exchange failed: {0}")]
+    TokenExchange(String),
+
     #[error("cannot authorize the request: {0}")]
     Signing(String),
 }
@@ -38,6 +41,7 @@ impl ProviderError {
             Self::Unsupported { .. } => "provider_unsupported",
             Self::InvalidOption { .. } | Self::InvalidUrl { .. } => "invalid_params",
             Self::Signing(_) => "auth_signing_failed",
+            Self::TokenExchange(_) => "auth_exchange_failed",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod aws_profile;
 pub mod clock;
 pub mod common;
 pub mod error;
+pub mod google_auth;
 pub mod input;
 pub mod loaders;
 pub mod registry;

@@ -1,8 +1,9 @@
 //! Google Vertex AI (Gemini) and Vertex Anthropic: project, location, endpoint host per location,
 //! Bearer access token.
 //!
-//! The service-account JWT → access-token exchange (RS256) is not done here: the session layer
-//! supplies an OAuth access token (`Credential::OAuth` or `Credential::BearerToken`).
+//! Resolution is synchronous, so the access token comes in as `Credential::OAuth` or
+//! `Credential::BearerToken`; the session layer gets it from a service-account key with
+//! [`crate::provider::google_auth::GoogleTokenCache`].
 
 use serde_json::json;
 
@@ -50,8 +51,7 @@ fn access_token(input: &LoaderInput<'_>) -> Result<AuthScheme, ProviderError> {
         }
         _ => Err(ProviderError::AuthMissing {
             provider: input.provider_id.to_string(),
-            hint: "Vertex needs an OAuth access token (service-account exchange is not built in)"
-                .into(),
+            hint: "Vertex needs an access token: exchange GOOGLE_APPLICATION_CREDENTIALS with provider::google_auth".into(),
         }),
     }
 }
