@@ -95,6 +95,13 @@ impl LoaderInput<'_> {
         names.iter().find_map(|name| self.env_var(name))
     }
 
+    /// [`Self::api_key`], else the first set env var among `names` (the variables the
+    /// provider's own SDK reads when the catalog lists several).
+    pub fn api_key_or_env(&self, names: &[&str]) -> Option<Secret> {
+        self.api_key()
+            .or_else(|| self.first_env(names).map(Secret::from))
+    }
+
     /// The key-like secret of the credential, else config `apiKey`.
     pub fn api_key(&self) -> Option<Secret> {
         match self.credential {

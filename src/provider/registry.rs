@@ -44,6 +44,7 @@ fn by_provider_id(input: &LoaderInput<'_>) -> Option<Result<ResolvedRuntime, Pro
         "opencode" => zen::resolve(input),
         "gitlab" => gitlab::resolve(input),
         "cloudflare-ai-gateway" => cloudflare::resolve(input),
+        "cloudflare-workers-ai" => cloudflare::resolve_workers_ai(input),
         "sap-ai-core" => sap::resolve(input),
         _ if zai::PROVIDERS.contains(&id) => zai::resolve(input),
         _ if attribution::PROVIDERS.contains(&id) => attribution::resolve(input),

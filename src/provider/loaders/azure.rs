@@ -59,10 +59,17 @@ fn prefix(input: &LoaderInput<'_>) -> Result<String, ProviderError> {
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
     let prefix = prefix(input)?;
-    let key = input.api_key().ok_or_else(|| ProviderError::AuthMissing {
-        provider: input.provider_id.to_string(),
-        hint: "set AZURE_API_KEY or an API key".into(),
-    })?;
+    let key_env = if input.provider_id == "azure-cognitive-services" {
+        "AZURE_COGNITIVE_SERVICES_API_KEY"
+    } else {
+        "AZURE_API_KEY"
+    };
+    let key = input
+        .api_key_or_env(&[key_env])
+        .ok_or_else(|| ProviderError::AuthMissing {
+            provider: input.provider_id.to_string(),
+            hint: "set AZURE_API_KEY or an API key".into(),
+        })?;
     let api_version = input
         .option_str("apiVersion")
         .unwrap_or(DEFAULT_API_VERSION)
@@ -150,8 +157,11 @@ mod tests {
     fn cognitive_services_and_missing_resource() {
         let fx = Fixture::new("azure-cognitive-services", "gpt-5")
             .env("AZURE_COGNITIVE_SERVICES_RESOURCE_NAME", "cog")
-            .key("k");
+            .env("AZURE_COGNITIVE_SERVICES_API_KEY", "env-key");
         let rt = resolve(&fx.input()).expect("ok");
+        assert!(
+            matches!(&rt.auth, AuthScheme::Header { value, .. } if value.expose() == "env-key")
+        );
         assert_eq!(
             rt.chat_url,
             "https://cog.cognitiveservices.azure.com/openai/v1/responses?api-version=v1"

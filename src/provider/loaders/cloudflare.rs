@@ -12,6 +12,8 @@ use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
 use crate::provider::secret::Secret;
 
 pub const GATEWAY_HOST: &str = "https://gateway.ai.cloudflare.com/v1";
+pub const WORKERS_AI_URL: &str =
+    "https://api.cloudflare.com/client/v4/accounts/${CLOUDFLARE_ACCOUNT_ID}/ai/v1";
 
 /// `anthropic/*` ids use dashes where the catalog has dots (`claude-sonnet-4.5` → `-4-5`).
 pub fn gateway_model_id(model_id: &str) -> String {
@@ -39,6 +41,42 @@ fn gateway_headers(input: &LoaderInput<'_>) -> Vec<(&'static str, String)> {
         headers.push(("cf-aig-collect-log", collect.to_string()));
     }
     headers
+}
+
+/// Cloudflare Workers AI (OpenAI-compatible): `${CLOUDFLARE_ACCOUNT_ID}` in the catalog URL,
+/// key from the session or `CLOUDFLARE_API_KEY`, a User-Agent naming the client.
+pub fn resolve_workers_ai(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+    if input.option_str("baseURL").is_some() {
+        return generic::resolve(input);
+    }
+    let account = input
+        .option_str("accountId")
+        .or_else(|| input.env_var("CLOUDFLARE_ACCOUNT_ID"))
+        .ok_or_else(|| ProviderError::ConfigMissing {
+            provider: input.provider_id.to_string(),
+            setting: "accountId",
+            hint: "set CLOUDFLARE_ACCOUNT_ID".into(),
+        })?;
+    let template = input.api_url.unwrap_or(WORKERS_AI_URL);
+    let base = crate::provider::common::substitute_vars(
+        template,
+        &[("CLOUDFLARE_ACCOUNT_ID", account.to_string())],
+        input,
+    );
+    let mut options = input.options.clone();
+    options.insert("baseURL".into(), Value::String(base));
+    if let Some(key) = input.api_key_or_env(&["CLOUDFLARE_API_KEY"]) {
+        options.insert("apiKey".into(), Value::String(key.expose().to_string()));
+    }
+    let with_base = LoaderInput {
+        options: &options,
+        ..input.clone()
+    };
+    generic::resolve_with(
+        &with_base,
+        None,
+        &[("User-Agent", input.client.user_agent.clone())],
+    )
 }
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
@@ -107,6 +145,28 @@ mod tests {
         assert!(
             matches!(&rt.auth, AuthScheme::Header { name, prefix, value }
             if name == "cf-aig-authorization" && *prefix == "Bearer " && value.expose() == "cf-token")
+        );
+    }
+
+    #[test]
+    fn golden_workers_ai_runtime() {
+        let fx = Fixture::new("cloudflare-workers-ai", "@cf/openai/gpt-oss-120b")
+            .api(WORKERS_AI_URL)
+            .env("CLOUDFLARE_ACCOUNT_ID", "acct")
+            .env("CLOUDFLARE_API_KEY", "cf-key");
+        let rt = resolve_workers_ai(&fx.input()).expect("ok");
+        assert_eq!(
+            rt.chat_url,
+            "https://api.cloudflare.com/client/v4/accounts/acct/ai/v1/chat/completions"
+        );
+        assert_eq!(rt.headers["User-Agent"], "test-app/1.0");
+        assert!(matches!(&rt.auth, AuthScheme::Bearer(k) if k.expose() == "cf-key"));
+        let fx = Fixture::new("cloudflare-workers-ai", "m").api(WORKERS_AI_URL);
+        assert_eq!(
+            resolve_workers_ai(&fx.input())
+                .expect_err("no account")
+                .kind(),
+            "provider_config_missing"
         );
     }
 

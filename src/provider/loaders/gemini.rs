@@ -7,6 +7,8 @@ use crate::provider::input::LoaderInput;
 use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
 
 pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com/v1beta";
+/// The variable `@ai-sdk/google` reads (models.dev lists three, so the catalog sets no key).
+pub const API_KEY_ENV: &str = "GOOGLE_GENERATIVE_AI_API_KEY";
 
 /// The streaming URL of a Gemini-protocol model under `base` (`.../models` is appended).
 pub fn stream_url(base: &str, model_id: &str) -> String {
@@ -18,10 +20,12 @@ pub fn stream_url(base: &str, model_id: &str) -> String {
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
     let base = base_url(input, Some(DEFAULT_BASE_URL), &[])?;
-    let key = input.api_key().ok_or_else(|| ProviderError::AuthMissing {
-        provider: input.provider_id.to_string(),
-        hint: "set GOOGLE_GENERATIVE_AI_API_KEY or an API key".into(),
-    })?;
+    let key = input
+        .api_key_or_env(&[API_KEY_ENV])
+        .ok_or_else(|| ProviderError::AuthMissing {
+            provider: input.provider_id.to_string(),
+            hint: "set GOOGLE_GENERATIVE_AI_API_KEY or an API key".into(),
+        })?;
     let headers = merged_headers(input, &[]);
     let auth = AuthScheme::Header {
         name: "x-goog-api-key".into(),
@@ -46,6 +50,13 @@ mod tests {
             rt.chat_url,
             "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse"
         );
-        assert!(matches!(&rt.auth, AuthScheme::Header { name, .. } if name == "x-goog-api-key"));
+        assert!(matches!(&rt.auth, AuthScheme::Header { name, value, .. }
+            if name == "x-goog-api-key" && value.expose() == "AIza"));
+
+        let fx = Fixture::new("google", "gemini-2.5-flash").env(API_KEY_ENV, "env-key");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert!(
+            matches!(&rt.auth, AuthScheme::Header { value, .. } if value.expose() == "env-key")
+        );
     }
 }
