@@ -176,7 +176,10 @@ mod tests {
                 Err(err) => assert!(
                     matches!(
                         err.kind(),
-                        "provider_unsupported" | "auth_missing" | "provider_config_missing"
+                        "provider_unsupported"
+                            | "auth_missing"
+                            | "provider_config_missing"
+                            | "invalid_params"
                     ),
                     "{id}: {err}"
                 ),
