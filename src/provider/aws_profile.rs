@@ -57,6 +57,22 @@ pub fn credentials_path(
     Some(std::path::Path::new(home).join(".aws").join("credentials"))
 }
 
+/// Reads `profile` from the shared credentials file the env snapshot points at; `Ok(None)` when
+/// there is no file or no such profile.
+pub async fn load_profile_credentials(
+    env: &std::collections::HashMap<String, String>,
+    profile: Option<&str>,
+) -> std::io::Result<Option<AwsCredentials>> {
+    let Some(path) = credentials_path(env) else {
+        return Ok(None);
+    };
+    match tokio::fs::read_to_string(&path).await {
+        Ok(text) => Ok(parse_credentials(&text, profile)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +98,32 @@ mod tests {
         assert_eq!(
             credentials_path(&env),
             Some("/home/u/.aws/credentials".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn loads_from_the_file_the_env_names() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("credentials");
+        std::fs::write(&path, FILE).expect("write");
+        let env = std::collections::HashMap::from([(
+            "AWS_SHARED_CREDENTIALS_FILE".to_string(),
+            path.display().to_string(),
+        )]);
+        let dev = load_profile_credentials(&env, Some("dev"))
+            .await
+            .expect("io")
+            .expect("profile");
+        assert_eq!(dev.access_key_id, "AKIDDEV");
+        let missing = std::collections::HashMap::from([(
+            "AWS_SHARED_CREDENTIALS_FILE".to_string(),
+            dir.path().join("nope").display().to_string(),
+        )]);
+        assert!(
+            load_profile_credentials(&missing, None)
+                .await
+                .expect("io")
+                .is_none()
         );
     }
 }

@@ -48,7 +48,8 @@ impl Default for ClientIdentity {
 }
 
 /// The input of runtime resolution for one (session, provider, model).
-#[derive(Debug, Clone)]
+/// `Debug` lists option and env *names* only: their values may be secrets.
+#[derive(Clone)]
 pub struct LoaderInput<'a> {
     pub provider_id: &'a str,
     /// The model id as the provider's API knows it (models.dev `id` or config `id`).
@@ -65,6 +66,26 @@ pub struct LoaderInput<'a> {
     /// The session's env snapshot plus overlay; never the process environment.
     pub env: &'a HashMap<String, String>,
     pub client: &'a ClientIdentity,
+}
+
+impl std::fmt::Debug for LoaderInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut env_names: Vec<&String> = self.env.keys().collect();
+        env_names.sort();
+        f.debug_struct("LoaderInput")
+            .field("provider_id", &self.provider_id)
+            .field("model_id", &self.model_id)
+            .field("npm", &self.npm)
+            .field("api_url", &self.api_url)
+            .field("option_names", &self.options.keys().collect::<Vec<_>>())
+            .field(
+                "session_header_names",
+                &self.session_headers.keys().collect::<Vec<_>>(),
+            )
+            .field("credential", &self.credential)
+            .field("env_names", &env_names)
+            .finish()
+    }
 }
 
 impl LoaderInput<'_> {
@@ -109,5 +130,23 @@ impl LoaderInput<'_> {
             Some(Credential::OAuth { access, .. }) => Some(access.clone()),
             Some(Credential::Aws(_)) | None => self.option_str("apiKey").map(Secret::from),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::provider::loaders::test_support::Fixture;
+    use serde_json::json;
+
+    #[test]
+    fn debug_shows_names_not_values() {
+        let fx = Fixture::new("p", "m")
+            .key("sk-credential")
+            .option("apiKey", json!("sk-option"))
+            .env("AWS_SECRET_ACCESS_KEY", "sk-env")
+            .session_header("Authorization", "Bearer sk-header");
+        let shown = format!("{:?}", fx.input());
+        assert!(shown.contains("AWS_SECRET_ACCESS_KEY") && shown.contains("apiKey"));
+        assert!(!shown.contains("sk-"), "{shown}");
     }
 }
