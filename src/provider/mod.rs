@@ -5,7 +5,8 @@
 //! nothing reads or writes the process environment.
 //!
 //! Typical use by the session layer:
-//! 1. build a [`LoaderInput`] from the session context and call [`resolve`];
+//! 1. build a [`LoaderInput`] from the session context and call
+//!    [`TokenBroker::resolve_runtime`] (or [`resolve`] when no token exchange can be needed);
 //! 2. show [`ResolvedRuntime::redacted`] in `transform/preview`;
 //! 3. for each outgoing request call [`RequestAuthorizer::authorize`] for the final headers.
 
@@ -14,6 +15,7 @@ pub mod aws_profile;
 pub mod clock;
 pub mod common;
 pub mod error;
+pub mod exchange;
 pub mod google_auth;
 pub mod input;
 pub mod loaders;
@@ -26,6 +28,7 @@ pub mod zai;
 pub use authorize::{OutgoingRequest, RequestAuthorizer};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ProviderError;
+pub use exchange::TokenBroker;
 pub use input::{AwsCredentials, ClientIdentity, Credential, LoaderInput};
 pub use registry::resolve;
 pub use runtime::{
