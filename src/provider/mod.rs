@@ -16,6 +16,7 @@ pub mod clock;
 pub mod common;
 pub mod error;
 pub mod exchange;
+pub mod golden;
 pub mod google_auth;
 pub mod input;
 pub mod loaders;
