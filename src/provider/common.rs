@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::ProviderError;
 use super::input::LoaderInput;
@@ -118,8 +118,4 @@ pub fn join_url(base: &str, path: &str) -> String {
         base.trim_end_matches('/'),
         path.trim_start_matches('/')
     )
-}
-
-pub fn empty_options() -> Map<String, Value> {
-    Map::new()
 }

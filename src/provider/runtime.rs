@@ -112,6 +112,9 @@ pub struct ResolvedRuntime {
     pub default_options: Map<String, Value>,
     /// The model id as sent on the wire (or in the URL).
     pub wire_model_id: String,
+    /// False when the model is named by the URL and the body must not carry `model`
+    /// (Gemini, Bedrock, Vertex Anthropic).
+    pub model_in_body: bool,
     pub dynamic_headers: Option<DynamicHeaders>,
 }
 
@@ -127,6 +130,7 @@ pub struct RuntimePreview {
     pub auth: AuthPreview,
     pub default_options: Map<String, Value>,
     pub wire_model_id: String,
+    pub model_in_body: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_headers: Option<DynamicHeaders>,
 }
@@ -163,6 +167,7 @@ impl ResolvedRuntime {
             auth: self.auth.preview(),
             default_options: self.default_options.clone(),
             wire_model_id: self.wire_model_id.clone(),
+            model_in_body: self.model_in_body,
             dynamic_headers: self.dynamic_headers,
         }
     }

@@ -54,6 +54,7 @@ pub fn runtime_at(
         auth,
         default_options: serde_json::Map::new(),
         wire_model_id: input.model_id.trim().to_string(),
+        model_in_body: !matches!(protocol, ProtocolFamily::Gemini | ProtocolFamily::Bedrock),
         dynamic_headers: None,
     }
 }

@@ -142,6 +142,7 @@ pub fn resolve_anthropic(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, Pro
     runtime
         .default_options
         .insert("anthropic_version".into(), json!(ANTHROPIC_VERSION));
+    runtime.model_in_body = false;
     Ok(runtime)
 }
 
@@ -191,6 +192,7 @@ mod tests {
             "https://aiplatform.us.rep.googleapis.com/v1/projects/proj/locations/us/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict"
         );
         assert_eq!(rt.default_options["anthropic_version"], ANTHROPIC_VERSION);
+        assert!(!rt.model_in_body);
     }
 
     #[test]
