@@ -416,4 +416,165 @@ mod tests {
         .expect("signs");
         assert_eq!(authz, &expected.authorization);
     }
+
+    /// One authorizer shared by many sessions: every request carries its own session's key.
+    #[test]
+    fn concurrent_sessions_never_get_each_others_tokens() {
+        use base64::Engine;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use hmac::{Hmac, Mac};
+        use sha2::Sha256;
+
+        let auth = Arc::new(authorizer(1_700_000_000_000));
+        let runtimes: Vec<(usize, ResolvedRuntime)> = (0..50)
+            .map(|n| {
+                let fx = Fixture::new("zai", "glm-4.7")
+                    .key(&format!("id{n}.secret{n}"))
+                    .session_header("x-session", &format!("s{n}"));
+                (n, resolve(&fx.input()).expect("ok"))
+            })
+            .collect();
+        let runtimes = Arc::new(runtimes);
+        let workers: Vec<_> = (0..8)
+            .map(|worker| {
+                let (auth, runtimes) = (auth.clone(), runtimes.clone());
+                std::thread::spawn(move || {
+                    for i in 0..250 {
+                        let (n, rt) = &runtimes[(i * 7 + worker * 13) % runtimes.len()];
+                        let headers = send(&auth, rt, &json!({}));
+                        assert_eq!(headers["x-session"], format!("s{n}"));
+                        let token = headers["Authorization"]
+                            .strip_prefix("Bearer ")
+                            .expect("bearer");
+                        let parts: Vec<&str> = token.split('.').collect();
+                        let claims: Value =
+                            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("b64"))
+                                .expect("claims");
+                        assert_eq!(claims["api_key"], format!("id{n}"));
+                        let mut mac =
+                            Hmac::<Sha256>::new_from_slice(format!("secret{n}").as_bytes())
+                                .expect("key");
+                        mac.update(format!("{}.{}", parts[0], parts[1]).as_bytes());
+                        mac.verify_slice(&URL_SAFE_NO_PAD.decode(parts[2]).expect("sig"))
+                            .expect("signed with this session's secret");
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().expect("worker");
+        }
+    }
+
+    /// A SigV4-signed request sent through reqwest arrives with exactly the signed headers:
+    /// the server recomputes the signature from what it received.
+    #[tokio::test]
+    async fn sigv4_survives_the_http_stack() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("accept");
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 8192];
+            let (head, body) = loop {
+                let n = socket.read(&mut chunk).await.expect("read");
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().expect("len"))
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= len {
+                        break (head.to_string(), body.to_string());
+                    }
+                }
+                assert!(n > 0, "connection closed early");
+            };
+            socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
+                .await
+                .expect("write");
+            (head, body)
+        });
+
+        let fx = Fixture::new("amazon-bedrock", "anthropic.claude-v2:1")
+            .option("endpoint", json!(format!("http://{addr}")))
+            .credential(Credential::Aws(AwsCredentials {
+                access_key_id: "AKIDEXAMPLE".into(),
+                secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
+                session_token: Some("sess".into()),
+            }));
+        let rt = resolve(&fx.input()).expect("ok");
+        let body = json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}]}).to_string();
+        let wire = BTreeMap::from([
+            ("content-type".to_string(), "application/json".to_string()),
+            (
+                "accept".to_string(),
+                "application/vnd.amazon.eventstream".to_string(),
+            ),
+        ]);
+        let auth = authorizer(1_700_000_000_000);
+        let headers = auth
+            .authorize(
+                &rt,
+                &OutgoingRequest {
+                    method: "POST",
+                    url: &rt.chat_url,
+                    headers: &wire,
+                    body: body.as_bytes(),
+                },
+            )
+            .expect("signed");
+        let mut request = reqwest::Client::new().post(&rt.chat_url).body(body.clone());
+        for (name, value) in &headers {
+            request = request.header(name, value);
+        }
+        request.send().await.expect("sent");
+        let (head, received_body) = server.await.expect("server");
+        assert_eq!(received_body, body);
+
+        // Recompute from what arrived: the request line, and the headers it lists as signed.
+        let mut lines = head.lines();
+        let request_line = lines.next().expect("request line");
+        let path = request_line.split(' ').nth(1).expect("path");
+        let received: BTreeMap<String, String> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let authz = &received["authorization"];
+        let signed = authz
+            .split("SignedHeaders=")
+            .nth(1)
+            .expect("signed")
+            .split(',')
+            .next()
+            .expect("list");
+        let resent: BTreeMap<String, String> = signed
+            .split(';')
+            .filter(|h| !matches!(*h, "host" | "x-amz-date" | "x-amz-security-token"))
+            .map(|h| (h.to_string(), received[h].clone()))
+            .collect();
+        let params = SigningKeyParams {
+            access_key_id: "AKIDEXAMPLE",
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            session_token: Some(&received["x-amz-security-token"]),
+            region: "us-east-1",
+            service: "bedrock",
+            amz_date: &received["x-amz-date"],
+        };
+        let url = format!("http://{}{path}", received["host"]);
+        let expected =
+            sigv4::sign("POST", &url, &resent, received_body.as_bytes(), &params).expect("sign");
+        assert_eq!(authz, &expected.authorization);
+        assert!(signed.contains("content-type") && signed.contains("accept"));
+    }
 }
