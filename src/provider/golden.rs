@@ -2,7 +2,6 @@
 //! `fixtures/provider/runtime-previews.json`. Regenerate with `UPDATE_GOLDEN=1 cargo test --lib
 //! provider::golden` and review the diff.
 
-#[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
 

@@ -16,7 +16,8 @@ pub mod clock;
 pub mod common;
 pub mod error;
 pub mod exchange;
-pub mod golden;
+#[cfg(test)]
+mod golden;
 pub mod google_auth;
 pub mod input;
 pub mod loaders;
