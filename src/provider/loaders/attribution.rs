@@ -1,0 +1,92 @@
+//! Gateways that want to know which app is calling: OpenRouter, ZenMux, Kilo, LLM Gateway,
+//! NVIDIA (OpenAI chat) and Vercel AI Gateway (lower-case header names).
+//!
+//! OpenCode sends its own name here; the sidecar sends the host app's [`ClientIdentity`]
+//! instead of impersonating another product.
+//!
+//! [`ClientIdentity`]: crate::provider::input::ClientIdentity
+
+use super::generic;
+use crate::provider::error::ProviderError;
+use crate::provider::input::LoaderInput;
+use crate::provider::runtime::ResolvedRuntime;
+
+pub const PROVIDERS: &[&str] = &[
+    "openrouter",
+    "zenmux",
+    "kilo",
+    "llmgateway",
+    "nvidia",
+    "vercel",
+];
+
+pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+    let client = input.client;
+    let lower_case = input.provider_id == "vercel";
+    let mut headers: Vec<(&str, String)> = Vec::new();
+    if let Some(referer) = &client.referer {
+        headers.push((
+            if lower_case {
+                "http-referer"
+            } else {
+                "HTTP-Referer"
+            },
+            referer.clone(),
+        ));
+    }
+    headers.push((
+        if lower_case { "x-title" } else { "X-Title" },
+        client.title.clone(),
+    ));
+    match input.provider_id {
+        "llmgateway" => headers.push(("X-Source", client.title.clone())),
+        "nvidia" => headers.push(("X-BILLING-INVOKE-ORIGIN", client.title.clone())),
+        _ => {}
+    }
+    let default_base = match input.provider_id {
+        "openrouter" => Some("https://openrouter.ai/api/v1"),
+        "vercel" => Some("https://ai-gateway.vercel.sh/v1"),
+        _ => None,
+    };
+    generic::resolve_with(input, default_base, &headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::runtime::{AuthScheme, ProtocolFamily};
+
+    #[test]
+    fn golden_openrouter_headers() {
+        let fx = Fixture::new("openrouter", "anthropic/claude-sonnet-4.5")
+            .api("https://openrouter.ai/api/v1")
+            .key("sk-or");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.protocol, ProtocolFamily::OpenaiChat);
+        assert_eq!(rt.chat_url, "https://openrouter.ai/api/v1/chat/completions");
+        assert_eq!(rt.headers["HTTP-Referer"], "https://app.example/");
+        assert_eq!(rt.headers["X-Title"], "test-app");
+        assert!(matches!(&rt.auth, AuthScheme::Bearer(k) if k.expose() == "sk-or"));
+    }
+
+    #[test]
+    fn vercel_uses_lower_case_and_nvidia_adds_billing_origin() {
+        let fx = Fixture::new("vercel", "openai/gpt-5").key("k");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(
+            rt.chat_url,
+            "https://ai-gateway.vercel.sh/v1/chat/completions"
+        );
+        assert_eq!(rt.headers["http-referer"], "https://app.example/");
+        assert_eq!(rt.headers["x-title"], "test-app");
+
+        let fx = Fixture::new("nvidia", "m").api("https://integrate.api.nvidia.com/v1");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.headers["X-BILLING-INVOKE-ORIGIN"], "test-app");
+
+        let fx = Fixture::new("llmgateway", "m").api("https://api.llmgateway.io/v1");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.headers["X-Source"], "test-app");
+    }
+}

@@ -1,0 +1,174 @@
+//! Azure OpenAI and Azure Cognitive Services: resource name or baseURL, Responses unless
+//! `useCompletionUrls`, `api-version` query, `api-key` header.
+
+use super::{anthropic, chat_path, runtime_at};
+use crate::provider::common::{join_url, merged_headers, substitute_vars, validate_url};
+use crate::provider::error::ProviderError;
+use crate::provider::input::{Credential, LoaderInput};
+use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+
+pub const DEFAULT_API_VERSION: &str = "v1";
+
+/// `options.resourceName`, else the OAuth account id, else the resource env var.
+fn resource_name(input: &LoaderInput<'_>, env_name: &str) -> Option<String> {
+    input
+        .option_str("resourceName")
+        .map(str::to_string)
+        .or_else(|| match input.credential {
+            Some(Credential::OAuth {
+                account_id: Some(account),
+                ..
+            }) => Some(account.clone()),
+            _ => None,
+        })
+        .or_else(|| input.env_var(env_name).map(str::to_string))
+}
+
+/// The URL prefix every Azure path hangs off (AI SDK: `{prefix}/v1{path}` or
+/// `{prefix}/deployments/{id}{path}`).
+fn prefix(input: &LoaderInput<'_>) -> Result<String, ProviderError> {
+    let cognitive = input.provider_id == "azure-cognitive-services";
+    let env_name = if cognitive {
+        "AZURE_COGNITIVE_SERVICES_RESOURCE_NAME"
+    } else {
+        "AZURE_RESOURCE_NAME"
+    };
+    let resource = resource_name(input, env_name);
+    let vars: Vec<(&str, String)> = resource
+        .iter()
+        .map(|name| (env_name, name.clone()))
+        .collect();
+    if let Some(base) = input.option_str("baseURL") {
+        let url = substitute_vars(base, &vars, input);
+        validate_url(&url)?;
+        return Ok(url.trim_end_matches('/').to_string());
+    }
+    let resource = resource.ok_or_else(|| ProviderError::ConfigMissing {
+        provider: input.provider_id.to_string(),
+        setting: "resourceName",
+        hint: format!(
+            "{env_name} is missing: set options.resourceName, {env_name} or options.baseURL"
+        ),
+    })?;
+    Ok(if cognitive {
+        format!("https://{resource}.cognitiveservices.azure.com/openai")
+    } else {
+        format!("https://{resource}.openai.azure.com/openai")
+    })
+}
+
+pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+    let prefix = prefix(input)?;
+    let key_env = if input.provider_id == "azure-cognitive-services" {
+        "AZURE_COGNITIVE_SERVICES_API_KEY"
+    } else {
+        "AZURE_API_KEY"
+    };
+    let key = input
+        .api_key_or_env(&[key_env])
+        .ok_or_else(|| ProviderError::AuthMissing {
+            provider: input.provider_id.to_string(),
+            hint: "set AZURE_API_KEY or an API key".into(),
+        })?;
+    let api_version = input
+        .option_str("apiVersion")
+        .unwrap_or(DEFAULT_API_VERSION)
+        .to_string();
+    let deployment_based = input.option_bool("useDeploymentBasedUrls") == Some(true);
+    let base = if deployment_based {
+        join_url(&prefix, &format!("deployments/{}", input.model_id.trim()))
+    } else {
+        join_url(&prefix, "v1")
+    };
+    let auth = AuthScheme::Header {
+        name: "api-key".into(),
+        prefix: "",
+        value: key,
+    };
+
+    let protocol = if input.npm == Some("@ai-sdk/anthropic") {
+        ProtocolFamily::Anthropic
+    } else if input.option_bool("useCompletionUrls") == Some(true) {
+        ProtocolFamily::OpenaiChat
+    } else {
+        ProtocolFamily::OpenaiResponses
+    };
+    let defaults = if protocol == ProtocolFamily::Anthropic {
+        vec![("anthropic-version", anthropic::API_VERSION.to_string())]
+    } else {
+        Vec::new()
+    };
+    let headers = merged_headers(input, &defaults);
+    let mut runtime = runtime_at(input, protocol, base, headers, auth);
+    let path = chat_path(protocol).expect("chat-style protocols have a chat path");
+    runtime.chat_url = format!(
+        "{}?api-version={api_version}",
+        join_url(&runtime.base_url, path)
+    );
+    Ok(runtime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::loaders::test_support::Fixture;
+    use serde_json::json;
+
+    #[test]
+    fn golden_resource_name_responses() {
+        let fx = Fixture::new("azure", "gpt-5")
+            .env("AZURE_RESOURCE_NAME", "myres")
+            .key("az-key");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.protocol, ProtocolFamily::OpenaiResponses);
+        assert_eq!(
+            rt.chat_url,
+            "https://myres.openai.azure.com/openai/v1/responses?api-version=v1"
+        );
+        assert!(matches!(&rt.auth, AuthScheme::Header { name, .. } if name == "api-key"));
+    }
+
+    #[test]
+    fn base_url_completions_and_deployments() {
+        let fx = Fixture::new("azure", "gpt-4o")
+            .option("baseURL", json!("https://proxy.example/openai"))
+            .option("useCompletionUrls", json!(true))
+            .key("k");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(
+            rt.chat_url,
+            "https://proxy.example/openai/v1/chat/completions?api-version=v1"
+        );
+
+        let fx = Fixture::new("azure", "my-deploy")
+            .option("resourceName", json!("r2"))
+            .option("useDeploymentBasedUrls", json!(true))
+            .option("useCompletionUrls", json!(true))
+            .option("apiVersion", json!("2024-10-21"))
+            .key("k");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(
+            rt.chat_url,
+            "https://r2.openai.azure.com/openai/deployments/my-deploy/chat/completions?api-version=2024-10-21"
+        );
+    }
+
+    #[test]
+    fn cognitive_services_and_missing_resource() {
+        let fx = Fixture::new("azure-cognitive-services", "gpt-5")
+            .env("AZURE_COGNITIVE_SERVICES_RESOURCE_NAME", "cog")
+            .env("AZURE_COGNITIVE_SERVICES_API_KEY", "env-key");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert!(
+            matches!(&rt.auth, AuthScheme::Header { value, .. } if value.expose() == "env-key")
+        );
+        assert_eq!(
+            rt.chat_url,
+            "https://cog.cognitiveservices.azure.com/openai/v1/responses?api-version=v1"
+        );
+        let fx = Fixture::new("azure", "gpt-5").key("k");
+        let err = resolve(&fx.input()).expect_err("no resource");
+        assert_eq!(err.kind(), "provider_config_missing");
+        assert!(err.to_string().contains("AZURE_RESOURCE_NAME is missing"));
+    }
+}

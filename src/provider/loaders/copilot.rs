@@ -1,0 +1,127 @@
+//! GitHub Copilot: Responses API for GPT-5+ (except gpt-5-mini), chat completions otherwise,
+//! Anthropic Messages for models the catalog marks `@ai-sdk/anthropic`; editor headers; the
+//! `x-initiator` and vision headers depend on the body and are added at request time.
+
+use super::{anthropic, runtime_at};
+use crate::provider::common::{base_url, join_url, merged_headers};
+use crate::provider::error::ProviderError;
+use crate::provider::input::{Credential, LoaderInput};
+use crate::provider::runtime::{AuthScheme, DynamicHeaders, ProtocolFamily, ResolvedRuntime};
+
+pub const DEFAULT_BASE_URL: &str = "https://api.githubcopilot.com";
+pub const OPENAI_INTENT: &str = "conversation-edits";
+
+/// OpenCode's rule: `gpt-<major>` with major ≥ 5 uses Responses, except `gpt-5-mini*`.
+pub fn uses_responses(model_id: &str) -> bool {
+    let Some(rest) = model_id.strip_prefix("gpt-") else {
+        return false;
+    };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let Ok(major) = digits.parse::<u32>() else {
+        return false;
+    };
+    major >= 5 && !model_id.starts_with("gpt-5-mini")
+}
+
+/// `https://copilot-api.<domain>` for GitHub Enterprise, else the public API.
+fn enterprise_base(enterprise_url: &str) -> String {
+    let domain = enterprise_url
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    format!("https://copilot-api.{domain}")
+}
+
+pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+    let enterprise = match input.credential {
+        Some(Credential::OAuth {
+            enterprise_url: Some(url),
+            ..
+        }) => Some(enterprise_base(url)),
+        _ => input.option_str("enterpriseUrl").map(enterprise_base),
+    };
+    let base = match (input.option_str("baseURL"), enterprise) {
+        (None, Some(enterprise)) => enterprise,
+        _ => base_url(input, Some(DEFAULT_BASE_URL), &[])?,
+    };
+    let token = input.api_key().ok_or_else(|| ProviderError::AuthMissing {
+        provider: input.provider_id.to_string(),
+        hint: "sign in with GitHub Copilot (device flow)".into(),
+    })?;
+
+    let mut defaults = vec![
+        ("User-Agent", input.client.user_agent.clone()),
+        ("Openai-Intent", OPENAI_INTENT.to_string()),
+    ];
+    let (protocol, base) = if input.npm == Some("@ai-sdk/anthropic") {
+        defaults.push((
+            "anthropic-beta",
+            "interleaved-thinking-2025-05-14".to_string(),
+        ));
+        defaults.push(("anthropic-version", anthropic::API_VERSION.to_string()));
+        (ProtocolFamily::Anthropic, join_url(&base, "v1"))
+    } else if uses_responses(input.model_id) {
+        (ProtocolFamily::OpenaiResponses, base)
+    } else {
+        (ProtocolFamily::OpenaiChat, base)
+    };
+    let headers = merged_headers(input, &defaults);
+    let mut runtime = runtime_at(input, protocol, base, headers, AuthScheme::Bearer(token));
+    runtime.dynamic_headers = Some(DynamicHeaders::Copilot);
+    Ok(runtime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::loaders::test_support::Fixture;
+
+    #[test]
+    fn responses_rule_matches_opencode() {
+        assert!(uses_responses("gpt-5"));
+        assert!(uses_responses("gpt-5.1-codex"));
+        assert!(uses_responses("gpt-6"));
+        assert!(!uses_responses("gpt-5-mini"));
+        assert!(!uses_responses("gpt-4.1"));
+        assert!(!uses_responses("gpt-4o"));
+        assert!(!uses_responses("claude-sonnet-4.5"));
+    }
+
+    #[test]
+    fn golden_copilot_runtimes() {
+        let oauth = Credential::OAuth {
+            access: "gho_x".into(),
+            account_id: None,
+            enterprise_url: None,
+        };
+        let fx = Fixture::new("github-copilot", "gpt-5").credential(oauth.clone());
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.chat_url, "https://api.githubcopilot.com/responses");
+        assert_eq!(rt.headers["Openai-Intent"], "conversation-edits");
+        assert_eq!(rt.headers["User-Agent"], "test-app/1.0");
+        assert_eq!(rt.dynamic_headers, Some(DynamicHeaders::Copilot));
+
+        let fx = Fixture::new("github-copilot", "gpt-4.1").credential(oauth);
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(
+            rt.chat_url,
+            "https://api.githubcopilot.com/chat/completions"
+        );
+
+        let fx = Fixture::new("github-copilot", "claude-sonnet-4.5")
+            .npm("@ai-sdk/anthropic")
+            .credential(Credential::OAuth {
+                access: "gho_y".into(),
+                account_id: None,
+                enterprise_url: Some("https://company.ghe.com/".into()),
+            });
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.protocol, ProtocolFamily::Anthropic);
+        assert_eq!(
+            rt.chat_url,
+            "https://copilot-api.company.ghe.com/v1/messages"
+        );
+        assert!(matches!(&rt.auth, AuthScheme::Bearer(k) if k.expose() == "gho_y"));
+    }
+}

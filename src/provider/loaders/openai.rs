@@ -1,0 +1,84 @@
+//! OpenAI: the Responses API (OpenCode's `openai` loader uses `sdk.responses`), and the
+//! ChatGPT (Codex) endpoint when the credential is an OAuth token.
+
+use super::runtime_at;
+use crate::provider::common::{base_url, merged_headers};
+use crate::provider::error::ProviderError;
+use crate::provider::input::{Credential, LoaderInput};
+use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+/// Where ChatGPT-subscription (OAuth) requests go instead of the platform API.
+pub const CODEX_RESPONSES_URL: &str = "https://chatgpt.com/backend-api/codex/responses";
+
+pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+    if let Some(Credential::OAuth {
+        access, account_id, ..
+    }) = input.credential
+    {
+        let mut defaults = vec![("originator", input.client.title.clone())];
+        if let Some(account) = account_id {
+            defaults.push(("ChatGPT-Account-Id", account.clone()));
+        }
+        let headers = merged_headers(input, &defaults);
+        let mut runtime = runtime_at(
+            input,
+            ProtocolFamily::OpenaiResponses,
+            "https://chatgpt.com/backend-api/codex".into(),
+            headers,
+            AuthScheme::Bearer(access.clone()),
+        );
+        runtime.chat_url = CODEX_RESPONSES_URL.into();
+        return Ok(runtime);
+    }
+    resolve_responses(input, DEFAULT_BASE_URL)
+}
+
+/// Any provider whose chat goes through the Responses API with a Bearer key.
+pub fn resolve_responses(
+    input: &LoaderInput<'_>,
+    default_base: &str,
+) -> Result<ResolvedRuntime, ProviderError> {
+    let base = base_url(input, Some(default_base), &[])?;
+    let key = input.api_key().ok_or_else(|| ProviderError::AuthMissing {
+        provider: input.provider_id.to_string(),
+        hint: "set an API key".into(),
+    })?;
+    let headers = merged_headers(input, &[]);
+    Ok(runtime_at(
+        input,
+        ProtocolFamily::OpenaiResponses,
+        base,
+        headers,
+        AuthScheme::Bearer(key),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::loaders::test_support::Fixture;
+
+    #[test]
+    fn golden_openai_uses_responses() {
+        let fx = Fixture::new("openai", "gpt-5").key("sk-oai");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.protocol, ProtocolFamily::OpenaiResponses);
+        assert_eq!(rt.chat_url, "https://api.openai.com/v1/responses");
+        assert!(matches!(&rt.auth, AuthScheme::Bearer(k) if k.expose() == "sk-oai"));
+        assert!(rt.headers.is_empty());
+    }
+
+    #[test]
+    fn oauth_goes_to_the_codex_endpoint_with_account_header() {
+        let fx = Fixture::new("openai", "gpt-5.2").credential(Credential::OAuth {
+            access: "tok".into(),
+            account_id: Some("acc-1".into()),
+            enterprise_url: None,
+        });
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.chat_url, CODEX_RESPONSES_URL);
+        assert_eq!(rt.headers["ChatGPT-Account-Id"], "acc-1");
+        assert_eq!(rt.headers["originator"], "test-app");
+    }
+}
