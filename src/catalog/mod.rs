@@ -2,6 +2,7 @@
 //! background refresh, and the merge with user config into provider and model descriptors.
 
 pub mod parse;
+pub mod snapshot;
 pub mod types;
 
 pub use parse::{Catalog, CatalogParseError, ParseReport};
