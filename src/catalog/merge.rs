@@ -1,7 +1,7 @@
 //! The merged provider/model view: catalog ← config (← session overrides, merged into the config
 //! first with [`SidecarConfig::overlaid_with`]), following OpenCode's merge rules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -70,6 +70,8 @@ pub struct ResolvedModel {
     pub options: Map<String, Value>,
     pub headers: Headers,
     pub variants: BTreeMap<String, Map<String, Value>>,
+    /// Variant names config turned off with `{"disabled": true}` (also hides derived ones).
+    pub disabled_variants: BTreeSet<String>,
 }
 
 impl ResolvedModel {
@@ -206,6 +208,7 @@ fn from_catalog_model(
         options: Map::new(),
         headers: Headers::default(),
         variants: BTreeMap::new(),
+        disabled_variants: BTreeSet::new(),
     }
 }
 
@@ -449,7 +452,14 @@ fn merge_model(
             merge_deep(entry.entry(k.clone()).or_insert(Value::Null), v);
         }
     }
-    variants.retain(|_, v| v.get("disabled") != Some(&Value::Bool(true)));
+    let mut disabled_variants = existing.map(|m| m.disabled_variants.clone()).unwrap_or_default();
+    variants.retain(|name, v| {
+        let disabled = v.get("disabled") == Some(&Value::Bool(true));
+        if disabled {
+            disabled_variants.insert(name.clone());
+        }
+        !disabled
+    });
     for variant in variants.values_mut() {
         variant.remove("disabled");
     }
@@ -470,6 +480,7 @@ fn merge_model(
         options,
         headers,
         variants,
+        disabled_variants,
     }
 }
 
@@ -609,6 +620,7 @@ mod tests {
         assert_eq!(served.api_id, "org/served-model:latest");
         assert_eq!(served.info.name, "served");
         assert_eq!(served.variants.keys().collect::<Vec<_>>(), vec!["hi"]);
+        assert!(served.disabled_variants.contains("off"));
         assert_eq!(merged.model("my-llm", "served").map(|(_, m)| m.limit().context), Some(8192));
     }
 
