@@ -2,6 +2,7 @@
 //! background refresh, and the merge with user config into provider and model descriptors.
 
 pub mod auth_view;
+pub mod default_model;
 pub mod descriptors;
 pub mod error;
 pub mod merge;
@@ -14,6 +15,7 @@ pub mod snapshot;
 pub mod types;
 
 pub use auth_view::{AuthKind, AuthView, CredentialSource, NoCredentials, env_credential};
+pub use default_model::{DefaultModelResult, DefaultModelSource, ModelRef};
 pub use descriptors::{ModelCapabilities, ModelDescriptor, ProviderCatalogItem, ProviderDescriptor};
 pub use error::CatalogError;
 pub use merge::{MergedCatalog, ModelOrigin, ProviderOrigin, ResolvedModel, ResolvedProvider};
