@@ -2,15 +2,21 @@
 //! background refresh, and the merge with user config into provider and model descriptors.
 
 pub mod auth_view;
+pub mod cache;
 pub mod default_model;
 pub mod descriptors;
 pub mod error;
+pub mod fetch;
 pub mod merge;
 pub mod parse;
 pub mod protocol_family;
 pub mod query;
 #[cfg(test)]
 mod query_tests;
+pub mod service;
+#[cfg(test)]
+mod service_tests;
+pub mod settings;
 pub mod snapshot;
 pub mod types;
 
@@ -25,3 +31,8 @@ pub use query::{
     Capability, ModelGetParams, ModelListParams, ModelListResult, ProviderCatalogResult, ProviderGetParams,
     ProviderListResult,
 };
+pub use service::{
+    CatalogDiff, CatalogService, CatalogSource, CatalogStatus, RefreshOutcome, RefreshParams, RefreshProgress,
+    RefreshResult,
+};
+pub use settings::CatalogSettings;
