@@ -70,7 +70,10 @@ impl AuthView for NoCredentials {
 }
 
 /// `Env` when one of the provider's `env` variables is set (non-empty) in the snapshot.
-pub fn env_credential(provider: &ResolvedProvider, env: &HashMap<String, String>) -> Option<CredentialSource> {
+pub fn env_credential(
+    provider: &ResolvedProvider,
+    env: &HashMap<String, String>,
+) -> Option<CredentialSource> {
     provider
         .env
         .iter()
@@ -82,7 +85,10 @@ pub fn env_credential(provider: &ResolvedProvider, env: &HashMap<String, String>
 /// provider defined by config alone, such as a local server that needs no key).
 ///
 /// Unlike OpenCode, listing a models.dev provider in config without a key does not connect it.
-pub fn resolve_connection(provider: &ResolvedProvider, auth: &dyn AuthView) -> Option<CredentialSource> {
+pub fn resolve_connection(
+    provider: &ResolvedProvider,
+    auth: &dyn AuthView,
+) -> Option<CredentialSource> {
     auth.credential_source(&provider.id).or_else(|| {
         (provider.options.api_key.is_some() || provider.origin == ProviderOrigin::Custom)
             .then_some(CredentialSource::Config)
@@ -93,7 +99,10 @@ pub fn resolve_connection(provider: &ResolvedProvider, auth: &dyn AuthView) -> O
 /// defines need none, the rest take a token.
 pub fn resolve_auth_kind(provider: &ResolvedProvider, auth: &dyn AuthView) -> AuthKind {
     auth.auth_kind(&provider.id).unwrap_or({
-        if provider.origin == ProviderOrigin::Custom && provider.env.is_empty() && provider.options.api_key.is_none() {
+        if provider.origin == ProviderOrigin::Custom
+            && provider.env.is_empty()
+            && provider.options.api_key.is_none()
+        {
             AuthKind::None
         } else {
             AuthKind::Token

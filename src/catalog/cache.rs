@@ -44,7 +44,9 @@ pub struct CachedCatalog {
 
 impl CatalogCache {
     pub fn new(data_dir: &Path) -> Self {
-        Self { dir: data_dir.join(CACHE_DIR) }
+        Self {
+            dir: data_dir.join(CACHE_DIR),
+        }
     }
 
     pub fn models_path(&self) -> PathBuf {
@@ -79,8 +81,15 @@ impl CatalogCache {
         let metadata = std::fs::read(self.meta_path())
             .ok()
             .and_then(|bytes| serde_json::from_slice::<CacheMetadata>(&bytes).ok());
-        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
-        Some(CachedCatalog { catalog, metadata, modified })
+        let modified = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(DateTime::<Utc>::from);
+        Some(CachedCatalog {
+            catalog,
+            metadata,
+            modified,
+        })
     }
 
     /// Stores a fetched body, then its metadata.
@@ -99,7 +108,8 @@ impl CatalogCache {
 mod tests {
     use super::*;
 
-    const SMALL: &str = r#"{"p": {"id": "p", "name": "P", "env": [], "models": {"m": {"id": "m", "name": "M"}}}}"#;
+    const SMALL: &str =
+        r#"{"p": {"id": "p", "name": "P", "env": [], "models": {"m": {"id": "m", "name": "M"}}}}"#;
 
     #[test]
     fn round_trip_and_corrupt_file_removed() {

@@ -65,28 +65,42 @@ impl MergedCatalog {
         preferences: Option<&Preferences>,
         auth: &dyn AuthView,
     ) -> DefaultModelResult {
-        let (model, source) = if let Some(found) = config.model.as_deref().and_then(|m| self.find_ref(m)) {
-            (Some(found), DefaultModelSource::Config)
-        } else if let Some(found) = preferences.and_then(|p| self.preferred(p)) {
-            (Some(found), DefaultModelSource::Preference)
-        } else if let Some(found) = self.best_connected(auth) {
-            (Some(found), DefaultModelSource::Priority)
-        } else {
-            (None, DefaultModelSource::None)
-        };
-        let small_model = config.small_model.as_deref().and_then(|m| self.find_ref(m)).or_else(|| {
-            let provider = self.providers.get(&model.as_ref()?.provider_id)?;
-            small_model_of(provider)
-        });
-        DefaultModelResult { model, source, small_model }
+        let (model, source) =
+            if let Some(found) = config.model.as_deref().and_then(|m| self.find_ref(m)) {
+                (Some(found), DefaultModelSource::Config)
+            } else if let Some(found) = preferences.and_then(|p| self.preferred(p)) {
+                (Some(found), DefaultModelSource::Preference)
+            } else if let Some(found) = self.best_connected(auth) {
+                (Some(found), DefaultModelSource::Priority)
+            } else {
+                (None, DefaultModelSource::None)
+            };
+        let small_model = config
+            .small_model
+            .as_deref()
+            .and_then(|m| self.find_ref(m))
+            .or_else(|| {
+                let provider = self.providers.get(&model.as_ref()?.provider_id)?;
+                small_model_of(provider)
+            });
+        DefaultModelResult {
+            model,
+            source,
+            small_model,
+        }
     }
 
     /// `provider/model`, split at the first `/` (model ids may hold more).
     fn find_ref(&self, reference: &str) -> Option<ModelRef> {
         let (provider_id, model_id) = reference.split_once('/')?;
-        let found = self.model(provider_id, model_id).map(|_| ModelRef::new(provider_id, model_id));
+        let found = self
+            .model(provider_id, model_id)
+            .map(|_| ModelRef::new(provider_id, model_id));
         if found.is_none() {
-            tracing::warn!(model = reference, "configured model not found in the catalog");
+            tracing::warn!(
+                model = reference,
+                "configured model not found in the catalog"
+            );
         }
         found
     }
@@ -94,11 +108,15 @@ impl MergedCatalog {
     fn preferred(&self, preferences: &Preferences) -> Option<ModelRef> {
         let provider_id = preferences.selected_provider_id.as_deref()?;
         let selected = preferences.selected_model_id.as_deref()?;
-        let model_id = match selected.strip_prefix(provider_id).and_then(|rest| rest.strip_prefix('/')) {
+        let model_id = match selected
+            .strip_prefix(provider_id)
+            .and_then(|rest| rest.strip_prefix('/'))
+        {
             Some(rest) if self.model(provider_id, rest).is_some() => rest,
             _ => selected,
         };
-        self.model(provider_id, model_id).map(|_| ModelRef::new(provider_id, model_id))
+        self.model(provider_id, model_id)
+            .map(|_| ModelRef::new(provider_id, model_id))
     }
 
     /// The first connected provider listed in config (any connected provider when config lists
@@ -109,14 +127,19 @@ impl MergedCatalog {
             .values()
             .filter(|p| resolve_connection(p, auth).is_some() && p.models.values().any(usable))
             .collect();
-        let configured: Vec<&ResolvedProvider> =
-            connected.iter().copied().filter(|p| self.configured.contains(&p.id)).collect();
+        let configured: Vec<&ResolvedProvider> = connected
+            .iter()
+            .copied()
+            .filter(|p| self.configured.contains(&p.id))
+            .collect();
         if !configured.is_empty() {
             connected = configured;
         }
         connected.sort_by_key(|p| (popular_rank(&p.id).unwrap_or(usize::MAX), p.id.clone()));
         let provider = connected.first()?;
-        let model = rank_models(provider.models.values().filter(|m| usable(m))).into_iter().next()?;
+        let model = rank_models(provider.models.values().filter(|m| usable(m)))
+            .into_iter()
+            .next()?;
         Some(ModelRef::new(&provider.id, &model.id))
     }
 }
@@ -130,8 +153,15 @@ fn usable(model: &ResolvedModel) -> bool {
 pub fn rank_models<'a>(models: impl Iterator<Item = &'a ResolvedModel>) -> Vec<&'a ResolvedModel> {
     let mut ranked: Vec<&ResolvedModel> = models.collect();
     ranked.sort_by_key(|m| {
-        let priority = PRIORITY.iter().rposition(|p| m.id.contains(p)).map_or(0, |i| i + 1);
-        (Reverse(priority), !m.id.contains("latest"), Reverse(m.id.clone()))
+        let priority = PRIORITY
+            .iter()
+            .rposition(|p| m.id.contains(p))
+            .map_or(0, |i| i + 1);
+        (
+            Reverse(priority),
+            !m.id.contains("latest"),
+            Reverse(m.id.clone()),
+        )
     });
     ranked
 }
@@ -157,13 +187,26 @@ pub fn small_model_of(provider: &ResolvedProvider) -> Option<ModelRef> {
             Reverse(m.id.clone()),
         )
     });
-    let by_family = families
-        .iter()
-        .find_map(|family| models.iter().find(|m| m.info.family.as_deref() == Some(*family)));
+    let by_family = families.iter().find_map(|family| {
+        models
+            .iter()
+            .find(|m| m.info.family.as_deref() == Some(*family))
+    });
     // Older catalogs lack `family`: fall back to OpenCode's earlier id substrings.
-    const ID_HINTS: &[&str] =
-        &["claude-haiku-4-5", "claude-haiku-4.5", "3-5-haiku", "3.5-haiku", "gemini-3-flash", "gemini-2.5-flash", "gpt-5-nano"];
-    let found = by_family.or_else(|| ID_HINTS.iter().find_map(|hint| models.iter().find(|m| m.id.contains(hint))))?;
+    const ID_HINTS: &[&str] = &[
+        "claude-haiku-4-5",
+        "claude-haiku-4.5",
+        "3-5-haiku",
+        "3.5-haiku",
+        "gemini-3-flash",
+        "gemini-2.5-flash",
+        "gpt-5-nano",
+    ];
+    let found = by_family.or_else(|| {
+        ID_HINTS
+            .iter()
+            .find_map(|hint| models.iter().find(|m| m.id.contains(hint)))
+    })?;
     Some(ModelRef::new(&provider.id, &found.id))
 }
 
@@ -173,7 +216,10 @@ fn bedrock_prefix_rank(provider_id: &str, model_id: &str) -> u8 {
     }
     if model_id.starts_with("global.") {
         0
-    } else if ["us.", "eu.", "jp.", "apac.", "au."].iter().any(|p| model_id.starts_with(p)) {
+    } else if ["us.", "eu.", "jp.", "apac.", "au."]
+        .iter()
+        .any(|p| model_id.starts_with(p))
+    {
         1
     } else {
         2
@@ -198,7 +244,9 @@ mod tests {
 
     #[test]
     fn explicit_config_model_wins() {
-        let cfg = config(json!({"model": "openrouter/anthropic/claude-sonnet-4.5", "small_model": "openai/gpt-5-nano"}));
+        let cfg = config(
+            json!({"model": "openrouter/anthropic/claude-sonnet-4.5", "small_model": "openai/gpt-5-nano"}),
+        );
         let merged = MergedCatalog::build(&embedded_catalog(), &cfg);
         let prefs = Preferences {
             selected_provider_id: Some("zai".into()),
@@ -208,8 +256,14 @@ mod tests {
         let result = merged.default_model(&cfg, Some(&prefs), &NoCredentials);
         assert_eq!(result.source, DefaultModelSource::Config);
         let model = result.model.expect("model");
-        assert_eq!((model.provider_id.as_str(), model.model_id.as_str()), ("openrouter", "anthropic/claude-sonnet-4.5"));
-        assert_eq!(result.small_model.map(|m| m.id).as_deref(), Some("openai/gpt-5-nano"));
+        assert_eq!(
+            (model.provider_id.as_str(), model.model_id.as_str()),
+            ("openrouter", "anthropic/claude-sonnet-4.5")
+        );
+        assert_eq!(
+            result.small_model.map(|m| m.id).as_deref(),
+            Some("openai/gpt-5-nano")
+        );
     }
 
     #[test]
@@ -225,18 +279,26 @@ mod tests {
         assert_eq!(result.source, DefaultModelSource::Preference);
         assert_eq!(result.model.map(|m| m.id).as_deref(), Some("zai/glm-4.7"));
 
-        let stale = Preferences { selected_model_id: Some("gone".into()), ..prefs };
+        let stale = Preferences {
+            selected_model_id: Some("gone".into()),
+            ..prefs
+        };
         let result = merged.default_model(&cfg, Some(&stale), &connected(&["anthropic"]));
         assert_eq!(result.source, DefaultModelSource::Priority);
         let model = result.model.expect("model");
         assert_eq!(model.provider_id, "anthropic");
         assert!(model.model_id.contains("claude-sonnet-4"), "{model:?}");
         let small = result.small_model.expect("small");
-        let family = merged.model("anthropic", &small.model_id).and_then(|(_, m)| m.info.family.clone());
+        let family = merged
+            .model("anthropic", &small.model_id)
+            .and_then(|(_, m)| m.info.family.clone());
         assert_eq!(family.as_deref(), Some("claude-haiku"));
 
         let none = merged.default_model(&cfg, None, &NoCredentials);
-        assert_eq!((none.model, none.source, none.small_model), (None, DefaultModelSource::None, None));
+        assert_eq!(
+            (none.model, none.source, none.small_model),
+            (None, DefaultModelSource::None, None)
+        );
     }
 
     #[test]
@@ -248,7 +310,9 @@ mod tests {
         assert_eq!(model.provider_id, "google");
         assert!(model.model_id.contains("gemini-3-pro"), "{model:?}");
         let small = result.small_model.expect("small");
-        let family = merged.model("google", &small.model_id).and_then(|(_, m)| m.info.family.clone());
+        let family = merged
+            .model("google", &small.model_id)
+            .and_then(|(_, m)| m.info.family.clone());
         assert_eq!(family.as_deref(), Some("gemini-flash"));
     }
 

@@ -5,7 +5,11 @@ pub enum CatalogError {
     #[error("provider `{provider_id}` not found")]
     ProviderNotFound { provider_id: String },
     #[error("model `{model_id}` not found for provider `{provider_id}`")]
-    ModelNotFound { provider_id: String, model_id: String, suggestions: Vec<String> },
+    ModelNotFound {
+        provider_id: String,
+        model_id: String,
+        suggestions: Vec<String>,
+    },
     #[error("catalog refresh is disabled")]
     FetchDisabled,
     #[error("catalog fetch failed: {0}")]

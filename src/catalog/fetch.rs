@@ -58,25 +58,37 @@ pub async fn fetch_catalog(
         return Ok(FetchOutcome::NotModified);
     }
     if !status.is_success() {
-        return Err(CatalogError::FetchStatus { status: status.as_u16() });
+        return Err(CatalogError::FetchStatus {
+            status: status.as_u16(),
+        });
     }
     let headers = response.headers();
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let etag = header(ETAG);
     let last_modified = header(LAST_MODIFIED);
     let total = response.content_length();
     if total.is_some_and(|t| t > MAX_CATALOG_BYTES as u64) {
-        return Err(CatalogError::Fetch(format!("catalog larger than {MAX_CATALOG_BYTES} bytes")));
+        return Err(CatalogError::Fetch(format!(
+            "catalog larger than {MAX_CATALOG_BYTES} bytes"
+        )));
     }
     let mut bytes = Vec::with_capacity(total.map_or(1 << 20, |t| t as usize));
     while let Some(chunk) = response.chunk().await.map_err(describe)? {
         if bytes.len() + chunk.len() > MAX_CATALOG_BYTES {
-            return Err(CatalogError::Fetch(format!("catalog larger than {MAX_CATALOG_BYTES} bytes")));
+            return Err(CatalogError::Fetch(format!(
+                "catalog larger than {MAX_CATALOG_BYTES} bytes"
+            )));
         }
         bytes.extend_from_slice(&chunk);
         on_progress(bytes.len() as u64, total);
     }
-    let body = String::from_utf8(bytes).map_err(|_| CatalogError::Fetch("catalog body is not UTF-8".to_owned()))?;
+    let body = String::from_utf8(bytes)
+        .map_err(|_| CatalogError::Fetch("catalog body is not UTF-8".to_owned()))?;
     let (catalog, report) = Catalog::from_json_str(&body)?;
     if !report.skipped_providers.is_empty() || !report.skipped_models.is_empty() {
         tracing::warn!(
@@ -85,7 +97,12 @@ pub async fn fetch_catalog(
             "fetched catalog had malformed entries; they were skipped"
         );
     }
-    Ok(FetchOutcome::Fresh(FreshCatalog { body, catalog, etag, last_modified }))
+    Ok(FetchOutcome::Fresh(FreshCatalog {
+        body,
+        catalog,
+        etag,
+        last_modified,
+    }))
 }
 
 fn describe(error: reqwest::Error) -> CatalogError {

@@ -10,7 +10,8 @@ use serde_json::{Map, Value};
 use super::parse::Catalog;
 use super::protocol_family::{OPENAI_COMPATIBLE_NPM, RuntimeProtocol, runtime_protocol};
 use super::types::{
-    ApiShape, CatalogModel, CatalogProvider, Cost, Interleaved, Limit, Modalities, Modality, ModelStatus,
+    ApiShape, CatalogModel, CatalogProvider, Cost, Interleaved, Limit, Modalities, Modality,
+    ModelStatus,
 };
 use crate::config::{Headers, ModelConfig, ProviderConfig, ProviderOptions, SidecarConfig};
 
@@ -113,21 +114,33 @@ impl MergedCatalog {
         for (id, provider_config) in &config.provider {
             let base = catalog.providers.get(id);
             let entry = providers.remove(id);
-            providers.insert(id.clone(), apply_provider_config(id, entry, base, provider_config));
+            providers.insert(
+                id.clone(),
+                apply_provider_config(id, entry, base, provider_config),
+            );
         }
         providers.retain(|id, _| provider_enabled(config, id));
         for provider in providers.values_mut() {
             let provider_config = config.provider.get(&provider.id);
-            provider.models.retain(|model_id, model| accept_model(&provider.id, model_id, model, provider_config));
+            provider.models.retain(|model_id, model| {
+                accept_model(&provider.id, model_id, model, provider_config)
+            });
         }
-        Self { providers, configured: config.provider.keys().cloned().collect() }
+        Self {
+            providers,
+            configured: config.provider.keys().cloned().collect(),
+        }
     }
 
     pub fn provider(&self, id: &str) -> Option<&ResolvedProvider> {
         self.providers.get(id)
     }
 
-    pub fn model(&self, provider_id: &str, model_id: &str) -> Option<(&ResolvedProvider, &ResolvedModel)> {
+    pub fn model(
+        &self,
+        provider_id: &str,
+        model_id: &str,
+    ) -> Option<(&ResolvedProvider, &ResolvedModel)> {
         let provider = self.providers.get(provider_id)?;
         Some((provider, provider.models.get(model_id)?))
     }
@@ -138,27 +151,46 @@ impl MergedCatalog {
 }
 
 fn provider_enabled(config: &SidecarConfig, id: &str) -> bool {
-    let allowed = config.enabled_providers.as_ref().is_none_or(|list| list.iter().any(|p| p == id));
+    let allowed = config
+        .enabled_providers
+        .as_ref()
+        .is_none_or(|list| list.iter().any(|p| p == id));
     allowed && !config.disabled_providers.iter().any(|p| p == id)
 }
 
 /// OpenCode's per-model filter (minus status, which queries filter on demand): models known to be
 /// unusable through the provider, and config's whitelist/blacklist.
-fn accept_model(provider_id: &str, model_id: &str, model: &ResolvedModel, config: Option<&ProviderConfig>) -> bool {
-    let unusable = (model_id == "gpt-5-chat-latest" && matches!(provider_id, "openai" | "github-copilot" | "openrouter"))
+fn accept_model(
+    provider_id: &str,
+    model_id: &str,
+    model: &ResolvedModel,
+    config: Option<&ProviderConfig>,
+) -> bool {
+    let unusable = (model_id == "gpt-5-chat-latest"
+        && matches!(provider_id, "openai" | "github-copilot" | "openrouter"))
         || (provider_id == "openrouter" && model_id == "openai/gpt-5-chat");
     if unusable && model.origin != ModelOrigin::Config {
         return false;
     }
     let Some(config) = config else { return true };
-    if config.blacklist.as_ref().is_some_and(|list| list.iter().any(|m| m == model_id)) {
+    if config
+        .blacklist
+        .as_ref()
+        .is_some_and(|list| list.iter().any(|m| m == model_id))
+    {
         return false;
     }
-    config.whitelist.as_ref().is_none_or(|list| list.iter().any(|m| m == model_id))
+    config
+        .whitelist
+        .as_ref()
+        .is_none_or(|list| list.iter().any(|m| m == model_id))
 }
 
 fn from_catalog_provider(id: &str, provider: &CatalogProvider) -> ResolvedProvider {
-    let npm = provider.npm.clone().unwrap_or_else(|| OPENAI_COMPATIBLE_NPM.to_owned());
+    let npm = provider
+        .npm
+        .clone()
+        .unwrap_or_else(|| OPENAI_COMPATIBLE_NPM.to_owned());
     let mut models = BTreeMap::new();
     for (model_id, model) in &provider.models {
         let resolved = from_catalog_model(id, &npm, provider.api.as_deref(), model_id, model);
@@ -193,9 +225,15 @@ fn from_catalog_model(
         .and_then(|p| p.npm.clone())
         .or_else(|| cloudflare_gateway_npm(provider_id, key))
         .unwrap_or_else(|| provider_npm.to_owned());
-    let api_url = overrides.and_then(|p| p.api.clone()).or_else(|| provider_api.map(str::to_owned));
+    let api_url = overrides
+        .and_then(|p| p.api.clone())
+        .or_else(|| provider_api.map(str::to_owned));
     let shape = overrides.and_then(|p| p.shape);
-    let api_id = if model.id.is_empty() { key.to_owned() } else { model.id.clone() };
+    let api_id = if model.id.is_empty() {
+        key.to_owned()
+    } else {
+        model.id.clone()
+    };
     ResolvedModel {
         id: key.to_owned(),
         protocol: runtime_protocol(provider_id, &npm, &api_id, shape),
@@ -245,15 +283,21 @@ fn expand_modes(base: &ResolvedModel) -> Vec<(String, ResolvedModel)> {
             }
             if let Some(provider) = &spec.provider {
                 for (key, value) in &provider.body {
-                    if model.npm == "@ai-sdk/openai" && key == "reasoning" {
-                        if let Some(mode) = value.get("mode") {
-                            model.options.insert("reasoningMode".to_owned(), mode.clone());
-                            continue;
-                        }
+                    if model.npm == "@ai-sdk/openai"
+                        && key == "reasoning"
+                        && let Some(mode) = value.get("mode")
+                    {
+                        model
+                            .options
+                            .insert("reasoningMode".to_owned(), mode.clone());
+                        continue;
                     }
                     model.options.insert(snake_to_camel(key), value.clone());
                 }
-                model.headers.0.extend(provider.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
+                model
+                    .headers
+                    .0
+                    .extend(provider.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             (id, model)
         })
@@ -261,7 +305,9 @@ fn expand_modes(base: &ResolvedModel) -> Vec<(String, ResolvedModel)> {
 }
 
 fn merge_cost(base: Option<&Cost>, mode: &Cost) -> Cost {
-    let Some(base) = base else { return mode.clone() };
+    let Some(base) = base else {
+        return mode.clone();
+    };
     Cost {
         input: mode.input,
         output: mode.output,
@@ -270,14 +316,24 @@ fn merge_cost(base: Option<&Cost>, mode: &Cost) -> Cost {
         reasoning: mode.reasoning.or(base.reasoning),
         input_audio: mode.input_audio.or(base.input_audio),
         output_audio: mode.output_audio.or(base.output_audio),
-        context_over_200k: mode.context_over_200k.clone().or_else(|| base.context_over_200k.clone()),
-        tiers: if mode.tiers.is_empty() { base.tiers.clone() } else { mode.tiers.clone() },
+        context_over_200k: mode
+            .context_over_200k
+            .clone()
+            .or_else(|| base.context_over_200k.clone()),
+        tiers: if mode.tiers.is_empty() {
+            base.tiers.clone()
+        } else {
+            mode.tiers.clone()
+        },
     }
 }
 
 fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn snake_to_camel(key: &str) -> String {
@@ -327,7 +383,12 @@ fn apply_provider_config(
         provider.npm.clone_from(npm);
     }
     provider.options = merge_options(&provider.options, &config.options);
-    if let Some(url) = provider.options.base_url.clone().or_else(|| config.api.clone()) {
+    if let Some(url) = provider
+        .options
+        .base_url
+        .clone()
+        .or_else(|| config.api.clone())
+    {
         provider.api_url = Some(url);
     }
     if let Some(discover) = config.discover_models {
@@ -337,7 +398,15 @@ fn apply_provider_config(
     let catalog_api = catalog.and_then(|c| c.api.as_deref());
     for (key, model_config) in &config.models {
         let existing = provider.models.get(key);
-        let merged = merge_model(id, key, existing, config, catalog_npm, catalog_api, model_config);
+        let merged = merge_model(
+            id,
+            key,
+            existing,
+            config,
+            catalog_npm,
+            catalog_api,
+            model_config,
+        );
         provider.models.insert(key.clone(), merged);
     }
     provider
@@ -351,7 +420,13 @@ fn merge_options(base: &ProviderOptions, overlay: &ProviderOptions) -> ProviderO
     if overlay.base_url.is_some() {
         merged.base_url.clone_from(&overlay.base_url);
     }
-    merged.headers.0.extend(overlay.headers.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+    merged.headers.0.extend(
+        overlay
+            .headers
+            .0
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
     merged.timeout = overlay.timeout.or(base.timeout);
     merged.header_timeout = overlay.header_timeout.or(base.header_timeout);
     merged.chunk_timeout = overlay.chunk_timeout.or(base.chunk_timeout);
@@ -360,7 +435,10 @@ fn merge_options(base: &ProviderOptions, overlay: &ProviderOptions) -> ProviderO
         merged.enterprise_url.clone_from(&overlay.enterprise_url);
     }
     for (key, value) in &overlay.extra {
-        merge_deep(merged.extra.entry(key.clone()).or_insert(Value::Null), value);
+        merge_deep(
+            merged.extra.entry(key.clone()).or_insert(Value::Null),
+            value,
+        );
     }
     merged
 }
@@ -404,12 +482,20 @@ fn merge_model(
         .or_else(|| provider_config.api.clone())
         .or_else(|| existing.and_then(|m| m.api_url.clone()))
         .or_else(|| catalog_api.map(str::to_owned));
-    let shape = model_provider.and_then(|p| p.shape).or_else(|| existing.and_then(|m| m.shape));
+    let shape = model_provider
+        .and_then(|p| p.shape)
+        .or_else(|| existing.and_then(|m| m.shape));
 
     let base = existing.map(|m| m.info.clone()).unwrap_or_default();
     let mut info = CatalogModel {
         id: api_id.clone(),
-        name: config.name.clone().unwrap_or_else(|| if base.name.is_empty() { key.to_owned() } else { base.name.clone() }),
+        name: config.name.clone().unwrap_or_else(|| {
+            if base.name.is_empty() {
+                key.to_owned()
+            } else {
+                base.name.clone()
+            }
+        }),
         family: config.family.clone().or(base.family),
         attachment: config.attachment.or(base.attachment),
         reasoning: config.reasoning.or(base.reasoning),
@@ -429,10 +515,21 @@ fn merge_model(
         provider: base.provider,
         reasoning_options: config.reasoning_options.clone().or(base.reasoning_options),
     };
-    if existing.is_none() && info.interleaved.is_none() && npm == OPENAI_COMPATIBLE_NPM && api_id.contains("deepseek") {
-        info.interleaved = Some(Interleaved::Field { field: "reasoning_content".to_owned() });
+    if existing.is_none()
+        && info.interleaved.is_none()
+        && npm == OPENAI_COMPATIBLE_NPM
+        && api_id.contains("deepseek")
+    {
+        info.interleaved = Some(Interleaved::Field {
+            field: "reasoning_content".to_owned(),
+        });
     }
-    if config.experimental.as_ref().is_some_and(|v| v == &Value::Bool(true)) && info.status.is_none() {
+    if config
+        .experimental
+        .as_ref()
+        .is_some_and(|v| v == &Value::Bool(true))
+        && info.status.is_none()
+    {
         info.status = Some(ModelStatus::Alpha);
     }
 
@@ -441,7 +538,9 @@ fn merge_model(
         merge_deep(options.entry(k.clone()).or_insert(Value::Null), v);
     }
     let mut headers = existing.map(|m| m.headers.clone()).unwrap_or_default();
-    headers.0.extend(config.headers.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+    headers
+        .0
+        .extend(config.headers.0.iter().map(|(k, v)| (k.clone(), v.clone())));
     let mut variants = match existing {
         Some(m) if m.npm == npm => m.variants.clone(),
         _ => BTreeMap::new(),
@@ -452,7 +551,9 @@ fn merge_model(
             merge_deep(entry.entry(k.clone()).or_insert(Value::Null), v);
         }
     }
-    let mut disabled_variants = existing.map(|m| m.disabled_variants.clone()).unwrap_or_default();
+    let mut disabled_variants = existing
+        .map(|m| m.disabled_variants.clone())
+        .unwrap_or_default();
     variants.retain(|name, v| {
         let disabled = v.get("disabled") == Some(&Value::Bool(true));
         if disabled {
@@ -487,7 +588,8 @@ fn merge_model(
 impl SidecarConfig {
     /// This config with `overlay` deep-merged on top (session overrides over the global config).
     pub fn overlaid_with(&self, overlay: &SidecarConfig) -> SidecarConfig {
-        let (Ok(mut base), Ok(top)) = (serde_json::to_value(self), serde_json::to_value(overlay)) else {
+        let (Ok(mut base), Ok(top)) = (serde_json::to_value(self), serde_json::to_value(overlay))
+        else {
             return self.clone();
         };
         merge_deep(&mut base, &top);
@@ -519,19 +621,40 @@ mod tests {
         assert_eq!(merged.providers.len(), 147);
         let fast = &merged.providers["aihubmix"].models["gpt-5.4-fast"];
         assert_eq!(fast.origin, ModelOrigin::Mode);
-        assert_eq!(fast.info.name, format!("{} Fast", catalog.providers["aihubmix"].models["gpt-5.4"].name));
+        assert_eq!(
+            fast.info.name,
+            format!(
+                "{} Fast",
+                catalog.providers["aihubmix"].models["gpt-5.4"].name
+            )
+        );
         assert_eq!(fast.options["serviceTier"], "priority");
         assert_eq!(fast.api_id, "gpt-5.4");
         assert_eq!(fast.info.cost.as_ref().map(|c| c.input), Some(5.0));
         // gpt-5-chat-latest is dropped for openai, as OpenCode does.
-        assert!(catalog.providers["openai"].models.contains_key("gpt-5-chat-latest"));
-        assert!(!merged.providers["openai"].models.contains_key("gpt-5-chat-latest"));
+        assert!(
+            catalog.providers["openai"]
+                .models
+                .contains_key("gpt-5-chat-latest")
+        );
+        assert!(
+            !merged.providers["openai"]
+                .models
+                .contains_key("gpt-5-chat-latest")
+        );
         let mantle = &merged.providers["amazon-bedrock"].models["openai.gpt-5.4"];
         assert_eq!(mantle.npm, "@ai-sdk/amazon-bedrock/mantle");
         assert_eq!(mantle.protocol, RuntimeProtocol::OpenaiResponses);
-        assert_eq!(merged.providers["anthropic"].models["claude-sonnet-4-5"].protocol, RuntimeProtocol::Anthropic);
+        assert_eq!(
+            merged.providers["anthropic"].models["claude-sonnet-4-5"].protocol,
+            RuntimeProtocol::Anthropic
+        );
         let cf = &merged.providers["cloudflare-ai-gateway"];
-        let openai_via_cf = cf.models.keys().find(|k| k.starts_with("openai/")).expect("an openai/* model");
+        let openai_via_cf = cf
+            .models
+            .keys()
+            .find(|k| k.starts_with("openai/"))
+            .expect("an openai/* model");
         assert_eq!(cf.models[openai_via_cf].npm, "@ai-sdk/openai");
     }
 
@@ -551,11 +674,18 @@ mod tests {
         );
         let anthropic = &merged.providers["anthropic"];
         assert_eq!(anthropic.origin, ProviderOrigin::Config);
-        assert_eq!(anthropic.api_url.as_deref(), Some("https://proxy.example/v1"));
+        assert_eq!(
+            anthropic.api_url.as_deref(),
+            Some("https://proxy.example/v1")
+        );
         let sonnet = &anthropic.models["claude-sonnet-4-5"];
         assert_eq!(sonnet.info.name, "Sonnet (team)");
         assert_eq!(sonnet.limit().context, 100_000);
-        assert_eq!(sonnet.info.family.as_deref(), Some("claude-sonnet"), "unset fields keep the catalog value");
+        assert_eq!(
+            sonnet.info.family.as_deref(),
+            Some("claude-sonnet"),
+            "unset fields keep the catalog value"
+        );
         assert_eq!(sonnet.info.cost.as_ref().map(|c| c.input), Some(3.0));
         assert_eq!(sonnet.options["thinking"]["type"], "enabled");
         assert_eq!(sonnet.origin, ModelOrigin::Catalog);
@@ -567,7 +697,10 @@ mod tests {
         assert_eq!(private.info.tool_call, Some(true));
         assert_eq!(private.limit(), Limit::default());
         let plain = MergedCatalog::build(&catalog, &SidecarConfig::default());
-        assert_eq!(anthropic.models.len(), plain.providers["anthropic"].models.len() + 1);
+        assert_eq!(
+            anthropic.models.len(),
+            plain.providers["anthropic"].models.len() + 1
+        );
     }
 
     #[test]
@@ -584,13 +717,23 @@ mod tests {
             })),
         );
         assert!(!merged.providers.contains_key("openrouter"));
-        let anthropic: Vec<_> = merged.providers["anthropic"].models.keys().cloned().collect();
+        let anthropic: Vec<_> = merged.providers["anthropic"]
+            .models
+            .keys()
+            .cloned()
+            .collect();
         assert_eq!(anthropic, vec!["claude-opus-4-1", "claude-sonnet-4-5"]);
         assert!(!merged.providers["openai"].models.contains_key("gpt-4o"));
         assert!(merged.providers["openai"].models.contains_key("gpt-4.1"));
 
-        let only = MergedCatalog::build(&catalog, &config(json!({"enabled_providers": ["openai", "zai"]})));
-        assert_eq!(only.providers.keys().collect::<Vec<_>>(), vec!["openai", "zai"]);
+        let only = MergedCatalog::build(
+            &catalog,
+            &config(json!({"enabled_providers": ["openai", "zai"]})),
+        );
+        assert_eq!(
+            only.providers.keys().collect::<Vec<_>>(),
+            vec!["openai", "zai"]
+        );
     }
 
     #[test]
@@ -615,19 +758,33 @@ mod tests {
         assert_eq!(custom.api_url.as_deref(), Some("http://127.0.0.1:8080/v1"));
         let deepseek = &custom.models["deepseek-r1-local"];
         assert_eq!(deepseek.protocol, RuntimeProtocol::OpenaiChat);
-        assert_eq!(deepseek.info.interleaved, Some(Interleaved::Field { field: "reasoning_content".into() }));
+        assert_eq!(
+            deepseek.info.interleaved,
+            Some(Interleaved::Field {
+                field: "reasoning_content".into()
+            })
+        );
         let served = &custom.models["served"];
         assert_eq!(served.api_id, "org/served-model:latest");
         assert_eq!(served.info.name, "served");
         assert_eq!(served.variants.keys().collect::<Vec<_>>(), vec!["hi"]);
         assert!(served.disabled_variants.contains("off"));
-        assert_eq!(merged.model("my-llm", "served").map(|(_, m)| m.limit().context), Some(8192));
+        assert_eq!(
+            merged
+                .model("my-llm", "served")
+                .map(|(_, m)| m.limit().context),
+            Some(8192)
+        );
     }
 
     #[test]
     fn session_overlay_wins_over_global_config() {
-        let global = config(json!({"model": "openai/gpt-5", "provider": {"openai": {"options": {"baseURL": "https://a", "headers": {"X-A": "1"}}}}}));
-        let session = config(json!({"provider": {"openai": {"options": {"headers": {"X-B": "2"}}}}, "small_model": "openai/gpt-5-nano"}));
+        let global = config(
+            json!({"model": "openai/gpt-5", "provider": {"openai": {"options": {"baseURL": "https://a", "headers": {"X-A": "1"}}}}}),
+        );
+        let session = config(
+            json!({"provider": {"openai": {"options": {"headers": {"X-B": "2"}}}}, "small_model": "openai/gpt-5-nano"}),
+        );
         let merged = global.overlaid_with(&session);
         assert_eq!(merged.model.as_deref(), Some("openai/gpt-5"));
         assert_eq!(merged.small_model.as_deref(), Some("openai/gpt-5-nano"));

@@ -22,17 +22,19 @@ pub mod types;
 
 pub use auth_view::{AuthKind, AuthView, CredentialSource, NoCredentials, env_credential};
 pub use default_model::{DefaultModelResult, DefaultModelSource, ModelRef};
-pub use descriptors::{ModelCapabilities, ModelDescriptor, ProviderCatalogItem, ProviderDescriptor};
+pub use descriptors::{
+    ModelCapabilities, ModelDescriptor, ProviderCatalogItem, ProviderDescriptor,
+};
 pub use error::CatalogError;
 pub use merge::{MergedCatalog, ModelOrigin, ProviderOrigin, ResolvedModel, ResolvedProvider};
 pub use parse::{Catalog, CatalogParseError, ParseReport};
 pub use protocol_family::RuntimeProtocol;
 pub use query::{
-    Capability, ModelGetParams, ModelListParams, ModelListResult, ProviderCatalogResult, ProviderGetParams,
-    ProviderListResult,
+    Capability, ModelGetParams, ModelListParams, ModelListResult, ProviderCatalogResult,
+    ProviderGetParams, ProviderListResult,
 };
 pub use service::{
-    CatalogDiff, CatalogService, CatalogSource, CatalogStatus, RefreshOutcome, RefreshParams, RefreshProgress,
-    RefreshResult,
+    CatalogDiff, CatalogService, CatalogSource, CatalogStatus, RefreshOutcome, RefreshParams,
+    RefreshProgress, RefreshResult,
 };
 pub use settings::CatalogSettings;

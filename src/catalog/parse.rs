@@ -128,13 +128,19 @@ mod tests {
     use super::*;
     use crate::catalog::types::*;
 
-    pub(crate) const FIXTURE: &str =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/models-dev/api.json");
+    pub(crate) const FIXTURE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/models-dev/api.json"
+    );
 
     fn fixture() -> Catalog {
         let text = std::fs::read_to_string(FIXTURE).expect("fixture present");
         let (catalog, report) = Catalog::from_json_str(&text).expect("fixture parses");
-        assert_eq!(report, ParseReport::default(), "nothing skipped in the real catalog");
+        assert_eq!(
+            report,
+            ParseReport::default(),
+            "nothing skipped in the real catalog"
+        );
         catalog
     }
 
@@ -160,16 +166,29 @@ mod tests {
         assert_eq!(sonnet.tool_call, Some(true));
         assert_eq!(sonnet.knowledge.as_deref(), Some("2025-07-31"));
         assert_eq!(sonnet.release_date.as_deref(), Some("2025-09-29"));
-        assert_eq!(sonnet.limit, Some(Limit { context: 200_000, input: None, output: 64_000 }));
+        assert_eq!(
+            sonnet.limit,
+            Some(Limit {
+                context: 200_000,
+                input: None,
+                output: 64_000
+            })
+        );
         let cost = sonnet.cost.as_ref().expect("priced");
-        assert_eq!((cost.input, cost.output, cost.cache_read, cost.cache_write), (3.0, 15.0, Some(0.3), Some(3.75)));
+        assert_eq!(
+            (cost.input, cost.output, cost.cache_read, cost.cache_write),
+            (3.0, 15.0, Some(0.3), Some(3.75))
+        );
         assert_eq!(
             sonnet.modalities.as_ref().expect("modalities").input,
             vec![Modality::Text, Modality::Image, Modality::Pdf]
         );
         assert_eq!(
             sonnet.reasoning_options,
-            Some(vec![ReasoningOption::BudgetTokens { min: Some(1024), max: None }])
+            Some(vec![ReasoningOption::BudgetTokens {
+                min: Some(1024),
+                max: None
+            }])
         );
         assert_eq!(sonnet.status, None);
     }
@@ -179,33 +198,83 @@ mod tests {
         let catalog = fixture();
         let models = || catalog.providers.values().flat_map(|p| p.models.values());
         let count = |f: &dyn Fn(&CatalogModel) -> bool| models().filter(|m| f(m)).count();
-        assert_eq!(count(&|m| matches!(m.interleaved, Some(Interleaved::Enabled(true)))), 31);
-        assert_eq!(count(&|m| matches!(m.interleaved, Some(Interleaved::Field { .. }))), 526);
+        assert_eq!(
+            count(&|m| matches!(m.interleaved, Some(Interleaved::Enabled(true)))),
+            31
+        );
+        assert_eq!(
+            count(&|m| matches!(m.interleaved, Some(Interleaved::Field { .. }))),
+            526
+        );
         assert_eq!(count(&|m| m.cost.is_none()), 5276 - 4894);
-        assert_eq!(count(&|m| m.cost.as_ref().is_some_and(|c| !c.tiers.is_empty())), 190);
-        assert_eq!(count(&|m| m.cost.as_ref().is_some_and(|c| c.context_over_200k.is_some())), 184);
+        assert_eq!(
+            count(&|m| m.cost.as_ref().is_some_and(|c| !c.tiers.is_empty())),
+            190
+        );
+        assert_eq!(
+            count(&|m| m
+                .cost
+                .as_ref()
+                .is_some_and(|c| c.context_over_200k.is_some())),
+            184
+        );
         assert_eq!(count(&|m| m.experimental.is_some()), 40);
-        assert_eq!(count(&|m| m.provider.as_ref().is_some_and(|p| p.shape.is_some())), 14);
+        assert_eq!(
+            count(&|m| m.provider.as_ref().is_some_and(|p| p.shape.is_some())),
+            14
+        );
         assert_eq!(count(&|m| m.status == Some(ModelStatus::Deprecated)), 121);
-        assert_eq!(count(&|m| m.limit.as_ref().is_some_and(|l| l.context == 0)), 94);
-        assert_eq!(count(&|m| m.limit.as_ref().is_some_and(|l| l.input.is_some())), 969);
+        assert_eq!(
+            count(&|m| m.limit.as_ref().is_some_and(|l| l.context == 0)),
+            94
+        );
+        assert_eq!(
+            count(&|m| m.limit.as_ref().is_some_and(|l| l.input.is_some())),
+            969
+        );
         let options = || models().flat_map(|m| m.reasoning_options.iter().flatten());
-        assert_eq!(options().filter(|o| matches!(o, ReasoningOption::Toggle)).count(), 881);
-        assert_eq!(options().filter(|o| matches!(o, ReasoningOption::BudgetTokens { .. })).count(), 485);
+        assert_eq!(
+            options()
+                .filter(|o| matches!(o, ReasoningOption::Toggle))
+                .count(),
+            881
+        );
+        assert_eq!(
+            options()
+                .filter(|o| matches!(o, ReasoningOption::BudgetTokens { .. }))
+                .count(),
+            485
+        );
         let null_efforts = options()
             .filter_map(|o| match o {
-                ReasoningOption::Effort { values } => Some(values.iter().filter(|v| v.is_none()).count()),
+                ReasoningOption::Effort { values } => {
+                    Some(values.iter().filter(|v| v.is_none()).count())
+                }
                 _ => None,
             })
             .sum::<usize>();
         assert_eq!(null_efforts, 2);
         assert!(!options().any(|o| matches!(o, ReasoningOption::Unknown)));
-        assert!(!models().any(|m| m.modalities.iter().flat_map(|x| x.input.iter()).any(|x| *x == Modality::Unknown)));
-        let fast = catalog.providers["aihubmix"].models["gpt-5.4"].experimental.as_ref().expect("modes");
+        assert!(!models().any(|m| {
+            m.modalities
+                .iter()
+                .flat_map(|x| x.input.iter())
+                .any(|x| *x == Modality::Unknown)
+        }));
+        let fast = catalog.providers["aihubmix"].models["gpt-5.4"]
+            .experimental
+            .as_ref()
+            .expect("modes");
         let body = &fast.modes["fast"].provider.as_ref().expect("provider").body;
         assert_eq!(body["service_tier"], "priority");
         let mantle = &catalog.providers["amazon-bedrock"].models["openai.gpt-5.4"];
-        assert!(mantle.provider.as_ref().and_then(|p| p.api.as_deref()).is_some_and(|a| a.contains("${AWS_REGION}")));
+        assert!(
+            mantle
+                .provider
+                .as_ref()
+                .and_then(|p| p.api.as_deref())
+                .is_some_and(|a| a.contains("${AWS_REGION}"))
+        );
     }
 
     #[test]
@@ -222,7 +291,10 @@ mod tests {
         }"#;
         let (catalog, report) = Catalog::from_json_str(text).expect("loads");
         assert_eq!(report.skipped_providers, vec!["broken"]);
-        assert_eq!(report.skipped_models, vec![("good".to_owned(), "bad".to_owned())]);
+        assert_eq!(
+            report.skipped_models,
+            vec![("good".to_owned(), "bad".to_owned())]
+        );
         assert_eq!(catalog.provider_count(), 2);
         let good = &catalog.providers["good"];
         assert_eq!(good.models.len(), 2);
@@ -239,9 +311,21 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error() {
-        assert!(matches!(Catalog::from_json_str("[1,2]"), Err(CatalogParseError::NotAnObject(_))));
-        assert!(matches!(Catalog::from_json_str("{\"a\":"), Err(CatalogParseError::NotAnObject(_))));
-        assert!(matches!(Catalog::from_json_str("{}"), Err(CatalogParseError::Empty)));
-        assert!(matches!(Catalog::from_json_str("{\"a\": 3}"), Err(CatalogParseError::Empty)));
+        assert!(matches!(
+            Catalog::from_json_str("[1,2]"),
+            Err(CatalogParseError::NotAnObject(_))
+        ));
+        assert!(matches!(
+            Catalog::from_json_str("{\"a\":"),
+            Err(CatalogParseError::NotAnObject(_))
+        ));
+        assert!(matches!(
+            Catalog::from_json_str("{}"),
+            Err(CatalogParseError::Empty)
+        ));
+        assert!(matches!(
+            Catalog::from_json_str("{\"a\": 3}"),
+            Err(CatalogParseError::Empty)
+        ));
     }
 }

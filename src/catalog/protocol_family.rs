@@ -37,15 +37,24 @@ impl RuntimeProtocol {
 /// npm packages whose provider needs a client this sidecar does not have.
 pub fn unsupported_npm_note(npm: &str) -> Option<&'static str> {
     match npm {
-        "gitlab-ai-provider" => Some("GitLab Duo needs GitLab's own agent protocol, which is not supported"),
-        "@jerome-benoit/sap-ai-provider-v2" => Some("SAP AI Core needs its orchestration client, which is not supported"),
+        "gitlab-ai-provider" => {
+            Some("GitLab Duo needs GitLab's own agent protocol, which is not supported")
+        }
+        "@jerome-benoit/sap-ai-provider-v2" => {
+            Some("SAP AI Core needs its orchestration client, which is not supported")
+        }
         _ => None,
     }
 }
 
 /// The protocol for a model: `shape` (from models.dev) wins, then provider-specific rules, then
 /// the npm package; anything unknown is treated as OpenAI-compatible chat completions.
-pub fn runtime_protocol(provider_id: &str, npm: &str, model_api_id: &str, shape: Option<ApiShape>) -> RuntimeProtocol {
+pub fn runtime_protocol(
+    provider_id: &str,
+    npm: &str,
+    model_api_id: &str,
+    shape: Option<ApiShape>,
+) -> RuntimeProtocol {
     match shape {
         Some(ApiShape::Responses) => return RuntimeProtocol::OpenaiResponses,
         Some(ApiShape::Completions) => return RuntimeProtocol::OpenaiChat,
@@ -64,7 +73,9 @@ pub fn runtime_protocol(provider_id: &str, npm: &str, model_api_id: &str, shape:
     match npm {
         "@ai-sdk/anthropic" | "@ai-sdk/google-vertex/anthropic" => RuntimeProtocol::Anthropic,
         "@ai-sdk/openai" | "@ai-sdk/azure" | "@ai-sdk/xai" => RuntimeProtocol::OpenaiResponses,
-        "@ai-sdk/amazon-bedrock/mantle" if model_api_id.contains("gpt-oss-safeguard") => RuntimeProtocol::OpenaiChat,
+        "@ai-sdk/amazon-bedrock/mantle" if model_api_id.contains("gpt-oss-safeguard") => {
+            RuntimeProtocol::OpenaiChat
+        }
         "@ai-sdk/amazon-bedrock/mantle" => RuntimeProtocol::OpenaiResponses,
         "@ai-sdk/google" | "@ai-sdk/google-vertex" => RuntimeProtocol::Gemini,
         "@ai-sdk/amazon-bedrock" => RuntimeProtocol::Bedrock,
@@ -102,18 +113,65 @@ mod tests {
         assert_eq!(p("@ai-sdk/openai-compatible"), OpenaiChat);
         assert_eq!(p("@openrouter/ai-sdk-provider"), OpenaiChat);
         assert_eq!(p("@ai-sdk/amazon-bedrock/mantle"), OpenaiResponses);
-        assert_eq!(runtime_protocol("amazon-bedrock", "@ai-sdk/amazon-bedrock/mantle", "openai.gpt-oss-safeguard-20b", None), OpenaiChat);
+        assert_eq!(
+            runtime_protocol(
+                "amazon-bedrock",
+                "@ai-sdk/amazon-bedrock/mantle",
+                "openai.gpt-oss-safeguard-20b",
+                None
+            ),
+            OpenaiChat
+        );
     }
 
     #[test]
     fn provider_and_shape_rules() {
-        assert_eq!(runtime_protocol("zai", OPENAI_COMPATIBLE_NPM, "glm-4.7", None), Zai);
-        assert_eq!(runtime_protocol("zai-coding-plan", OPENAI_COMPATIBLE_NPM, "glm-4.7", None), Zai);
-        assert_eq!(runtime_protocol("azure", "@ai-sdk/azure", "gpt-4o", Some(ApiShape::Completions)), OpenaiChat);
-        assert_eq!(runtime_protocol("sakana", OPENAI_COMPATIBLE_NPM, "x", Some(ApiShape::Responses)), OpenaiResponses);
-        assert_eq!(runtime_protocol("github-copilot", OPENAI_COMPATIBLE_NPM, "gpt-5.2", None), OpenaiResponses);
-        assert_eq!(runtime_protocol("github-copilot", OPENAI_COMPATIBLE_NPM, "gpt-5-mini", None), OpenaiChat);
-        assert_eq!(runtime_protocol("github-copilot", OPENAI_COMPATIBLE_NPM, "gpt-4.1", None), OpenaiChat);
-        assert_eq!(runtime_protocol("github-copilot", OPENAI_COMPATIBLE_NPM, "claude-sonnet-4", None), OpenaiChat);
+        assert_eq!(
+            runtime_protocol("zai", OPENAI_COMPATIBLE_NPM, "glm-4.7", None),
+            Zai
+        );
+        assert_eq!(
+            runtime_protocol("zai-coding-plan", OPENAI_COMPATIBLE_NPM, "glm-4.7", None),
+            Zai
+        );
+        assert_eq!(
+            runtime_protocol(
+                "azure",
+                "@ai-sdk/azure",
+                "gpt-4o",
+                Some(ApiShape::Completions)
+            ),
+            OpenaiChat
+        );
+        assert_eq!(
+            runtime_protocol(
+                "sakana",
+                OPENAI_COMPATIBLE_NPM,
+                "x",
+                Some(ApiShape::Responses)
+            ),
+            OpenaiResponses
+        );
+        assert_eq!(
+            runtime_protocol("github-copilot", OPENAI_COMPATIBLE_NPM, "gpt-5.2", None),
+            OpenaiResponses
+        );
+        assert_eq!(
+            runtime_protocol("github-copilot", OPENAI_COMPATIBLE_NPM, "gpt-5-mini", None),
+            OpenaiChat
+        );
+        assert_eq!(
+            runtime_protocol("github-copilot", OPENAI_COMPATIBLE_NPM, "gpt-4.1", None),
+            OpenaiChat
+        );
+        assert_eq!(
+            runtime_protocol(
+                "github-copilot",
+                OPENAI_COMPATIBLE_NPM,
+                "claude-sonnet-4",
+                None
+            ),
+            OpenaiChat
+        );
     }
 }

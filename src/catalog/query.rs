@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::auth_view::{AuthView, resolve_auth_kind, resolve_connection};
 use super::descriptors::{
-    ModelCapabilities, ModelDescriptor, ModelModalities, ProviderAuth, ProviderCatalogItem, ProviderDescriptor,
+    ModelCapabilities, ModelDescriptor, ModelModalities, ProviderAuth, ProviderCatalogItem,
+    ProviderDescriptor,
 };
 use super::error::CatalogError;
 use super::merge::{MergedCatalog, ResolvedModel, ResolvedProvider};
@@ -14,8 +15,17 @@ use super::protocol_family::unsupported_npm_note;
 use super::types::{Modality, ModelStatus, ReasoningOption};
 
 /// Shown first in `provider/catalog` after connected providers, in this order.
-pub const POPULAR_PROVIDERS: &[&str] =
-    &["opencode", "zai", "zai-coding-plan", "openai", "anthropic", "google", "openrouter", "moonshot", "moonshotai"];
+pub const POPULAR_PROVIDERS: &[&str] = &[
+    "opencode",
+    "zai",
+    "zai-coding-plan",
+    "openai",
+    "anthropic",
+    "google",
+    "openrouter",
+    "moonshot",
+    "moonshotai",
+];
 
 /// Extra names a provider is found by.
 pub fn provider_aliases(id: &str) -> Vec<String> {
@@ -98,19 +108,35 @@ pub struct ModelGetParams {
 
 impl MergedCatalog {
     pub fn provider_list(&self, auth: &dyn AuthView) -> ProviderListResult {
-        ProviderListResult { providers: self.providers.values().map(|p| provider_descriptor(p, auth)).collect() }
+        ProviderListResult {
+            providers: self
+                .providers
+                .values()
+                .map(|p| provider_descriptor(p, auth))
+                .collect(),
+        }
     }
 
-    pub fn provider_get(&self, provider_id: &str, auth: &dyn AuthView) -> Result<ProviderDescriptor, CatalogError> {
+    pub fn provider_get(
+        &self,
+        provider_id: &str,
+        auth: &dyn AuthView,
+    ) -> Result<ProviderDescriptor, CatalogError> {
         self.providers
             .get(provider_id)
             .map(|p| provider_descriptor(p, auth))
-            .ok_or_else(|| CatalogError::ProviderNotFound { provider_id: provider_id.to_owned() })
+            .ok_or_else(|| CatalogError::ProviderNotFound {
+                provider_id: provider_id.to_owned(),
+            })
     }
 
     /// Connected first, then popular (in the contract's order), then by name.
     pub fn provider_catalog(&self, auth: &dyn AuthView) -> ProviderCatalogResult {
-        let mut items: Vec<ProviderCatalogItem> = self.providers.values().map(|p| catalog_item(p, auth)).collect();
+        let mut items: Vec<ProviderCatalogItem> = self
+            .providers
+            .values()
+            .map(|p| catalog_item(p, auth))
+            .collect();
         items.sort_by_cached_key(|item| {
             (
                 !item.connected,
@@ -122,13 +148,21 @@ impl MergedCatalog {
         ProviderCatalogResult { providers: items }
     }
 
-    pub fn model_list(&self, params: &ModelListParams, auth: &dyn AuthView) -> Result<ModelListResult, CatalogError> {
+    pub fn model_list(
+        &self,
+        params: &ModelListParams,
+        auth: &dyn AuthView,
+    ) -> Result<ModelListResult, CatalogError> {
         let providers: Vec<&ResolvedProvider> = match &params.provider_id {
-            Some(id) => vec![
-                self.providers
-                    .get(id)
-                    .ok_or_else(|| CatalogError::ProviderNotFound { provider_id: id.clone() })?,
-            ],
+            Some(id) => {
+                vec![
+                    self.providers
+                        .get(id)
+                        .ok_or_else(|| CatalogError::ProviderNotFound {
+                            provider_id: id.clone(),
+                        })?,
+                ]
+            }
             None => self.providers.values().collect(),
         };
         let mut models = Vec::new();
@@ -142,7 +176,11 @@ impl MergedCatalog {
                     continue;
                 }
                 let descriptor = model_descriptor(provider, model, connected);
-                if params.capabilities.iter().all(|c| has_capability(&descriptor, model, *c)) {
+                if params
+                    .capabilities
+                    .iter()
+                    .all(|c| has_capability(&descriptor, model, *c))
+                {
                     models.push(descriptor);
                 }
             }
@@ -150,13 +188,24 @@ impl MergedCatalog {
         Ok(ModelListResult { models })
     }
 
-    pub fn model_get(&self, provider_id: &str, model_id: &str, auth: &dyn AuthView) -> Result<ModelDescriptor, CatalogError> {
-        let provider = self
-            .providers
-            .get(provider_id)
-            .ok_or_else(|| CatalogError::ProviderNotFound { provider_id: provider_id.to_owned() })?;
+    pub fn model_get(
+        &self,
+        provider_id: &str,
+        model_id: &str,
+        auth: &dyn AuthView,
+    ) -> Result<ModelDescriptor, CatalogError> {
+        let provider =
+            self.providers
+                .get(provider_id)
+                .ok_or_else(|| CatalogError::ProviderNotFound {
+                    provider_id: provider_id.to_owned(),
+                })?;
         match provider.models.get(model_id) {
-            Some(model) => Ok(model_descriptor(provider, model, resolve_connection(provider, auth).is_some())),
+            Some(model) => Ok(model_descriptor(
+                provider,
+                model,
+                resolve_connection(provider, auth).is_some(),
+            )),
             None => Err(CatalogError::ModelNotFound {
                 provider_id: provider_id.to_owned(),
                 model_id: model_id.to_owned(),
@@ -173,7 +222,11 @@ fn status_allowed(status: ModelStatus, allowed: Option<&[ModelStatus]>) -> bool 
     }
 }
 
-fn has_capability(descriptor: &ModelDescriptor, model: &ResolvedModel, capability: Capability) -> bool {
+fn has_capability(
+    descriptor: &ModelDescriptor,
+    model: &ResolvedModel,
+    capability: Capability,
+) -> bool {
     let caps = &descriptor.capabilities;
     let input_has = |m| model.modalities().input.contains(&m);
     match capability {
@@ -200,7 +253,9 @@ pub fn provider_descriptor(provider: &ResolvedProvider, auth: &dyn AuthView) -> 
         env: provider.env.clone(),
         api: provider.api_url.is_some(),
         models: !provider.models.is_empty(),
-        auth: ProviderAuth { kind: resolve_auth_kind(provider, auth) },
+        auth: ProviderAuth {
+            kind: resolve_auth_kind(provider, auth),
+        },
         connected: credential_source.is_some(),
         credential_source,
         npm: provider.npm.clone(),
@@ -234,16 +289,30 @@ fn catalog_item(provider: &ResolvedProvider, auth: &dyn AuthView) -> ProviderCat
     }
 }
 
-pub fn model_descriptor(provider: &ResolvedProvider, model: &ResolvedModel, connected: bool) -> ModelDescriptor {
+pub fn model_descriptor(
+    provider: &ResolvedProvider,
+    model: &ResolvedModel,
+    connected: bool,
+) -> ModelDescriptor {
     let info = &model.info;
     let modalities = model.modalities();
-    let known = |list: &[Modality]| list.iter().copied().filter(|m| *m != Modality::Unknown).collect::<Vec<_>>();
+    let known = |list: &[Modality]| {
+        list.iter()
+            .copied()
+            .filter(|m| *m != Modality::Unknown)
+            .collect::<Vec<_>>()
+    };
     let input = known(&modalities.input);
     let output = known(&modalities.output);
     let text = input.contains(&Modality::Text) || output.contains(&Modality::Text);
     let tools = model.tool_call();
     let limit = model.limit();
-    let api_url = provider.options.base_url.clone().or_else(|| model.api_url.clone()).or_else(|| provider.api_url.clone());
+    let api_url = provider
+        .options
+        .base_url
+        .clone()
+        .or_else(|| model.api_url.clone())
+        .or_else(|| provider.api_url.clone());
     ModelDescriptor {
         id: format!("{}/{}", provider.id, model.id),
         name: info.name.clone(),
@@ -295,7 +364,9 @@ pub fn variant_names(model: &ResolvedModel) -> Vec<String> {
         }
     };
     let options = model.info.reasoning_options.as_deref().unwrap_or_default();
-    let has_effort = options.iter().any(|o| matches!(o, ReasoningOption::Effort { .. }));
+    let has_effort = options
+        .iter()
+        .any(|o| matches!(o, ReasoningOption::Effort { .. }));
     for option in options {
         match option {
             ReasoningOption::Toggle => {
@@ -338,7 +409,11 @@ pub fn suggest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> V
         })
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, id)| id.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| id.to_owned())
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

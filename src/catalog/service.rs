@@ -75,7 +75,9 @@ impl CatalogDiff {
         let models = |c: &Catalog| -> BTreeSet<(String, String)> {
             c.providers
                 .iter()
-                .flat_map(|(p, provider)| provider.models.keys().map(move |m| (p.clone(), m.clone())))
+                .flat_map(|(p, provider)| {
+                    provider.models.keys().map(move |m| (p.clone(), m.clone()))
+                })
                 .collect()
         };
         let (old_models, new_models) = (models(old), models(new));
@@ -95,7 +97,11 @@ impl CatalogDiff {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.providers_added + self.providers_removed + self.models_added + self.models_removed + self.models_changed
+        self.providers_added
+            + self.providers_removed
+            + self.models_added
+            + self.models_removed
+            + self.models_changed
             == 0
     }
 }
@@ -225,11 +231,18 @@ impl CatalogService {
     pub async fn merged(&self, config: &SidecarConfig) -> Arc<MergedCatalog> {
         let catalog = self.catalog().await;
         let mut memo = self.merged_memo.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(entry) = memo.as_ref().filter(|m| Arc::ptr_eq(&m.catalog, &catalog) && &m.config == config) {
+        if let Some(entry) = memo
+            .as_ref()
+            .filter(|m| Arc::ptr_eq(&m.catalog, &catalog) && &m.config == config)
+        {
             return Arc::clone(&entry.merged);
         }
         let merged = Arc::new(MergedCatalog::build(&catalog, config));
-        *memo = Some(MergedMemo { catalog, config: config.clone(), merged: Arc::clone(&merged) });
+        *memo = Some(MergedMemo {
+            catalog,
+            config: config.clone(),
+            merged: Arc::clone(&merged),
+        });
         merged
     }
 
@@ -241,7 +254,11 @@ impl CatalogService {
     fn status_of(&self, served: &Served) -> CatalogStatus {
         CatalogStatus {
             source: served.source,
-            fetched_at: served.metadata.as_ref().map(|m| m.fetched_at).or(served.modified),
+            fetched_at: served
+                .metadata
+                .as_ref()
+                .map(|m| m.fetched_at)
+                .or(served.modified),
             provider_count: served.catalog.provider_count(),
             model_count: served.catalog.model_count(),
             etag: served.metadata.as_ref().and_then(|m| m.etag.clone()),
@@ -249,7 +266,11 @@ impl CatalogService {
             fetch_enabled: self.settings.fetch_enabled,
             ttl_minutes: self.settings.ttl.as_secs() / 60,
             stale: self.is_due(served),
-            last_error: self.last_error.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            last_error: self
+                .last_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
         }
     }
 
@@ -266,7 +287,7 @@ impl CatalogService {
             return true;
         };
         let age = Utc::now().signed_duration_since(fetched);
-        age.to_std().map_or(false, |age| age >= self.settings.ttl)
+        age.to_std().is_ok_and(|age| age >= self.settings.ttl)
     }
 
     /// Whether a background refresh is due (fetching enabled and the served data older than the TTL).
@@ -277,26 +298,45 @@ impl CatalogService {
 
     /// Fetches the catalog (conditionally) and swaps it in when it is valid and different. Any
     /// failure leaves the served catalog untouched and is reported in `status.lastError`.
-    pub async fn refresh(&self, force: bool, progress: ProgressHook<'_>) -> Result<RefreshResult, CatalogError> {
+    pub async fn refresh(
+        &self,
+        force: bool,
+        progress: ProgressHook<'_>,
+    ) -> Result<RefreshResult, CatalogError> {
         if !self.settings.fetch_enabled {
             return Err(CatalogError::FetchDisabled);
         }
         let _in_flight = self.refresh_lock.lock().await;
         let current = self.served().await;
         if !force && !self.is_due(&current) {
-            return Ok(RefreshResult { outcome: RefreshOutcome::Skipped, diff: None, status: self.status_of(&current) });
+            return Ok(RefreshResult {
+                outcome: RefreshOutcome::Skipped,
+                diff: None,
+                status: self.status_of(&current),
+            });
         }
-        progress(RefreshProgress { message: format!("Checking {}", self.settings.url), percentage: None });
+        progress(RefreshProgress {
+            message: format!("Checking {}", self.settings.url),
+            percentage: None,
+        });
         let result = self.fetch_and_swap(&current, progress).await;
-        *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = result.as_ref().err().map(ToString::to_string);
+        *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
+            result.as_ref().err().map(ToString::to_string);
         if let Err(error) = &result {
             tracing::warn!(%error, "catalog refresh failed; keeping the served catalog");
         }
-        progress(RefreshProgress { message: "Catalog refresh finished".to_owned(), percentage: Some(100) });
+        progress(RefreshProgress {
+            message: "Catalog refresh finished".to_owned(),
+            percentage: Some(100),
+        });
         result
     }
 
-    async fn fetch_and_swap(&self, current: &Served, progress: ProgressHook<'_>) -> Result<RefreshResult, CatalogError> {
+    async fn fetch_and_swap(
+        &self,
+        current: &Served,
+        progress: ProgressHook<'_>,
+    ) -> Result<RefreshResult, CatalogError> {
         let client = match self.client.get() {
             Some(client) => client,
             None => {
@@ -304,13 +344,17 @@ impl CatalogService {
                 self.client.get_or_init(|| built)
             }
         };
-        let validators = current
-            .metadata
-            .as_ref()
-            .filter(|m| m.source_url == self.settings.url && current.source != CatalogSource::Embedded);
+        let validators = current.metadata.as_ref().filter(|m| {
+            m.source_url == self.settings.url && current.source != CatalogSource::Embedded
+        });
         let on_bytes = |received: u64, total: Option<u64>| {
-            let percentage = total.filter(|t| *t > 0).map(|t| (received.min(t) * 90 / t) as u32);
-            progress(RefreshProgress { message: format!("Downloading catalog ({} KiB)", received / 1024), percentage });
+            let percentage = total
+                .filter(|t| *t > 0)
+                .map(|t| (received.min(t) * 90 / t) as u32);
+            progress(RefreshProgress {
+                message: format!("Downloading catalog ({} KiB)", received / 1024),
+                percentage,
+            });
         };
         let outcome = fetch_catalog(client, &self.settings.url, validators, &on_bytes).await?;
         let now = Utc::now();
@@ -319,7 +363,10 @@ impl CatalogService {
                 let Some(validators) = validators else {
                     return Err(CatalogError::FetchStatus { status: 304 });
                 };
-                let metadata = CacheMetadata { fetched_at: now, ..validators.clone() };
+                let metadata = CacheMetadata {
+                    fetched_at: now,
+                    ..validators.clone()
+                };
                 self.store_metadata_quietly(&metadata).await;
                 let served = Arc::new(Served {
                     catalog: Arc::clone(&current.catalog),
@@ -328,10 +375,17 @@ impl CatalogService {
                     modified: current.modified,
                 });
                 self.swap(Arc::clone(&served));
-                Ok(RefreshResult { outcome: RefreshOutcome::Unchanged, diff: None, status: self.status_of(&served) })
+                Ok(RefreshResult {
+                    outcome: RefreshOutcome::Unchanged,
+                    diff: None,
+                    status: self.status_of(&served),
+                })
             }
             FetchOutcome::Fresh(fresh) => {
-                progress(RefreshProgress { message: "Storing catalog".to_owned(), percentage: Some(95) });
+                progress(RefreshProgress {
+                    message: "Storing catalog".to_owned(),
+                    percentage: Some(95),
+                });
                 let metadata = CacheMetadata {
                     etag: fresh.etag,
                     last_modified: fresh.last_modified,
@@ -341,17 +395,33 @@ impl CatalogService {
                 let cache = self.cache.clone();
                 let body = fresh.body;
                 let meta_for_store = metadata.clone();
-                let stored = tokio::task::spawn_blocking(move || cache.store(body.as_bytes(), &meta_for_store)).await;
+                let stored = tokio::task::spawn_blocking(move || {
+                    cache.store(body.as_bytes(), &meta_for_store)
+                })
+                .await;
                 if let Err(error) = stored.map_err(std::io::Error::other).and_then(|r| r) {
                     tracing::warn!(%error, "could not write the catalog cache; serving the fetched catalog from memory");
                 }
                 let diff = CatalogDiff::between(&current.catalog, &fresh.catalog);
                 let changed = !diff.is_empty();
-                let catalog = if changed { Arc::new(fresh.catalog) } else { Arc::clone(&current.catalog) };
-                let served = Arc::new(Served { catalog, source: CatalogSource::Remote, metadata: Some(metadata), modified: Some(now) });
+                let catalog = if changed {
+                    Arc::new(fresh.catalog)
+                } else {
+                    Arc::clone(&current.catalog)
+                };
+                let served = Arc::new(Served {
+                    catalog,
+                    source: CatalogSource::Remote,
+                    metadata: Some(metadata),
+                    modified: Some(now),
+                });
                 self.swap(Arc::clone(&served));
                 Ok(RefreshResult {
-                    outcome: if changed { RefreshOutcome::Updated } else { RefreshOutcome::Unchanged },
+                    outcome: if changed {
+                        RefreshOutcome::Updated
+                    } else {
+                        RefreshOutcome::Unchanged
+                    },
                     diff: changed.then_some(diff),
                     status: self.status_of(&served),
                 })
@@ -374,7 +444,10 @@ impl CatalogService {
 
     /// Refreshes now if due, then every TTL while the returned task runs (abort it at shutdown).
     /// `on_change` receives each diff (for `catalog/changed`).
-    pub fn spawn_refresh_loop<F>(self: &Arc<Self>, on_change: F) -> Option<tokio::task::JoinHandle<()>>
+    pub fn spawn_refresh_loop<F>(
+        self: &Arc<Self>,
+        on_change: F,
+    ) -> Option<tokio::task::JoinHandle<()>>
     where
         F: Fn(CatalogDiff) + Send + Sync + 'static,
     {
@@ -385,10 +458,12 @@ impl CatalogService {
         Some(tokio::spawn(async move {
             let quiet = |_: RefreshProgress| {};
             loop {
-                if this.refresh_due().await {
-                    if let Ok(RefreshResult { diff: Some(diff), .. }) = this.refresh(false, &quiet).await {
-                        on_change(diff);
-                    }
+                if this.refresh_due().await
+                    && let Ok(RefreshResult {
+                        diff: Some(diff), ..
+                    }) = this.refresh(false, &quiet).await
+                {
+                    on_change(diff);
                 }
                 tokio::time::sleep(this.settings.ttl.max(Duration::from_secs(60))).await;
             }
@@ -397,7 +472,12 @@ impl CatalogService {
 }
 
 fn embedded_served() -> Served {
-    Served { catalog: embedded_catalog(), source: CatalogSource::Embedded, metadata: None, modified: None }
+    Served {
+        catalog: embedded_catalog(),
+        source: CatalogSource::Embedded,
+        metadata: None,
+        modified: None,
+    }
 }
 
 /// Cache if valid, else the embedded snapshot.

@@ -31,8 +31,14 @@ const V2: &str = r#"{
 
 #[derive(Clone)]
 enum Reply {
-    Json { body: &'static str, etag: &'static str },
-    NotModifiedIf { etag: &'static str, body: &'static str },
+    Json {
+        body: &'static str,
+        etag: &'static str,
+    },
+    NotModifiedIf {
+        etag: &'static str,
+        body: &'static str,
+    },
     Status(u16),
     Hang(Duration),
     Truncated(&'static str),
@@ -53,7 +59,9 @@ impl MockServer {
         let (reply_in, requests_in) = (Arc::clone(&reply), Arc::clone(&requests));
         tokio::spawn(async move {
             loop {
-                let Ok((mut socket, _)) = listener.accept().await else { return };
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
                 let reply = reply_in.lock().expect("lock").clone();
                 let requests = Arc::clone(&requests_in);
                 tokio::spawn(async move {
@@ -97,7 +105,11 @@ impl MockServer {
                 });
             }
         });
-        Self { url, reply, requests }
+        Self {
+            url,
+            reply,
+            requests,
+        }
     }
 
     fn set(&self, reply: Reply) {
@@ -105,7 +117,12 @@ impl MockServer {
     }
 
     fn last_request(&self) -> String {
-        self.requests.lock().expect("lock").last().cloned().unwrap_or_default()
+        self.requests
+            .lock()
+            .expect("lock")
+            .last()
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -118,14 +135,22 @@ fn ok(body: &str, etag: &str) -> Vec<u8> {
 }
 
 fn settings(url: &str) -> CatalogSettings {
-    CatalogSettings { url: url.to_owned(), timeout: Duration::from_millis(500), ..CatalogSettings::default() }
+    CatalogSettings {
+        url: url.to_owned(),
+        timeout: Duration::from_millis(500),
+        ..CatalogSettings::default()
+    }
 }
 
 fn quiet(_: RefreshProgress) {}
 
 #[tokio::test]
 async fn starts_embedded_then_fresh_body_then_304() {
-    let server = MockServer::start(Reply::Json { body: V1, etag: "\"v1\"" }).await;
+    let server = MockServer::start(Reply::Json {
+        body: V1,
+        etag: "\"v1\"",
+    })
+    .await;
     let dir = tempfile::tempdir().expect("tempdir");
     let service = Arc::new(CatalogService::new(dir.path(), settings(&server.url)));
     service.prewarm();
@@ -142,17 +167,26 @@ async fn starts_embedded_then_fresh_body_then_304() {
     let diff = result.diff.expect("diff");
     assert_eq!((diff.provider_count, diff.model_count), (2, 3));
     assert_eq!((diff.providers_added, diff.providers_removed), (2, 147));
-    assert_eq!((diff.models_added, diff.models_removed, diff.models_changed), (3, 5276, 0));
+    assert_eq!(
+        (diff.models_added, diff.models_removed, diff.models_changed),
+        (3, 5276, 0)
+    );
     assert_eq!(result.status.source, CatalogSource::Remote);
     assert_eq!(result.status.etag.as_deref(), Some("\"v1\""));
     assert!(result.status.fetched_at.is_some());
     assert!(!result.status.stale);
     let steps = progress.lock().expect("lock").clone();
-    assert!(steps.len() >= 3 && steps.last().and_then(|p| p.percentage) == Some(100), "{steps:?}");
+    assert!(
+        steps.len() >= 3 && steps.last().and_then(|p| p.percentage) == Some(100),
+        "{steps:?}"
+    );
     assert!(service.catalog().await.providers.contains_key("beta"));
     let cached = CatalogCache::new(dir.path()).load().expect("cache written");
     assert_eq!(cached.catalog.model_count(), 3);
-    assert_eq!(cached.metadata.as_ref().and_then(|m| m.etag.as_deref()), Some("\"v1\""));
+    assert_eq!(
+        cached.metadata.as_ref().and_then(|m| m.etag.as_deref()),
+        Some("\"v1\"")
+    );
 
     // Not due within the TTL: skipped without a request.
     let requests_before = server.requests.lock().expect("lock").len();
@@ -160,15 +194,25 @@ async fn starts_embedded_then_fresh_body_then_304() {
     assert_eq!(skipped.outcome, RefreshOutcome::Skipped);
     assert_eq!(server.requests.lock().expect("lock").len(), requests_before);
 
-    server.set(Reply::NotModifiedIf { etag: "\"v1\"", body: V2 });
+    server.set(Reply::NotModifiedIf {
+        etag: "\"v1\"",
+        body: V2,
+    });
     let unchanged = service.refresh(true, &quiet).await.expect("refresh");
     assert_eq!(unchanged.outcome, RefreshOutcome::Unchanged);
     assert!(unchanged.diff.is_none());
     assert!(server.last_request().contains("if-none-match: \"v1\""));
-    assert!(server.last_request().contains("if-modified-since: wed, 01 jul 2026"));
+    assert!(
+        server
+            .last_request()
+            .contains("if-modified-since: wed, 01 jul 2026")
+    );
     assert_eq!(service.status().await.model_count, 3);
 
-    server.set(Reply::Json { body: V2, etag: "\"v2\"" });
+    server.set(Reply::Json {
+        body: V2,
+        etag: "\"v2\"",
+    });
     let updated = service.refresh(true, &quiet).await.expect("refresh");
     let diff = updated.diff.expect("changed");
     assert_eq!(
@@ -187,7 +231,11 @@ async fn starts_embedded_then_fresh_body_then_304() {
 
 #[tokio::test]
 async fn failures_keep_the_served_catalog() {
-    let server = MockServer::start(Reply::Json { body: V1, etag: "\"v1\"" }).await;
+    let server = MockServer::start(Reply::Json {
+        body: V1,
+        etag: "\"v1\"",
+    })
+    .await;
     let dir = tempfile::tempdir().expect("tempdir");
     let service = CatalogService::new(dir.path(), settings(&server.url));
     service.refresh(true, &quiet).await.expect("first fetch");
@@ -197,24 +245,51 @@ async fn failures_keep_the_served_catalog() {
         (Reply::Status(500), "catalog_fetch_failed"),
         (Reply::Hang(Duration::from_secs(3)), "catalog_fetch_failed"),
         (Reply::Truncated(V2), "catalog_fetch_failed"),
-        (Reply::Json { body: "<html>not json</html>", etag: "\"x\"" }, "catalog_invalid"),
-        (Reply::Json { body: "[1, 2, 3]", etag: "\"x\"" }, "catalog_invalid"),
-        (Reply::Json { body: "{}", etag: "\"x\"" }, "catalog_invalid"),
+        (
+            Reply::Json {
+                body: "<html>not json</html>",
+                etag: "\"x\"",
+            },
+            "catalog_invalid",
+        ),
+        (
+            Reply::Json {
+                body: "[1, 2, 3]",
+                etag: "\"x\"",
+            },
+            "catalog_invalid",
+        ),
+        (
+            Reply::Json {
+                body: "{}",
+                etag: "\"x\"",
+            },
+            "catalog_invalid",
+        ),
     ];
     for (reply, kind) in cases {
         server.set(reply);
         let started = std::time::Instant::now();
         let error = service.refresh(true, &quiet).await.expect_err("must fail");
         assert_eq!(error.kind(), kind, "{error}");
-        assert!(started.elapsed() < Duration::from_secs(2), "timeout honoured");
-        assert!(Arc::ptr_eq(&served, &service.catalog().await), "served catalog intact after {error}");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "timeout honoured"
+        );
+        assert!(
+            Arc::ptr_eq(&served, &service.catalog().await),
+            "served catalog intact after {error}"
+        );
         let status = service.status().await;
         assert_eq!(status.source, CatalogSource::Remote);
         assert!(status.last_error.is_some());
         let cached = CatalogCache::new(dir.path()).load().expect("cache intact");
         assert_eq!(cached.catalog.model_count(), 3);
     }
-    server.set(Reply::Json { body: V1, etag: "\"v1\"" });
+    server.set(Reply::Json {
+        body: V1,
+        etag: "\"v1\"",
+    });
     service.refresh(true, &quiet).await.expect("recovers");
     assert!(service.status().await.last_error.is_none());
 }
@@ -232,11 +307,17 @@ async fn loads_valid_cache_ignores_corrupt_one() {
     cache.store(V1.as_bytes(), &meta).expect("store");
     let service = CatalogService::new(dir.path(), settings("http://127.0.0.1:9/api.json"));
     let status = service.status().await;
-    assert_eq!((status.source, status.model_count, status.stale), (CatalogSource::Cache, 3, false));
+    assert_eq!(
+        (status.source, status.model_count, status.stale),
+        (CatalogSource::Cache, 3, false)
+    );
     assert_eq!(status.etag.as_deref(), Some("\"c\""));
 
     let other_url = CatalogService::new(dir.path(), settings("http://127.0.0.1:9/other.json"));
-    assert!(other_url.status().await.stale, "a cache of another URL is due for refresh");
+    assert!(
+        other_url.status().await.stale,
+        "a cache of another URL is due for refresh"
+    );
 
     std::fs::write(cache.models_path(), b"{\"alpha\": {\"models\": {").expect("corrupt");
     let service = CatalogService::new(dir.path(), settings("http://127.0.0.1:9/api.json"));
@@ -246,7 +327,11 @@ async fn loads_valid_cache_ignores_corrupt_one() {
 
 #[tokio::test]
 async fn corrupt_cache_replaced_by_next_fetch_and_disabled_fetch() {
-    let server = MockServer::start(Reply::Json { body: V2, etag: "\"v2\"" }).await;
+    let server = MockServer::start(Reply::Json {
+        body: V2,
+        etag: "\"v2\"",
+    })
+    .await;
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = CatalogCache::new(dir.path());
     std::fs::create_dir_all(cache.models_path().parent().expect("dir")).expect("mkdir");
@@ -256,10 +341,23 @@ async fn corrupt_cache_replaced_by_next_fetch_and_disabled_fetch() {
     assert_eq!(result.outcome, RefreshOutcome::Updated);
     assert_eq!(cache.load().expect("replaced").catalog.model_count(), 4);
 
-    let env: HashMap<String, String> =
-        [(ENV_MODELS_URL.to_owned(), server.url.clone()), (ENV_DISABLE_FETCH.to_owned(), "1".to_owned())].into();
-    let disabled = CatalogService::new(dir.path(), CatalogSettings::resolve(&CatalogConfig::default(), &env));
-    assert_eq!(disabled.refresh(true, &quiet).await.expect_err("disabled").kind(), "catalog_fetch_disabled");
+    let env: HashMap<String, String> = [
+        (ENV_MODELS_URL.to_owned(), server.url.clone()),
+        (ENV_DISABLE_FETCH.to_owned(), "1".to_owned()),
+    ]
+    .into();
+    let disabled = CatalogService::new(
+        dir.path(),
+        CatalogSettings::resolve(&CatalogConfig::default(), &env),
+    );
+    assert_eq!(
+        disabled
+            .refresh(true, &quiet)
+            .await
+            .expect_err("disabled")
+            .kind(),
+        "catalog_fetch_disabled"
+    );
     let status = disabled.status().await;
     assert!(!status.fetch_enabled && !status.stale);
     assert_eq!(status.source, CatalogSource::Cache);
@@ -268,12 +366,21 @@ async fn corrupt_cache_replaced_by_next_fetch_and_disabled_fetch() {
 #[tokio::test]
 async fn merged_view_is_memoized_per_catalog_and_config() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let service = CatalogService::new(dir.path(), CatalogSettings { fetch_enabled: false, ..CatalogSettings::default() });
+    let service = CatalogService::new(
+        dir.path(),
+        CatalogSettings {
+            fetch_enabled: false,
+            ..CatalogSettings::default()
+        },
+    );
     let config = crate::config::SidecarConfig::default();
     let a = service.merged(&config).await;
     let b = service.merged(&config).await;
     assert!(Arc::ptr_eq(&a, &b));
-    let other = crate::config::SidecarConfig { disabled_providers: vec!["openai".into()], ..Default::default() };
+    let other = crate::config::SidecarConfig {
+        disabled_providers: vec!["openai".into()],
+        ..Default::default()
+    };
     let c = service.merged(&other).await;
     assert!(!c.providers.contains_key("openai") && a.providers.contains_key("openai"));
 }

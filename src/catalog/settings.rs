@@ -50,14 +50,19 @@ impl CatalogSettings {
         Self {
             url,
             fetch_enabled: config.fetch.unwrap_or(true) && !disabled_by_env,
-            ttl: config.ttl_minutes.map_or(DEFAULT_TTL, |m| Duration::from_secs(m.saturating_mul(60))),
+            ttl: config
+                .ttl_minutes
+                .map_or(DEFAULT_TTL, |m| Duration::from_secs(m.saturating_mul(60))),
             ..Self::default()
         }
     }
 }
 
 fn is_truthy(value: &str) -> bool {
-    !matches!(value.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no" | "off")
+    !matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "" | "0" | "false" | "no" | "off"
+    )
 }
 
 /// A bare origin (as OpenCode's `OPENCODE_MODELS_URL` takes) gets `/api.json`.
@@ -75,7 +80,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -89,18 +97,28 @@ mod tests {
 
     #[test]
     fn config_then_env() {
-        let config = CatalogConfig { url: Some("https://mirror.example".into()), fetch: None, ttl_minutes: Some(5) };
+        let config = CatalogConfig {
+            url: Some("https://mirror.example".into()),
+            fetch: None,
+            ttl_minutes: Some(5),
+        };
         let settings = CatalogSettings::resolve(&config, &env(&[]));
         assert_eq!(settings.url, "https://mirror.example/api.json");
         assert_eq!(settings.ttl, Duration::from_secs(300));
         let settings = CatalogSettings::resolve(
             &config,
-            &env(&[(ENV_MODELS_URL, "http://127.0.0.1:9/custom.json"), (ENV_DISABLE_FETCH, "1")]),
+            &env(&[
+                (ENV_MODELS_URL, "http://127.0.0.1:9/custom.json"),
+                (ENV_DISABLE_FETCH, "1"),
+            ]),
         );
         assert_eq!(settings.url, "http://127.0.0.1:9/custom.json");
         assert!(!settings.fetch_enabled);
         assert!(CatalogSettings::resolve(&config, &env(&[(ENV_DISABLE_FETCH, "0")])).fetch_enabled);
-        let off = CatalogConfig { fetch: Some(false), ..CatalogConfig::default() };
+        let off = CatalogConfig {
+            fetch: Some(false),
+            ..CatalogConfig::default()
+        };
         assert!(!CatalogSettings::resolve(&off, &env(&[])).fetch_enabled);
     }
 }

@@ -196,7 +196,10 @@ fn context_tier_type() -> String {
 
 impl Default for TierThreshold {
     fn default() -> Self {
-        Self { kind: context_tier_type(), size: 0 }
+        Self {
+            kind: context_tier_type(),
+            size: 0,
+        }
     }
 }
 

@@ -72,7 +72,8 @@ mod tests {
     #[test]
     fn strips_comments_and_trailing_commas_but_not_strings() {
         let text = "{\"a\": \"http://x/*y*/\", // c\n \"b\": [1, 2,], /* x,\n */ \"c\": {\"d\": \"\\\"//\",},}";
-        let value: serde_json::Value = serde_json::from_str(&strip_jsonc(text)).expect("valid JSON");
+        let value: serde_json::Value =
+            serde_json::from_str(&strip_jsonc(text)).expect("valid JSON");
         assert_eq!(value["a"], "http://x/*y*/");
         assert_eq!(value["b"], serde_json::json!([1, 2]));
         assert_eq!(value["c"]["d"], "\"//");

@@ -48,10 +48,11 @@ impl SidecarConfig {
             path: path.to_owned(),
             source,
         })?;
-        let value: Value = serde_json::from_str(&strip_jsonc(&text)).map_err(|e| ConfigError::Syntax {
-            line: e.line(),
-            column: e.column(),
-        })?;
+        let value: Value =
+            serde_json::from_str(&strip_jsonc(&text)).map_err(|e| ConfigError::Syntax {
+                line: e.line(),
+                column: e.column(),
+            })?;
         Self::from_value(value, env, path.parent())
     }
 
@@ -71,7 +72,10 @@ impl SidecarConfig {
                 .split_once(", expected ")
                 .map(|(_, expected)| format!("expected {expected}"))
                 .unwrap_or_else(|| "unexpected value".to_owned());
-            ConfigError::Invalid { path: error.path().to_string(), expected }
+            ConfigError::Invalid {
+                path: error.path().to_string(),
+                expected,
+            }
         })?;
         config.normalize();
         Ok(config)
@@ -82,10 +86,18 @@ impl SidecarConfig {
     fn normalize(&mut self) {
         for provider in self.provider.values_mut() {
             let options = &mut provider.options;
-            if options.api_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
+            if options
+                .api_key
+                .as_deref()
+                .is_some_and(|k| k.trim().is_empty())
+            {
                 options.api_key = None;
             }
-            if options.base_url.as_deref().is_some_and(|u| u.trim().is_empty()) {
+            if options
+                .base_url
+                .as_deref()
+                .is_some_and(|u| u.trim().is_empty())
+            {
                 options.base_url = None;
             }
         }
@@ -100,10 +112,8 @@ struct Substitution<'a> {
 impl Substitution<'_> {
     fn apply(&self, value: &mut Value) -> Result<(), ConfigError> {
         match value {
-            Value::String(text) => {
-                if text.contains("{env:") || text.contains("{file:") {
-                    *text = self.substitute(text)?;
-                }
+            Value::String(text) if text.contains("{env:") || text.contains("{file:") => {
+                *text = self.substitute(text)?;
             }
             Value::Array(items) => items.iter_mut().try_for_each(|item| self.apply(item))?,
             Value::Object(map) => map.values_mut().try_for_each(|item| self.apply(item))?,
@@ -139,7 +149,8 @@ impl Substitution<'_> {
     fn read_file(&self, reference: &str) -> Result<String, ConfigError> {
         let path = if let Some(relative) = reference.strip_prefix("~/") {
             let home = self.env.get("HOME").or_else(|| self.env.get("USERPROFILE"));
-            home.map(|h| Path::new(h).join(relative)).unwrap_or_else(|| PathBuf::from(reference))
+            home.map(|h| Path::new(h).join(relative))
+                .unwrap_or_else(|| PathBuf::from(reference))
         } else {
             let path = Path::new(reference);
             match self.base_dir {
@@ -147,7 +158,8 @@ impl Substitution<'_> {
                 _ => path.to_owned(),
             }
         };
-        let content = std::fs::read_to_string(&path).map_err(|source| ConfigError::FileReference { path, source })?;
+        let content = std::fs::read_to_string(&path)
+            .map_err(|source| ConfigError::FileReference { path, source })?;
         Ok(content.trim_end().to_owned())
     }
 }
@@ -158,7 +170,10 @@ mod tests {
     use serde_json::json;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -188,13 +203,25 @@ mod tests {
         assert_eq!(config.catalog.ttl_minutes, Some(5));
         assert_eq!(config.catalog.fetch, Some(false));
         let local = &config.provider["local"];
-        assert_eq!(local.options.base_url.as_deref(), Some("http://localhost:1234/v1"));
-        assert_eq!(local.options.timeout, Some(super::super::schema::TimeoutSetting::Enabled(false)));
+        assert_eq!(
+            local.options.base_url.as_deref(),
+            Some("http://localhost:1234/v1")
+        );
+        assert_eq!(
+            local.options.timeout,
+            Some(super::super::schema::TimeoutSetting::Enabled(false))
+        );
         assert_eq!(local.options.chunk_timeout, Some(5000));
         assert_eq!(local.options.extra["region"], "eu");
         assert_eq!(local.options.headers.0["X-Team"], "a");
-        assert_eq!(local.models["qwen"].limit.as_ref().map(|l| l.context), Some(32000));
-        assert_eq!(local.models["qwen"].variants["fast"]["reasoningEffort"], "low");
+        assert_eq!(
+            local.models["qwen"].limit.as_ref().map(|l| l.context),
+            Some(32000)
+        );
+        assert_eq!(
+            local.models["qwen"].variants["fast"]["reasoningEffort"],
+            "low"
+        );
         assert_eq!(local.whitelist.as_deref(), Some(&["qwen".to_owned()][..]));
     }
 
@@ -210,15 +237,30 @@ mod tests {
         }});
         let vars = env(&[("A_KEY", "sk-a"), ("HOST", "example.test")]);
         let config = SidecarConfig::from_value(value, &vars, Some(dir.path())).expect("valid");
-        assert_eq!(config.provider["a"].options.api_key.as_deref(), Some("sk-a"));
-        assert_eq!(config.provider["a"].options.base_url.as_deref(), Some("https://example.test/v1"));
-        assert_eq!(config.provider["b"].options.api_key.as_deref(), Some("sk-from-file"));
+        assert_eq!(
+            config.provider["a"].options.api_key.as_deref(),
+            Some("sk-a")
+        );
+        assert_eq!(
+            config.provider["a"].options.base_url.as_deref(),
+            Some("https://example.test/v1")
+        );
+        assert_eq!(
+            config.provider["b"].options.api_key.as_deref(),
+            Some("sk-from-file")
+        );
         // An unset variable must not block a stored credential: the key is absent, not "".
         assert_eq!(config.provider["c"].options.api_key, None);
         assert_eq!(config.provider["c"].options.base_url, None);
-        assert_eq!(config.provider["d"].options.headers.0["Authorization"], "Bearer sk-a");
+        assert_eq!(
+            config.provider["d"].options.headers.0["Authorization"],
+            "Bearer sk-a"
+        );
         let debug = format!("{:?}", config);
-        assert!(!debug.contains("sk-a") && !debug.contains("sk-from-file"), "secrets leak into Debug: {debug}");
+        assert!(
+            !debug.contains("sk-a") && !debug.contains("sk-from-file"),
+            "secrets leak into Debug: {debug}"
+        );
     }
 
     #[test]
@@ -249,10 +291,19 @@ mod tests {
         .expect("write");
         let config = SidecarConfig::load_file(&path, &env(&[])).expect("loads");
         assert_eq!(config.model.as_deref(), Some("openai/gpt-5"));
-        assert_eq!(config.provider["openai"].options.base_url.as_deref(), Some("http://x//y"));
-        let missing = SidecarConfig::load_file(&dir.path().join("nope.json"), &env(&[])).expect_err("missing");
+        assert_eq!(
+            config.provider["openai"].options.base_url.as_deref(),
+            Some("http://x//y")
+        );
+        let missing = SidecarConfig::load_file(&dir.path().join("nope.json"), &env(&[]))
+            .expect_err("missing");
         assert_eq!(missing.kind(), "config_read");
         std::fs::write(&path, "{ not json").expect("write");
-        assert_eq!(SidecarConfig::load_file(&path, &env(&[])).expect_err("bad").kind(), "config_syntax");
+        assert_eq!(
+            SidecarConfig::load_file(&path, &env(&[]))
+                .expect_err("bad")
+                .kind(),
+            "config_syntax"
+        );
     }
 }

@@ -9,4 +9,7 @@ pub mod schema;
 
 pub use load::ConfigError;
 pub use preferences::{Preferences, PreferencesError, PreferencesStore, PreferencesUpdate};
-pub use schema::{CatalogConfig, Headers, ModelConfig, ProviderConfig, ProviderOptions, SidecarConfig, TimeoutSetting};
+pub use schema::{
+    CatalogConfig, Headers, ModelConfig, ProviderConfig, ProviderOptions, SidecarConfig,
+    TimeoutSetting,
+};

@@ -50,15 +50,31 @@ impl Default for Preferences {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PreferencesUpdate {
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub selected_provider_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub selected_model_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hybrid_enabled: Option<bool>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hybrid_vision_provider_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hybrid_vision_model_id: Option<Option<String>>,
 }
 
@@ -100,7 +116,10 @@ pub struct PreferencesStore {
 
 impl PreferencesStore {
     pub fn new(data_dir: &Path) -> Self {
-        Self { path: data_dir.join(PREFERENCES_FILE), lock: Mutex::new(()) }
+        Self {
+            path: data_dir.join(PREFERENCES_FILE),
+            lock: Mutex::new(()),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -152,10 +171,16 @@ impl PreferencesStore {
                 }
                 Err(error) => {
                     tracing::warn!(path = %self.path.display(), %error, "ignoring unreadable preferences file");
-                    Preferences { updated_at: now_rfc3339(), ..Preferences::default() }
+                    Preferences {
+                        updated_at: now_rfc3339(),
+                        ..Preferences::default()
+                    }
                 }
             },
-            Err(_) => Preferences { updated_at: now_rfc3339(), ..Preferences::default() },
+            Err(_) => Preferences {
+                updated_at: now_rfc3339(),
+                ..Preferences::default()
+            },
         }
     }
 }
@@ -187,16 +212,23 @@ mod tests {
         );
         assert!(json["selectedProviderId"].is_null());
 
-        let update: PreferencesUpdate =
-            serde_json::from_value(json!({"selectedProviderId": "zai", "selectedModelId": "glm-4.7"})).expect("update");
+        let update: PreferencesUpdate = serde_json::from_value(
+            json!({"selectedProviderId": "zai", "selectedModelId": "glm-4.7"}),
+        )
+        .expect("update");
         let updated = store.update(update).await.expect("update");
         assert_eq!(updated.selected_provider_id.as_deref(), Some("zai"));
         assert!(updated.hybrid_enabled);
 
         let update: PreferencesUpdate =
-            serde_json::from_value(json!({"hybridEnabled": false, "selectedModelId": null})).expect("update");
+            serde_json::from_value(json!({"hybridEnabled": false, "selectedModelId": null}))
+                .expect("update");
         let updated = store.update(update).await.expect("update");
-        assert_eq!(updated.selected_provider_id.as_deref(), Some("zai"), "absent field kept");
+        assert_eq!(
+            updated.selected_provider_id.as_deref(),
+            Some("zai"),
+            "absent field kept"
+        );
         assert_eq!(updated.selected_model_id, None, "null clears");
         assert!(!updated.hybrid_enabled);
 
@@ -210,7 +242,10 @@ mod tests {
         std::fs::write(dir.path().join(PREFERENCES_FILE), b"{not json").expect("write");
         let store = PreferencesStore::new(dir.path());
         assert!(store.get().await.hybrid_enabled);
-        let update = PreferencesUpdate { selected_provider_id: Some(Some("openai".into())), ..Default::default() };
+        let update = PreferencesUpdate {
+            selected_provider_id: Some(Some("openai".into())),
+            ..Default::default()
+        };
         store.update(update).await.expect("update");
         let text = std::fs::read_to_string(store.path()).expect("read");
         assert!(serde_json::from_str::<Preferences>(&text).is_ok());

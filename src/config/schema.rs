@@ -89,7 +89,12 @@ pub enum TimeoutSetting {
 pub struct ProviderOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(default, rename = "baseURL", alias = "baseUrl", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "baseURL",
+        alias = "baseUrl",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub base_url: Option<String>,
     #[serde(default, skip_serializing_if = "Headers::is_empty")]
     pub headers: Headers,
