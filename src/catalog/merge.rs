@@ -2,6 +2,7 @@
 //! first with [`SidecarConfig::overlaid_with`]), following OpenCode's merge rules.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -67,7 +68,7 @@ pub struct ResolvedModel {
     pub protocol: RuntimeProtocol,
     pub origin: ModelOrigin,
     /// Catalog fields after config overrides; `info.id` is the api id.
-    pub info: CatalogModel,
+    pub info: Arc<CatalogModel>,
     pub options: Map<String, Value>,
     pub headers: Headers,
     pub variants: BTreeMap<String, Map<String, Value>>,
@@ -218,7 +219,7 @@ fn from_catalog_model(
     provider_npm: &str,
     provider_api: Option<&str>,
     key: &str,
-    model: &CatalogModel,
+    model: &Arc<CatalogModel>,
 ) -> ResolvedModel {
     let overrides = model.provider.as_ref();
     let npm = overrides
@@ -242,7 +243,7 @@ fn from_catalog_model(
         api_url,
         shape,
         origin: ModelOrigin::Catalog,
-        info: model.clone(),
+        info: Arc::clone(model),
         options: Map::new(),
         headers: Headers::default(),
         variants: BTreeMap::new(),
@@ -276,10 +277,11 @@ fn expand_modes(base: &ResolvedModel) -> Vec<(String, ResolvedModel)> {
             let mut model = base.clone();
             model.id.clone_from(&id);
             model.origin = ModelOrigin::Mode;
-            model.info.name = format!("{} {}", base.info.name, capitalize(mode));
-            model.info.experimental = None;
+            let info = Arc::make_mut(&mut model.info);
+            info.name = format!("{} {}", base.info.name, capitalize(mode));
+            info.experimental = None;
             if let Some(cost) = &spec.cost {
-                model.info.cost = Some(merge_cost(base.info.cost.as_ref(), cost));
+                info.cost = Some(merge_cost(base.info.cost.as_ref(), cost));
             }
             if let Some(provider) = &spec.provider {
                 for (key, value) in &provider.body {
@@ -486,7 +488,9 @@ fn merge_model(
         .and_then(|p| p.shape)
         .or_else(|| existing.and_then(|m| m.shape));
 
-    let base = existing.map(|m| m.info.clone()).unwrap_or_default();
+    let base = existing
+        .map(|m| CatalogModel::clone(&m.info))
+        .unwrap_or_default();
     let mut info = CatalogModel {
         id: api_id.clone(),
         name: config.name.clone().unwrap_or_else(|| {
@@ -577,7 +581,7 @@ fn merge_model(
         } else {
             ModelOrigin::Config
         },
-        info,
+        info: Arc::new(info),
         options,
         headers,
         variants,

@@ -5,6 +5,7 @@
 //! each model is deserialized on its own, so one bad entry costs only itself.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -56,16 +57,20 @@ impl Catalog {
     pub fn from_json_str(text: &str) -> Result<(Self, ParseReport), CatalogParseError> {
         let entries: BTreeMap<String, &RawValue> =
             serde_json::from_str(text).map_err(CatalogParseError::NotAnObject)?;
+        let entries: Vec<(String, &RawValue)> = entries.into_iter().collect();
         let mut report = ParseReport::default();
         let mut providers = BTreeMap::new();
-        for (key, raw) in entries {
-            match parse_provider(&key, raw, &mut report) {
+        for (key, parsed, part) in parse_providers(&entries) {
+            report.skipped_models.extend(part.skipped_models);
+            match parsed {
                 Some(provider) => {
-                    providers.insert(key, provider);
+                    providers.insert(key.clone(), provider);
                 }
-                None => report.skipped_providers.push(key),
+                None => report.skipped_providers.push(key.clone()),
             }
         }
+        report.skipped_providers.sort();
+        report.skipped_models.sort();
         if providers.is_empty() {
             return Err(CatalogParseError::Empty);
         }
@@ -81,8 +86,51 @@ impl Catalog {
     }
 
     pub fn model(&self, provider_id: &str, model_id: &str) -> Option<&CatalogModel> {
-        self.providers.get(provider_id)?.models.get(model_id)
+        self.providers
+            .get(provider_id)?
+            .models
+            .get(model_id)
+            .map(|m| &**m)
     }
+}
+
+type ParsedProvider<'k> = (&'k String, Option<CatalogProvider>, ParseReport);
+
+/// Parses providers on up to 4 threads: the work is allocation-bound, and the first model query
+/// waits for it.
+fn parse_providers<'k>(entries: &'k [(String, &RawValue)]) -> Vec<ParsedProvider<'k>> {
+    let parse_one = |(key, raw): &'k (String, &RawValue)| {
+        let mut report = ParseReport::default();
+        let provider = parse_provider(key, raw, &mut report);
+        (key, provider, report)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads < 2 || entries.len() < 32 {
+        return entries.iter().map(parse_one).collect();
+    }
+    // Interleave providers across threads so the big ones spread out.
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|offset| {
+                scope.spawn(move || {
+                    entries
+                        .iter()
+                        .skip(offset)
+                        .step_by(threads)
+                        .map(parse_one)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 fn parse_provider(key: &str, raw: &RawValue, report: &mut ParseReport) -> Option<CatalogProvider> {
@@ -104,7 +152,7 @@ fn parse_provider(key: &str, raw: &RawValue, report: &mut ParseReport) -> Option
                 if model.name.is_empty() {
                     model.name.clone_from(&model.id);
                 }
-                models.insert(model_key, model);
+                models.insert(model_key, Arc::new(model));
             }
             Err(error) => {
                 tracing::warn!(provider = key, model = %model_key, %error, "skipping malformed catalog model");

@@ -5,31 +5,25 @@
 //! optional or defaulted: older catalogs lack the newer fields, and unknown fields are ignored.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// One provider entry of the catalog, keyed by its id.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
+/// One provider entry of the catalog, keyed by its id (built by [`super::parse`], which reads it
+/// leniently model by model). Models are shared with the merged view rather than copied.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CatalogProvider {
-    #[serde(default)]
     pub id: String,
-    #[serde(default)]
     pub name: String,
     /// Environment variables that carry the provider's API key, first match wins.
-    #[serde(default)]
     pub env: Vec<String>,
     /// AI SDK npm package the provider is called through (decides the wire protocol).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub npm: Option<String>,
     /// Base URL; may hold `${VAR}` placeholders (e.g. `https://${DATABRICKS_HOST}/...`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
-    #[serde(default)]
-    pub models: BTreeMap<String, CatalogModel>,
+    pub models: BTreeMap<String, Arc<CatalogModel>>,
 }
 
 /// One model entry of a provider.
@@ -84,11 +78,49 @@ pub struct CatalogModel {
 }
 
 /// `interleaved`: `true`, or the response field that carries reasoning text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Interleaved {
     Enabled(bool),
     Field { field: String },
+}
+
+// Hand-written (instead of `untagged`) so that loading the catalog does not buffer every value.
+impl<'de> Deserialize<'de> for Interleaved {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct InterleavedVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for InterleavedVisitor {
+            type Value = Interleaved;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a boolean or an object with `field`")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Interleaved, E> {
+                Ok(Interleaved::Enabled(value))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Interleaved, A::Error> {
+                let mut field = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "field" {
+                        field = Some(map.next_value::<String>()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                field
+                    .map(|field| Interleaved::Field { field })
+                    .ok_or_else(|| serde::de::Error::missing_field("field"))
+            }
+        }
+
+        deserializer.deserialize_any(InterleavedVisitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -259,7 +291,7 @@ pub enum ApiShape {
 }
 
 /// How a model's reasoning can be controlled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ReasoningOption {
     /// Reasoning can be switched on and off.
@@ -277,6 +309,46 @@ pub enum ReasoningOption {
         max: Option<i64>,
     },
     /// A kind this version does not know.
-    #[serde(other)]
     Unknown,
+}
+
+// Hand-written (instead of an internally tagged derive) so that loading the catalog does not
+// buffer each option before reading it.
+impl<'de> Deserialize<'de> for ReasoningOption {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Kind {
+            Toggle,
+            Effort,
+            BudgetTokens,
+            #[serde(other)]
+            Unknown,
+        }
+
+        #[derive(Deserialize)]
+        struct Flat {
+            #[serde(rename = "type")]
+            kind: Kind,
+            #[serde(default)]
+            values: Vec<Option<String>>,
+            #[serde(default)]
+            min: Option<i64>,
+            #[serde(default)]
+            max: Option<i64>,
+        }
+
+        let flat = Flat::deserialize(deserializer)?;
+        Ok(match flat.kind {
+            Kind::Toggle => Self::Toggle,
+            Kind::Effort => Self::Effort {
+                values: flat.values,
+            },
+            Kind::BudgetTokens => Self::BudgetTokens {
+                min: flat.min,
+                max: flat.max,
+            },
+            Kind::Unknown => Self::Unknown,
+        })
+    }
 }
