@@ -5,6 +5,7 @@ pub mod auth_view;
 pub mod cache;
 pub mod default_model;
 pub mod descriptors;
+pub mod discover;
 pub mod error;
 pub mod fetch;
 pub mod merge;
