@@ -77,8 +77,8 @@ pub fn discovery_base_url(provider: &ResolvedProvider) -> Option<&str> {
         .base_url
         .as_deref()
         .or_else(|| {
-            (provider.origin == super::merge::ProviderOrigin::Custom)
-                .then_some(provider.api_url.as_deref()?)
+            let custom = provider.origin == super::merge::ProviderOrigin::Custom;
+            provider.api_url.as_deref().filter(|_| custom)
         })
         .filter(|url| !url.trim().is_empty())
 }
