@@ -393,3 +393,41 @@ fn config_connects_custom_and_keyed_providers() {
     assert_eq!(model.context_window, 0, "unknown");
     assert!(model.capabilities.text && model.capabilities.tools && !model.capabilities.vision);
 }
+
+#[test]
+fn wire_types_have_json_schemas() {
+    use schemars::schema_for;
+    let schemas = [
+        schema_for!(ProviderListResult),
+        schema_for!(ProviderCatalogResult),
+        schema_for!(ModelListParams),
+        schema_for!(ModelListResult),
+        schema_for!(ModelGetParams),
+        schema_for!(ProviderGetParams),
+        schema_for!(super::default_model::DefaultModelResult),
+        schema_for!(super::service::CatalogStatus),
+        schema_for!(super::service::RefreshResult),
+        schema_for!(super::service::RefreshParams),
+        schema_for!(super::service::CatalogDiff),
+        schema_for!(crate::config::Preferences),
+        schema_for!(crate::config::PreferencesUpdate),
+        schema_for!(crate::config::SidecarConfig),
+    ];
+    for schema in &schemas {
+        let text = serde_json::to_string(schema).expect("schema serializes");
+        assert!(text.contains("\"type\"") || text.contains("$ref"), "{text}");
+    }
+    let model = serde_json::to_value(schema_for!(ModelListResult)).expect("json");
+    let descriptor = &model["$defs"]["ModelDescriptor"];
+    let required: Vec<&str> = descriptor["required"]
+        .as_array()
+        .expect("required list")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for field in ["id", "name", "providerId", "providerName", "contextWindow", "maxOutputTokens", "capabilities"] {
+        assert!(required.contains(&field), "{field} must be required");
+    }
+    let update = serde_json::to_value(schema_for!(crate::config::PreferencesUpdate)).expect("json");
+    assert!(update["properties"].get("hybridEnabled").is_some());
+}
