@@ -19,6 +19,7 @@ pub mod service;
 mod service_tests;
 pub mod settings;
 pub mod snapshot;
+pub mod table;
 pub mod types;
 
 pub use auth_view::{AuthKind, AuthView, CredentialSource, NoCredentials, env_credential};

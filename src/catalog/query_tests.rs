@@ -425,7 +425,15 @@ fn wire_types_have_json_schemas() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    for field in ["id", "name", "providerId", "providerName", "contextWindow", "maxOutputTokens", "capabilities"] {
+    for field in [
+        "id",
+        "name",
+        "providerId",
+        "providerName",
+        "contextWindow",
+        "maxOutputTokens",
+        "capabilities",
+    ] {
         assert!(required.contains(&field), "{field} must be required");
     }
     let update = serde_json::to_value(schema_for!(crate::config::PreferencesUpdate)).expect("json");
