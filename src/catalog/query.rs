@@ -200,7 +200,14 @@ impl MergedCatalog {
                 .ok_or_else(|| CatalogError::ProviderNotFound {
                     provider_id: provider_id.to_owned(),
                 })?;
-        match provider.models.get(model_id) {
+        // Accept the descriptor's full id (`<providerId>/<modelId>`) as the model id too.
+        let model = provider.models.get(model_id).or_else(|| {
+            model_id
+                .strip_prefix(provider_id)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .and_then(|rest| provider.models.get(rest))
+        });
+        match model {
             Some(model) => Ok(model_descriptor(
                 provider,
                 model,

@@ -204,6 +204,10 @@ fn model_descriptor_has_the_contract_fields() {
     );
     assert_eq!(json["connected"], false);
 
+    let full = merged
+        .model_get("openai", "openai/gpt-5", &anthropic_connected)
+        .expect("full id accepted");
+    assert_eq!(full.id, "openai/gpt-5");
     let glm = merged
         .model_get("zai", "glm-4.7", &anthropic_connected)
         .expect("glm");

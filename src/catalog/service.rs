@@ -162,6 +162,9 @@ struct MergedMemo {
     merged: Arc<MergedCatalog>,
 }
 
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5 * 60);
+const MIN_REFRESH_PAUSE: Duration = Duration::from_secs(60);
+
 pub struct CatalogService {
     settings: CatalogSettings,
     cache: CatalogCache,
@@ -458,14 +461,23 @@ impl CatalogService {
         Some(tokio::spawn(async move {
             let quiet = |_: RefreshProgress| {};
             loop {
-                if this.refresh_due().await
-                    && let Ok(RefreshResult {
-                        diff: Some(diff), ..
-                    }) = this.refresh(false, &quiet).await
-                {
-                    on_change(diff);
+                let mut failed = false;
+                if this.refresh_due().await {
+                    match this.refresh(false, &quiet).await {
+                        Ok(RefreshResult {
+                            diff: Some(diff), ..
+                        }) => on_change(diff),
+                        Ok(_) => {}
+                        Err(_) => failed = true,
+                    }
                 }
-                tokio::time::sleep(this.settings.ttl.max(Duration::from_secs(60))).await;
+                // After a failure, try again sooner than a full TTL (but not in a hot loop).
+                let pause = if failed {
+                    this.settings.ttl.min(RETRY_AFTER_FAILURE)
+                } else {
+                    this.settings.ttl
+                };
+                tokio::time::sleep(pause.max(MIN_REFRESH_PAUSE)).await;
             }
         }))
     }
