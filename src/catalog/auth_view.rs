@@ -109,3 +109,35 @@ pub fn resolve_auth_kind(provider: &ResolvedProvider, auth: &dyn AuthView) -> Au
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::merge::MergedCatalog;
+    use crate::catalog::snapshot::embedded_catalog;
+    use crate::config::SidecarConfig;
+
+    #[test]
+    fn env_snapshot_connects_by_listed_variables() {
+        let merged = MergedCatalog::build(&embedded_catalog(), &SidecarConfig::default());
+        let google = &merged.providers["google"];
+        let env: HashMap<String, String> = [("GEMINI_API_KEY".to_owned(), "x".to_owned())].into();
+        assert_eq!(env_credential(google, &env), Some(CredentialSource::Env));
+        let empty: HashMap<String, String> = [("GEMINI_API_KEY".to_owned(), String::new())].into();
+        assert_eq!(
+            env_credential(google, &empty),
+            None,
+            "an empty variable is not a key"
+        );
+        let lookup = |id: &str| env_credential(&merged.providers[id], &env);
+        assert_eq!(
+            resolve_connection(google, &lookup),
+            Some(CredentialSource::Env)
+        );
+        assert_eq!(
+            resolve_connection(&merged.providers["openai"], &lookup),
+            None
+        );
+        assert_eq!(resolve_auth_kind(google, &lookup), AuthKind::Token);
+    }
+}

@@ -576,11 +576,7 @@ fn merge_model(
         npm,
         api_url,
         shape,
-        origin: if existing.is_some_and(|m| m.origin != ModelOrigin::Config) {
-            existing.map_or(ModelOrigin::Config, |m| m.origin)
-        } else {
-            ModelOrigin::Config
-        },
+        origin: existing.map_or(ModelOrigin::Config, |m| m.origin),
         info: Arc::new(info),
         options,
         headers,
