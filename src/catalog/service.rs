@@ -249,6 +249,17 @@ impl CatalogService {
         merged
     }
 
+    /// The status without waiting for the initial load (`None` while it is still loading), for
+    /// answers that must not block, such as `initialize`.
+    pub fn try_status(&self) -> Option<CatalogStatus> {
+        let served = self
+            .served
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()?;
+        Some(self.status_of(&served))
+    }
+
     pub async fn status(&self) -> CatalogStatus {
         let served = self.served().await;
         self.status_of(&served)

@@ -306,7 +306,12 @@ async fn loads_valid_cache_ignores_corrupt_one() {
     };
     cache.store(V1.as_bytes(), &meta).expect("store");
     let service = CatalogService::new(dir.path(), settings("http://127.0.0.1:9/api.json"));
+    assert!(
+        service.try_status().is_none(),
+        "nothing loaded before first use"
+    );
     let status = service.status().await;
+    assert_eq!(service.try_status(), Some(status.clone()));
     assert_eq!(
         (status.source, status.model_count, status.stale),
         (CatalogSource::Cache, 3, false)
