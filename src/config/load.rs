@@ -307,3 +307,99 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod opencode_fixture_tests {
+    use std::collections::HashMap;
+
+    use crate::catalog::{
+        CredentialSource, MergedCatalog, NoCredentials, RuntimeProtocol, snapshot::embedded_catalog,
+    };
+    use crate::config::SidecarConfig;
+
+    const FIXTURE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/catalog/opencode-config.jsonc"
+    );
+
+    #[test]
+    fn an_opencode_config_works_unchanged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("opencode.jsonc");
+        std::fs::copy(FIXTURE, &path).expect("copy fixture");
+        std::fs::write(dir.path().join("corp-key.txt"), "corp-secret\n").expect("key file");
+        let env: HashMap<String, String> =
+            [("TEAM_ANTHROPIC_KEY".to_owned(), "sk-ant-team".to_owned())].into();
+        let config = SidecarConfig::load_file(&path, &env).expect("loads");
+        assert_eq!(
+            config.provider["anthropic"].options.api_key.as_deref(),
+            Some("sk-ant-team")
+        );
+        assert_eq!(
+            config.provider["corp-gateway"].options.api_key.as_deref(),
+            Some("corp-secret")
+        );
+
+        let merged = MergedCatalog::build(&embedded_catalog(), &config);
+        assert!(!merged.providers.contains_key("openrouter"));
+        let ollama = merged
+            .provider_get("ollama", &NoCredentials)
+            .expect("ollama");
+        assert_eq!(
+            (ollama.connected, ollama.name.as_str()),
+            (true, "Ollama (local)")
+        );
+        let qwen = merged
+            .model_get("ollama", "qwen3-coder:30b", &NoCredentials)
+            .expect("qwen");
+        assert_eq!(
+            (qwen.context_window, qwen.max_output_tokens),
+            (262_144, 65_536)
+        );
+        assert_eq!(qwen.protocol, RuntimeProtocol::OpenaiChat);
+
+        let sonnet = merged
+            .model_get("anthropic", "claude-sonnet-4-5", &NoCredentials)
+            .expect("sonnet");
+        assert_eq!(sonnet.context_window, 1_000_000);
+        assert!(sonnet.connected);
+        assert!(
+            !sonnet.variants.contains(&"max".to_owned()),
+            "{:?}",
+            sonnet.variants
+        );
+        assert!(sonnet.variants.contains(&"high".to_owned()));
+        assert!(
+            merged
+                .model_get("anthropic", "claude-3-haiku-20240307", &NoCredentials)
+                .is_err()
+        );
+        let anthropic = merged
+            .provider_get("anthropic", &NoCredentials)
+            .expect("anthropic");
+        assert_eq!(anthropic.credential_source, Some(CredentialSource::Config));
+
+        let corp = merged
+            .model_get("corp-gateway", "gpt-oss-120b", &NoCredentials)
+            .expect("corp");
+        assert_eq!(
+            corp.provider_api_url.as_deref(),
+            Some("https://llm.corp.example/v1")
+        );
+        assert_eq!(
+            corp.provider_env_vars.as_deref(),
+            Some(&["CORP_GATEWAY_KEY".to_owned()][..])
+        );
+        assert!(corp.capabilities.reasoning);
+
+        let default = merged.default_model(&config, None, &NoCredentials);
+        assert_eq!(
+            default.model.map(|m| m.id).as_deref(),
+            Some("anthropic/claude-sonnet-4-5")
+        );
+        assert_eq!(
+            default.small_model.map(|m| m.id).as_deref(),
+            Some("anthropic/claude-haiku-4-5")
+        );
+    }
+}
