@@ -55,9 +55,20 @@ struct RawProvider<'a> {
 impl Catalog {
     /// Parses catalog text; errors only when the text is not an object or no provider survives.
     pub fn from_json_str(text: &str) -> Result<(Self, ParseReport), CatalogParseError> {
-        let entries: BTreeMap<String, &RawValue> =
-            serde_json::from_str(text).map_err(CatalogParseError::NotAnObject)?;
-        let entries: Vec<(String, &RawValue)> = entries.into_iter().collect();
+        // Fast path: every provider is well-formed (models are still read one by one). Only when
+        // some provider is malformed does the text get split provider by provider.
+        let entries: Vec<(String, ProviderEntry<'_>)> =
+            match serde_json::from_str::<BTreeMap<String, RawProvider<'_>>>(text) {
+                Ok(parsed) => parsed
+                    .into_iter()
+                    .map(|(key, provider)| (key, ProviderEntry::Parsed(provider)))
+                    .collect(),
+                Err(_) => serde_json::from_str::<BTreeMap<String, &RawValue>>(text)
+                    .map_err(CatalogParseError::NotAnObject)?
+                    .into_iter()
+                    .map(|(key, raw)| (key, ProviderEntry::Raw(raw)))
+                    .collect(),
+            };
         let mut report = ParseReport::default();
         let mut providers = BTreeMap::new();
         for (key, parsed, part) in parse_providers(&entries) {
@@ -94,12 +105,18 @@ impl Catalog {
     }
 }
 
+/// A provider as read by the fast path, or its raw text for the lenient path.
+enum ProviderEntry<'a> {
+    Parsed(RawProvider<'a>),
+    Raw(&'a RawValue),
+}
+
 type ParsedProvider<'k> = (&'k String, Option<CatalogProvider>, ParseReport);
 
 /// Parses providers on up to 4 threads: the work is allocation-bound, and the first model query
 /// waits for it.
-fn parse_providers<'k>(entries: &'k [(String, &RawValue)]) -> Vec<ParsedProvider<'k>> {
-    let parse_one = |(key, raw): &'k (String, &RawValue)| {
+fn parse_providers<'k>(entries: &'k [(String, ProviderEntry<'_>)]) -> Vec<ParsedProvider<'k>> {
+    let parse_one = |(key, raw): &'k (String, ProviderEntry<'_>)| {
         let mut report = ParseReport::default();
         let provider = parse_provider(key, raw, &mut report);
         (key, provider, report)
@@ -133,40 +150,53 @@ fn parse_providers<'k>(entries: &'k [(String, &RawValue)]) -> Vec<ParsedProvider
     })
 }
 
-fn parse_provider(key: &str, raw: &RawValue, report: &mut ParseReport) -> Option<CatalogProvider> {
-    let parsed: RawProvider<'_> = match serde_json::from_str(raw.get()) {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            tracing::warn!(provider = key, %error, "skipping malformed catalog provider");
-            return None;
-        }
+fn parse_provider(
+    key: &str,
+    entry: &ProviderEntry<'_>,
+    report: &mut ParseReport,
+) -> Option<CatalogProvider> {
+    let reparsed;
+    let parsed: &RawProvider<'_> = match entry {
+        ProviderEntry::Parsed(parsed) => parsed,
+        ProviderEntry::Raw(raw) => match serde_json::from_str(raw.get()) {
+            Ok(parsed) => {
+                reparsed = parsed;
+                &reparsed
+            }
+            Err(error) => {
+                tracing::warn!(provider = key, %error, "skipping malformed catalog provider");
+                return None;
+            }
+        },
     };
-    let id = parsed.id.unwrap_or_else(|| key.to_owned());
+    let id = parsed.id.clone().unwrap_or_else(|| key.to_owned());
     let mut models = BTreeMap::new();
-    for (model_key, model_raw) in parsed.models {
+    for (model_key, model_raw) in &parsed.models {
         match serde_json::from_str::<CatalogModel>(model_raw.get()) {
             Ok(mut model) => {
                 if model.id.is_empty() {
-                    model.id.clone_from(&model_key);
+                    model.id.clone_from(model_key);
                 }
                 if model.name.is_empty() {
                     model.name.clone_from(&model.id);
                 }
-                models.insert(model_key, Arc::new(model));
+                models.insert(model_key.clone(), Arc::new(model));
             }
             Err(error) => {
                 tracing::warn!(provider = key, model = %model_key, %error, "skipping malformed catalog model");
-                report.skipped_models.push((key.to_owned(), model_key));
+                report
+                    .skipped_models
+                    .push((key.to_owned(), model_key.clone()));
             }
         }
     }
     Some(CatalogProvider {
-        name: parsed.name.unwrap_or_else(|| id.clone()),
+        name: parsed.name.clone().unwrap_or_else(|| id.clone()),
         id,
-        env: parsed.env,
-        npm: parsed.npm,
-        api: parsed.api,
-        doc: parsed.doc,
+        env: parsed.env.clone(),
+        npm: parsed.npm.clone(),
+        api: parsed.api.clone(),
+        doc: parsed.doc.clone(),
         models,
     })
 }
