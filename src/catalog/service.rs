@@ -164,6 +164,7 @@ struct MergedMemo {
 
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5 * 60);
 const MIN_REFRESH_PAUSE: Duration = Duration::from_secs(60);
+const MERGED_MEMO_SIZE: usize = 4;
 
 pub struct CatalogService {
     settings: CatalogSettings,
@@ -173,7 +174,8 @@ pub struct CatalogService {
     refresh_lock: tokio::sync::Mutex<()>,
     client: OnceLock<reqwest::Client>,
     last_error: Mutex<Option<String>>,
-    merged_memo: Mutex<Option<MergedMemo>>,
+    /// Most recently used first; a few configs (global plus session overlays) stay built.
+    merged_memo: Mutex<Vec<MergedMemo>>,
 }
 
 impl CatalogService {
@@ -187,7 +189,7 @@ impl CatalogService {
             refresh_lock: tokio::sync::Mutex::new(()),
             client: OnceLock::new(),
             last_error: Mutex::new(None),
-            merged_memo: Mutex::new(None),
+            merged_memo: Mutex::new(Vec::new()),
         }
     }
 
@@ -229,23 +231,28 @@ impl CatalogService {
         Arc::clone(&self.served().await.catalog)
     }
 
-    /// The served catalog merged with `config`; memoized for the last (catalog, config) pair, so
-    /// repeated queries with the global config do not rebuild it.
+    /// The served catalog merged with `config`; the last few configs are memoized per served
+    /// catalog, so repeated queries (global config, session overlays) do not rebuild it.
     pub async fn merged(&self, config: &SidecarConfig) -> Arc<MergedCatalog> {
         let catalog = self.catalog().await;
         let mut memo = self.merged_memo.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(entry) = memo
-            .as_ref()
-            .filter(|m| Arc::ptr_eq(&m.catalog, &catalog) && &m.config == config)
-        {
-            return Arc::clone(&entry.merged);
+        memo.retain(|m| Arc::ptr_eq(&m.catalog, &catalog));
+        if let Some(position) = memo.iter().position(|m| &m.config == config) {
+            let entry = memo.remove(position);
+            let merged = Arc::clone(&entry.merged);
+            memo.insert(0, entry);
+            return merged;
         }
         let merged = Arc::new(MergedCatalog::build(&catalog, config));
-        *memo = Some(MergedMemo {
-            catalog,
-            config: config.clone(),
-            merged: Arc::clone(&merged),
-        });
+        memo.insert(
+            0,
+            MergedMemo {
+                catalog,
+                config: config.clone(),
+                merged: Arc::clone(&merged),
+            },
+        );
+        memo.truncate(MERGED_MEMO_SIZE);
         merged
     }
 

@@ -388,4 +388,9 @@ async fn merged_view_is_memoized_per_catalog_and_config() {
     };
     let c = service.merged(&other).await;
     assert!(!c.providers.contains_key("openai") && a.providers.contains_key("openai"));
+    assert!(
+        Arc::ptr_eq(&a, &service.merged(&config).await),
+        "both configs stay memoized"
+    );
+    assert!(Arc::ptr_eq(&c, &service.merged(&other).await));
 }
