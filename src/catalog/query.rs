@@ -1,0 +1,438 @@
+//! Provider and model queries over the merged catalog: the domain behind `provider/list`,
+//! `provider/catalog`, `provider/get`, `model/list` and `model/get`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::auth_view::{AuthView, resolve_auth_kind, resolve_connection};
+use super::descriptors::{
+    ModelCapabilities, ModelDescriptor, ModelModalities, ProviderAuth, ProviderCatalogItem,
+    ProviderDescriptor,
+};
+use super::error::CatalogError;
+use super::merge::{MergedCatalog, ResolvedModel, ResolvedProvider};
+use super::protocol_family::unsupported_npm_note;
+use super::types::{Modality, ModelStatus, ReasoningOption};
+
+/// Shown first in `provider/catalog` after connected providers, in this order.
+pub const POPULAR_PROVIDERS: &[&str] = &[
+    "opencode",
+    "zai",
+    "zai-coding-plan",
+    "openai",
+    "anthropic",
+    "google",
+    "openrouter",
+    "moonshot",
+    "moonshotai",
+];
+
+/// Extra names a provider is found by.
+pub fn provider_aliases(id: &str) -> Vec<String> {
+    let aliases: &[&str] = match id {
+        "zai" => &["z.ai", "z ai", "zen", "opencode zen"],
+        "zai-coding-plan" => &["z.ai coding plan", "zai coding plan", "coding plan"],
+        "moonshot" | "moonshotai" => &["kimi"],
+        _ => &[],
+    };
+    aliases.iter().map(|a| (*a).to_owned()).collect()
+}
+
+pub fn popular_rank(id: &str) -> Option<usize> {
+    POPULAR_PROVIDERS.iter().position(|p| *p == id)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderGetParams {
+    pub provider_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderListResult {
+    pub providers: Vec<ProviderDescriptor>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderCatalogResult {
+    pub providers: Vec<ProviderCatalogItem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Capability {
+    Text,
+    Vision,
+    Tools,
+    Reasoning,
+    Plan,
+    Attachment,
+    StructuredOutput,
+    Temperature,
+    Audio,
+    Pdf,
+    Video,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelListParams {
+    /// Only this provider's models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// Models must have every one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capabilities: Vec<Capability>,
+    /// Allowed statuses; default `active` and `beta` (alpha and deprecated hidden, as OpenCode does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<ModelStatus>>,
+    /// `true`: only connected providers' models; `false`: only unconnected ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelListResult {
+    pub models: Vec<ModelDescriptor>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelGetParams {
+    pub provider_id: String,
+    pub model_id: String,
+}
+
+impl MergedCatalog {
+    pub fn provider_list(&self, auth: &dyn AuthView) -> ProviderListResult {
+        ProviderListResult {
+            providers: self
+                .providers
+                .values()
+                .map(|p| provider_descriptor(p, auth))
+                .collect(),
+        }
+    }
+
+    pub fn provider_get(
+        &self,
+        provider_id: &str,
+        auth: &dyn AuthView,
+    ) -> Result<ProviderDescriptor, CatalogError> {
+        self.providers
+            .get(provider_id)
+            .map(|p| provider_descriptor(p, auth))
+            .ok_or_else(|| CatalogError::ProviderNotFound {
+                provider_id: provider_id.to_owned(),
+            })
+    }
+
+    /// Connected first, then popular (in the contract's order), then by name.
+    pub fn provider_catalog(&self, auth: &dyn AuthView) -> ProviderCatalogResult {
+        let mut items: Vec<ProviderCatalogItem> = self
+            .providers
+            .values()
+            .map(|p| catalog_item(p, auth))
+            .collect();
+        items.sort_by_cached_key(|item| {
+            (
+                !item.connected,
+                popular_rank(&item.id).unwrap_or(usize::MAX),
+                item.name.to_lowercase(),
+                item.id.clone(),
+            )
+        });
+        ProviderCatalogResult { providers: items }
+    }
+
+    pub fn model_list(
+        &self,
+        params: &ModelListParams,
+        auth: &dyn AuthView,
+    ) -> Result<ModelListResult, CatalogError> {
+        let providers: Vec<&ResolvedProvider> = match &params.provider_id {
+            Some(id) => {
+                vec![
+                    self.providers
+                        .get(id)
+                        .ok_or_else(|| CatalogError::ProviderNotFound {
+                            provider_id: id.clone(),
+                        })?,
+                ]
+            }
+            None => self.providers.values().collect(),
+        };
+        let mut models = Vec::new();
+        for provider in providers {
+            let connected = resolve_connection(provider, auth).is_some();
+            if params.connected.is_some_and(|wanted| wanted != connected) {
+                continue;
+            }
+            for model in provider.models.values() {
+                if !status_allowed(model.status(), params.status.as_deref()) {
+                    continue;
+                }
+                let descriptor = model_descriptor(provider, model, connected);
+                if params
+                    .capabilities
+                    .iter()
+                    .all(|c| has_capability(&descriptor, model, *c))
+                {
+                    models.push(descriptor);
+                }
+            }
+        }
+        Ok(ModelListResult { models })
+    }
+
+    pub fn model_get(
+        &self,
+        provider_id: &str,
+        model_id: &str,
+        auth: &dyn AuthView,
+    ) -> Result<ModelDescriptor, CatalogError> {
+        let provider =
+            self.providers
+                .get(provider_id)
+                .ok_or_else(|| CatalogError::ProviderNotFound {
+                    provider_id: provider_id.to_owned(),
+                })?;
+        // Accept the descriptor's full id (`<providerId>/<modelId>`) as the model id too.
+        let model = provider.models.get(model_id).or_else(|| {
+            model_id
+                .strip_prefix(provider_id)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .and_then(|rest| provider.models.get(rest))
+        });
+        match model {
+            Some(model) => Ok(model_descriptor(
+                provider,
+                model,
+                resolve_connection(provider, auth).is_some(),
+            )),
+            None => Err(CatalogError::ModelNotFound {
+                provider_id: provider_id.to_owned(),
+                model_id: model_id.to_owned(),
+                suggestions: suggest(model_id, provider.models.keys().map(String::as_str)),
+            }),
+        }
+    }
+}
+
+fn status_allowed(status: ModelStatus, allowed: Option<&[ModelStatus]>) -> bool {
+    match allowed {
+        Some(list) => list.contains(&status),
+        None => matches!(status, ModelStatus::Active | ModelStatus::Beta),
+    }
+}
+
+fn has_capability(
+    descriptor: &ModelDescriptor,
+    model: &ResolvedModel,
+    capability: Capability,
+) -> bool {
+    let caps = &descriptor.capabilities;
+    let input_has = |m| model.modalities().input.contains(&m);
+    match capability {
+        Capability::Text => caps.text,
+        Capability::Vision => caps.vision,
+        Capability::Tools => caps.tools,
+        Capability::Reasoning => caps.reasoning,
+        Capability::Plan => caps.plan,
+        Capability::Attachment => descriptor.attachment,
+        Capability::StructuredOutput => descriptor.structured_output,
+        Capability::Temperature => descriptor.temperature,
+        Capability::Audio => input_has(Modality::Audio),
+        Capability::Pdf => input_has(Modality::Pdf),
+        Capability::Video => input_has(Modality::Video),
+    }
+}
+
+pub fn provider_descriptor(provider: &ResolvedProvider, auth: &dyn AuthView) -> ProviderDescriptor {
+    let credential_source = resolve_connection(provider, auth);
+    let note = unsupported_npm_note(&provider.npm);
+    ProviderDescriptor {
+        id: provider.id.clone(),
+        name: provider.name.clone(),
+        env: provider.env.clone(),
+        api: provider.api_url.is_some(),
+        models: !provider.models.is_empty(),
+        auth: ProviderAuth {
+            kind: resolve_auth_kind(provider, auth),
+        },
+        connected: credential_source.is_some(),
+        credential_source,
+        npm: provider.npm.clone(),
+        api_url: provider.api_url.clone(),
+        doc: provider.doc.clone(),
+        origin: provider.origin,
+        model_count: provider.models.len(),
+        supported: note.is_none(),
+        note: note.map(str::to_owned),
+    }
+}
+
+fn catalog_item(provider: &ResolvedProvider, auth: &dyn AuthView) -> ProviderCatalogItem {
+    let credential_source = resolve_connection(provider, auth);
+    let note = unsupported_npm_note(&provider.npm);
+    ProviderCatalogItem {
+        id: provider.id.clone(),
+        name: provider.name.clone(),
+        aliases: provider_aliases(&provider.id),
+        auth_methods: auth.auth_methods(&provider.id),
+        connected: credential_source.is_some(),
+        model_count: provider.models.len(),
+        popular: popular_rank(&provider.id).is_some(),
+        supported: Some(note.is_none()),
+        note: note.map(str::to_owned),
+        env: provider.env.clone(),
+        credential_source,
+        npm: provider.npm.clone(),
+        api_url: provider.api_url.clone(),
+        doc: provider.doc.clone(),
+    }
+}
+
+pub fn model_descriptor(
+    provider: &ResolvedProvider,
+    model: &ResolvedModel,
+    connected: bool,
+) -> ModelDescriptor {
+    let info = &model.info;
+    let modalities = model.modalities();
+    let known = |list: &[Modality]| {
+        list.iter()
+            .copied()
+            .filter(|m| *m != Modality::Unknown)
+            .collect::<Vec<_>>()
+    };
+    let input = known(&modalities.input);
+    let output = known(&modalities.output);
+    let text = input.contains(&Modality::Text) || output.contains(&Modality::Text);
+    let tools = model.tool_call();
+    let limit = model.limit();
+    let api_url = provider
+        .options
+        .base_url
+        .clone()
+        .or_else(|| model.api_url.clone())
+        .or_else(|| provider.api_url.clone());
+    ModelDescriptor {
+        id: format!("{}/{}", provider.id, model.id),
+        name: info.name.clone(),
+        provider_id: provider.id.clone(),
+        provider_name: provider.name.clone(),
+        provider_api_url: api_url,
+        provider_npm_package: Some(model.npm.clone()),
+        provider_env_vars: Some(provider.env.clone()),
+        context_window: limit.context,
+        max_output_tokens: limit.output,
+        capabilities: ModelCapabilities {
+            text,
+            vision: input.contains(&Modality::Image),
+            tools,
+            reasoning: info.reasoning.unwrap_or(false),
+            plan: tools && output.contains(&Modality::Text),
+        },
+        modalities: Some(ModelModalities { input, output }),
+        model_id: model.id.clone(),
+        api_id: model.api_id.clone(),
+        protocol: model.protocol,
+        connected,
+        status: model.status(),
+        family: info.family.clone(),
+        release_date: info.release_date.clone(),
+        last_updated: info.last_updated.clone(),
+        knowledge: info.knowledge.clone(),
+        open_weights: info.open_weights,
+        cost: info.cost.clone(),
+        limit,
+        attachment: info.attachment.unwrap_or(false),
+        temperature: info.temperature.unwrap_or(false),
+        structured_output: info.structured_output.unwrap_or(false),
+        interleaved: info.interleaved.clone(),
+        reasoning_options: info.reasoning_options.clone(),
+        variants: variant_names(model),
+        origin: model.origin,
+    }
+}
+
+/// Variant names: from models.dev `reasoning_options` (an effort per value, `null` → `none`;
+/// toggle → `none` + `thinking`; a budget → `high` + `max`), then config variants; disabled ones
+/// removed. The option values behind the names are the transform layer's business.
+pub fn variant_names(model: &ResolvedModel) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut push = |name: &str| {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    };
+    let options = model.info.reasoning_options.as_deref().unwrap_or_default();
+    let has_effort = options
+        .iter()
+        .any(|o| matches!(o, ReasoningOption::Effort { .. }));
+    for option in options {
+        match option {
+            ReasoningOption::Toggle => {
+                push("none");
+                if !has_effort {
+                    push("thinking");
+                }
+            }
+            ReasoningOption::Effort { values } => {
+                for value in values {
+                    push(value.as_deref().unwrap_or("none"));
+                }
+            }
+            ReasoningOption::BudgetTokens { .. } => {
+                push("high");
+                push("max");
+            }
+            ReasoningOption::Unknown => {}
+        }
+    }
+    for name in model.variants.keys() {
+        push(name);
+    }
+    names.retain(|n| !model.disabled_variants.contains(n));
+    names
+}
+
+/// Up to 3 ids close to `wanted` (substring matches first, then small edit distance).
+pub fn suggest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let wanted_lower = wanted.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .filter_map(|candidate| {
+            let lower = candidate.to_lowercase();
+            let distance = if lower.contains(&wanted_lower) || wanted_lower.contains(&lower) {
+                0
+            } else {
+                edit_distance(&wanted_lower, &lower)
+            };
+            (distance <= wanted.len().max(4) / 3).then_some((distance, candidate))
+        })
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| id.to_owned())
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
