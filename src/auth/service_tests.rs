@@ -48,7 +48,13 @@ async fn api_key_set_validate_status_and_remove() {
         .expect_err("rejected key");
     assert_eq!(err.kind(), "auth_invalid");
     assert!(!err.to_string().contains("sk-bad"));
-    assert!(service.stored("anthropic", None).await.expect("get").is_none());
+    assert!(
+        service
+            .stored("anthropic", None)
+            .await
+            .expect("get")
+            .is_none()
+    );
 
     service
         .set_api_key(set_params("anthropic", "sk-good"), Some(&validation))
@@ -90,7 +96,10 @@ async fn api_key_set_validate_status_and_remove() {
         .await
         .expect("remove");
     let status = service.status(&env, &names).await.expect("status");
-    assert_eq!(status.auth["anthropic"].status, ConnectionStatus::Disconnected);
+    assert_eq!(
+        status.auth["anthropic"].status,
+        ConnectionStatus::Disconnected
+    );
 }
 
 #[tokio::test]
@@ -113,7 +122,11 @@ async fn named_accounts_can_be_selected() {
         )
         .await
         .expect("set work");
-    let active = service.resolve("openrouter", None).await.expect("resolve").expect("some");
+    let active = service
+        .resolve("openrouter", None)
+        .await
+        .expect("resolve")
+        .expect("some");
     assert_eq!(active.account, "default");
     let work = service
         .resolve("openrouter", Some("work"))
@@ -173,7 +186,12 @@ async fn twenty_concurrent_callers_trigger_one_refresh() {
     let dir = tempfile::tempdir().expect("tempdir");
     let service = service_for(dir.path(), &mock.base);
     service
-        .put_credential("openai", "default", expired_openai("refresh-1"), PutOptions::default())
+        .put_credential(
+            "openai",
+            "default",
+            expired_openai("refresh-1"),
+            PutOptions::default(),
+        )
         .await
         .expect("put");
 
@@ -205,7 +223,12 @@ async fn a_rejected_refresh_requires_a_new_sign_in() {
     let dir = tempfile::tempdir().expect("tempdir");
     let service = service_for(dir.path(), &mock.base);
     service
-        .put_credential("openai", "default", expired_openai("revoked-refresh"), PutOptions::default())
+        .put_credential(
+            "openai",
+            "default",
+            expired_openai("revoked-refresh"),
+            PutOptions::default(),
+        )
         .await
         .expect("put");
     let err = service.resolve("openai", None).await.expect_err("expired");
@@ -215,9 +238,15 @@ async fn a_rejected_refresh_requires_a_new_sign_in() {
         .status(&EnvSnapshot::default(), &BTreeMap::new())
         .await
         .expect("status");
-    assert_eq!(status.auth["openai"].status, ConnectionStatus::OauthRequired);
+    assert_eq!(
+        status.auth["openai"].status,
+        ConnectionStatus::OauthRequired
+    );
     // Marked: no second round-trip to the token endpoint.
-    let again = service.resolve("openai", None).await.expect_err("still expired");
+    let again = service
+        .resolve("openai", None)
+        .await
+        .expect_err("still expired");
     assert_eq!(again.kind(), "auth_expired");
     assert_eq!(mock.hits("/oauth/token"), 1);
 }
@@ -228,19 +257,34 @@ async fn a_network_failure_during_refresh_is_not_a_sign_out() {
     // Nothing listens on port 9 (discard): the refresh cannot connect.
     let service = service_for(dir.path(), "http://127.0.0.1:9");
     service
-        .put_credential("openai", "default", expired_openai("r"), PutOptions::default())
+        .put_credential(
+            "openai",
+            "default",
+            expired_openai("r"),
+            PutOptions::default(),
+        )
         .await
         .expect("put");
-    let err = service.resolve("openai", None).await.expect_err("no network");
+    let err = service
+        .resolve("openai", None)
+        .await
+        .expect_err("no network");
     assert_eq!(err.kind(), "network");
-    let stored = service.stored("openai", None).await.expect("get").expect("some");
+    let stored = service
+        .stored("openai", None)
+        .await
+        .expect("get")
+        .expect("some");
     assert!(!stored.needs_reauth);
 }
 
 #[tokio::test]
 async fn copilot_tokens_exchange_and_old_records_refresh() {
     let mock = MockServer::start(|req| {
-        assert_eq!(req.path, "/copilot_internal/v2/token");
+        assert_eq!(
+            (req.method.as_str(), req.path.as_str()),
+            ("GET", "/copilot_internal/v2/token")
+        );
         if req.headers.get("authorization").map(String::as_str) != Some("Bearer gho_github") {
             return MockResponse::json(401, serde_json::json!({"message": "Bad credentials"}));
         }
@@ -302,7 +346,10 @@ async fn import_reads_opencode_auth_json_without_touching_it() {
     })
     .to_string();
     std::fs::write(&source, &text).expect("write source");
-    let before = std::fs::metadata(&source).expect("meta").modified().expect("mtime");
+    let before = std::fs::metadata(&source)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
 
     let dir = tempfile::tempdir().expect("tempdir");
     let service = service_for(dir.path(), "http://127.0.0.1:9");
@@ -310,7 +357,10 @@ async fn import_reads_opencode_auth_json_without_touching_it() {
         .set_api_key(set_params("groq", "gsk-existing"), None)
         .await
         .expect("set");
-    let report = service.import_opencode(&source, false).await.expect("import");
+    let report = service
+        .import_opencode(&source, false)
+        .await
+        .expect("import");
     assert_eq!(report.invalid, 1);
     assert_eq!(report.skipped, vec!["groq".to_owned()]);
     let mut imported = report.imported.clone();
@@ -320,19 +370,35 @@ async fn import_reads_opencode_auth_json_without_touching_it() {
         vec!["anthropic", "https://gateway.example.com", "openai"]
     );
     assert_eq!(
-        service.stored("anthropic", None).await.expect("get").expect("some").credential,
+        service
+            .stored("anthropic", None)
+            .await
+            .expect("get")
+            .expect("some")
+            .credential,
         Credential::api_key("sk-ant-imported")
     );
     assert_eq!(
-        service.stored("groq", None).await.expect("get").expect("some").credential,
+        service
+            .stored("groq", None)
+            .await
+            .expect("get")
+            .expect("some")
+            .credential,
         Credential::api_key("gsk-existing")
     );
     assert_eq!(std::fs::read_to_string(&source).expect("read"), text);
     assert_eq!(
-        std::fs::metadata(&source).expect("meta").modified().expect("mtime"),
+        std::fs::metadata(&source)
+            .expect("meta")
+            .modified()
+            .expect("mtime"),
         before
     );
-    let report = service.import_opencode(&source, true).await.expect("import");
+    let report = service
+        .import_opencode(&source, true)
+        .await
+        .expect("import");
     assert!(report.imported.contains(&"groq".to_owned()));
     let missing = service
         .import_opencode(&source_dir.path().join("nope.json"), false)
@@ -352,7 +418,10 @@ async fn code_flows_need_the_pasted_code() {
             "default",
             Box::new(|code: Secret| {
                 Box::pin(async move {
-                    Ok((Credential::api_key(format!("key-for-{}", code.expose())), None))
+                    Ok((
+                        Credential::api_key(format!("key-for-{}", code.expose())),
+                        None,
+                    ))
                 })
             }),
         )
@@ -370,17 +439,33 @@ async fn code_flows_need_the_pasted_code() {
         ..params(Some("x"))
     };
     assert_eq!(
-        service.callback(wrong_method).await.expect_err("wrong method").kind(),
+        service
+            .callback(wrong_method)
+            .await
+            .expect_err("wrong method")
+            .kind(),
         "authorization_not_found"
     );
-    let done = service.callback(params(Some("abc"))).await.expect("connected");
+    let done = service
+        .callback(params(Some("abc")))
+        .await
+        .expect("connected");
     assert_eq!(done.status, CallbackStatus::Connected);
     assert_eq!(
-        service.stored("example", None).await.expect("get").expect("some").credential,
+        service
+            .stored("example", None)
+            .await
+            .expect("get")
+            .expect("some")
+            .credential,
         Credential::api_key("key-for-abc")
     );
     assert_eq!(
-        service.callback(params(Some("abc"))).await.expect_err("gone").kind(),
+        service
+            .callback(params(Some("abc")))
+            .await
+            .expect_err("gone")
+            .kind(),
         "authorization_not_found"
     );
 }
@@ -396,13 +481,148 @@ async fn api_key_methods_are_not_oauth_flows() {
         account: None,
     };
     assert_eq!(
-        service.authorize(params(0), None).await.expect_err("api").kind(),
+        service
+            .authorize(params(0), None)
+            .await
+            .expect_err("api")
+            .kind(),
         "invalid_params"
     );
     assert_eq!(
-        service.authorize(params(7), None).await.expect_err("none").kind(),
+        service
+            .authorize(params(7), None)
+            .await
+            .expect_err("none")
+            .kind(),
         "auth_method_not_found"
     );
     let methods = service.methods(["anthropic", "openai"]);
     assert_eq!(methods.methods["openai"].len(), 3);
+}
+
+#[derive(Clone, Default)]
+struct SharedLog(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs failing and succeeding flows with every log level captured, and checks that no secret
+/// value shows up in the logs, in error messages, in Debug output or in results.
+#[test]
+fn no_secret_reaches_logs_errors_debug_or_results() {
+    const SECRETS: [&str; 5] = [
+        "sk-leak-api",
+        "refresh-leak",
+        "gho_leak_token",
+        "device-leak-code",
+        "access-leak",
+    ];
+    let log = SharedLog::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut seen = Vec::<String>::new();
+    runtime.block_on(async {
+        let mock = MockServer::start(|req| match req.path.as_str() {
+            "/v1/models" => {
+                MockResponse::json(401, serde_json::json!({"error": "bad key sk-leak-api"}))
+            }
+            "/oauth/token" => MockResponse::json(
+                401,
+                serde_json::json!({"error": "invalid_grant", "error_description": "bad"}),
+            ),
+            "/login/device/code" => MockResponse::json(
+                200,
+                serde_json::json!({
+                    "device_code": "device-leak-code", "user_code": "LEAK-0000",
+                    "verification_uri": "https://github.com/login/device", "interval": 1
+                }),
+            ),
+            "/login/oauth/access_token" => {
+                MockResponse::json(200, serde_json::json!({"access_token": "gho_leak_token"}))
+            }
+            _ => MockResponse::json(404, serde_json::json!({})),
+        })
+        .await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let service = service_for(dir.path(), &mock.base);
+        let validation = ApiKeyValidation::bearer(format!("{}/v1/models", mock.base));
+        let err = service
+            .set_api_key(set_params("groq", "sk-leak-api"), Some(&validation))
+            .await
+            .expect_err("rejected");
+        seen.push(format!("{err} {err:?}"));
+
+        let expired = Credential::Oauth(OAuthTokens {
+            refresh: "refresh-leak".into(),
+            access: "access-leak".into(),
+            expires: 1,
+            account_id: None,
+            enterprise_url: None,
+        });
+        service
+            .put_credential("openai", "default", expired, PutOptions::default())
+            .await
+            .expect("put");
+        let stored = service.stored("openai", None).await.expect("get");
+        seen.push(format!("{stored:?}"));
+        let err = service.resolve("openai", None).await.expect_err("expired");
+        seen.push(format!("{err} {err:?}"));
+
+        let started = service
+            .authorize(
+                AuthorizeParams {
+                    provider_id: "github-copilot".into(),
+                    method: 0,
+                    inputs: None,
+                    account: None,
+                },
+                None,
+            )
+            .await
+            .expect("authorize");
+        seen.push(serde_json::to_string(&started).expect("json"));
+        let status = super::test_support::poll_callback(
+            &service,
+            "github-copilot",
+            0,
+            &started.authorization_id,
+        )
+        .await
+        .expect("connected");
+        assert_eq!(status, CallbackStatus::Connected);
+        let all = service
+            .status(&EnvSnapshot::default(), &BTreeMap::new())
+            .await
+            .expect("status");
+        seen.push(serde_json::to_string(&all).expect("json"));
+        seen.push(format!("{all:?}"));
+    });
+    drop(_guard);
+    let logs = String::from_utf8(log.0.lock().expect("log").clone()).expect("utf8");
+    assert!(
+        logs.contains("refreshing OAuth token"),
+        "logs were captured: {logs}"
+    );
+    assert!(logs.contains("sign-in required"));
+    for secret in SECRETS {
+        assert!(!logs.contains(secret), "`{secret}` leaked into the logs");
+        for text in &seen {
+            assert!(!text.contains(secret), "`{secret}` leaked into {text}");
+        }
+    }
 }

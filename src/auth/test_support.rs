@@ -16,7 +16,6 @@ use super::store::{StoreMode, open_store};
 pub struct MockRequest {
     pub method: String,
     pub path: String,
-    pub query: String,
     /// Lower-cased names.
     pub headers: HashMap<String, String>,
     pub body: String,
@@ -154,14 +153,10 @@ async fn serve_one(
         data.extend_from_slice(&buf[..n]);
     }
     let body = String::from_utf8_lossy(&data[head_end..]).into_owned();
-    let (path, query) = match target.split_once('?') {
-        Some((p, q)) => (p.to_owned(), q.to_owned()),
-        None => (target.clone(), String::new()),
-    };
+    let path = target.split('?').next().unwrap_or_default().to_owned();
     let request = MockRequest {
         method,
         path,
-        query,
         headers,
         body,
         at: std::time::Instant::now(),

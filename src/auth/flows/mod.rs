@@ -105,7 +105,13 @@ pub(crate) async fn http_error(endpoint: &str, response: reqwest::Response) -> A
     let status = response.status().as_u16();
     let body: serde_json::Value = response.json().await.unwrap_or_default();
     let field = |name: &str| body.get(name).and_then(|v| v.as_str()).map(str::to_owned);
-    let message = match (field("error"), field("error_description")) {
+    // OAuth error codes are short identifiers; anything else is not echoed.
+    let code = field("error").filter(|c| {
+        c.len() <= 64
+            && c.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.'))
+    });
+    let message = match (code, field("error_description")) {
         (Some(code), Some(text)) => format!("{code}: {}", truncate(&text, 200)),
         (Some(code), None) => code,
         _ => "request failed".to_owned(),
