@@ -71,6 +71,13 @@ impl AuthService {
         Ok(Self::with_parts(config, opened, http))
     }
 
+    /// [`AuthService::open`] from async code: the keyring probe runs on a blocking thread.
+    pub async fn open_async(config: AuthConfig) -> AuthResult<Self> {
+        tokio::task::spawn_blocking(move || Self::open(config))
+            .await
+            .map_err(|err| AuthError::StoreUnavailable(format!("store task failed: {err}")))?
+    }
+
     /// Builds the service from an opened store and an HTTP client (tests use mocks).
     pub fn with_parts(config: AuthConfig, opened: OpenedStore, http: reqwest::Client) -> Self {
         Self {

@@ -447,3 +447,73 @@ fn kill_during_write_leaves_a_valid_file() {
             .expect("the lock is free again after the writer died");
     }
 }
+
+/// The async service on a real Secret Service: store calls run on blocking threads, where
+/// the keyring's D-Bus client must work inside a tokio runtime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_secret_service_through_the_async_service() {
+    if std::env::var("SIDECAR_TEST_KEYRING").as_deref() != Ok("1") {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED real_secret_service_through_the_async_service: set SIDECAR_TEST_KEYRING=1 \
+             (see real_secret_service_round_trip)"
+        );
+        return;
+    }
+    tokio::task::spawn_blocking(ensure_default_collection)
+        .await
+        .expect("task")
+        .expect("prepare the Secret Service");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = crate::auth::AuthConfig::new(dir.path());
+    config.store.keyring_service = format!("provider-sidecar-async-{}", std::process::id());
+    let store_config = config.store.clone();
+    let opened = tokio::task::spawn_blocking(move || open_store(&store_config))
+        .await
+        .expect("task")
+        .expect("open");
+    assert_eq!(opened.backend.kind(), StoreKind::Keyring);
+    let service = crate::auth::AuthService::with_parts(config, opened, reqwest::Client::new());
+    service
+        .set_api_key(
+            crate::auth::SetTokenParams {
+                provider_id: "anthropic".into(),
+                token: "sk-ant-keyring".into(),
+                account: None,
+                label: None,
+                activate: None,
+                metadata: Default::default(),
+            },
+            None,
+        )
+        .await
+        .expect("set");
+    let got = service
+        .resolve("anthropic", None)
+        .await
+        .expect("resolve")
+        .expect("some");
+    assert_eq!(got.credential, Credential::api_key("sk-ant-keyring"));
+    let status = service
+        .status(&crate::auth::EnvSnapshot::default(), &Default::default())
+        .await
+        .expect("status");
+    assert_eq!(
+        status.auth["anthropic"].source,
+        Some(crate::auth::CredentialSource::Keyring)
+    );
+    service
+        .remove(crate::auth::RemoveParams {
+            provider_id: "anthropic".into(),
+            account: None,
+        })
+        .await
+        .expect("remove");
+    assert!(
+        service
+            .stored("anthropic", None)
+            .await
+            .expect("get")
+            .is_none()
+    );
+}
