@@ -453,3 +453,30 @@ async fn openai_headless_failure_is_reported() {
     assert_eq!(err.kind(), "provider_http");
     assert!(err.to_string().contains("500"));
 }
+
+#[tokio::test]
+async fn a_new_browser_sign_in_takes_over_the_fixed_callback_port() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = AuthConfig::new(dir.path());
+    config.store.mode = StoreMode::File;
+    config.endpoints.openai_issuer = "http://127.0.0.1:9".into();
+    config.endpoints.openai_callback_port = port;
+    let opened = crate::auth::store::open_store(&config.store).expect("open");
+    let service = AuthService::with_parts(config, opened, reqwest::Client::new());
+    for _ in 0..3 {
+        let started = service
+            .authorize(authorize_params("openai", 0, &[]), None)
+            .await
+            .expect("the port is handed over to the newest sign-in");
+        assert!(
+            started
+                .url
+                .contains(&format!("localhost%3A{port}%2Fauth%2Fcallback"))
+        );
+    }
+}

@@ -32,14 +32,12 @@ impl CallbackServer {
     /// Listens on 127.0.0.1:`port` (0 = any free port); the redirect URI names `localhost`,
     /// as registered with the OAuth client.
     pub async fn start(port: u16, path: &str, expected_state: String) -> AuthResult<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .await
-            .map_err(|err| {
-                AuthError::CallbackFailed(format!(
-                    "cannot listen on 127.0.0.1:{port} for the sign-in callback ({err}); \
-                     is another sign-in (e.g. the Codex CLI) running?"
-                ))
-            })?;
+        let listener = bind_with_retry(port).await.map_err(|err| {
+            AuthError::CallbackFailed(format!(
+                "cannot listen on 127.0.0.1:{port} for the sign-in callback ({err}); \
+                 is another sign-in (e.g. the Codex CLI) running?"
+            ))
+        })?;
         let port = listener
             .local_addr()
             .map_err(|err| AuthError::CallbackFailed(err.to_string()))?
@@ -62,6 +60,20 @@ impl CallbackServer {
                 "the callback server stopped".into(),
             )),
             Err(_) => Err(AuthError::FlowExpired),
+        }
+    }
+}
+
+/// A sign-in that was just replaced releases the port asynchronously: retry briefly.
+async fn bind_with_retry(port: u16) -> std::io::Result<TcpListener> {
+    let mut attempts = 0;
+    loop {
+        match TcpListener::bind(("127.0.0.1", port)).await {
+            Err(err) if err.kind() == std::io::ErrorKind::AddrInUse && attempts < 25 => {
+                attempts += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            other => return other,
         }
     }
 }

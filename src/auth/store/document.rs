@@ -36,7 +36,7 @@ pub struct AccountRecord {
     pub label: Option<String>,
     pub updated_at: DateTime<Utc>,
     /// Set when a refresh failed: the account must sign in again.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub needs_reauth: bool,
     /// Present in the file backend only.
     #[serde(default, skip_serializing_if = "Option::is_none")]

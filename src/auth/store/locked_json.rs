@@ -66,10 +66,30 @@ impl LockedJsonFile {
         T: DeserializeOwned + Serialize + Default,
     {
         let _lock = self.lock()?;
+        self.remove_stale_temps();
         let mut value: T = self.read()?;
         let result = change(&mut value)?;
         self.write_atomically(&value)?;
         Ok(result)
+    }
+
+    /// Temp files are only created under the lock, so any found while holding it were left
+    /// by a writer that died mid-write.
+    fn remove_stale_temps(&self) {
+        let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) else {
+            return;
+        };
+        let prefix = format!(".{}.", name.to_string_lossy());
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let file_name = file_name.to_string_lossy();
+            if file_name.starts_with(&prefix) && file_name.ends_with(".tmp") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
     }
 
     fn lock(&self) -> AuthResult<File> {

@@ -445,6 +445,15 @@ fn kill_during_write_leaves_a_valid_file() {
                 PutOptions::default(),
             )
             .expect("the lock is free again after the writer died");
+        let leftovers = std::fs::read_dir(dir.path())
+            .expect("read dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count();
+        assert_eq!(
+            leftovers, 0,
+            "the next write removes the dead writer's temp file"
+        );
     }
 }
 
