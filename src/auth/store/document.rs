@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
+use super::locked_json::LockedJsonFile;
 use crate::auth::credential::{Credential, CredentialKind};
+use crate::auth::error::{AuthError, AuthResult};
 
 pub const DOCUMENT_VERSION: u32 = 1;
 
@@ -91,4 +94,75 @@ impl AuthDocument {
         }
         removed
     }
+}
+
+/// The same document with every provider left as raw JSON: a read or a write touches one
+/// provider, so the others are copied through without being decoded and encoded again.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct LazyAuthDocument {
+    #[serde(default)]
+    version: u32,
+    #[serde(default)]
+    providers: BTreeMap<String, Box<RawValue>>,
+}
+
+impl LazyAuthDocument {
+    /// A document holding only `provider`, decoded.
+    fn single(&self, provider: &str) -> Result<AuthDocument, serde_json::Error> {
+        let mut doc = AuthDocument {
+            version: self.version,
+            providers: BTreeMap::new(),
+        };
+        if let Some(raw) = self.providers.get(provider) {
+            doc.providers
+                .insert(provider.to_owned(), serde_json::from_str(raw.get())?);
+        }
+        Ok(doc)
+    }
+
+    /// Puts `doc`'s version of `provider` back, removing it when `doc` no longer has it.
+    fn replace(&mut self, provider: &str, doc: &AuthDocument) -> Result<(), serde_json::Error> {
+        self.version = DOCUMENT_VERSION;
+        match doc.providers.get(provider) {
+            Some(record) => {
+                self.providers.insert(
+                    provider.to_owned(),
+                    serde_json::value::to_raw_value(record)?,
+                );
+            }
+            None => {
+                self.providers.remove(provider);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn corrupt(file: &LockedJsonFile, err: &serde_json::Error) -> AuthError {
+    AuthError::Corrupt {
+        path: file.path().to_owned(),
+        // serde_json names a line/column and an expectation, never the content.
+        message: err.to_string(),
+    }
+}
+
+/// Reads the document restricted to `provider`.
+pub(super) fn read_provider(file: &LockedJsonFile, provider: &str) -> AuthResult<AuthDocument> {
+    let lazy: LazyAuthDocument = file.read()?;
+    lazy.single(provider).map_err(|err| corrupt(file, &err))
+}
+
+/// Changes `provider`'s record under the file lock; `change` sees a document holding only it.
+pub(super) fn update_provider<R>(
+    file: &LockedJsonFile,
+    provider: &str,
+    change: impl FnOnce(&mut AuthDocument) -> AuthResult<R>,
+) -> AuthResult<R> {
+    file.update(|lazy: &mut LazyAuthDocument| {
+        let mut doc = lazy.single(provider).map_err(|err| corrupt(file, &err))?;
+        let result = change(&mut doc)?;
+        lazy.replace(provider, &doc)
+            .map_err(|err| corrupt(file, &err))?;
+        Ok(result)
+    })
 }

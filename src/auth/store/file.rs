@@ -4,7 +4,7 @@ use std::path::Path;
 
 use chrono::Utc;
 
-use super::document::{AccountRecord, AuthDocument};
+use super::document::{AccountRecord, AuthDocument, read_provider, update_provider};
 use super::locked_json::LockedJsonFile;
 use super::{CredentialBackend, PutOptions, StoreKind, StoredCredential};
 use crate::auth::credential::Credential;
@@ -44,7 +44,7 @@ impl CredentialBackend for FileBackend {
     }
 
     fn get(&self, provider: &str, account: Option<&str>) -> AuthResult<Option<StoredCredential>> {
-        let doc: AuthDocument = self.file.read()?;
+        let doc = read_provider(&self.file, provider)?;
         let Some((name, record)) = doc.account(provider, account) else {
             return Ok(None);
         };
@@ -78,15 +78,18 @@ impl CredentialBackend for FileBackend {
             needs_reauth: false,
             credential: Some(credential.clone()),
         };
-        self.file.update(|doc: &mut AuthDocument| {
+        update_provider(&self.file, provider, |doc| {
             doc.upsert(provider, account, entry, options.activate);
             Ok(())
         })
     }
 
     fn remove(&self, provider: &str, account: Option<&str>) -> AuthResult<Vec<String>> {
-        self.file
-            .update(|doc: &mut AuthDocument| Ok(doc.remove(provider, account)))
+        update_provider(
+            &self.file,
+            provider,
+            |doc| Ok(doc.remove(provider, account)),
+        )
     }
 
     fn set_active(&self, provider: &str, account: &str) -> AuthResult<()> {
@@ -103,7 +106,7 @@ pub(super) fn set_active_in(
     provider: &str,
     account: &str,
 ) -> AuthResult<()> {
-    file.update(|doc: &mut AuthDocument| {
+    update_provider(file, provider, |doc| {
         let record = doc
             .providers
             .get_mut(provider)
@@ -122,7 +125,7 @@ pub(super) fn mark_needs_reauth_in(
     provider: &str,
     account: &str,
 ) -> AuthResult<()> {
-    file.update(|doc: &mut AuthDocument| {
+    update_provider(file, provider, |doc| {
         if let Some(entry) = doc
             .providers
             .get_mut(provider)

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::document::{AccountRecord, AuthDocument};
+use super::document::{AccountRecord, AuthDocument, read_provider, update_provider};
 use super::file::{mark_needs_reauth_in, set_active_in};
 use super::locked_json::LockedJsonFile;
 use super::{CredentialBackend, PutOptions, StoreKind, StoredCredential};
@@ -146,7 +146,7 @@ impl CredentialBackend for KeyringBackend {
     }
 
     fn get(&self, provider: &str, account: Option<&str>) -> AuthResult<Option<StoredCredential>> {
-        let doc: AuthDocument = self.index.read()?;
+        let doc = read_provider(&self.index, provider)?;
         let Some((name, record)) = doc.account(provider, account) else {
             return Ok(None);
         };
@@ -197,16 +197,16 @@ impl CredentialBackend for KeyringBackend {
             needs_reauth: false,
             credential: None,
         };
-        self.index.update(|doc: &mut AuthDocument| {
+        update_provider(&self.index, provider, |doc| {
             doc.upsert(provider, account, entry, options.activate);
             Ok(())
         })
     }
 
     fn remove(&self, provider: &str, account: Option<&str>) -> AuthResult<Vec<String>> {
-        let removed = self
-            .index
-            .update(|doc: &mut AuthDocument| Ok(doc.remove(provider, account)))?;
+        let removed = update_provider(&self.index, provider, |doc| {
+            Ok(doc.remove(provider, account))
+        })?;
         for name in &removed {
             self.vault
                 .delete(&keyring_user(provider, name))
