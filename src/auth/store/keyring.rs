@@ -1,0 +1,225 @@
+//! Keyring backend: secrets in OS keyring entries (service "provider-sidecar", user
+//! "<providerId>:<account>"), and a non-secret index `auth-index.json` in the data dir that
+//! says which providers and accounts exist.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::document::{AccountRecord, AuthDocument, read_provider, update_provider};
+use super::file::{mark_needs_reauth_in, set_active_in};
+use super::locked_json::LockedJsonFile;
+use super::{CredentialBackend, PutOptions, StoreKind, StoredCredential};
+use crate::auth::credential::Credential;
+use crate::auth::error::{AuthError, AuthResult};
+use crate::auth::secret::Secret;
+
+pub const KEYRING_SERVICE: &str = "provider-sidecar";
+pub const INDEX_FILE_NAME: &str = "auth-index.json";
+const PROBE_USER: &str = "__probe__";
+
+/// A keyring failure, described without any secret.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct VaultError(pub String);
+
+/// Where the keyring backend puts secrets: the OS keyring, or a stand-in in tests.
+pub trait SecretVault: Send + Sync {
+    fn set(&self, user: &str, secret: &Secret) -> Result<(), VaultError>;
+    fn get(&self, user: &str) -> Result<Option<Secret>, VaultError>;
+    /// Deleting an absent entry is not an error.
+    fn delete(&self, user: &str) -> Result<(), VaultError>;
+}
+
+pub fn keyring_user(provider: &str, account: &str) -> String {
+    format!("{provider}:{account}")
+}
+
+/// The OS keyring through the `keyring` crate (Secret Service over pure-Rust D-Bus on Linux,
+/// Keychain on macOS, Credential Manager on Windows).
+pub struct OsKeyring {
+    service: String,
+}
+
+impl OsKeyring {
+    pub fn new(service: &str) -> Self {
+        Self {
+            service: service.to_owned(),
+        }
+    }
+
+    fn entry(&self, user: &str) -> Result<keyring::Entry, VaultError> {
+        keyring::Entry::new(&self.service, user).map_err(describe)
+    }
+}
+
+fn describe(err: keyring::Error) -> VaultError {
+    match err {
+        // The bytes could be a secret: never echo them.
+        keyring::Error::BadEncoding(_) => VaultError("keyring entry is not valid UTF-8".into()),
+        other => VaultError(other.to_string()),
+    }
+}
+
+impl SecretVault for OsKeyring {
+    fn set(&self, user: &str, secret: &Secret) -> Result<(), VaultError> {
+        self.entry(user)?
+            .set_password(secret.expose())
+            .map_err(describe)
+    }
+
+    fn get(&self, user: &str) -> Result<Option<Secret>, VaultError> {
+        match self.entry(user)?.get_password() {
+            Ok(value) => Ok(Some(Secret::new(value))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(err) => Err(describe(err)),
+        }
+    }
+
+    fn delete(&self, user: &str) -> Result<(), VaultError> {
+        match self.entry(user)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(err) => Err(describe(err)),
+        }
+    }
+}
+
+/// Asks the vault once for an entry that does not exist (or, failing that, writes and deletes
+/// one), on its own thread, waiting at most
+/// `timeout` (a D-Bus call can hang). Reachable means it answered, with or without a value.
+pub fn probe_vault(vault: Arc<dyn SecretVault>, timeout: Duration) -> Result<(), String> {
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("keyring-probe".into())
+        .spawn(move || {
+            // A fresh Secret Service has no default collection yet and fails lookups until
+            // the first write creates it, so a failed read is retried as a write + delete.
+            let answer = vault.get(PROBE_USER).map(|_| ()).or_else(|read_err| {
+                vault
+                    .set(PROBE_USER, &Secret::new("probe"))
+                    .map_err(|_| read_err)
+                    .and_then(|()| vault.delete(PROBE_USER))
+            });
+            let _ = tx.send(answer);
+        });
+    if let Err(err) = spawned {
+        return Err(format!("cannot start the keyring probe: {err}"));
+    }
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(err)) => Err(err.0),
+        Err(_) => Err(format!(
+            "the keyring did not answer within {} ms",
+            timeout.as_millis()
+        )),
+    }
+}
+
+pub struct KeyringBackend {
+    index: LockedJsonFile,
+    vault: Arc<dyn SecretVault>,
+}
+
+impl KeyringBackend {
+    pub fn open(data_dir: &Path, vault: Arc<dyn SecretVault>) -> AuthResult<Self> {
+        Ok(Self {
+            index: LockedJsonFile::open(data_dir, INDEX_FILE_NAME)?,
+            vault,
+        })
+    }
+
+    fn unavailable(err: VaultError) -> AuthError {
+        AuthError::StoreUnavailable(format!("OS keyring: {err}"))
+    }
+}
+
+impl CredentialBackend for KeyringBackend {
+    fn kind(&self) -> StoreKind {
+        StoreKind::Keyring
+    }
+
+    fn index(&self) -> AuthResult<AuthDocument> {
+        self.index.read()
+    }
+
+    fn get(&self, provider: &str, account: Option<&str>) -> AuthResult<Option<StoredCredential>> {
+        let doc = read_provider(&self.index, provider)?;
+        let Some((name, record)) = doc.account(provider, account) else {
+            return Ok(None);
+        };
+        let user = keyring_user(provider, name);
+        let secret = self
+            .vault
+            .get(&user)
+            .map_err(Self::unavailable)?
+            .ok_or_else(|| AuthError::Corrupt {
+                path: self.index.path().to_owned(),
+                message: format!("the keyring has no entry for `{user}`"),
+            })?;
+        let credential: Credential =
+            serde_json::from_str(secret.expose()).map_err(|err| AuthError::Corrupt {
+                path: self.index.path().to_owned(),
+                message: format!(
+                    "the keyring entry for `{user}` is not a credential (line {}, column {})",
+                    err.line(),
+                    err.column()
+                ),
+            })?;
+        Ok(Some(StoredCredential {
+            account: name.to_owned(),
+            credential,
+            label: record.label.clone(),
+            updated_at: record.updated_at,
+            needs_reauth: record.needs_reauth,
+        }))
+    }
+
+    fn put(
+        &self,
+        provider: &str,
+        account: &str,
+        credential: &Credential,
+        options: PutOptions,
+    ) -> AuthResult<()> {
+        let json = serde_json::to_string(credential).map_err(|err| {
+            AuthError::StoreUnavailable(format!("cannot serialize the credential: {err}"))
+        })?;
+        self.vault
+            .set(&keyring_user(provider, account), &Secret::new(json))
+            .map_err(Self::unavailable)?;
+        let entry = AccountRecord {
+            kind: credential.kind(),
+            label: options.label,
+            updated_at: Utc::now(),
+            needs_reauth: false,
+            credential: None,
+        };
+        update_provider(&self.index, provider, |doc| {
+            doc.upsert(provider, account, entry, options.activate);
+            Ok(())
+        })
+    }
+
+    fn remove(&self, provider: &str, account: Option<&str>) -> AuthResult<Vec<String>> {
+        let removed = update_provider(&self.index, provider, |doc| {
+            Ok(doc.remove(provider, account))
+        })?;
+        for name in &removed {
+            self.vault
+                .delete(&keyring_user(provider, name))
+                .map_err(Self::unavailable)?;
+        }
+        Ok(removed)
+    }
+
+    fn set_active(&self, provider: &str, account: &str) -> AuthResult<()> {
+        set_active_in(&self.index, provider, account)
+    }
+
+    fn mark_needs_reauth(&self, provider: &str, account: &str) -> AuthResult<()> {
+        mark_needs_reauth_in(&self.index, provider, account)
+    }
+}
