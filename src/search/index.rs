@@ -1,0 +1,641 @@
+//! The in-memory tantivy index over every model and the ranked search over it.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+use tantivy::{
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument,
+    Term,
+};
+
+use super::aliases::{ProviderAliases, QuerySegment};
+use super::error::SearchError;
+use super::query::{Clause, ParsedQuery, QueryTerm};
+use super::rank::{Prior, by_key, default_order, priors};
+use super::text::{IndexTokens, compact, index_tokens, is_numeric};
+use super::types::{MatchedField, SearchDoc, SearchFilters, SearchHit, SearchParams};
+
+/// Documents are pre-tokenized (see `text`); tantivy only splits on the spaces we join with.
+const TOKENIZER: &str = "pretokenized";
+/// Enough for the whole catalog in one segment; tantivy's minimum is 15 MB.
+const WRITER_MEMORY: usize = 32_000_000;
+
+/// Exact-term boosts per field (BM25 scores are multiplied by these).
+const BOOST_MODEL_ID: f32 = 1.0;
+const BOOST_MODEL_NAME: f32 = 1.0;
+const BOOST_FAMILY: f32 = 0.4;
+/// The whole provider id or name ("deepseek", "openrouter") vs one word of it ("gpt" of
+/// nano-gpt, "bedrock" of amazon-bedrock).
+const BOOST_PROVIDER: f32 = 2.5;
+const BOOST_PROVIDER_WORD: f32 = 1.2;
+const BOOST_ALIAS: f32 = 1.6;
+/// Other spellings (joins, whole words): no length normalization, weaker.
+const BOOST_MODEL_EXTRA: f32 = 0.6;
+/// A term counts its best match fully and others by this much: a word found in both the
+/// model id and the provider name ("gpt" in nano-gpt) must not double its weight.
+const TIE_BREAKER: f32 = 0.2;
+/// Constant scores of approximate matches on the model's words.
+const SCORE_FUZZY: f32 = 0.8;
+const SCORE_PREFIX: f32 = 1.2;
+/// On provider words: a misspelt provider ("antropic") is a strong hint, a short prefix ("op")
+/// of one is not.
+const PROVIDER_FUZZY_FACTOR: f32 = 0.9;
+const PROVIDER_PREFIX_FACTOR: f32 = 0.5;
+/// Being a model of the provider an alias names.
+const BOOST_ALIAS_TARGET: f32 = 3.0;
+const BOOST_WHOLE_WORD: f32 = 1.0;
+/// A model id none of whose words the query accounts for keeps this much less of its score.
+const COVERAGE_WEIGHT: f32 = 0.3;
+const COVERAGE_SHORTLIST: usize = 64;
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    model_id: Field,
+    model_name: Field,
+    family: Field,
+    provider: Field,
+    provider_word: Field,
+    alias: Field,
+    model_all: Field,
+    provider_all: Field,
+    provider_key: Field,
+    ord: Field,
+}
+
+impl Fields {
+    fn schema() -> (Schema, Self) {
+        let mut b = Schema::builder();
+        let scored = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let unscored = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        );
+        let fields = Self {
+            model_id: b.add_text_field("model_id", scored.clone()),
+            model_name: b.add_text_field("model_name", scored.clone()),
+            family: b.add_text_field("family", scored.clone()),
+            provider: b.add_text_field("provider", scored.clone()),
+            provider_word: b.add_text_field("provider_word", scored.clone()),
+            alias: b.add_text_field("alias", scored),
+            model_all: b.add_text_field("model_all", unscored.clone()),
+            provider_all: b.add_text_field("provider_all", unscored),
+            provider_key: b.add_text_field("provider_key", STRING),
+            ord: b.add_u64_field("ord", FAST),
+        };
+        (b.build(), fields)
+    }
+}
+
+/// A model's tokens per field, kept to report which fields a hit matched.
+#[derive(Debug, Clone, Default)]
+struct FieldTokens {
+    model_id: IndexTokens,
+    model_name: IndexTokens,
+    family: IndexTokens,
+    provider_id: IndexTokens,
+    provider_name: IndexTokens,
+    alias: IndexTokens,
+}
+
+impl FieldTokens {
+    fn of(doc: &SearchDoc, aliases: &ProviderAliases) -> Self {
+        let alias_text = aliases.phrases_of(&doc.provider_id).join(" ");
+        Self {
+            model_id: index_tokens(&doc.model_id),
+            model_name: index_tokens(&doc.model_name),
+            family: doc.family.as_deref().map(index_tokens).unwrap_or_default(),
+            provider_id: index_tokens(&doc.provider_id),
+            provider_name: index_tokens(&doc.provider_name),
+            alias: index_tokens(&alias_text),
+        }
+    }
+
+    fn each(&self) -> [(MatchedField, &IndexTokens); 6] {
+        [
+            (MatchedField::ModelId, &self.model_id),
+            (MatchedField::ModelName, &self.model_name),
+            (MatchedField::Family, &self.family),
+            (MatchedField::ProviderId, &self.provider_id),
+            (MatchedField::ProviderName, &self.provider_name),
+            (MatchedField::ProviderAlias, &self.alias),
+        ]
+    }
+}
+
+/// An immutable index over one catalog snapshot. Rebuild to change it.
+pub struct ModelIndex {
+    reader: IndexReader,
+    fields: Fields,
+    aliases: ProviderAliases,
+    docs: Vec<SearchDoc>,
+    tokens: Vec<FieldTokens>,
+    /// Pieces of each model id after its last `/` (the vendor prefix of gateways is not the model).
+    id_parts: Vec<Vec<String>>,
+    priors: Vec<Prior>,
+    /// Compact forms of ids and names → the models they name exactly.
+    exact: HashMap<String, Vec<u32>>,
+    default_order: Vec<u32>,
+}
+
+impl std::fmt::Debug for ModelIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelIndex")
+            .field("models", &self.docs.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ModelIndex {
+    /// Indexes the models with the app's built-in provider aliases.
+    pub fn build(docs: Vec<SearchDoc>) -> Result<Self, SearchError> {
+        Self::build_with_aliases(docs, ProviderAliases::built_in())
+    }
+
+    pub fn build_with_aliases(
+        docs: Vec<SearchDoc>,
+        aliases: ProviderAliases,
+    ) -> Result<Self, SearchError> {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(
+            TOKENIZER,
+            TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+        );
+        let tokens: Vec<FieldTokens> = docs.iter().map(|d| FieldTokens::of(d, &aliases)).collect();
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        for (ord, (doc, t)) in docs.iter().zip(&tokens).enumerate() {
+            writer.add_document(tantivy_doc(&fields, ord, doc, t))?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let id_parts = docs
+            .iter()
+            .map(|d| index_tokens(d.model_id.rsplit('/').next().unwrap_or(&d.model_id)).parts)
+            .collect();
+        let priors = priors(&docs);
+        let default_order = default_order(&docs, &priors);
+        let exact = exact_names(&docs);
+        Ok(Self {
+            reader,
+            fields,
+            aliases,
+            docs,
+            tokens,
+            id_parts,
+            priors,
+            exact,
+            default_order,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn aliases(&self) -> &ProviderAliases {
+        &self.aliases
+    }
+
+    /// The indexed model with this key.
+    pub fn doc(&self, provider_id: &str, model_id: &str) -> Option<&SearchDoc> {
+        self.docs
+            .iter()
+            .find(|d| d.provider_id == provider_id && d.model_id == model_id)
+    }
+
+    /// Ranked models for a query; an empty query lists models in the default order.
+    pub fn search(&self, params: &SearchParams) -> Result<Vec<SearchHit>, SearchError> {
+        let limit = params.effective_limit();
+        let filters = params.filters.clone().unwrap_or_default();
+        let parsed = ParsedQuery::parse(&params.query, &self.aliases);
+        if parsed.is_empty() || limit == 0 {
+            return Ok(self.default_hits(&filters, limit));
+        }
+        let exact = self.exact_matches(&parsed);
+        let strict = self.collect(&parsed, &filters, parsed.clauses.len())?;
+        let mut ranked = self.rank(strict, &parsed, &exact, limit);
+        if ranked.len() < limit && parsed.clauses.len() > 1 {
+            // Nothing (or too little) matches every word: also show what matches all but one.
+            let seen: HashSet<u32> = ranked.iter().map(|(o, _, _)| *o).collect();
+            let relaxed: Vec<(u32, f32)> = self
+                .collect(&parsed, &filters, parsed.clauses.len() - 1)?
+                .into_iter()
+                .filter(|(o, _)| !seen.contains(o))
+                .collect();
+            ranked.extend(self.rank(relaxed, &parsed, &exact, limit - ranked.len()));
+        }
+        Ok(ranked
+            .into_iter()
+            .map(|(ord, score, is_exact)| self.hit(ord, score, is_exact, Some(&parsed)))
+            .collect())
+    }
+
+    /// Models the query names exactly: by id or name, optionally after words naming the
+    /// provider ("openai/gpt-5", "copilot gpt 5", "z.ai glm-4.6").
+    fn exact_matches(&self, parsed: &ParsedQuery) -> HashSet<u32> {
+        let mut out: HashSet<u32> = self
+            .exact
+            .get(&parsed.compact)
+            .map(|v| v.iter().copied().collect())
+            .unwrap_or_default();
+        let segments = &parsed.segments;
+        for split in 1..segments.len() {
+            let rest: String = segments[split..]
+                .iter()
+                .map(|s| compact(s.text()))
+                .collect();
+            let Some(candidates) = self.exact.get(&rest) else {
+                continue;
+            };
+            for &ord in candidates {
+                if segments[..split]
+                    .iter()
+                    .all(|s| self.names_provider(ord, s))
+                {
+                    out.insert(ord);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a query word or alias phrase names this model's provider.
+    fn names_provider(&self, ord: u32, segment: &QuerySegment) -> bool {
+        let doc = &self.docs[ord as usize];
+        match segment {
+            QuerySegment::Alias { providers, .. } => providers.contains(&doc.provider_id),
+            QuerySegment::Plain(text) => {
+                let word = compact(text);
+                let t = &self.tokens[ord as usize];
+                word == compact(&doc.provider_id)
+                    || word == compact(&doc.provider_name)
+                    || t.provider_id
+                        .all()
+                        .chain(t.provider_name.all())
+                        .any(|x| *x == word)
+            }
+        }
+    }
+
+    fn default_hits(&self, filters: &SearchFilters, limit: usize) -> Vec<SearchHit> {
+        self.default_order
+            .iter()
+            .copied()
+            .filter(|&o| self.allowed(o, filters))
+            .take(limit)
+            .map(|o| self.hit(o, 0.0, false, None))
+            .collect()
+    }
+
+    /// Every matching model that passes the filters, with its text score.
+    fn collect(
+        &self,
+        parsed: &ParsedQuery,
+        filters: &SearchFilters,
+        required: usize,
+    ) -> Result<Vec<(u32, f32)>, SearchError> {
+        let query = self.tantivy_query(parsed, required);
+        let searcher = self.reader.searcher();
+        let matches = searcher.search(&query, &AllMatches)?;
+        Ok(matches
+            .into_iter()
+            .filter(|&(o, _)| self.allowed(o, filters))
+            .collect())
+    }
+
+    /// Orders matches: exact id/name matches first, then text score times the priors, then key.
+    fn rank(
+        &self,
+        mut hits: Vec<(u32, f32)>,
+        parsed: &ParsedQuery,
+        exact: &HashSet<u32>,
+        limit: usize,
+    ) -> Vec<(u32, f32, bool)> {
+        for (ord, score) in &mut hits {
+            *score *= self.priors[*ord as usize].factor;
+        }
+        let cmp = |a: &(u32, f32), b: &(u32, f32)| {
+            exact
+                .contains(&b.0)
+                .cmp(&exact.contains(&a.0))
+                .then(b.1.total_cmp(&a.1))
+                .then_with(|| by_key(&self.docs[a.0 as usize], &self.docs[b.0 as usize]))
+        };
+        // Coverage only reorders near the top, so it is computed for a shortlist only.
+        let shortlist = limit.max(COVERAGE_SHORTLIST);
+        if hits.len() > shortlist {
+            hits.select_nth_unstable_by(shortlist - 1, cmp);
+            hits.truncate(shortlist);
+        }
+        let terms: Vec<&QueryTerm> = parsed.terms().collect();
+        let query_has_number = terms.iter().any(|t| is_numeric(&t.text));
+        for (ord, score) in &mut hits {
+            let coverage = self.id_coverage(*ord, &terms, query_has_number);
+            *score *= 1.0 - COVERAGE_WEIGHT * (1.0 - coverage);
+        }
+        hits.sort_unstable_by(cmp);
+        hits.truncate(limit);
+        hits.into_iter()
+            .map(|(o, s)| (o, s, exact.contains(&o)))
+            .collect()
+    }
+
+    /// Share of the model id's words the query accounts for: "gpt-5 codex" covers all of
+    /// gpt-5-codex but not the "3" of gpt-5.3-codex. Version numbers only count when the query
+    /// has numbers, so "claude opus" does not prefer old unversioned ids.
+    fn id_coverage(&self, ord: u32, terms: &[&QueryTerm], query_has_number: bool) -> f32 {
+        let mut total = 0u32;
+        let mut matched = 0u32;
+        for part in &self.id_parts[ord as usize] {
+            if is_numeric(part) && !query_has_number {
+                continue;
+            }
+            total += 1;
+            if terms.iter().any(|t| t.matches(part)) {
+                matched += 1;
+            }
+        }
+        if total == 0 {
+            1.0
+        } else {
+            matched as f32 / total as f32
+        }
+    }
+
+    fn allowed(&self, ord: u32, f: &SearchFilters) -> bool {
+        let d = &self.docs[ord as usize];
+        f.provider_id.as_ref().is_none_or(|p| *p == d.provider_id)
+            && f.tool_call.is_none_or(|v| v == d.tool_call)
+            && f.reasoning.is_none_or(|v| v == d.reasoning)
+            && f.vision.is_none_or(|v| v == d.vision)
+            && f.min_context.is_none_or(|min| d.context_window >= min)
+            && (!f.connected_only || d.connected)
+    }
+
+    fn hit(&self, ord: u32, score: f32, exact: bool, parsed: Option<&ParsedQuery>) -> SearchHit {
+        let doc = &self.docs[ord as usize];
+        SearchHit {
+            provider_id: doc.provider_id.clone(),
+            model_id: doc.model_id.clone(),
+            score,
+            exact,
+            matched_fields: parsed.map_or_else(Vec::new, |p| self.matched_fields(ord, p)),
+        }
+    }
+
+    fn matched_fields(&self, ord: u32, parsed: &ParsedQuery) -> Vec<MatchedField> {
+        let doc = &self.docs[ord as usize];
+        let tokens = &self.tokens[ord as usize];
+        let mut out: Vec<MatchedField> = Vec::new();
+        let mut mark = |term: &QueryTerm| {
+            for (field, toks) in tokens.each() {
+                if toks.all().any(|t| term.matches(t)) {
+                    out.push(field);
+                }
+            }
+        };
+        let mut alias_hit = false;
+        for clause in &parsed.clauses {
+            match clause {
+                Clause::Term(t) => mark(t),
+                Clause::Alias { providers, terms } => {
+                    alias_hit |= providers.contains(&doc.provider_id);
+                    terms.iter().for_each(&mut mark);
+                }
+            }
+        }
+        if alias_hit {
+            out.push(MatchedField::ProviderAlias);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn tantivy_query(&self, parsed: &ParsedQuery, required: usize) -> Box<dyn Query> {
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        for clause in &parsed.clauses {
+            clauses.push(match clause {
+                Clause::Term(t) => self.term_query(t),
+                Clause::Alias { providers, terms } => {
+                    let mut should: Vec<(Occur, Box<dyn Query>)> = providers
+                        .iter()
+                        .map(|p| {
+                            let term = Term::from_field_text(self.fields.provider_key, p);
+                            boosted(
+                                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                                BOOST_ALIAS_TARGET,
+                            )
+                        })
+                        .map(|q| (Occur::Should, q))
+                        .collect();
+                    if !terms.is_empty() {
+                        let words: Vec<(Occur, Box<dyn Query>)> = terms
+                            .iter()
+                            .map(|t| (Occur::Must, self.term_query(t)))
+                            .collect();
+                        should.push((Occur::Should, Box::new(BooleanQuery::new(words))));
+                    }
+                    Box::new(BooleanQuery::new(should))
+                }
+            });
+        }
+        let occur = if required >= clauses.len() {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
+        let mut top: Vec<(Occur, Box<dyn Query>)> =
+            clauses.into_iter().map(|q| (occur, q)).collect();
+        let minimum = if occur == Occur::Should { required } else { 0 };
+        if occur == Occur::Must {
+            for word in &parsed.whole_words {
+                let term = Term::from_field_text(self.fields.model_all, word);
+                top.push((
+                    Occur::Should,
+                    boosted(
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                        BOOST_WHOLE_WORD,
+                    ),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::with_minimum_required_clauses(top, minimum))
+    }
+
+    /// A term matches exactly in some field (BM25, boosted per field, best field counting most),
+    /// or approximately: within its typo budget, or as a prefix while typing (constant scores).
+    fn term_query(&self, t: &QueryTerm) -> Box<dyn Query> {
+        let f = &self.fields;
+        let exact: Vec<Box<dyn Query>> = [
+            (f.model_id, BOOST_MODEL_ID),
+            (f.model_name, BOOST_MODEL_NAME),
+            (f.family, BOOST_FAMILY),
+            (f.provider, BOOST_PROVIDER),
+            (f.provider_word, BOOST_PROVIDER_WORD),
+            (f.alias, BOOST_ALIAS),
+            (f.model_all, BOOST_MODEL_EXTRA),
+        ]
+        .into_iter()
+        .map(|(field, boost)| {
+            let term = Term::from_field_text(field, &t.text);
+            boosted(
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                boost,
+            )
+        })
+        .collect();
+        let mut alternatives = exact;
+        for (field, fuzzy_factor, prefix_factor) in [
+            (f.model_all, 1.0, 1.0),
+            (
+                f.provider_all,
+                PROVIDER_FUZZY_FACTOR,
+                PROVIDER_PREFIX_FACTOR,
+            ),
+        ] {
+            let term = Term::from_field_text(field, &t.text);
+            if t.fuzzy > 0 {
+                let q = Box::new(FuzzyTermQuery::new(term.clone(), t.fuzzy, true));
+                alternatives.push(boosted(q, SCORE_FUZZY * fuzzy_factor));
+            }
+            if t.prefix {
+                let q = Box::new(FuzzyTermQuery::new_prefix(term, t.fuzzy, true));
+                alternatives.push(boosted(q, SCORE_PREFIX * prefix_factor));
+            }
+        }
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            alternatives,
+            TIE_BREAKER,
+        ))
+    }
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(q, boost))
+}
+
+fn tantivy_doc(fields: &Fields, ord: usize, doc: &SearchDoc, t: &FieldTokens) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(fields.model_id, t.model_id.parts.join(" "));
+    d.add_text(fields.model_name, t.model_name.parts.join(" "));
+    d.add_text(fields.family, t.family.parts.join(" "));
+    let mut whole = vec![compact(&doc.provider_id), compact(&doc.provider_name)];
+    whole.dedup();
+    d.add_text(fields.provider, whole.join(" "));
+    d.add_text(
+        fields.provider_word,
+        joined([&t.provider_id, &t.provider_name]),
+    );
+    d.add_text(fields.alias, joined([&t.alias]));
+    d.add_text(
+        fields.model_all,
+        joined([&t.model_id, &t.model_name, &t.family]),
+    );
+    d.add_text(
+        fields.provider_all,
+        joined([&t.provider_id, &t.provider_name, &t.alias]),
+    );
+    d.add_text(fields.provider_key, &doc.provider_id);
+    d.add_u64(fields.ord, ord as u64);
+    d
+}
+
+/// Every token of the given fields once, space-separated for the whitespace tokenizer.
+fn joined<const N: usize>(tokens: [&IndexTokens; N]) -> String {
+    let mut all: Vec<&str> = tokens
+        .iter()
+        .flat_map(|t| t.all().map(String::as_str))
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all.join(" ")
+}
+
+/// Compact spellings that name a model exactly: its id (whole and after the last `/`), its
+/// name, and both qualified by the provider.
+fn exact_names(docs: &[SearchDoc]) -> HashMap<String, Vec<u32>> {
+    let mut map: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let ord = u32::try_from(i).expect("catalog smaller than 4 billion models");
+        let short_id = d.model_id.rsplit('/').next().unwrap_or(&d.model_id);
+        let forms = [
+            compact(&d.model_id),
+            compact(short_id),
+            compact(&d.model_name),
+            compact(&format!("{} {}", d.provider_id, d.model_id)),
+            compact(&format!("{} {}", d.provider_name, d.model_name)),
+        ];
+        let mut seen = HashSet::new();
+        for form in forms {
+            if !form.is_empty() && seen.insert(form.clone()) {
+                map.entry(form).or_default().push(ord);
+            }
+        }
+    }
+    map
+}
+
+/// Collects every match as (model ordinal, text score).
+struct AllMatches;
+
+struct AllMatchesSegment {
+    ords: Column<u64>,
+    out: Vec<(u32, f32)>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Vec<(u32, f32)>;
+    type Child = AllMatchesSegment;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(AllMatchesSegment {
+            ords: segment.fast_fields().u64("ord")?,
+            out: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, f32)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for AllMatchesSegment {
+    type Fruit = Vec<(u32, f32)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(ord) = self.ords.first(doc).and_then(|o| u32::try_from(o).ok()) {
+            self.out.push((ord, score));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.out
+    }
+}
