@@ -158,12 +158,12 @@ pub fn fuzzy_distance(term: &str) -> u8 {
 
 /// Optimal-string-alignment distance (adjacent transpositions cost 1), giving up past `max`.
 pub fn edit_distance_within(a: &str, b: &str, max: u8) -> Option<u8> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
     let max = usize::from(max);
-    if a.len().abs_diff(b.len()) > max {
+    if a.chars().count().abs_diff(b.chars().count()) > max {
         return None;
     }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
     let width = b.len() + 1;
     let mut prev2 = vec![0usize; width];
     let mut prev: Vec<usize> = (0..width).collect();
