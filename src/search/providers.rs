@@ -104,8 +104,23 @@ fn by_popularity(a: &Entry, b: &Entry) -> Ordering {
         .cmp(&b.popular.unwrap_or(usize::MAX))
 }
 
-/// Every clause must match some field; the score sums each term's best match.
+/// Every clause must match some field (the score sums each term's best match), or the query
+/// without separators spells the id, name or an alias ("open router"), or starts one.
 fn score(e: &Entry, parsed: &ParsedQuery) -> Option<(f32, Vec<MatchedField>)> {
+    let by_terms = term_scores(e, parsed);
+    if e.whole.contains(&parsed.compact) {
+        let (s, f) = by_terms.unwrap_or_default();
+        return Some((s + WHOLE_MATCH, f));
+    }
+    by_terms.or_else(|| {
+        e.whole
+            .iter()
+            .any(|w| w.starts_with(&parsed.compact))
+            .then(|| (PREFIX, vec![MatchedField::ProviderId]))
+    })
+}
+
+fn term_scores(e: &Entry, parsed: &ParsedQuery) -> Option<(f32, Vec<MatchedField>)> {
     let mut total = 0.0;
     let mut fields = Vec::new();
     for clause in &parsed.clauses {
@@ -122,9 +137,6 @@ fn score(e: &Entry, parsed: &ParsedQuery) -> Option<(f32, Vec<MatchedField>)> {
                 }
             }
         }
-    }
-    if e.whole.contains(&parsed.compact) {
-        total += WHOLE_MATCH;
     }
     fields.sort_unstable();
     fields.dedup();

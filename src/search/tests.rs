@@ -338,3 +338,93 @@ fn relevance_set_passes_on_the_real_catalog() {
         misses.join("\n")
     );
 }
+
+#[test]
+fn concurrent_searches_see_either_the_old_or_the_new_index() {
+    let old: Vec<SearchDoc> = small_catalog().into_iter().take(6).collect();
+    let new = small_catalog();
+    let service = std::sync::Arc::new(SearchService::new(old.clone(), Vec::new()).expect("build"));
+    let expected = |docs: Vec<SearchDoc>| {
+        keys(
+            &ModelIndex::build(docs)
+                .expect("build")
+                .search(&SearchParams::new("claude"))
+                .expect("search"),
+        )
+    };
+    let (before, after) = (expected(old.clone()), expected(new.clone()));
+    assert_ne!(before, after);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (service, stop) = (service.clone(), stop.clone());
+        let (before, after) = (before.clone(), after.clone());
+        std::thread::spawn(move || {
+            let mut seen = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let got = keys(
+                    &service
+                        .search(&SearchParams::new("claude"))
+                        .expect("search"),
+                );
+                assert!(got == before || got == after, "half index seen: {got:?}");
+                seen += 1;
+            }
+            seen
+        })
+    };
+    for i in 0..6 {
+        let docs = if i % 2 == 0 { new.clone() } else { old.clone() };
+        service.rebuild(docs, Vec::new()).expect("rebuild");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(reader.join().expect("reader thread") > 0);
+}
+
+#[test]
+fn provider_search_on_the_real_catalog() {
+    let (models, mut providers) = load_models_dev(MODELS_DEV);
+    for p in &mut providers {
+        p.connected = p.id == "groq";
+    }
+    let service = SearchService::new(models, providers).expect("index builds");
+    let first = |q: &str| {
+        service.search_providers(&ProviderSearchParams {
+            query: q.into(),
+            limit: Some(5),
+        })[0]
+            .provider_id
+            .clone()
+    };
+    assert_eq!(first("kimi"), "moonshotai");
+    assert_eq!(first("z.ai"), "zai");
+    assert_eq!(first("zen"), "zai");
+    assert_eq!(first("coding plan"), "zai-coding-plan");
+    assert_eq!(first("antropic"), "anthropic");
+    assert_eq!(first("open router"), "openrouter");
+    assert_eq!(first(""), "groq", "connected first");
+    let all = service.search_providers(&ProviderSearchParams {
+        query: String::new(),
+        limit: Some(500),
+    });
+    assert_eq!(all.len(), 147);
+    assert_eq!(
+        all[1].provider_id, "opencode",
+        "then popular, in the app's order"
+    );
+}
+
+#[test]
+fn wire_schemas_are_camel_case() {
+    let schema = serde_json::to_value(schemars::schema_for!(SearchParams)).expect("schema");
+    let text = schema.to_string();
+    for key in [
+        "\"providerId\"",
+        "\"toolCall\"",
+        "\"minContext\"",
+        "\"connectedOnly\"",
+    ] {
+        assert!(text.contains(key), "{key} in {text}");
+    }
+    let hit = serde_json::to_value(schemars::schema_for!(SearchHit)).expect("schema");
+    assert!(hit["properties"].get("matchedFields").is_some());
+}
