@@ -4,9 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -17,6 +15,7 @@ use tantivy::{
 };
 
 use super::aliases::{ProviderAliases, QuerySegment};
+use super::automaton::SharedAutomaton;
 use super::error::SearchError;
 use super::query::{Clause, ParsedQuery, QueryTerm};
 use super::rank::{Prior, by_key, default_order, priors};
@@ -508,23 +507,24 @@ impl ModelIndex {
         })
         .collect();
         let mut alternatives = exact;
-        for (field, fuzzy_factor, prefix_factor) in [
-            (f.model_all, 1.0, 1.0),
-            (
-                f.provider_all,
-                PROVIDER_FUZZY_FACTOR,
-                PROVIDER_PREFIX_FACTOR,
-            ),
-        ] {
-            let term = Term::from_field_text(field, &t.text);
-            if t.fuzzy > 0 {
-                let q = Box::new(FuzzyTermQuery::new(term.clone(), t.fuzzy, true));
-                alternatives.push(boosted(q, SCORE_FUZZY * fuzzy_factor));
+        let approximations = [
+            (t.fuzzy > 0, false, SCORE_FUZZY, PROVIDER_FUZZY_FACTOR),
+            (t.prefix, true, SCORE_PREFIX, PROVIDER_PREFIX_FACTOR),
+        ];
+        for (wanted, prefix, score, provider_factor) in approximations {
+            if !wanted {
+                continue;
             }
-            if t.prefix {
-                let q = Box::new(FuzzyTermQuery::new_prefix(term, t.fuzzy, true));
-                alternatives.push(boosted(q, SCORE_PREFIX * prefix_factor));
-            }
+            // The text is ours and the distance at most 2, so building cannot fail; if it did,
+            // the term would simply match exactly only.
+            let Ok(automaton) = SharedAutomaton::new(f.model_all, &t.text, t.fuzzy, prefix) else {
+                continue;
+            };
+            alternatives.push(boosted(automaton.on(f.model_all), score));
+            alternatives.push(boosted(
+                automaton.on(f.provider_all),
+                score * provider_factor,
+            ));
         }
         Box::new(DisjunctionMaxQuery::with_tie_breaker(
             alternatives,
