@@ -4,7 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -17,6 +19,7 @@ use tantivy::{
 use super::aliases::{ProviderAliases, QuerySegment};
 use super::automaton::SharedAutomaton;
 use super::error::SearchError;
+use super::provider_terms::{ProviderMatch, ProviderVocab};
 use super::query::{Clause, ParsedQuery, QueryTerm};
 use super::rank::{Prior, by_key, default_order, priors};
 use super::text::{IndexTokens, compact, index_tokens, is_numeric};
@@ -31,11 +34,6 @@ const WRITER_MEMORY: usize = 32_000_000;
 const BOOST_MODEL_ID: f32 = 1.0;
 const BOOST_MODEL_NAME: f32 = 1.0;
 const BOOST_FAMILY: f32 = 0.4;
-/// The whole provider id or name ("deepseek", "openrouter") vs one word of it ("gpt" of
-/// nano-gpt, "bedrock" of amazon-bedrock).
-const BOOST_PROVIDER: f32 = 2.5;
-const BOOST_PROVIDER_WORD: f32 = 1.2;
-const BOOST_ALIAS: f32 = 1.6;
 /// Other spellings (joins, whole words): no length normalization, weaker.
 const BOOST_MODEL_EXTRA: f32 = 0.6;
 /// A term counts its best match fully and others by this much: a word found in both the
@@ -60,11 +58,7 @@ struct Fields {
     model_id: Field,
     model_name: Field,
     family: Field,
-    provider: Field,
-    provider_word: Field,
-    alias: Field,
     model_all: Field,
-    provider_all: Field,
     provider_key: Field,
     ord: Field,
 }
@@ -86,12 +80,8 @@ impl Fields {
         let fields = Self {
             model_id: b.add_text_field("model_id", scored.clone()),
             model_name: b.add_text_field("model_name", scored.clone()),
-            family: b.add_text_field("family", scored.clone()),
-            provider: b.add_text_field("provider", scored.clone()),
-            provider_word: b.add_text_field("provider_word", scored.clone()),
-            alias: b.add_text_field("alias", scored),
-            model_all: b.add_text_field("model_all", unscored.clone()),
-            provider_all: b.add_text_field("provider_all", unscored),
+            family: b.add_text_field("family", scored),
+            model_all: b.add_text_field("model_all", unscored),
             provider_key: b.add_text_field("provider_key", STRING),
             ord: b.add_u64_field("ord", FAST),
         };
@@ -105,33 +95,15 @@ struct FieldTokens {
     model_id: IndexTokens,
     model_name: IndexTokens,
     family: IndexTokens,
-    provider_id: IndexTokens,
-    provider_name: IndexTokens,
-    alias: IndexTokens,
 }
 
 impl FieldTokens {
-    fn of(doc: &SearchDoc, aliases: &ProviderAliases) -> Self {
-        let alias_text = aliases.phrases_of(&doc.provider_id).join(" ");
+    fn of(doc: &SearchDoc) -> Self {
         Self {
             model_id: index_tokens(&doc.model_id),
             model_name: index_tokens(&doc.model_name),
             family: doc.family.as_deref().map(index_tokens).unwrap_or_default(),
-            provider_id: index_tokens(&doc.provider_id),
-            provider_name: index_tokens(&doc.provider_name),
-            alias: index_tokens(&alias_text),
         }
-    }
-
-    fn each(&self) -> [(MatchedField, &IndexTokens); 6] {
-        [
-            (MatchedField::ModelId, &self.model_id),
-            (MatchedField::ModelName, &self.model_name),
-            (MatchedField::Family, &self.family),
-            (MatchedField::ProviderId, &self.provider_id),
-            (MatchedField::ProviderName, &self.provider_name),
-            (MatchedField::ProviderAlias, &self.alias),
-        ]
     }
 }
 
@@ -142,6 +114,7 @@ pub struct ModelIndex {
     aliases: ProviderAliases,
     docs: Vec<SearchDoc>,
     tokens: Vec<FieldTokens>,
+    providers: ProviderVocab,
     /// Pieces of each model id after its last `/` (the vendor prefix of gateways is not the model).
     id_parts: Vec<Vec<String>>,
     priors: Vec<Prior>,
@@ -174,7 +147,8 @@ impl ModelIndex {
             TOKENIZER,
             TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
         );
-        let tokens: Vec<FieldTokens> = docs.iter().map(|d| FieldTokens::of(d, &aliases)).collect();
+        let tokens: Vec<FieldTokens> = docs.iter().map(FieldTokens::of).collect();
+        let providers = ProviderVocab::build(&docs, &aliases);
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         for (ord, (doc, t)) in docs.iter().zip(&tokens).enumerate() {
             writer.add_document(tantivy_doc(&fields, ord, doc, t))?;
@@ -187,7 +161,11 @@ impl ModelIndex {
             .try_into()?;
         let id_parts = docs
             .iter()
-            .map(|d| index_tokens(d.model_id.rsplit('/').next().unwrap_or(&d.model_id)).parts)
+            .zip(&tokens)
+            .map(|(d, t)| match d.model_id.rsplit_once('/') {
+                Some((_, short)) => index_tokens(short).parts,
+                None => t.model_id.parts.clone(),
+            })
             .collect();
         let priors = priors(&docs);
         let default_order = default_order(&docs, &priors);
@@ -198,6 +176,7 @@ impl ModelIndex {
             aliases,
             docs,
             tokens,
+            providers,
             id_parts,
             priors,
             exact,
@@ -235,8 +214,8 @@ impl ModelIndex {
         let exact = self.exact_matches(&parsed);
         let strict = self.collect(&parsed, &filters, parsed.clauses.len())?;
         let mut ranked = self.rank(strict, &parsed, &exact, limit);
-        if ranked.len() < limit && parsed.clauses.len() > 1 {
-            // Nothing (or too little) matches every word: also show what matches all but one.
+        if ranked.is_empty() && parsed.clauses.len() > 1 {
+            // Nothing matches every word: show what matches all but one.
             let seen: HashSet<u32> = ranked.iter().map(|(o, _, _)| *o).collect();
             let relaxed: Vec<(u32, f32)> = self
                 .collect(&parsed, &filters, parsed.clauses.len() - 1)?
@@ -287,13 +266,11 @@ impl ModelIndex {
             QuerySegment::Alias { providers, .. } => providers.contains(&doc.provider_id),
             QuerySegment::Plain(text) => {
                 let word = compact(text);
-                let t = &self.tokens[ord as usize];
                 word == compact(&doc.provider_id)
                     || word == compact(&doc.provider_name)
-                    || t.provider_id
-                        .all()
-                        .chain(t.provider_name.all())
-                        .any(|x| *x == word)
+                    || self.providers.words_of(&doc.provider_id).is_some_and(|p| {
+                        p.id_tokens.iter().chain(&p.name_tokens).any(|x| *x == word)
+                    })
             }
         }
     }
@@ -408,10 +385,26 @@ impl ModelIndex {
         let doc = &self.docs[ord as usize];
         let tokens = &self.tokens[ord as usize];
         let mut out: Vec<MatchedField> = Vec::new();
+        let provider = self.providers.words_of(&doc.provider_id);
         let mut mark = |term: &QueryTerm| {
-            for (field, toks) in tokens.each() {
+            for (field, toks) in [
+                (MatchedField::ModelId, &tokens.model_id),
+                (MatchedField::ModelName, &tokens.model_name),
+                (MatchedField::Family, &tokens.family),
+            ] {
                 if toks.all().any(|t| term.matches(t)) {
                     out.push(field);
+                }
+            }
+            if let Some(p) = provider {
+                for (field, toks) in [
+                    (MatchedField::ProviderId, &p.id_tokens),
+                    (MatchedField::ProviderName, &p.name_tokens),
+                    (MatchedField::ProviderAlias, &p.alias_tokens),
+                ] {
+                    if toks.iter().any(|t| term.matches(t)) {
+                        out.push(field);
+                    }
                 }
             }
         };
@@ -484,17 +477,15 @@ impl ModelIndex {
         Box::new(BooleanQuery::with_minimum_required_clauses(top, minimum))
     }
 
-    /// A term matches exactly in some field (BM25, boosted per field, best field counting most),
-    /// or approximately: within its typo budget, or as a prefix while typing (constant scores).
+    /// A term matches exactly in some model field (BM25, boosted per field), approximately in
+    /// the model's words (within its typo budget, or as a prefix while typing: constant
+    /// scores), or names the provider; the best of these counts fully, the others a little.
     fn term_query(&self, t: &QueryTerm) -> Box<dyn Query> {
         let f = &self.fields;
-        let exact: Vec<Box<dyn Query>> = [
+        let mut alternatives: Vec<Box<dyn Query>> = [
             (f.model_id, BOOST_MODEL_ID),
             (f.model_name, BOOST_MODEL_NAME),
             (f.family, BOOST_FAMILY),
-            (f.provider, BOOST_PROVIDER),
-            (f.provider_word, BOOST_PROVIDER_WORD),
-            (f.alias, BOOST_ALIAS),
             (f.model_all, BOOST_MODEL_EXTRA),
         ]
         .into_iter()
@@ -506,25 +497,33 @@ impl ModelIndex {
             )
         })
         .collect();
-        let mut alternatives = exact;
-        let approximations = [
-            (t.fuzzy > 0, false, SCORE_FUZZY, PROVIDER_FUZZY_FACTOR),
-            (t.prefix, true, SCORE_PREFIX, PROVIDER_PREFIX_FACTOR),
-        ];
-        for (wanted, prefix, score, provider_factor) in approximations {
+        for (wanted, prefix, score) in [
+            (t.fuzzy > 0, false, SCORE_FUZZY),
+            (t.prefix, true, SCORE_PREFIX),
+        ] {
             if !wanted {
                 continue;
             }
             // The text is ours and the distance at most 2, so building cannot fail; if it did,
             // the term would simply match exactly only.
-            let Ok(automaton) = SharedAutomaton::new(f.model_all, &t.text, t.fuzzy, prefix) else {
-                continue;
-            };
-            alternatives.push(boosted(automaton.on(f.model_all), score));
-            alternatives.push(boosted(
-                automaton.on(f.provider_all),
-                score * provider_factor,
-            ));
+            if let Ok(automaton) = SharedAutomaton::new(f.model_all, &t.text, t.fuzzy, prefix) {
+                alternatives.push(boosted(automaton.on(f.model_all), score));
+            }
+        }
+        for (provider_id, how) in self.providers.matches(t) {
+            let term = Term::from_field_text(f.provider_key, provider_id);
+            let models = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            alternatives.push(match how {
+                ProviderMatch::Exact(boost) => boosted(models, boost),
+                ProviderMatch::Fuzzy => Box::new(ConstScoreQuery::new(
+                    models,
+                    SCORE_FUZZY * PROVIDER_FUZZY_FACTOR,
+                )),
+                ProviderMatch::Prefix => Box::new(ConstScoreQuery::new(
+                    models,
+                    SCORE_PREFIX * PROVIDER_PREFIX_FACTOR,
+                )),
+            });
         }
         Box::new(DisjunctionMaxQuery::with_tie_breaker(
             alternatives,
@@ -542,21 +541,9 @@ fn tantivy_doc(fields: &Fields, ord: usize, doc: &SearchDoc, t: &FieldTokens) ->
     d.add_text(fields.model_id, t.model_id.parts.join(" "));
     d.add_text(fields.model_name, t.model_name.parts.join(" "));
     d.add_text(fields.family, t.family.parts.join(" "));
-    let mut whole = vec![compact(&doc.provider_id), compact(&doc.provider_name)];
-    whole.dedup();
-    d.add_text(fields.provider, whole.join(" "));
-    d.add_text(
-        fields.provider_word,
-        joined([&t.provider_id, &t.provider_name]),
-    );
-    d.add_text(fields.alias, joined([&t.alias]));
     d.add_text(
         fields.model_all,
         joined([&t.model_id, &t.model_name, &t.family]),
-    );
-    d.add_text(
-        fields.provider_all,
-        joined([&t.provider_id, &t.provider_name, &t.alias]),
     );
     d.add_text(fields.provider_key, &doc.provider_id);
     d.add_u64(fields.ord, ord as u64);

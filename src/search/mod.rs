@@ -13,15 +13,16 @@
 //! `coding plan`, ...) also match every model of the provider they name.
 //!
 //! Ranking: models the query names exactly (id or name without case and separators, optionally
-//! after a provider word: "openai/gpt-5") come first; then BM25 per field (provider > name = id
-//! > family; each word counts its best field) times connected ×1.5, popular provider ×1.15,
-//! recency (up to ×1.3, halving every 180 days from the newest model), deprecated ×0.4, and how
-//! much of the model id the query accounts for; ties by provider id, then model id.
+//! after a provider word: "openai/gpt-5") come first; then BM25 per field (provider, then name
+//! and id, then family; each word counts its best field) times connected ×1.5, popular provider
+//! ×1.15, recency (up to ×1.3, halving every 180 days from the newest model), deprecated ×0.4,
+//! and how much of the model id the query accounts for; ties by provider id, then model id.
 
 mod aliases;
 mod automaton;
 mod error;
 mod index;
+mod provider_terms;
 mod providers;
 mod query;
 mod rank;

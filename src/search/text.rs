@@ -158,16 +158,36 @@ pub fn fuzzy_distance(term: &str) -> u8 {
 
 /// Optimal-string-alignment distance (adjacent transpositions cost 1), giving up past `max`.
 pub fn edit_distance_within(a: &str, b: &str, max: u8) -> Option<u8> {
-    let max = usize::from(max);
-    if a.chars().count().abs_diff(b.chars().count()) > max {
-        return None;
+    if a.is_ascii() && b.is_ascii() {
+        return osa_within(a.as_bytes(), b.as_bytes(), max);
     }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    osa_within(&a, &b, max)
+}
+
+/// Rows on the stack for the usual short tokens; longer ones allocate.
+const STACK_ROW: usize = 48;
+
+fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: u8) -> Option<u8> {
+    let max = usize::from(max);
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
     let width = b.len() + 1;
-    let mut prev2 = vec![0usize; width];
-    let mut prev: Vec<usize> = (0..width).collect();
-    let mut cur = vec![0usize; width];
+    let mut stack = [0usize; 3 * STACK_ROW];
+    let mut heap = Vec::new();
+    let rows: &mut [usize] = if width <= STACK_ROW {
+        &mut stack[..3 * width]
+    } else {
+        heap.resize(3 * width, 0);
+        &mut heap
+    };
+    let (mut prev2, rest) = rows.split_at_mut(width);
+    let (mut prev, mut cur) = rest.split_at_mut(width);
+    for (j, cell) in prev.iter_mut().enumerate() {
+        *cell = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -199,13 +219,17 @@ pub fn prefix_within(typed: &str, candidate: &str, max: u8) -> bool {
         return false;
     }
     let typed_len = typed.chars().count();
-    let chars: Vec<(usize, char)> = candidate.char_indices().collect();
     let lo = typed_len.saturating_sub(usize::from(max));
-    let hi = (typed_len + usize::from(max)).min(chars.len());
-    (lo..=hi).any(|n| {
-        let end = chars.get(n).map_or(candidate.len(), |(i, _)| *i);
-        edit_distance_within(typed, &candidate[..end], max).is_some()
-    })
+    let hi = typed_len + usize::from(max);
+    // Every char boundary of `candidate` whose prefix length (in chars) is within reach.
+    candidate
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(candidate.len()))
+        .enumerate()
+        .skip(lo)
+        .take_while(|(n, _)| *n <= hi)
+        .any(|(_, end)| edit_distance_within(typed, &candidate[..end], max).is_some())
 }
 
 #[cfg(test)]
@@ -283,6 +307,9 @@ mod tests {
         assert_eq!(edit_distance_within("cluade", "claude", 1), Some(1));
         assert_eq!(edit_distance_within("gemni", "gemma", 1), None);
         assert_eq!(edit_distance_within("same", "same", 0), Some(0));
+        assert_eq!(edit_distance_within("café", "cafe", 1), Some(1));
+        let long = "a".repeat(60);
+        assert_eq!(edit_distance_within(&long, &format!("{long}b"), 1), Some(1));
     }
 
     #[test]
