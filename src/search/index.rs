@@ -115,6 +115,8 @@ pub struct ModelIndex {
     docs: Vec<SearchDoc>,
     tokens: Vec<FieldTokens>,
     providers: ProviderVocab,
+    /// Every indexed model and provider word, sorted.
+    vocabulary: Vec<String>,
     /// Pieces of each model id after its last `/` (the vendor prefix of gateways is not the model).
     id_parts: Vec<Vec<String>>,
     priors: Vec<Prior>,
@@ -175,6 +177,7 @@ impl ModelIndex {
             fields,
             aliases,
             docs,
+            vocabulary: vocabulary(&tokens, &providers),
             tokens,
             providers,
             id_parts,
@@ -207,7 +210,10 @@ impl ModelIndex {
     pub fn search(&self, params: &SearchParams) -> Result<Vec<SearchHit>, SearchError> {
         let limit = params.effective_limit();
         let filters = params.filters.clone().unwrap_or_default();
-        let parsed = ParsedQuery::parse(&params.query, &self.aliases);
+        let mut parsed = ParsedQuery::parse(&params.query, &self.aliases);
+        for term in parsed.terms_mut() {
+            self.trim_typo_budget(term);
+        }
         if parsed.is_empty() || limit == 0 {
             return Ok(self.default_hits(&filters, limit));
         }
@@ -272,6 +278,27 @@ impl ModelIndex {
                         p.id_tokens.iter().chain(&p.name_tokens).any(|x| *x == word)
                     })
             }
+        }
+    }
+
+    /// A word spelt like an indexed word is taken as typed: no typo expansion (Lucene's
+    /// "suggest when missing"). Fuzzy automata are the costliest part of a query, and a correct
+    /// word's near neighbours are usually other models ("mini" vs "mimo").
+    fn trim_typo_budget(&self, term: &mut QueryTerm) {
+        if term.fuzzy == 0 {
+            return;
+        }
+        let from = self
+            .vocabulary
+            .partition_point(|w| w.as_str() < term.text.as_str());
+        let next = self.vocabulary.get(from);
+        let known = if term.prefix {
+            next.is_some_and(|w| w.starts_with(&term.text))
+        } else {
+            next.is_some_and(|w| *w == term.text)
+        };
+        if known {
+            term.fuzzy = 0;
         }
     }
 
@@ -559,6 +586,23 @@ fn joined<const N: usize>(tokens: [&IndexTokens; N]) -> String {
     all.sort_unstable();
     all.dedup();
     all.join(" ")
+}
+
+fn vocabulary(tokens: &[FieldTokens], providers: &ProviderVocab) -> Vec<String> {
+    let mut words: Vec<String> = tokens
+        .iter()
+        .flat_map(|t| {
+            t.model_id
+                .all()
+                .chain(t.model_name.all())
+                .chain(t.family.all())
+        })
+        .cloned()
+        .chain(providers.words().map(str::to_owned))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// Compact spellings that name a model exactly: its id (whole and after the last `/`), its

@@ -97,6 +97,11 @@ impl ProviderVocab {
         vocab
     }
 
+    /// Every distinct provider word.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|(w, _)| w.as_str())
+    }
+
     pub fn words_of(&self, provider_id: &str) -> Option<&ProviderWords> {
         self.by_id.get(provider_id).map(|&i| &self.providers[i])
     }

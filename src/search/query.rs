@@ -17,13 +17,25 @@ pub struct QueryTerm {
 impl QueryTerm {
     /// Whether an indexed token satisfies this term (the same rule tantivy applies).
     pub fn matches(&self, token: &str) -> bool {
-        if token == self.text {
+        if token == self.text || (self.prefix && token.starts_with(&self.text)) {
             return true;
         }
-        if self.prefix && super::text::prefix_within(&self.text, token, self.fuzzy) {
-            return true;
+        if self.fuzzy == 0 {
+            return false;
         }
-        self.fuzzy > 0 && super::text::edit_distance_within(&self.text, token, self.fuzzy).is_some()
+        let budget = usize::from(self.fuzzy);
+        if token.is_ascii() && self.text.is_ascii() {
+            // Cheap length checks first: most tokens are far longer or shorter.
+            let (t, q) = (token.len(), self.text.len());
+            if t + budget < q || (!self.prefix && t > q + budget) {
+                return false;
+            }
+        }
+        if self.prefix {
+            super::text::prefix_within(&self.text, token, self.fuzzy)
+        } else {
+            super::text::edit_distance_within(&self.text, token, self.fuzzy).is_some()
+        }
     }
 }
 
@@ -90,6 +102,14 @@ impl ParsedQuery {
             compact: compact(query),
             segments,
         }
+    }
+
+    /// Every term, alias words included, for adjusting typo budgets.
+    pub fn terms_mut(&mut self) -> impl Iterator<Item = &mut QueryTerm> {
+        self.clauses.iter_mut().flat_map(|c| match c {
+            Clause::Term(t) => std::slice::from_mut(t),
+            Clause::Alias { terms, .. } => terms.as_mut_slice(),
+        })
     }
 
     /// Every term, alias words included.
