@@ -30,11 +30,9 @@ const TOKENIZER: &str = "pretokenized";
 /// Enough for the whole catalog in one segment; tantivy's minimum is 15 MB.
 const WRITER_MEMORY: usize = 32_000_000;
 
-/// Exact-term boosts per field (BM25 scores are multiplied by these).
-const BOOST_MODEL_ID: f32 = 1.0;
-const BOOST_MODEL_NAME: f32 = 1.0;
-const BOOST_FAMILY: f32 = 0.4;
-/// Other spellings (joins, whole words): no length normalization, weaker.
+/// Exact-term boost on the model's id and name (BM25 scores are multiplied by it).
+const BOOST_MODEL: f32 = 1.0;
+/// Every spelling of the id, name and family (joins, whole words): no length normalization.
 const BOOST_MODEL_EXTRA: f32 = 0.6;
 /// A term counts its best match fully and others by this much: a word found in both the
 /// model id and the provider name ("gpt" in nano-gpt) must not double its weight.
@@ -55,9 +53,7 @@ const COVERAGE_SHORTLIST: usize = 64;
 
 #[derive(Debug, Clone, Copy)]
 struct Fields {
-    model_id: Field,
-    model_name: Field,
-    family: Field,
+    model: Field,
     model_all: Field,
     provider_key: Field,
     ord: Field,
@@ -78,9 +74,7 @@ impl Fields {
                 .set_fieldnorms(false),
         );
         let fields = Self {
-            model_id: b.add_text_field("model_id", scored.clone()),
-            model_name: b.add_text_field("model_name", scored.clone()),
-            family: b.add_text_field("family", scored),
+            model: b.add_text_field("model", scored),
             model_all: b.add_text_field("model_all", unscored),
             provider_key: b.add_text_field("provider_key", STRING),
             ord: b.add_u64_field("ord", FAST),
@@ -509,21 +503,17 @@ impl ModelIndex {
     /// scores), or names the provider; the best of these counts fully, the others a little.
     fn term_query(&self, t: &QueryTerm) -> Box<dyn Query> {
         let f = &self.fields;
-        let mut alternatives: Vec<Box<dyn Query>> = [
-            (f.model_id, BOOST_MODEL_ID),
-            (f.model_name, BOOST_MODEL_NAME),
-            (f.family, BOOST_FAMILY),
-            (f.model_all, BOOST_MODEL_EXTRA),
-        ]
-        .into_iter()
-        .map(|(field, boost)| {
-            let term = Term::from_field_text(field, &t.text);
-            boosted(
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                boost,
-            )
-        })
-        .collect();
+        let mut alternatives: Vec<Box<dyn Query>> =
+            [(f.model, BOOST_MODEL), (f.model_all, BOOST_MODEL_EXTRA)]
+                .into_iter()
+                .map(|(field, boost)| {
+                    let term = Term::from_field_text(field, &t.text);
+                    boosted(
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        boost,
+                    )
+                })
+                .collect();
         for (wanted, prefix, score) in [
             (t.fuzzy > 0, false, SCORE_FUZZY),
             (t.prefix, true, SCORE_PREFIX),
@@ -565,9 +555,12 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 
 fn tantivy_doc(fields: &Fields, ord: usize, doc: &SearchDoc, t: &FieldTokens) -> TantivyDocument {
     let mut d = TantivyDocument::default();
-    d.add_text(fields.model_id, t.model_id.parts.join(" "));
-    d.add_text(fields.model_name, t.model_name.parts.join(" "));
-    d.add_text(fields.family, t.family.parts.join(" "));
+    let mut model = t.model_id.parts.join(" ");
+    for part in &t.model_name.parts {
+        model.push(' ');
+        model.push_str(part);
+    }
+    d.add_text(fields.model, model);
     d.add_text(
         fields.model_all,
         joined([&t.model_id, &t.model_name, &t.family]),
