@@ -1,6 +1,7 @@
 //! The in-memory tantivy index over every model and the ranked search over it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -83,21 +84,32 @@ impl Fields {
     }
 }
 
-/// A model's tokens per field, kept to report which fields a hit matched.
+/// A model's tokens per field, kept to report which fields a hit matched. Many providers serve
+/// the same model under the same id and name, so equal texts share one tokenization.
 #[derive(Debug, Clone, Default)]
 struct FieldTokens {
-    model_id: IndexTokens,
-    model_name: IndexTokens,
-    family: IndexTokens,
+    model_id: Arc<IndexTokens>,
+    model_name: Arc<IndexTokens>,
+    family: Arc<IndexTokens>,
 }
 
 impl FieldTokens {
-    fn of(doc: &SearchDoc) -> Self {
-        Self {
-            model_id: index_tokens(&doc.model_id),
-            model_name: index_tokens(&doc.model_name),
-            family: doc.family.as_deref().map(index_tokens).unwrap_or_default(),
-        }
+    fn all_of(docs: &[SearchDoc]) -> Vec<Self> {
+        let mut cache: HashMap<&str, Arc<IndexTokens>> = HashMap::new();
+        let mut tokens = |text| {
+            Arc::clone(
+                cache
+                    .entry(text)
+                    .or_insert_with(|| Arc::new(index_tokens(text))),
+            )
+        };
+        docs.iter()
+            .map(|d| Self {
+                model_id: tokens(&d.model_id),
+                model_name: tokens(&d.model_name),
+                family: tokens(d.family.as_deref().unwrap_or("")),
+            })
+            .collect()
     }
 }
 
@@ -143,7 +155,7 @@ impl ModelIndex {
             TOKENIZER,
             TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
         );
-        let tokens: Vec<FieldTokens> = docs.iter().map(FieldTokens::of).collect();
+        let tokens = FieldTokens::all_of(&docs);
         let providers = ProviderVocab::build(&docs, &aliases);
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         for (ord, (doc, t)) in docs.iter().zip(&tokens).enumerate() {
@@ -582,19 +594,17 @@ fn joined<const N: usize>(tokens: [&IndexTokens; N]) -> String {
 }
 
 fn vocabulary(tokens: &[FieldTokens], providers: &ProviderVocab) -> Vec<String> {
-    let mut words: Vec<String> = tokens
-        .iter()
-        .flat_map(|t| {
-            t.model_id
-                .all()
-                .chain(t.model_name.all())
-                .chain(t.family.all())
-        })
-        .cloned()
-        .chain(providers.words().map(str::to_owned))
-        .collect();
+    let mut seen: HashSet<*const IndexTokens> = HashSet::new();
+    let mut words: HashSet<&str> = providers.words().collect();
+    for t in tokens {
+        for field in [&t.model_id, &t.model_name, &t.family] {
+            if seen.insert(Arc::as_ptr(field)) {
+                words.extend(field.all().map(String::as_str));
+            }
+        }
+    }
+    let mut words: Vec<String> = words.into_iter().map(str::to_owned).collect();
     words.sort_unstable();
-    words.dedup();
     words
 }
 
