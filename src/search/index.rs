@@ -161,12 +161,7 @@ impl ModelIndex {
         for (ord, (doc, t)) in docs.iter().zip(&tokens).enumerate() {
             writer.add_document(tantivy_doc(&fields, ord, doc, t))?;
         }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        // The writer indexes on its own thread: derive the rest meanwhile, then commit.
         let id_parts = docs
             .iter()
             .zip(&tokens)
@@ -178,12 +173,19 @@ impl ModelIndex {
         let priors = priors(&docs);
         let default_order = default_order(&docs, &priors);
         let exact = exact_names(&docs);
+        let vocabulary = vocabulary(&tokens, &providers);
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         Ok(Self {
             reader,
             fields,
             aliases,
             docs,
-            vocabulary: vocabulary(&tokens, &providers),
+            vocabulary,
             tokens,
             providers,
             id_parts,
