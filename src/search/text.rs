@@ -1,0 +1,321 @@
+//! Normalization shared by indexing and querying.
+//!
+//! Model names mix words, versions and sizes in many spellings ("gpt-5", "GPT 5", "gpt5";
+//! "Sonnet 4.5", "sonnet-4-5"; "qwen3-coder-30b-a3b"). Both sides therefore reduce text to
+//! *parts*: lowercase alphanumeric words, split again where letters meet digits. On top of the
+//! parts, documents also index
+//! - every whole word ("qwen3", "4o", "o3"), so a query word typed whole ranks higher, and
+//! - version joins: a run of short numbers separated by `.`/`-` ("4.5", "4-5") also gives "45",
+//!   so "sonnet45" finds "sonnet-4-5".
+//!
+//! Dates and snapshots ("2024-08-06", "20250929") stay one token: their short pieces ("08") are
+//! not indexed alone, so a version number never matches inside a date.
+
+/// Numbers of at most this many digits are version components; longer ones are dates/snapshots.
+const VERSION_PART_MAX_DIGITS: usize = 2;
+
+/// Lowercase alphanumeric words; every other character separates.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A word split where letters meet digits: "qwen3coder" → ["qwen", "3", "coder"].
+pub fn parts(word: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut prev_digit: Option<bool> = None;
+    for (i, c) in word.char_indices() {
+        let digit = c.is_ascii_digit();
+        if prev_digit.is_some_and(|p| p != digit) {
+            out.push(&word[start..i]);
+            start = i;
+        }
+        prev_digit = Some(digit);
+    }
+    if start < word.len() {
+        out.push(&word[start..]);
+    }
+    out
+}
+
+/// Lowercase alphanumerics only: the form used for exact-match and alias comparisons.
+pub fn compact(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+pub fn is_numeric(part: &str) -> bool {
+    !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The tokens a document field is indexed with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexTokens {
+    /// One token per piece of the text: these define its length for BM25.
+    pub parts: Vec<String>,
+    /// Other spellings of the same pieces: whole words of several parts, version and date joins.
+    pub extras: Vec<String>,
+}
+
+impl IndexTokens {
+    pub fn all(&self) -> impl Iterator<Item = &String> {
+        self.parts.iter().chain(&self.extras)
+    }
+}
+
+pub fn index_tokens(text: &str) -> IndexTokens {
+    let words = words(text);
+    let mut t = IndexTokens::default();
+    // Numbers chained across separators: a word's trailing digits, then whole-number words.
+    let mut run: Vec<&str> = Vec::new();
+    for word in &words {
+        let word_parts = parts(word);
+        let pure_number = word_parts.len() == 1 && is_numeric(word_parts[0]);
+        if !pure_number {
+            flush_number_run(&mut run, &mut t);
+            if word_parts.len() > 1 {
+                t.extras.push(word.clone());
+            }
+        }
+        for (i, part) in word_parts.iter().enumerate() {
+            if is_numeric(part) && i + 1 == word_parts.len() {
+                run.push(part);
+            } else {
+                t.parts.push((*part).to_owned());
+            }
+        }
+    }
+    flush_number_run(&mut run, &mut t);
+    t.extras.sort_unstable();
+    t.extras.dedup();
+    t.extras.retain(|x| !t.parts.contains(x));
+    t
+}
+
+/// Parts and extras together, deduplicated.
+pub fn all_index_tokens(text: &str) -> Vec<String> {
+    let mut all: Vec<String> = index_tokens(text).all().cloned().collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Emits the tokens of a chain of numbers: versions individually and joined, dates joined.
+fn flush_number_run(run: &mut Vec<&str>, t: &mut IndexTokens) {
+    let mut version: Vec<&str> = Vec::new();
+    let mut date: Vec<&str> = Vec::new();
+    for &number in run.iter() {
+        if number.len() > VERSION_PART_MAX_DIGITS {
+            emit_version(&version, t);
+            version.clear();
+            emit_date(&date, t);
+            date.clear();
+            date.push(number);
+        } else if !date.is_empty() {
+            date.push(number);
+        } else {
+            version.push(number);
+        }
+    }
+    emit_version(&version, t);
+    emit_date(&date, t);
+    run.clear();
+}
+
+fn emit_version(version: &[&str], t: &mut IndexTokens) {
+    t.parts.extend(version.iter().map(|p| (*p).to_owned()));
+    if version.len() > 1 {
+        t.extras.push(version.concat());
+    }
+}
+
+fn emit_date(date: &[&str], t: &mut IndexTokens) {
+    if let Some(first) = date.first() {
+        t.parts.push((*first).to_owned());
+    }
+    if date.len() > 1 {
+        t.extras.push(date.concat());
+    }
+}
+
+/// Typo budget by term length: exact for short terms, 1 edit for 4–7 chars, 2 edits from 8.
+/// Numbers never get one: "4.5" must not find "4.6".
+pub fn fuzzy_distance(term: &str) -> u8 {
+    if is_numeric(term) {
+        return 0;
+    }
+    match term.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Optimal-string-alignment distance (adjacent transpositions cost 1), giving up past `max`.
+pub fn edit_distance_within(a: &str, b: &str, max: u8) -> Option<u8> {
+    if a.is_ascii() && b.is_ascii() {
+        return osa_within(a.as_bytes(), b.as_bytes(), max);
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    osa_within(&a, &b, max)
+}
+
+/// Rows on the stack for the usual short tokens; longer ones allocate.
+const STACK_ROW: usize = 48;
+
+fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: u8) -> Option<u8> {
+    let max = usize::from(max);
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut stack = [0usize; 3 * STACK_ROW];
+    let mut heap = Vec::new();
+    let rows: &mut [usize] = if width <= STACK_ROW {
+        &mut stack[..3 * width]
+    } else {
+        heap.resize(3 * width, 0);
+        &mut heap
+    };
+    let (mut prev2, rest) = rows.split_at_mut(width);
+    let (mut prev, mut cur) = rest.split_at_mut(width);
+    for (j, cell) in prev.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then(|| u8::try_from(d).expect("bounded by max, which is a u8"))
+}
+
+/// Whether some prefix of `candidate` is within `max` edits of `typed` (the last word while typing).
+pub fn prefix_within(typed: &str, candidate: &str, max: u8) -> bool {
+    if candidate.starts_with(typed) {
+        return true;
+    }
+    if max == 0 {
+        return false;
+    }
+    let typed_len = typed.chars().count();
+    let lo = typed_len.saturating_sub(usize::from(max));
+    let hi = typed_len + usize::from(max);
+    // Every char boundary of `candidate` whose prefix length (in chars) is within reach.
+    candidate
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(candidate.len()))
+        .enumerate()
+        .skip(lo)
+        .take_while(|(n, _)| *n <= hi)
+        .any(|(_, end)| edit_distance_within(typed, &candidate[..end], max).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has(tokens: &IndexTokens, t: &str) -> bool {
+        tokens.all().any(|x| x == t)
+    }
+
+    #[test]
+    fn parts_split_letters_from_digits() {
+        assert_eq!(parts("qwen3coder"), vec!["qwen", "3", "coder"]);
+        assert_eq!(parts("gpt"), vec!["gpt"]);
+        assert_eq!(parts("a3b"), vec!["a", "3", "b"]);
+        assert_eq!(parts("45"), vec!["45"]);
+    }
+
+    #[test]
+    fn version_separators_give_the_same_tokens_and_a_join() {
+        let dashed = index_tokens("claude-sonnet-4-5");
+        let dotted = index_tokens("Claude Sonnet 4.5");
+        for t in ["claude", "sonnet", "4", "5", "45"] {
+            assert!(has(&dashed, t), "{t} in {dashed:?}");
+            assert!(has(&dotted, t), "{t} in {dotted:?}");
+        }
+        assert_eq!(
+            dashed.parts,
+            ["claude", "sonnet", "4", "5"],
+            "joins do not add length"
+        );
+    }
+
+    #[test]
+    fn trailing_digits_of_a_word_start_a_version() {
+        let t = index_tokens("qwen3.5-plus");
+        for x in ["qwen3", "qwen", "3", "5", "35", "plus"] {
+            assert!(has(&t, x), "{x} in {t:?}");
+        }
+    }
+
+    #[test]
+    fn sizes_and_dates_do_not_join_into_versions() {
+        let t = index_tokens("qwen2.5-72b-instruct");
+        assert!(has(&t, "25") && has(&t, "72") && has(&t, "72b"));
+        assert!(!has(&t, "2572") && !has(&t, "572"));
+        let d = index_tokens("gpt-4o-2024-08-06");
+        assert!(has(&d, "20240806") && has(&d, "2024") && has(&d, "4o"));
+        assert!(!has(&d, "08") && !has(&d, "06"), "{d:?}");
+        let s = index_tokens("gpt-4-0613");
+        assert!(
+            has(&s, "4") && has(&s, "0613") && !has(&s, "40613"),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn compact_drops_case_and_separators() {
+        assert_eq!(compact("Claude Sonnet 4.5"), "claudesonnet45");
+        assert_eq!(compact("claude-sonnet-4-5"), "claudesonnet45");
+        assert_eq!(compact("Z.AI"), "zai");
+    }
+
+    #[test]
+    fn fuzzy_budget_grows_with_length_and_spares_numbers() {
+        assert_eq!(fuzzy_distance("gpt"), 0);
+        assert_eq!(fuzzy_distance("sonet"), 1);
+        assert_eq!(fuzzy_distance("antropic"), 2);
+        assert_eq!(fuzzy_distance("20250929"), 0);
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance_within("sonet", "sonnet", 1), Some(1));
+        assert_eq!(edit_distance_within("cluade", "claude", 1), Some(1));
+        assert_eq!(edit_distance_within("gemni", "gemma", 1), None);
+        assert_eq!(edit_distance_within("same", "same", 0), Some(0));
+        assert_eq!(edit_distance_within("café", "cafe", 1), Some(1));
+        let long = "a".repeat(60);
+        assert_eq!(edit_distance_within(&long, &format!("{long}b"), 1), Some(1));
+    }
+
+    #[test]
+    fn prefix_match_tolerates_typos_in_the_typed_part() {
+        assert!(prefix_within("fla", "flash", 0));
+        assert!(prefix_within("flsh", "flashlite", 1));
+        assert!(!prefix_within("fla", "gemini", 0));
+    }
+}
