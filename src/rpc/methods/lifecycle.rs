@@ -104,6 +104,9 @@ impl Method for Initialize {
                 None => tracing::debug!("log level change ignored: no reloadable logger"),
             }
         }
+        if let Some(config) = &options.config {
+            super::catalog_state::parse_config(Some(config), &state.env)?;
+        }
         state.update_settings(|settings| {
             if let Some(dir) = options.data_dir {
                 settings.data_dir = dir;
@@ -112,6 +115,7 @@ impl Method for Initialize {
                 settings.config = Some(config);
             }
         });
+        state.catalog.runtime(&state)?;
         *state.client.write().unwrap_or_else(|p| p.into_inner()) = Some(ClientSession {
             client_name: params.client_info.as_ref().map(|c| c.name.clone()),
             client_version: params.client_info.and_then(|c| c.version),
