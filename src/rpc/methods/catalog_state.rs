@@ -30,6 +30,9 @@ pub const CATALOG_CHANGED: &str = "catalog/changed";
 /// Pause before the first background refresh (an `initialize` usually arrives well within it).
 const BACKGROUND_REFRESH_DELAY: Duration = Duration::from_millis(500);
 
+/// `(base, base + discovered models)`, rebuilt when either changes.
+type AugmentedMemo = Arc<Mutex<Option<(Arc<MergedCatalog>, Arc<MergedCatalog>)>>>;
+
 /// Aborts a task when dropped.
 struct AbortOnDrop(JoinHandle<()>);
 
@@ -47,8 +50,7 @@ pub struct CatalogRuntime {
     pub service: Arc<CatalogService>,
     pub preferences: Arc<PreferencesStore>,
     pub discovery: Option<Arc<ModelDiscovery>>,
-    /// `(base, base + discovered models)`, rebuilt when either changes.
-    augmented: Arc<Mutex<Option<(Arc<MergedCatalog>, Arc<MergedCatalog>)>>>,
+    augmented: AugmentedMemo,
     _tasks: Vec<AbortOnDrop>,
 }
 
@@ -220,7 +222,7 @@ fn spawn_discovery(
     discovery: Arc<ModelDiscovery>,
     config: SidecarConfig,
     env: Arc<EnvSnapshot>,
-    augmented: Arc<Mutex<Option<(Arc<MergedCatalog>, Arc<MergedCatalog>)>>>,
+    augmented: AugmentedMemo,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let merged = service.merged(&config).await;
@@ -246,7 +248,10 @@ fn spawn_discovery(
 /// Which providers are connected, as the catalog methods see it. For now: a key in the environment
 /// snapshot (config `apiKey` and config-only providers are counted by the catalog itself). The
 /// credential store replaces this one function.
-pub fn auth_view(env: &Arc<EnvSnapshot>, merged: &Arc<MergedCatalog>) -> impl AuthView + Send + Sync + use<> {
+pub fn auth_view(
+    env: &Arc<EnvSnapshot>,
+    merged: &Arc<MergedCatalog>,
+) -> impl AuthView + Send + Sync + use<> {
     let env = Arc::clone(env);
     let merged = Arc::clone(merged);
     move |provider_id: &str| {
@@ -314,7 +319,8 @@ pub fn catalog_error(error: CatalogError) -> RpcError {
 }
 
 pub fn preferences_error(error: PreferencesError) -> RpcError {
-    RpcError::new(ErrorKind::Storage, error.to_string()).with_data(json!({ "reason": error.kind() }))
+    RpcError::new(ErrorKind::Storage, error.to_string())
+        .with_data(json!({ "reason": error.kind() }))
 }
 
 #[cfg(test)]
