@@ -601,3 +601,44 @@ fn the_background_refresh_sends_catalog_changed_and_the_cache_survives_a_restart
     assert_eq!(status["source"], "cache");
     assert_eq!(status["modelCount"], expected["modelCount"]);
 }
+
+#[test]
+fn models_of_an_openai_compatible_server_are_discovered() {
+    let server = MockCatalog::start(Mode::Body(Arc::new(
+        json!({"object": "list", "data": [{"id": "listed"}, {"id": "local-a"}, {"id": "local-b"}]})
+            .to_string(),
+    )));
+    let base_url = server.url.replace("/api.json", "/v1");
+    let mut sidecar = Sidecar::spawn_with(&[]);
+    initialize(
+        &mut sidecar,
+        json!({"provider": {"local": {
+            "npm": "@ai-sdk/openai-compatible",
+            "options": {"baseURL": base_url},
+            "models": {"listed": {"name": "Listed in config"}}
+        }}}),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let ids = loop {
+        let models = sidecar.call("model/list", json!({"providerId": "local"}))["models"].clone();
+        let ids: Vec<String> = models
+            .as_array()
+            .expect("models")
+            .iter()
+            .map(|m| m["modelId"].as_str().expect("id").to_owned())
+            .collect();
+        if ids.len() >= 3 || Instant::now() > deadline {
+            break ids;
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(ids, ["listed", "local-a", "local-b"]);
+    let listed = sidecar.call(
+        "model/get",
+        json!({"providerId": "local", "modelId": "listed"}),
+    );
+    assert_eq!(
+        listed["name"], "Listed in config",
+        "config wins over discovery"
+    );
+}

@@ -6,7 +6,7 @@
 //! that moves the data dir does not fetch into the old one.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -33,6 +33,10 @@ const BACKGROUND_REFRESH_DELAY: Duration = Duration::from_millis(500);
 /// `(base, base + discovered models)`, rebuilt when either changes.
 type AugmentedMemo = Arc<Mutex<Option<(Arc<MergedCatalog>, Arc<MergedCatalog>)>>>;
 
+/// Built in the background on first need: its HTTP client loads the system's root certificates,
+/// which must not delay `initialize`.
+type DiscoverySlot = Arc<OnceLock<Arc<ModelDiscovery>>>;
+
 /// Aborts a task when dropped.
 struct AbortOnDrop(JoinHandle<()>);
 
@@ -49,7 +53,7 @@ pub struct CatalogRuntime {
     pub config: SidecarConfig,
     pub service: Arc<CatalogService>,
     pub preferences: Arc<PreferencesStore>,
-    pub discovery: Option<Arc<ModelDiscovery>>,
+    discovery: DiscoverySlot,
     augmented: AugmentedMemo,
     _tasks: Vec<AbortOnDrop>,
 }
@@ -58,7 +62,7 @@ impl CatalogRuntime {
     /// The served catalog merged with the config, plus discovered models.
     pub async fn merged(&self) -> Arc<MergedCatalog> {
         let base = self.service.merged(&self.config).await;
-        let Some(discovery) = &self.discovery else {
+        let Some(discovery) = self.discovery.get() else {
             return base;
         };
         if !base
@@ -160,29 +164,18 @@ fn build_runtime(
         None => Arc::new(PreferencesStore::new(&data_dir)),
     };
     let discovery = match same_dir {
-        Some(previous) => previous.discovery.clone(),
-        None => match ModelDiscovery::new(
-            Some(&data_dir),
-            DEFAULT_DISCOVERY_TTL,
-            DEFAULT_DISCOVERY_TIMEOUT,
-        ) {
-            Ok(discovery) => Some(Arc::new(discovery)),
-            Err(error) => {
-                tracing::warn!(kind = error.kind(), "model discovery unavailable");
-                None
-            }
-        },
+        Some(previous) => Arc::clone(&previous.discovery),
+        None => DiscoverySlot::default(),
     };
-    let augmented = Arc::new(Mutex::new(None));
-    if let Some(discovery) = &discovery {
-        tasks.push(AbortOnDrop(spawn_discovery(
-            Arc::clone(&service),
-            Arc::clone(discovery),
-            config.clone(),
-            env,
-            Arc::clone(&augmented),
-        )));
-    }
+    let augmented = AugmentedMemo::default();
+    tasks.push(AbortOnDrop(spawn_discovery(
+        Arc::clone(&service),
+        Arc::clone(&discovery),
+        data_dir.clone(),
+        config.clone(),
+        env,
+        Arc::clone(&augmented),
+    )));
     CatalogRuntime {
         data_dir,
         config_value: settings.config.clone(),
@@ -219,7 +212,8 @@ fn spawn_background_refresh(service: Arc<CatalogService>, outbound: Outbound) ->
 /// Discovers the models of OpenAI-compatible providers with a base URL, in the background.
 fn spawn_discovery(
     service: Arc<CatalogService>,
-    discovery: Arc<ModelDiscovery>,
+    slot: DiscoverySlot,
+    data_dir: PathBuf,
     config: SidecarConfig,
     env: Arc<EnvSnapshot>,
     augmented: AugmentedMemo,
@@ -233,6 +227,30 @@ fn spawn_discovery(
         {
             return;
         }
+        let discovery = match slot.get() {
+            Some(discovery) => Arc::clone(discovery),
+            None => {
+                let built = tokio::task::spawn_blocking(move || {
+                    ModelDiscovery::new(
+                        Some(&data_dir),
+                        DEFAULT_DISCOVERY_TTL,
+                        DEFAULT_DISCOVERY_TIMEOUT,
+                    )
+                })
+                .await;
+                match built {
+                    Ok(Ok(discovery)) => Arc::clone(slot.get_or_init(|| Arc::new(discovery))),
+                    Ok(Err(error)) => {
+                        tracing::warn!(kind = error.kind(), "model discovery unavailable");
+                        return;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "model discovery setup failed");
+                        return;
+                    }
+                }
+            }
+        };
         let key_for = |id: &str| -> Option<String> {
             merged.provider(id).and_then(|p| {
                 p.env
