@@ -167,7 +167,12 @@ fn status_reports_the_embedded_catalog_counts() {
         "the harness disables fetching"
     );
     assert!(status.get("fetchedAt").is_none());
-    let methods = initialize(&mut sidecar, json!({}))["capabilities"].clone();
+    let initialized = initialize(&mut sidecar, json!({}));
+    assert_eq!(
+        initialized["catalog"]["modelCount"], 5276,
+        "initialize reports a loaded catalog"
+    );
+    let methods = initialized["capabilities"].clone();
     assert!(
         methods["notifications"]
             .as_array()
