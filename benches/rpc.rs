@@ -1,6 +1,7 @@
 //! Transport benchmark on the release build, over real stdio:
-//! spawn → `initialize` answered; round trip of a trivial request (p50/p99);
-//! pipelined throughput of small requests.
+//! spawn → `initialize` answered; spawn → first `model/list` answered (full embedded catalog) and
+//! the peak RSS after it; round trip of a trivial request (p50/p99); pipelined throughput of small
+//! requests.
 //!
 //! Run with `cargo bench --bench rpc` (or `scripts/bench`). Numbers are printed, not asserted.
 
@@ -99,6 +100,37 @@ fn main() {
     }
     report("spawn -> initialize answered", spawn_to_initialize);
 
+    let model_list = r#"{"jsonrpc":"2.0","id":2,"method":"model/list","params":{}}"#;
+    let mut spawn_to_model_list = Vec::new();
+    let mut peak_rss_kib = Vec::new();
+    for _ in 0..15 {
+        let started = Instant::now();
+        let mut proc = Proc::spawn();
+        proc.send(initialize);
+        proc.send(model_list);
+        proc.stdin.flush().expect("flush");
+        let mut answered = 0;
+        while answered < 2 {
+            let body = proc.read();
+            if !body.starts_with(br#"{"jsonrpc":"2.0","method""#) {
+                answered += 1;
+            }
+        }
+        spawn_to_model_list.push(started.elapsed());
+        if let Some(kib) = peak_rss_kib_of(proc.child.id()) {
+            peak_rss_kib.push(kib);
+        }
+    }
+    report("spawn -> first model/list answered", spawn_to_model_list);
+    if let Some(max) = peak_rss_kib.iter().max() {
+        println!(
+            "{:<32} max={:.1} MiB over {} runs",
+            "peak RSS after model/list",
+            *max as f64 / 1024.0,
+            peak_rss_kib.len()
+        );
+    }
+
     let mut proc = Proc::spawn();
     proc.send(initialize);
     proc.stdin.flush().expect("flush");
@@ -144,6 +176,15 @@ fn main() {
         "pipelined throughput",
         count as f64 / elapsed.as_secs_f64()
     );
+}
+
+/// `VmHWM` (peak resident set) of a process, from `/proc` (Linux only).
+fn peak_rss_kib_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// Moves stdin out for a writer thread, leaving a dummy in its place.

@@ -1,6 +1,8 @@
 //! Catalog fetch settings from config (`catalog.url`, `catalog.fetch`, `catalog.ttlMinutes`) and
 //! the environment snapshot taken at start (`PROVIDER_SIDECAR_MODELS_URL`,
-//! `PROVIDER_SIDECAR_DISABLE_MODELS_FETCH`), which wins over config.
+//! `PROVIDER_SIDECAR_DISABLE_MODELS_FETCH`). The env URL wins over config; the env switch only sets
+//! the default, so a host that disables fetching for its process can still turn it on for a run
+//! by an explicit `catalog.fetch: true` (with its own `catalog.url`).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -49,7 +51,7 @@ impl CatalogSettings {
         let disabled_by_env = env.get(ENV_DISABLE_FETCH).is_some_and(|v| is_truthy(v));
         Self {
             url,
-            fetch_enabled: config.fetch.unwrap_or(true) && !disabled_by_env,
+            fetch_enabled: config.fetch.unwrap_or(!disabled_by_env),
             ttl: config
                 .ttl_minutes
                 .map_or(DEFAULT_TTL, |m| Duration::from_secs(m.saturating_mul(60))),
@@ -115,6 +117,14 @@ mod tests {
         assert_eq!(settings.url, "http://127.0.0.1:9/custom.json");
         assert!(!settings.fetch_enabled);
         assert!(CatalogSettings::resolve(&config, &env(&[(ENV_DISABLE_FETCH, "0")])).fetch_enabled);
+        let explicit_on = CatalogConfig {
+            fetch: Some(true),
+            ..config.clone()
+        };
+        assert!(
+            CatalogSettings::resolve(&explicit_on, &env(&[(ENV_DISABLE_FETCH, "1")])).fetch_enabled,
+            "an explicit config `fetch: true` wins over the env default"
+        );
         let off = CatalogConfig {
             fetch: Some(false),
             ..CatalogConfig::default()

@@ -1,11 +1,13 @@
 //! Command-line interface: argument parsing and the subcommands.
 
+mod catalog;
 mod logging;
 mod schema;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use provider_sidecar::rpc::methods::catalog_state::load_config_file;
 use provider_sidecar::rpc::server::serve_stdio;
 use provider_sidecar::rpc::state::{EnvSnapshot, Settings};
 
@@ -55,6 +57,23 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Models of the catalog (cache or embedded snapshot, merged with `--config`).
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+    /// Every provider, connected ones first.
+    Providers,
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelsCommand {
+    /// A table of models (alpha and deprecated ones hidden).
+    List {
+        /// Only this provider's models.
+        #[arg(long)]
+        provider: Option<String>,
+    },
 }
 
 pub fn run() -> i32 {
@@ -70,11 +89,30 @@ pub fn run() -> i32 {
         .collect();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Schema { out, check } => schema::run(&out, check),
+        Command::Models {
+            command: ModelsCommand::List { provider },
+        } => catalog::run(
+            catalog::Listing::Models { provider },
+            &cli.data_dir.unwrap_or_else(default_data_dir),
+            cli.config.as_ref(),
+            env,
+        ),
+        Command::Providers => catalog::run(
+            catalog::Listing::Providers,
+            &cli.data_dir.unwrap_or_else(default_data_dir),
+            cli.config.as_ref(),
+            env,
+        ),
         Command::Serve => {
-            let config = match cli.config.as_deref().map(read_config).transpose() {
+            let config = match cli
+                .config
+                .as_deref()
+                .map(|path| load_config_file(path, &env))
+                .transpose()
+            {
                 Ok(config) => config,
-                Err(message) => {
-                    tracing::error!("{message}");
+                Err(error) => {
+                    tracing::error!(kind = error.kind(), "{error}");
                     return 2;
                 }
             };
@@ -100,13 +138,6 @@ pub fn run() -> i32 {
             reason.exit_code()
         }
     }
-}
-
-fn read_config(path: &std::path::Path) -> Result<serde_json::Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| format!("cannot read config {}: {err}", path.display()))?;
-    serde_json::from_str(&text)
-        .map_err(|err| format!("config {} is not valid JSON: {err}", path.display()))
 }
 
 fn default_data_dir() -> PathBuf {

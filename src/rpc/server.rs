@@ -29,6 +29,7 @@ pub async fn serve_stdio(
         .openrpc
         .set(Arc::new(document))
         .expect("the OpenRPC document is set once, here");
+    state.catalog.start(&state);
     let (methods, cooperative) = table.into_parts();
     let dispatcher = Dispatcher::new(methods, cooperative, Arc::clone(&state));
     let stdin = BufReader::with_capacity(64 * 1024, tokio::io::stdin());

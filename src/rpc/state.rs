@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::Value;
 
+use super::methods::CatalogState;
 use super::outbound::Outbound;
 
 /// The process environment as read once at start. It is never written back.
@@ -44,6 +45,9 @@ pub struct ServerState {
     pub log_reloader: Option<LogReloader>,
     /// The OpenRPC document, built once when the method table is complete.
     pub openrpc: OnceLock<Arc<Value>>,
+    /// Catalog, config, preferences and model discovery; follows `settings.data_dir` and
+    /// `settings.config`.
+    pub catalog: CatalogState,
 }
 
 impl ServerState {
@@ -62,6 +66,7 @@ impl ServerState {
             shutdown_requested: AtomicBool::new(false),
             log_reloader,
             openrpc: OnceLock::new(),
+            catalog: CatalogState::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod catalog;
 mod lifecycle;
 mod python_client;
 mod schema_contract;

@@ -56,6 +56,9 @@ pub struct InitializationOptions {
 pub struct InitializeResult {
     pub server_info: ServerInfo,
     pub capabilities: ServerCapabilities,
+    /// The served catalog, when it has finished loading (`initialize` never waits for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<crate::catalog::CatalogStatus>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -104,6 +107,9 @@ impl Method for Initialize {
                 None => tracing::debug!("log level change ignored: no reloadable logger"),
             }
         }
+        if let Some(config) = &options.config {
+            super::catalog_state::parse_config(Some(config), &state.env)?;
+        }
         state.update_settings(|settings| {
             if let Some(dir) = options.data_dir {
                 settings.data_dir = dir;
@@ -112,6 +118,7 @@ impl Method for Initialize {
                 settings.config = Some(config);
             }
         });
+        let catalog = state.catalog.runtime(&state)?.service.try_status();
         *state.client.write().unwrap_or_else(|p| p.into_inner()) = Some(ClientSession {
             client_name: params.client_info.as_ref().map(|c| c.name.clone()),
             client_version: params.client_info.and_then(|c| c.version),
@@ -151,6 +158,7 @@ impl Method for Initialize {
                 cancellation: true,
                 data_dir: settings.data_dir.display().to_string(),
             },
+            catalog,
         })
     }
 }

@@ -1,7 +1,11 @@
 //! The method table: every method the sidecar answers, declared once.
 
+mod catalog;
+pub mod catalog_state;
 mod discover;
 mod lifecycle;
+mod models;
+mod preferences;
 mod testing;
 
 use std::sync::Arc;
@@ -9,6 +13,7 @@ use std::sync::Arc;
 use super::method::MethodTable;
 use super::state::ServerState;
 
+pub use catalog_state::CatalogState;
 pub use discover::DiscoverResult;
 pub use lifecycle::{InitializeParams, InitializeResult};
 
@@ -20,6 +25,21 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
         .add::<lifecycle::Initialize>()
         .add::<lifecycle::Shutdown>()
         .add::<discover::Discover>();
+    table
+        .add::<catalog::Status>()
+        .add::<catalog::Refresh>()
+        .add::<models::ProviderList>()
+        .add::<models::ProviderCatalog>()
+        .add::<models::ProviderGet>()
+        .add::<models::ModelList>()
+        .add::<models::ModelGet>()
+        .add::<models::ModelDefault>()
+        .add::<preferences::Get>()
+        .add::<preferences::Update>()
+        .add_notification::<crate::catalog::CatalogDiff>(
+            catalog_state::CATALOG_CHANGED,
+            "The served catalog changed (after `catalog/refresh` or a background refresh): counts of providers and models added, removed and changed, and the new totals.",
+        );
     if test_methods {
         testing::register(&mut table);
     }

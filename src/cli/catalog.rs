@@ -1,0 +1,68 @@
+//! `provider-sidecar models list [--provider P]` and `provider-sidecar providers`: the catalog
+//! (cache or embedded snapshot, merged with `--config`) as tables for people. No network.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use provider_sidecar::catalog::table::{models_table, providers_table};
+use provider_sidecar::catalog::{CatalogService, CatalogSettings, MergedCatalog, ModelListParams};
+use provider_sidecar::config::SidecarConfig;
+use provider_sidecar::rpc::methods::catalog_state::auth_view;
+use provider_sidecar::rpc::state::EnvSnapshot;
+
+pub enum Listing {
+    Models { provider: Option<String> },
+    Providers,
+}
+
+pub fn run(listing: Listing, data_dir: &Path, config: Option<&PathBuf>, env: EnvSnapshot) -> i32 {
+    let config = match config {
+        Some(path) => match SidecarConfig::load_file(path, &env) {
+            Ok(config) => config,
+            Err(error) => {
+                eprintln!("{error}");
+                return 2;
+            }
+        },
+        None => SidecarConfig::default(),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("could not start the async runtime: {error}");
+            return 1;
+        }
+    };
+    let settings = CatalogSettings::resolve(&config.catalog, &env);
+    let service = CatalogService::new(data_dir, settings);
+    let merged: Arc<MergedCatalog> = runtime.block_on(service.merged(&config));
+    let env = Arc::new(env);
+    let auth = auth_view(&env, &merged);
+    match listing {
+        Listing::Providers => {
+            let mut providers = merged.provider_list(&auth).providers;
+            providers.sort_by(|a, b| (!a.connected, &a.id).cmp(&(!b.connected, &b.id)));
+            print!("{}", providers_table(&providers));
+            0
+        }
+        Listing::Models { provider } => {
+            let params = ModelListParams {
+                provider_id: provider,
+                ..ModelListParams::default()
+            };
+            match merged.model_list(&params, &auth) {
+                Ok(list) => {
+                    print!("{}", models_table(&list.models));
+                    0
+                }
+                Err(error) => {
+                    eprintln!("{error}");
+                    1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! The catalog, config and preferences services the catalog methods use, kept in step with
+//! `settings.data_dir` and `settings.config` (`--config FILE`, then `initialize`).
+//!
+//! Nothing here blocks: building a runtime does no catalog I/O; the catalog loads on a blocking
+//! thread (prewarm) and the background refresh starts a moment later, so that an `initialize`
+//! that moves the data dir does not fetch into the old one.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::task::JoinHandle;
+
+use crate::catalog::discover::{
+    DEFAULT_DISCOVERY_TIMEOUT, DEFAULT_DISCOVERY_TTL, ModelDiscovery, discovery_base_url,
+};
+use crate::catalog::{
+    AuthView, CatalogDiff, CatalogError, CatalogService, CatalogSettings, MergedCatalog,
+    env_credential, snapshot,
+};
+use crate::config::{ConfigError, PreferencesError, PreferencesStore, SidecarConfig};
+use crate::rpc::error::{ErrorKind, RpcError};
+use crate::rpc::outbound::Outbound;
+use crate::rpc::state::{EnvSnapshot, ServerState, Settings};
+
+/// The notification sent when the served catalog changed.
+pub const CATALOG_CHANGED: &str = "catalog/changed";
+
+/// Pause before the first background refresh (an `initialize` usually arrives well within it).
+const BACKGROUND_REFRESH_DELAY: Duration = Duration::from_millis(500);
+
+/// `(base, base + discovered models)`, rebuilt when either changes.
+type AugmentedMemo = Arc<Mutex<Option<(Arc<MergedCatalog>, Arc<MergedCatalog>)>>>;
+
+/// Built in the background on first need: its HTTP client loads the system's root certificates,
+/// which must not delay `initialize`.
+type DiscoverySlot = Arc<OnceLock<Arc<ModelDiscovery>>>;
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The catalog services for one (data dir, config) pair.
+pub struct CatalogRuntime {
+    pub data_dir: PathBuf,
+    config_value: Option<Value>,
+    pub config: SidecarConfig,
+    pub service: Arc<CatalogService>,
+    pub preferences: Arc<PreferencesStore>,
+    discovery: DiscoverySlot,
+    augmented: AugmentedMemo,
+    _tasks: Vec<AbortOnDrop>,
+}
+
+impl CatalogRuntime {
+    /// The served catalog merged with the config, plus discovered models.
+    pub async fn merged(&self) -> Arc<MergedCatalog> {
+        let base = self.service.merged(&self.config).await;
+        let Some(discovery) = self.discovery.get() else {
+            return base;
+        };
+        if !base
+            .providers
+            .values()
+            .any(|p| discovery_base_url(p).is_some())
+        {
+            return base;
+        }
+        let mut memo = self.augmented.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((memo_base, augmented)) = memo.as_ref()
+            && Arc::ptr_eq(memo_base, &base)
+        {
+            return Arc::clone(augmented);
+        }
+        let augmented = Arc::new(discovery.augment(&base, &self.config));
+        *memo = Some((base, Arc::clone(&augmented)));
+        augmented
+    }
+}
+
+/// Holds the current [`CatalogRuntime`]; see the module docs.
+#[derive(Default)]
+pub struct CatalogState {
+    current: Mutex<Option<Arc<CatalogRuntime>>>,
+}
+
+impl CatalogState {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Builds the runtime for the current settings and starts loading the catalog (server start).
+    /// An invalid startup config is logged and replaced by the empty config.
+    pub fn start(&self, state: &ServerState) {
+        snapshot::prewarm_embedded();
+        if let Err(error) = self.runtime(state) {
+            tracing::error!(%error, "invalid config; continuing without it");
+        }
+    }
+
+    /// The runtime for the current settings, rebuilt when the data dir or config changed (the
+    /// catalog service and stores are kept when their own inputs did not change).
+    pub fn runtime(&self, state: &ServerState) -> Result<Arc<CatalogRuntime>, RpcError> {
+        let settings = state.settings();
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(runtime) = current.as_ref()
+            && runtime.data_dir == settings.data_dir
+            && runtime.config_value == settings.config
+        {
+            return Ok(Arc::clone(runtime));
+        }
+        let config = match parse_config(settings.config.as_ref(), &state.env) {
+            Ok(config) => config,
+            // Keep serving with the previous (or empty) config rather than failing every call.
+            Err(error) if current.is_none() => {
+                tracing::error!(%error, "invalid config; using none");
+                SidecarConfig::default()
+            }
+            Err(error) => return Err(error),
+        };
+        let runtime = Arc::new(build_runtime(
+            current.as_deref(),
+            &settings,
+            config,
+            state.env.clone(),
+            state.outbound.clone(),
+        ));
+        *current = Some(Arc::clone(&runtime));
+        Ok(runtime)
+    }
+}
+
+fn build_runtime(
+    previous: Option<&CatalogRuntime>,
+    settings: &Settings,
+    config: SidecarConfig,
+    env: Arc<EnvSnapshot>,
+    outbound: Outbound,
+) -> CatalogRuntime {
+    let data_dir = settings.data_dir.clone();
+    let catalog_settings = CatalogSettings::resolve(&config.catalog, &env);
+    let same_dir = previous.filter(|p| p.data_dir == data_dir);
+    let mut tasks = Vec::new();
+    let service = match same_dir.filter(|p| *p.service.settings() == catalog_settings) {
+        Some(previous) => Arc::clone(&previous.service),
+        None => {
+            let service = Arc::new(CatalogService::new(&data_dir, catalog_settings));
+            service.prewarm();
+            tasks.push(AbortOnDrop(spawn_background_refresh(
+                Arc::clone(&service),
+                outbound,
+            )));
+            service
+        }
+    };
+    let preferences = match same_dir {
+        Some(previous) => Arc::clone(&previous.preferences),
+        None => Arc::new(PreferencesStore::new(&data_dir)),
+    };
+    let discovery = match same_dir {
+        Some(previous) => Arc::clone(&previous.discovery),
+        None => DiscoverySlot::default(),
+    };
+    let augmented = AugmentedMemo::default();
+    tasks.push(AbortOnDrop(spawn_discovery(
+        Arc::clone(&service),
+        Arc::clone(&discovery),
+        data_dir.clone(),
+        config.clone(),
+        env,
+        Arc::clone(&augmented),
+    )));
+    CatalogRuntime {
+        data_dir,
+        config_value: settings.config.clone(),
+        config,
+        service,
+        preferences,
+        discovery,
+        augmented,
+        _tasks: tasks,
+    }
+}
+
+/// The refresh loop, started after [`BACKGROUND_REFRESH_DELAY`]; each change is sent to the client
+/// as `catalog/changed`.
+fn spawn_background_refresh(service: Arc<CatalogService>, outbound: Outbound) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        tokio::time::sleep(BACKGROUND_REFRESH_DELAY).await;
+        let notify = move |diff: CatalogDiff| {
+            let outbound = outbound.clone();
+            tokio::spawn(async move {
+                outbound
+                    .notify(outbound.client_framing(), CATALOG_CHANGED, &diff)
+                    .await;
+            });
+        };
+        let Some(inner) = service.spawn_refresh_loop(notify) else {
+            return;
+        };
+        let _abort_with_me = AbortOnDrop(inner);
+        std::future::pending::<()>().await;
+    })
+}
+
+/// Discovers the models of OpenAI-compatible providers with a base URL, in the background.
+fn spawn_discovery(
+    service: Arc<CatalogService>,
+    slot: DiscoverySlot,
+    data_dir: PathBuf,
+    config: SidecarConfig,
+    env: Arc<EnvSnapshot>,
+    augmented: AugmentedMemo,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let merged = service.merged(&config).await;
+        if !merged
+            .providers
+            .values()
+            .any(|p| discovery_base_url(p).is_some())
+        {
+            return;
+        }
+        let discovery = match slot.get() {
+            Some(discovery) => Arc::clone(discovery),
+            None => {
+                let built = tokio::task::spawn_blocking(move || {
+                    ModelDiscovery::new(
+                        Some(&data_dir),
+                        DEFAULT_DISCOVERY_TTL,
+                        DEFAULT_DISCOVERY_TIMEOUT,
+                    )
+                })
+                .await;
+                match built {
+                    Ok(Ok(discovery)) => Arc::clone(slot.get_or_init(|| Arc::new(discovery))),
+                    Ok(Err(error)) => {
+                        tracing::warn!(kind = error.kind(), "model discovery unavailable");
+                        return;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "model discovery setup failed");
+                        return;
+                    }
+                }
+            }
+        };
+        let key_for = |id: &str| -> Option<String> {
+            merged.provider(id).and_then(|p| {
+                p.env
+                    .iter()
+                    .find_map(|name| env.get(name).filter(|v| !v.is_empty()).cloned())
+            })
+        };
+        discovery.refresh_all(&merged, &key_for, false).await;
+        *augmented.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    })
+}
+
+/// Which providers are connected, as the catalog methods see it. For now: a key in the environment
+/// snapshot (config `apiKey` and config-only providers are counted by the catalog itself). The
+/// credential store replaces this one function.
+pub fn auth_view(
+    env: &Arc<EnvSnapshot>,
+    merged: &Arc<MergedCatalog>,
+) -> impl AuthView + Send + Sync + use<> {
+    let env = Arc::clone(env);
+    let merged = Arc::clone(merged);
+    move |provider_id: &str| {
+        merged
+            .provider(provider_id)
+            .and_then(|provider| env_credential(provider, &env))
+    }
+}
+
+/// The config from its JSON value (`{env:..}` / `{file:..}` substituted), or `None` → empty.
+pub fn parse_config(value: Option<&Value>, env: &EnvSnapshot) -> Result<SidecarConfig, RpcError> {
+    match value {
+        None => Ok(SidecarConfig::default()),
+        Some(value) => SidecarConfig::from_value(value.clone(), env, None)
+            .map_err(|error| config_error("initializationOptions.config", &error)),
+    }
+}
+
+/// Reads a `--config FILE` (JSON or JSONC, `{file:..}` relative to it) into the JSON value kept in
+/// `settings.config`, with substitutions already applied.
+pub fn load_config_file(path: &Path, env: &EnvSnapshot) -> Result<Value, ConfigError> {
+    let config = SidecarConfig::load_file(path, env)?;
+    serde_json::to_value(&config).map_err(|error| ConfigError::Invalid {
+        path: String::new(),
+        expected: error.to_string(),
+    })
+}
+
+/// -32602 with `data.kind = "config"`: the config is part of the params it came in.
+pub fn config_error(field_prefix: &str, error: &ConfigError) -> RpcError {
+    let field = match error {
+        ConfigError::Invalid { path, .. } if !path.is_empty() && path != "." => {
+            format!("{field_prefix}.{path}")
+        }
+        _ => field_prefix.to_owned(),
+    };
+    RpcError::new(ErrorKind::InvalidParams, format!("invalid config: {error}")).with_data(json!({
+        "kind": ErrorKind::Config.as_str(),
+        "field": field,
+        "reason": error.to_string(),
+        "configKind": error.kind(),
+    }))
+}
+
+pub fn catalog_error(error: CatalogError) -> RpcError {
+    let message = error.to_string();
+    match error {
+        CatalogError::ProviderNotFound { provider_id } => {
+            RpcError::new(ErrorKind::ProviderNotFound, message)
+                .with_data(json!({ "providerId": provider_id }))
+        }
+        CatalogError::ModelNotFound {
+            provider_id,
+            model_id,
+            suggestions,
+        } => RpcError::new(ErrorKind::ModelNotFound, message).with_data(json!({
+            "providerId": provider_id,
+            "modelId": model_id,
+            "suggestions": suggestions,
+        })),
+        CatalogError::Storage(_) => RpcError::new(ErrorKind::Storage, message),
+        other => RpcError::new(ErrorKind::CatalogUnavailable, message)
+            .with_data(json!({ "reason": other.kind() })),
+    }
+}
+
+pub fn preferences_error(error: PreferencesError) -> RpcError {
+    RpcError::new(ErrorKind::Storage, error.to_string())
+        .with_data(json!({ "reason": error.kind() }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_file_round_trips_through_its_json_value() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sidecar.jsonc");
+        std::fs::write(dir.path().join("key.txt"), "sk-file\n").expect("key file");
+        std::fs::write(
+            &path,
+            r#"{
+              // JSONC is fine
+              "model": "corp/big",
+              "disabled_providers": ["openrouter"],
+              "catalog": {"fetch": false},
+              "provider": {"corp": {"npm": "@ai-sdk/openai-compatible",
+                "options": {"baseURL": "http://127.0.0.1:9/v1", "apiKey": "{file:key.txt}", "region": "eu"},
+                "models": {"big": {"name": "Big", "tool_call": true, "limit": {"context": 1000, "output": 100}}}}}
+            }"#,
+        )
+        .expect("config");
+        let env = EnvSnapshot::new();
+        let value = load_config_file(&path, &env).expect("loads");
+        let direct = SidecarConfig::load_file(&path, &env).expect("loads");
+        let reparsed = parse_config(Some(&value), &env).expect("reparses");
+        assert_eq!(reparsed, direct);
+        assert_eq!(
+            reparsed.provider["corp"].options.api_key.as_deref(),
+            Some("sk-file")
+        );
+    }
+
+    #[test]
+    fn invalid_config_is_invalid_params_of_kind_config_without_the_value() {
+        let value = json!({"provider": {"a": {"options": {"setCacheKey": "sk-secret"}}}});
+        let error = parse_config(Some(&value), &EnvSnapshot::new()).expect_err("invalid");
+        assert_eq!(error.code(), -32602);
+        let data = error.data_value();
+        assert_eq!(data["kind"], "config");
+        assert_eq!(
+            data["field"],
+            "initializationOptions.config.provider.a.options.setCacheKey"
+        );
+        assert!(!data.to_string().contains("sk-secret"), "{data}");
+    }
+
+    #[test]
+    fn catalog_errors_map_to_their_kinds() {
+        let error = catalog_error(CatalogError::ProviderNotFound {
+            provider_id: "nope".into(),
+        });
+        assert_eq!(error.code(), ErrorKind::ProviderNotFound.code());
+        assert_eq!(error.data_value()["providerId"], "nope");
+        let error = catalog_error(CatalogError::FetchDisabled);
+        assert_eq!(error.kind, ErrorKind::CatalogUnavailable);
+        assert_eq!(error.data_value()["reason"], "catalog_fetch_disabled");
+    }
+}
