@@ -31,9 +31,9 @@ use super::state::ServerState;
 
 /// At stdin EOF, how long in-flight requests may still finish normally (so that a script
 /// piping one request in gets its answer) before they are cancelled.
-const EOF_GRACE: Duration = Duration::from_millis(650);
+const EOF_GRACE: Duration = Duration::from_millis(800);
 /// How long cancelled requests get to write their answers before the process exits.
-const EXIT_GRACE: Duration = Duration::from_millis(150);
+const EXIT_GRACE: Duration = Duration::from_millis(100);
 
 /// Why the server stopped serving.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

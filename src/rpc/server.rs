@@ -13,7 +13,7 @@ use super::outbound::Outbound;
 use super::state::{EnvSnapshot, LogReloader, ServerState, Settings};
 
 /// How long the writer gets to flush the last answers before the process exits.
-const FLUSH_GRACE: Duration = Duration::from_millis(100);
+const FLUSH_GRACE: Duration = Duration::from_millis(60);
 
 /// Serves JSON-RPC on stdin/stdout until EOF, `exit` or a signal.
 pub async fn serve_stdio(

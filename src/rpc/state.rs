@@ -48,6 +48,7 @@ pub struct ServerState {
     /// Catalog, config, preferences and model discovery; follows `settings.data_dir` and
     /// `settings.config`.
     pub catalog: CatalogState,
+    pub search: crate::rpc::methods::search::SearchState,
 }
 
 impl ServerState {
@@ -67,6 +68,7 @@ impl ServerState {
             log_reloader,
             openrpc: OnceLock::new(),
             catalog: CatalogState::new(),
+            search: Default::default(),
         }
     }
 

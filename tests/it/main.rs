@@ -7,4 +7,5 @@ mod catalog;
 mod lifecycle;
 mod python_client;
 mod schema_contract;
+mod search;
 mod transport;

@@ -6,6 +6,7 @@ mod discover;
 mod lifecycle;
 mod models;
 mod preferences;
+pub mod search;
 mod testing;
 
 use std::sync::Arc;
@@ -36,6 +37,8 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
         .add::<models::ModelDefault>()
         .add::<preferences::Get>()
         .add::<preferences::Update>()
+        .add::<search::ModelSearch>()
+        .add::<search::ProviderSearch>()
         .add_notification::<crate::catalog::CatalogDiff>(
             catalog_state::CATALOG_CHANGED,
             "The served catalog changed (after `catalog/refresh` or a background refresh): counts of providers and models added, removed and changed, and the new totals.",
