@@ -30,6 +30,7 @@ pub async fn serve_stdio(
         .set(Arc::new(document))
         .expect("the OpenRPC document is set once, here");
     let (methods, cooperative) = table.into_parts();
+    state.auth.warm_up(state.settings(), Arc::clone(&state.env));
     let dispatcher = Dispatcher::new(methods, cooperative, Arc::clone(&state));
     let stdin = BufReader::with_capacity(64 * 1024, tokio::io::stdin());
     let reason = dispatcher.serve(stdin).await;

@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::Value;
 
+use super::methods::auth::AuthSlot;
 use super::outbound::Outbound;
 
 /// The process environment as read once at start. It is never written back.
@@ -44,6 +45,8 @@ pub struct ServerState {
     pub log_reloader: Option<LogReloader>,
     /// The OpenRPC document, built once when the method table is complete.
     pub openrpc: OnceLock<Arc<Value>>,
+    /// The credential store and sign-in flows, opened in the background (see `AuthSlot`).
+    pub auth: Arc<AuthSlot>,
 }
 
 impl ServerState {
@@ -62,6 +65,7 @@ impl ServerState {
             shutdown_requested: AtomicBool::new(false),
             log_reloader,
             openrpc: OnceLock::new(),
+            auth: Arc::new(AuthSlot::default()),
         }
     }
 

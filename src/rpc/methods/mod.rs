@@ -1,5 +1,6 @@
 //! The method table: every method the sidecar answers, declared once.
 
+pub mod auth;
 mod discover;
 mod lifecycle;
 mod testing;
@@ -20,6 +21,7 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
         .add::<lifecycle::Initialize>()
         .add::<lifecycle::Shutdown>()
         .add::<discover::Discover>();
+    auth::register(&mut table);
     if test_methods {
         testing::register(&mut table);
     }
