@@ -1,5 +1,6 @@
 //! Command-line interface: argument parsing and the subcommands.
 
+mod auth;
 mod logging;
 mod schema;
 
@@ -55,6 +56,11 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Manage stored credentials: login, logout, list (never prints a secret).
+    Auth {
+        #[command(subcommand)]
+        command: auth::AuthCommand,
+    },
 }
 
 pub fn run() -> i32 {
@@ -70,6 +76,18 @@ pub fn run() -> i32 {
         .collect();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Schema { out, check } => schema::run(&out, check),
+        Command::Auth { command } => match cli.config.as_deref().map(read_config).transpose() {
+            Ok(config) => auth::run(
+                command,
+                cli.data_dir.unwrap_or_else(default_data_dir),
+                config,
+                env,
+            ),
+            Err(message) => {
+                tracing::error!("{message}");
+                2
+            }
+        },
         Command::Serve => {
             let config = match cli.config.as_deref().map(read_config).transpose() {
                 Ok(config) => config,
