@@ -584,3 +584,64 @@ fn cli_login_list_logout_never_print_the_key() {
         assert!(!text.contains(API_KEY), "key printed: {text}");
     }
 }
+
+/// A keyring that never answers (a D-Bus socket that accepts and stays silent) must not delay
+/// `initialize`: the store opens in the background, and `auth/status` then reports the file
+/// fallback and why.
+#[cfg(unix)]
+#[test]
+fn a_hanging_keyring_never_delays_initialize_and_falls_back_to_the_file() {
+    use std::os::unix::net::UnixListener;
+    let dir = tempfile::tempdir().expect("dir");
+    let socket = dir.path().join("bus");
+    let listener = UnixListener::bind(&socket).expect("bind fake bus");
+    let held = Arc::new(Mutex::new(Vec::new()));
+    let keep = Arc::clone(&held);
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            keep.lock().expect("lock").push(stream);
+        }
+    });
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", socket.display()),
+        )
+        .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut exchange = |request: Value| -> (Value, Duration) {
+        let started = Instant::now();
+        writeln!(stdin, "{request}").expect("write");
+        stdin.flush().expect("flush");
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("read");
+        (
+            serde_json::from_str(&line).expect("a JSON line"),
+            started.elapsed(),
+        )
+    };
+    thread::sleep(Duration::from_millis(100));
+    let (init, took) =
+        exchange(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}));
+    assert!(init.get("result").is_some(), "{init}");
+    assert!(
+        took < Duration::from_millis(500),
+        "initialize waited for the keyring: {took:?}"
+    );
+    let (status, _) = exchange(json!({"jsonrpc": "2.0", "id": 2, "method": "auth/status"}));
+    assert_eq!(status["result"]["store"], "file", "{status}");
+    assert!(
+        status["result"]["storeFallbackReason"].is_string(),
+        "{status}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
