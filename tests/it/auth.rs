@@ -371,6 +371,12 @@ fn copilot_device_flow_end_to_end_with_progress() {
     assert_eq!(value["kind"], "begin");
     assert_eq!(value["providerId"], "github-copilot");
     assert!(value["attempt"].as_u64().is_some_and(|a| a >= 1));
+    let end = sidecar.sidecar.wait_for(|m| {
+        m.value["method"] == "$/progress"
+            && m.value["params"]["token"] == id
+            && m.value["params"]["value"]["kind"] == "end"
+    });
+    assert_eq!(end.value["params"]["value"], json!({"kind": "end"}));
 
     let status = sidecar.call("auth/status", json!({}));
     let copilot = &status["auth"]["github-copilot"];
@@ -532,8 +538,12 @@ fn keyring_store_round_trip_over_rpc() {
 
 /// Runs the `auth` CLI with a data dir and a config file; returns (code, stdout, stderr).
 fn cli(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    cli_with(dir, file_store(), args, stdin)
+}
+
+fn cli_with(dir: &Path, auth: Value, args: &[&str], stdin: &str) -> (i32, String, String) {
     let config = dir.join("config.json");
-    std::fs::write(&config, json!({"auth": {"store": "file"}}).to_string()).expect("config");
+    std::fs::write(&config, json!({"auth": auth}).to_string()).expect("config");
     let mut child = Command::new(BIN)
         .arg("--data-dir")
         .arg(dir.join("data"))
@@ -644,4 +654,29 @@ fn a_hanging_keyring_never_delays_initialize_and_falls_back_to_the_file() {
     );
     let _ = child.kill();
     let _ = child.wait();
+}
+
+#[test]
+fn cli_login_runs_the_copilot_device_flow() {
+    let mock = MockGithub::start(Outcome::Approve, 1);
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, out, err) = cli_with(
+        dir.path(),
+        mocked(&mock),
+        &["auth", "login", "github-copilot"],
+        "",
+    );
+    assert_eq!(code, 0, "login failed: {out}{err}");
+    assert!(out.contains("https://github.com/login/device"), "{out}");
+    assert!(out.contains(USER_CODE), "{out}");
+    assert!(out.contains("Signed in to github-copilot"), "{out}");
+    let (_, list, _) = cli_with(dir.path(), mocked(&mock), &["auth", "list"], "");
+    assert!(list.contains("github-copilot"), "{list}");
+    assert!(list.contains("oauth"), "{list}");
+    for text in [&out, &err, &list] {
+        assert!(
+            !text.contains(GITHUB_TOKEN) && !text.contains(DEVICE_CODE),
+            "{text}"
+        );
+    }
 }

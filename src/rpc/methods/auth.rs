@@ -197,7 +197,8 @@ pub struct AuthorizeRpcParams {
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthProgressValue {
-    /// `begin` for the first notification, then `report`.
+    /// `begin` for the first notification, then `report`; a last `{kind: "end"}` follows
+    /// when the flow is over.
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<&'static str>,
@@ -247,18 +248,23 @@ impl Method for Authorize {
 fn progress_forwarder(cx: RequestContext, token: Option<Value>) -> ProgressSink {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<AuthProgress>();
     tokio::spawn(async move {
-        let mut first = true;
+        let mut begun: Option<Value> = None;
         while let Some(progress) = rx.recv().await {
             let token = token
                 .clone()
                 .unwrap_or_else(|| Value::String(progress.authorization_id.clone()));
             let value = AuthProgressValue {
-                kind: if first { "begin" } else { "report" },
-                title: first.then_some("Waiting for sign-in"),
+                kind: if begun.is_none() { "begin" } else { "report" },
+                title: begun.is_none().then_some("Waiting for sign-in"),
                 progress,
             };
-            first = false;
             cx.progress(&token, &value).await;
+            begun = Some(token);
+        }
+        // The flow is over (signed in, failed or abandoned): close the progress.
+        if let Some(token) = begun {
+            cx.progress(&token, &serde_json::json!({"kind": "end"}))
+                .await;
         }
     });
     Arc::new(move |progress| {
