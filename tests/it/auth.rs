@@ -18,6 +18,7 @@ const API_KEY: &str = "sk-it-leakcheck-7f3a9c1d";
 const DEVICE_CODE: &str = "devcode-it-leakcheck-51e2";
 const GITHUB_TOKEN: &str = "gho_it_leakcheck_90ab77";
 const USER_CODE: &str = "WDJB-MJHT";
+const ENV_KEY: &str = "sk-env-leakcheck-55aa";
 
 #[derive(Clone, Copy, PartialEq)]
 enum Outcome {
@@ -597,7 +598,7 @@ fn cli_login_list_logout_never_print_the_key() {
 
 /// A keyring that never answers (a D-Bus socket that accepts and stays silent) must not delay
 /// `initialize`: the store opens in the background, and `auth/status` then reports the file
-/// fallback and why.
+/// fallback and why (and the credential found in the environment, never its value).
 #[cfg(unix)]
 #[test]
 fn a_hanging_keyring_never_delays_initialize_and_falls_back_to_the_file() {
@@ -620,6 +621,7 @@ fn a_hanging_keyring_never_delays_initialize_and_falls_back_to_the_file() {
             format!("unix:path={}", socket.display()),
         )
         .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
+        .env("ANTHROPIC_API_KEY", ENV_KEY)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -652,6 +654,11 @@ fn a_hanging_keyring_never_delays_initialize_and_falls_back_to_the_file() {
         status["result"]["storeFallbackReason"].is_string(),
         "{status}"
     );
+    let anthropic = &status["result"]["auth"]["anthropic"];
+    assert_eq!(anthropic["status"], "connected", "{status}");
+    assert_eq!(anthropic["source"], "env");
+    assert_eq!(anthropic["envVar"], "ANTHROPIC_API_KEY");
+    assert!(!status.to_string().contains(ENV_KEY));
     let _ = child.kill();
     let _ = child.wait();
 }
