@@ -531,6 +531,9 @@ fn no_secret_reaches_logs_errors_debug_or_results() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Callsites first hit by tests running in parallel (no subscriber on their thread) may
+    // have cached "never"; recompute them now that this thread's subscriber exists.
+    tracing::callsite::rebuild_interest_cache();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the subcommands.
 
 mod catalog;
+mod auth;
 mod logging;
 mod schema;
 
@@ -64,6 +65,11 @@ enum Command {
     },
     /// Every provider, connected ones first.
     Providers,
+    /// Manage stored credentials: login, logout, list (never prints a secret).
+    Auth {
+        #[command(subcommand)]
+        command: auth::AuthCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +109,23 @@ pub fn run() -> i32 {
             cli.config.as_ref(),
             env,
         ),
+        Command::Auth { command } => match cli
+            .config
+            .as_deref()
+            .map(|path| load_config_file(path, &env).map_err(|err| err.to_string()))
+            .transpose()
+        {
+            Ok(config) => auth::run(
+                command,
+                cli.data_dir.unwrap_or_else(default_data_dir),
+                config,
+                env,
+            ),
+            Err(message) => {
+                tracing::error!("{message}");
+                2
+            }
+        },
         Command::Serve => {
             let config = match cli
                 .config

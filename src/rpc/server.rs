@@ -31,6 +31,7 @@ pub async fn serve_stdio(
         .expect("the OpenRPC document is set once, here");
     state.catalog.start(&state);
     let (methods, cooperative) = table.into_parts();
+    state.auth.warm_up(state.settings(), Arc::clone(&state.env));
     let dispatcher = Dispatcher::new(methods, cooperative, Arc::clone(&state));
     let stdin = BufReader::with_capacity(64 * 1024, tokio::io::stdin());
     let reason = dispatcher.serve(stdin).await;

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use serde_json::Value;
 
 use super::methods::CatalogState;
+use super::methods::auth::AuthSlot;
 use super::outbound::Outbound;
 
 /// The process environment as read once at start. It is never written back.
@@ -49,6 +50,8 @@ pub struct ServerState {
     /// `settings.config`.
     pub catalog: CatalogState,
     pub search: crate::rpc::methods::search::SearchState,
+    /// The credential store and sign-in flows, opened in the background (see `AuthSlot`).
+    pub auth: Arc<AuthSlot>,
 }
 
 impl ServerState {
@@ -69,6 +72,7 @@ impl ServerState {
             openrpc: OnceLock::new(),
             catalog: CatalogState::new(),
             search: Default::default(),
+            auth: Arc::new(AuthSlot::default()),
         }
     }
 

@@ -4,6 +4,7 @@
 mod support;
 
 mod catalog;
+mod auth;
 mod lifecycle;
 mod python_client;
 mod schema_contract;

@@ -2,6 +2,7 @@
 
 mod catalog;
 pub mod catalog_state;
+pub mod auth;
 mod discover;
 mod lifecycle;
 mod models;
@@ -43,6 +44,7 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
             catalog_state::CATALOG_CHANGED,
             "The served catalog changed (after `catalog/refresh` or a background refresh): counts of providers and models added, removed and changed, and the new totals.",
         );
+    auth::register(&mut table);
     if test_methods {
         testing::register(&mut table);
     }

@@ -1,0 +1,297 @@
+//! `auth/*`: credential state, API keys, accounts and the OAuth sign-in flows, as thin calls
+//! into [`crate::auth::AuthService`]. No result or error carries a secret.
+
+pub mod errors;
+pub mod settings;
+pub mod slot;
+
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::auth::{
+    AuthMethodsResult, AuthProgress, AuthStatusResult, AuthorizeParams, CallbackParams,
+    OAuthAuthorizeResult, OAuthCallbackResult, OkResult, ProgressSink, RemoveParams,
+    SelectAccountParams, SetTokenParams,
+};
+use crate::rpc::context::RequestContext;
+use crate::rpc::error::{ErrorKind, RpcError};
+use crate::rpc::method::{Method, MethodTable, NoParams};
+use crate::rpc::state::ServerState;
+
+use errors::rpc_error;
+pub use slot::{AuthHandle, AuthSlot};
+
+pub fn register(table: &mut MethodTable) {
+    table
+        .add::<Methods>()
+        .add::<Status>()
+        .add::<Set>()
+        .add::<Remove>()
+        .add::<SelectAccount>()
+        .add::<Authorize>()
+        .add::<Callback>();
+}
+
+async fn auth(state: &ServerState) -> Result<AuthHandle, RpcError> {
+    state.auth.get(&state.settings(), &state.env).await
+}
+
+/// The catalog's providers and their env names (decoded off the async threads).
+async fn env_names() -> Result<std::collections::BTreeMap<String, Vec<String>>, RpcError> {
+    tokio::task::spawn_blocking(settings::provider_env_names)
+        .await
+        .map_err(|err| RpcError::internal(format!("catalog task failed: {err}")))
+}
+
+pub struct Methods;
+
+impl Method for Methods {
+    const NAME: &'static str = "auth/methods";
+    const SUMMARY: &'static str = "Sign-in methods of every provider; `method` in the OAuth calls is an index into a provider's list.";
+    type Params = NoParams;
+    type Result = AuthMethodsResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        _params: NoParams,
+        _cx: RequestContext,
+    ) -> Result<AuthMethodsResult, RpcError> {
+        let handle = auth(&state).await?;
+        let names = env_names().await?;
+        Ok(handle.service.methods(names.keys().map(String::as_str)))
+    }
+}
+
+pub struct Status;
+
+impl Method for Status {
+    const NAME: &'static str = "auth/status";
+    const SUMMARY: &'static str = "Credential state of every provider (stored, from the environment, or none) and the store in use; never a secret.";
+    type Params = NoParams;
+    type Result = AuthStatusResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        _params: NoParams,
+        _cx: RequestContext,
+    ) -> Result<AuthStatusResult, RpcError> {
+        let handle = auth(&state).await?;
+        let names = env_names().await?;
+        handle
+            .service
+            .status(&handle.env, &names)
+            .await
+            .map_err(|err| rpc_error(&err, None))
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetParams {
+    #[serde(flatten)]
+    pub token: SetTokenParams,
+    /// Check the key against the provider's models endpoint before storing it.
+    #[serde(default)]
+    pub validate: Option<bool>,
+}
+
+pub struct Set;
+
+impl Method for Set {
+    const NAME: &'static str = "auth/set";
+    const SUMMARY: &'static str = "Stores an API key for a provider (optionally as a named account, optionally validated first).";
+    type Params = SetParams;
+    type Result = OkResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        params: SetParams,
+        _cx: RequestContext,
+    ) -> Result<OkResult, RpcError> {
+        let handle = auth(&state).await?;
+        let provider_id = params.token.provider_id.clone();
+        let validation = if params.validate.unwrap_or(false) {
+            let settings = Arc::clone(&handle.settings);
+            let id = provider_id.clone();
+            let found = tokio::task::spawn_blocking(move || settings.validation_for(&id))
+                .await
+                .map_err(|err| RpcError::internal(format!("catalog task failed: {err}")))?;
+            Some(found.ok_or_else(|| {
+                RpcError::invalid_params(
+                    "validate",
+                    format!("no models endpoint is known for `{provider_id}` to validate against"),
+                )
+            })?)
+        } else {
+            None
+        };
+        handle
+            .service
+            .set_api_key(params.token, validation.as_ref())
+            .await
+            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+    }
+}
+
+pub struct Remove;
+
+impl Method for Remove {
+    const NAME: &'static str = "auth/remove";
+    const SUMMARY: &'static str = "Removes a provider's stored credential: one account, or all of them when `account` is omitted.";
+    type Params = RemoveParams;
+    type Result = OkResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        params: RemoveParams,
+        _cx: RequestContext,
+    ) -> Result<OkResult, RpcError> {
+        let provider_id = params.provider_id.clone();
+        auth(&state)
+            .await?
+            .service
+            .remove(params)
+            .await
+            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+    }
+}
+
+pub struct SelectAccount;
+
+impl Method for SelectAccount {
+    const NAME: &'static str = "auth/accounts/select";
+    const SUMMARY: &'static str = "Makes another stored account the provider's active one.";
+    type Params = SelectAccountParams;
+    type Result = OkResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        params: SelectAccountParams,
+        _cx: RequestContext,
+    ) -> Result<OkResult, RpcError> {
+        let provider_id = params.provider_id.clone();
+        auth(&state)
+            .await?
+            .service
+            .select_account(params)
+            .await
+            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizeRpcParams {
+    #[serde(flatten)]
+    pub authorize: AuthorizeParams,
+    /// Token of the `$/progress` notifications sent while a device flow waits; the
+    /// authorization id when omitted.
+    #[serde(default)]
+    pub work_done_token: Option<Value>,
+}
+
+/// The `value` of the `$/progress` notifications of a waiting sign-in.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthProgressValue {
+    /// `begin` for the first notification, then `report`; a last `{kind: "end"}` follows
+    /// when the flow is over.
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'static str>,
+    #[serde(flatten)]
+    pub progress: AuthProgress,
+}
+
+pub struct Authorize;
+
+impl Method for Authorize {
+    const NAME: &'static str = "auth/oauth/authorize";
+    const SUMMARY: &'static str = "Starts a provider's OAuth sign-in (method = index into its auth/methods list): URL and instructions out; `$/progress` while a device flow waits.";
+    type Params = AuthorizeRpcParams;
+    type Result = OAuthAuthorizeResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        params: AuthorizeRpcParams,
+        cx: RequestContext,
+    ) -> Result<OAuthAuthorizeResult, RpcError> {
+        let handle = auth(&state).await?;
+        let provider_id = params.authorize.provider_id.clone();
+        let names = env_names().await?;
+        let known = names.contains_key(&provider_id)
+            || handle
+                .service
+                .methods_for(&provider_id)
+                .iter()
+                .any(|m| m.kind == crate::auth::AuthMethodType::Oauth);
+        if !known {
+            return Err(RpcError::new(
+                ErrorKind::ProviderNotFound,
+                format!("no provider `{provider_id}`"),
+            )
+            .with_data(serde_json::json!({ "providerId": provider_id })));
+        }
+        let sink = progress_forwarder(cx, params.work_done_token);
+        handle
+            .service
+            .authorize(params.authorize, Some(sink))
+            .await
+            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+    }
+}
+
+/// A progress sink that forwards, in order, to `$/progress` until the flow drops it.
+fn progress_forwarder(cx: RequestContext, token: Option<Value>) -> ProgressSink {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<AuthProgress>();
+    tokio::spawn(async move {
+        let mut begun: Option<Value> = None;
+        while let Some(progress) = rx.recv().await {
+            let token = token
+                .clone()
+                .unwrap_or_else(|| Value::String(progress.authorization_id.clone()));
+            let value = AuthProgressValue {
+                kind: if begun.is_none() { "begin" } else { "report" },
+                title: begun.is_none().then_some("Waiting for sign-in"),
+                progress,
+            };
+            cx.progress(&token, &value).await;
+            begun = Some(token);
+        }
+        // The flow is over (signed in, failed or abandoned): close the progress.
+        if let Some(token) = begun {
+            cx.progress(&token, &serde_json::json!({"kind": "end"}))
+                .await;
+        }
+    });
+    Arc::new(move |progress| {
+        // The forwarder ends only when this sink is dropped, so a send cannot fail earlier.
+        let _ = tx.send(progress);
+    })
+}
+
+pub struct Callback;
+
+impl Method for Callback {
+    const NAME: &'static str = "auth/oauth/callback";
+    const SUMMARY: &'static str = "Follows a sign-in: `pending` until an \"auto\" flow finishes, or finishes a \"code\" flow with the pasted code.";
+    type Params = CallbackParams;
+    type Result = OAuthCallbackResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        params: CallbackParams,
+        _cx: RequestContext,
+    ) -> Result<OAuthCallbackResult, RpcError> {
+        let provider_id = params.provider_id.clone();
+        auth(&state)
+            .await?
+            .service
+            .callback(params)
+            .await
+            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+    }
+}

@@ -1,0 +1,105 @@
+//! The server's [`AuthService`], opened off the request path: the keyring probe may take up to
+//! two seconds, so it runs in the background at start (or on first use) and is reopened when
+//! `initialize` moves the data dir or changes the `auth` config.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::errors::rpc_error;
+use super::settings::AuthSettings;
+use crate::auth::{AuthService, EnvSnapshot};
+use crate::rpc::error::{ErrorKind, RpcError};
+use crate::rpc::state::Settings;
+
+/// An opened service with the settings it was opened with.
+#[derive(Clone)]
+pub struct AuthHandle {
+    pub service: AuthService,
+    pub settings: Arc<AuthSettings>,
+    pub env: Arc<EnvSnapshot>,
+}
+
+/// What the service was opened for: reopen when either changes.
+#[derive(PartialEq)]
+struct OpenKey {
+    data_dir: PathBuf,
+    auth_config: Option<Value>,
+}
+
+impl OpenKey {
+    fn of(settings: &Settings) -> Self {
+        Self {
+            data_dir: settings.data_dir.clone(),
+            auth_config: settings
+                .config
+                .as_ref()
+                .and_then(|c| c.get("auth"))
+                .cloned(),
+        }
+    }
+}
+
+/// Holds the service once opened. Callers wait on the lock only while an open is under way.
+#[derive(Default)]
+pub struct AuthSlot {
+    opened: tokio::sync::Mutex<Option<(OpenKey, AuthHandle)>>,
+}
+
+impl AuthSlot {
+    /// Opens the service for `settings` in the background, so that the first auth request
+    /// finds it ready. Never blocks the caller.
+    pub fn warm_up(self: &Arc<Self>, settings: Settings, env: Arc<HashMap<String, String>>) {
+        let slot = Arc::clone(self);
+        tokio::spawn(async move {
+            if let Err(err) = slot.get(&settings, &env).await {
+                tracing::debug!(error = %err.message, "auth store not opened at start");
+            }
+        });
+    }
+
+    /// The service for the current settings, opening (or reopening) it when needed.
+    pub async fn get(
+        &self,
+        settings: &Settings,
+        env: &HashMap<String, String>,
+    ) -> Result<AuthHandle, RpcError> {
+        let key = OpenKey::of(settings);
+        let mut opened = self.opened.lock().await;
+        if let Some((current, handle)) = opened.as_ref()
+            && *current == key
+        {
+            return Ok(handle.clone());
+        }
+        let handle = open(&key.data_dir, settings.config.as_ref(), env).await?;
+        *opened = Some((key, handle.clone()));
+        Ok(handle)
+    }
+}
+
+async fn open(
+    data_dir: &Path,
+    config: Option<&Value>,
+    env: &HashMap<String, String>,
+) -> Result<AuthHandle, RpcError> {
+    let settings = AuthSettings::from_config(config).map_err(|err| {
+        RpcError::new(ErrorKind::Config, err.to_string())
+            .with_data(serde_json::json!({"field": err.field, "reason": err.reason}))
+    })?;
+    let started = std::time::Instant::now();
+    let service = AuthService::open_async(settings.auth_config(data_dir))
+        .await
+        .map_err(|err| rpc_error(&err, None))?;
+    tracing::debug!(
+        store = ?service.store_kind(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "auth store opened"
+    );
+    Ok(AuthHandle {
+        service,
+        settings: Arc::new(settings),
+        env: Arc::new(EnvSnapshot::new(env.clone())),
+    })
+}

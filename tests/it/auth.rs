@@ -1,0 +1,689 @@
+//! `auth/*` over the real binary: the file store across a restart, the Copilot device flow
+//! against a mock GitHub on 127.0.0.1, denial, the real Secret Service (when available), the
+//! `auth` CLI, and a check that no secret reaches stderr logs or any stdout message.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::{BIN, Sidecar, error_kind};
+
+const API_KEY: &str = "sk-it-leakcheck-7f3a9c1d";
+const DEVICE_CODE: &str = "devcode-it-leakcheck-51e2";
+const GITHUB_TOKEN: &str = "gho_it_leakcheck_90ab77";
+const USER_CODE: &str = "WDJB-MJHT";
+const ENV_KEY: &str = "sk-env-leakcheck-55aa";
+
+#[derive(Clone, Copy, PartialEq)]
+enum Outcome {
+    Approve,
+    Deny,
+}
+
+/// A GitHub (device code + access token) and models-endpoint mock on 127.0.0.1.
+struct MockGithub {
+    base: String,
+    /// Every request seen: (path, body, headers in lower case).
+    seen: Arc<Mutex<Vec<(String, String, String)>>>,
+}
+
+impl MockGithub {
+    fn start(outcome: Outcome, pending_polls: usize) -> MockGithub {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind mock");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let polls = Arc::new(Mutex::new(0usize));
+        let log = Arc::clone(&seen);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (log, polls) = (Arc::clone(&log), Arc::clone(&polls));
+                thread::spawn(move || serve(stream, outcome, pending_polls, &log, &polls));
+            }
+        });
+        MockGithub { base, seen }
+    }
+
+    fn paths(&self) -> Vec<String> {
+        let seen = self.seen.lock().expect("lock");
+        seen.iter().map(|(p, _, _)| p.clone()).collect()
+    }
+}
+
+fn serve(
+    mut stream: TcpStream,
+    outcome: Outcome,
+    pending_polls: usize,
+    log: &Mutex<Vec<(String, String, String)>>,
+    polls: &Mutex<usize>,
+) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .to_owned();
+    let mut headers = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        headers.push_str(&lower);
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    let body = String::from_utf8_lossy(&body).into_owned();
+    log.lock()
+        .expect("lock")
+        .push((path.clone(), body, headers.clone()));
+    let (status, reply) = match path.as_str() {
+        "/login/device/code" => (
+            200,
+            json!({"device_code": DEVICE_CODE, "user_code": USER_CODE,
+                   "verification_uri": "https://github.com/login/device",
+                   "interval": 1, "expires_in": 900}),
+        ),
+        "/login/oauth/access_token" => {
+            let mut count = polls.lock().expect("lock");
+            *count += 1;
+            if *count <= pending_polls {
+                (200, json!({"error": "authorization_pending"}))
+            } else if outcome == Outcome::Deny {
+                (
+                    200,
+                    json!({"error": "access_denied", "error_description": "The user has denied your application access."}),
+                )
+            } else {
+                (
+                    200,
+                    json!({"access_token": GITHUB_TOKEN, "token_type": "bearer", "scope": "read:user"}),
+                )
+            }
+        }
+        "/v1/models" if headers.contains(&format!("bearer {}", API_KEY.to_ascii_lowercase())) => {
+            (200, json!({"data": []}))
+        }
+        "/v1/models" => (401, json!({"error": {"message": "bad key"}})),
+        _ => (404, json!({"error": "not_found"})),
+    };
+    let text = reply.to_string();
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+        text.len()
+    );
+}
+
+/// A sidecar initialized with `data_dir` and an `auth` config; every response it gives is
+/// kept so the leak check can scan them.
+struct AuthSidecar {
+    sidecar: Sidecar,
+    responses: Vec<Value>,
+}
+
+impl AuthSidecar {
+    fn start(data_dir: &Path, auth: Value) -> AuthSidecar {
+        let mut sidecar = Sidecar::spawn_with(&[]);
+        sidecar.call(
+            "initialize",
+            json!({"initializationOptions": {
+                "dataDir": data_dir, "config": {"auth": auth}
+            }}),
+        );
+        AuthSidecar {
+            sidecar,
+            responses: Vec::new(),
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.sidecar.request(method, params);
+        self.responses.push(response.clone());
+        response
+    }
+
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        match response.get("result") {
+            Some(result) => result.clone(),
+            None => panic!(
+                "{method} failed: {response}\nstderr:\n{}",
+                self.sidecar.stderr()
+            ),
+        }
+    }
+
+    fn call_err(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        response
+            .get("error")
+            .cloned()
+            .unwrap_or_else(|| panic!("{method} unexpectedly succeeded: {response}"))
+    }
+
+    /// Polls `auth/oauth/callback` as the desktop does until it is not `pending`.
+    fn follow(&mut self, provider: &str, method: u64, authorization_id: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let response = self.request(
+                "auth/oauth/callback",
+                json!({"providerId": provider, "method": method, "authorizationId": authorization_id}),
+            );
+            if response.get("error").is_some() || response["result"]["status"] != "pending" {
+                return response;
+            }
+            assert!(Instant::now() < deadline, "sign-in still pending");
+            thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// Stops the sidecar; returns its stderr and every stdout message it wrote.
+    fn finish(mut self) -> (String, Vec<Value>) {
+        self.sidecar.close_stdin();
+        let mut messages = self.responses;
+        messages.extend(self.sidecar.drain().into_iter().map(|m| m.value));
+        (self.sidecar.stderr(), messages)
+    }
+}
+
+fn file_store() -> Value {
+    json!({"store": "file"})
+}
+
+fn mocked(mock: &MockGithub) -> Value {
+    json!({
+        "store": "file",
+        "endpoints": {"githubBase": mock.base,
+                      "validation": {"anthropic": format!("{}/v1/models", mock.base),
+                                     "openai": format!("{}/v1/models", mock.base)}},
+        "polling": {"intervalUnitMs": 20, "safetyMarginMs": 0}
+    })
+}
+
+#[test]
+fn set_status_remove_round_trip_persists_across_a_restart() {
+    let dir = tempfile::tempdir().expect("data dir");
+    let mut first = AuthSidecar::start(dir.path(), file_store());
+    let before = first.call("auth/status", json!({}));
+    assert_eq!(before["auth"]["anthropic"]["status"], "disconnected");
+    assert_eq!(before["store"], "file");
+    let set = first.call(
+        "auth/set",
+        json!({"providerId": "anthropic", "token": API_KEY}),
+    );
+    assert_eq!(set, json!({"ok": true}));
+    let second_account = first.call(
+        "auth/set",
+        json!({"providerId": "anthropic", "token": "sk-second-account-key",
+               "account": "work", "activate": false}),
+    );
+    assert_eq!(second_account, json!({"ok": true}));
+    let status = first.call("auth/status", json!({}));
+    let anthropic = &status["auth"]["anthropic"];
+    assert_eq!(anthropic["status"], "connected");
+    assert_eq!(anthropic["method"], "api");
+    assert_eq!(anthropic["source"], "file");
+    assert_eq!(anthropic["activeAccount"], "default");
+    assert_eq!(anthropic["accounts"].as_array().map(Vec::len), Some(2));
+    drop(first);
+
+    let mut second = AuthSidecar::start(dir.path(), file_store());
+    let status = second.call("auth/status", json!({}));
+    assert_eq!(status["auth"]["anthropic"]["status"], "connected");
+    second.call(
+        "auth/accounts/select",
+        json!({"providerId": "anthropic", "account": "work"}),
+    );
+    let status = second.call("auth/status", json!({}));
+    assert_eq!(status["auth"]["anthropic"]["activeAccount"], "work");
+    second.call(
+        "auth/remove",
+        json!({"providerId": "anthropic", "account": "work"}),
+    );
+    let status = second.call("auth/status", json!({}));
+    assert_eq!(status["auth"]["anthropic"]["activeAccount"], "default");
+    assert_eq!(
+        second.call("auth/remove", json!({"providerId": "anthropic"})),
+        json!({"ok": true})
+    );
+    let status = second.call("auth/status", json!({}));
+    assert_eq!(status["auth"]["anthropic"]["status"], "disconnected");
+    let err = second.call_err(
+        "auth/accounts/select",
+        json!({"providerId": "anthropic", "account": "nobody"}),
+    );
+    assert_eq!(error_kind(&err), "auth_missing", "{err}");
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("auth.json"))
+            .expect("auth.json written in the data dir set by initialize")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn methods_list_every_catalog_provider_with_copilot_prompts() {
+    let dir = tempfile::tempdir().expect("data dir");
+    let mut sidecar = AuthSidecar::start(dir.path(), file_store());
+    let methods = sidecar.call("auth/methods", json!({}))["methods"].clone();
+    assert_eq!(
+        methods["anthropic"],
+        json!([{"type": "api", "label": "API key"}])
+    );
+    assert_eq!(methods["openai"][0]["type"], "oauth");
+    assert_eq!(
+        methods["github-copilot"][0]["prompts"][0]["key"],
+        "deploymentType"
+    );
+    assert!(methods.as_object().map_or(0, |m| m.len()) > 50);
+
+    let err = sidecar.call_err(
+        "auth/oauth/authorize",
+        json!({"providerId": "anthropic", "method": 0}),
+    );
+    assert_eq!(error_kind(&err), "invalid_params", "{err}");
+    let err = sidecar.call_err(
+        "auth/oauth/authorize",
+        json!({"providerId": "github-copilot", "method": 7}),
+    );
+    assert_eq!(err["data"]["authKind"], "auth_method_not_found", "{err}");
+    let err = sidecar.call_err(
+        "auth/oauth/authorize",
+        json!({"providerId": "no-such-provider", "method": 0}),
+    );
+    assert_eq!(error_kind(&err), "provider_not_found", "{err}");
+    let err = sidecar.call_err(
+        "auth/oauth/callback",
+        json!({"providerId": "github-copilot", "method": 0, "authorizationId": "nope"}),
+    );
+    assert_eq!(error_kind(&err), "auth_failed", "{err}");
+    assert_eq!(err["data"]["authKind"], "authorization_not_found");
+}
+
+#[test]
+fn bad_auth_config_is_a_config_error() {
+    let dir = tempfile::tempdir().expect("data dir");
+    let mut sidecar = AuthSidecar::start(dir.path(), json!({"store": "vault"}));
+    let err = sidecar.call_err("auth/status", json!({}));
+    assert_eq!(error_kind(&err), "config", "{err}");
+    assert_eq!(err["data"]["field"], "auth.store");
+}
+
+/// Starts the Copilot device flow and follows it; returns the authorize result and the
+/// callback's final response.
+fn copilot_sign_in(sidecar: &mut AuthSidecar) -> (Value, Value) {
+    let started = sidecar.call(
+        "auth/oauth/authorize",
+        json!({"providerId": "github-copilot", "method": 0,
+               "inputs": {"deploymentType": "github.com"}}),
+    );
+    let id = started["authorizationId"]
+        .as_str()
+        .expect("authorizationId")
+        .to_owned();
+    let outcome = sidecar.follow("github-copilot", 0, &id);
+    (started, outcome)
+}
+
+#[test]
+fn copilot_device_flow_end_to_end_with_progress() {
+    let mock = MockGithub::start(Outcome::Approve, 3);
+    let dir = tempfile::tempdir().expect("data dir");
+    let mut sidecar = AuthSidecar::start(dir.path(), mocked(&mock));
+    let (started, outcome) = copilot_sign_in(&mut sidecar);
+    assert_eq!(started["method"], "auto");
+    assert_eq!(started["providerId"], "github-copilot");
+    assert_eq!(started["url"], "https://github.com/login/device");
+    assert!(
+        started["instructions"]
+            .as_str()
+            .is_some_and(|t| t.contains(USER_CODE)),
+        "{started}"
+    );
+    assert_eq!(
+        outcome["result"],
+        json!({"status": "connected"}),
+        "{outcome}"
+    );
+    let id = started["authorizationId"].clone();
+    let progress = sidecar
+        .sidecar
+        .wait_for(|m| m.value["method"] == "$/progress" && m.value["params"]["token"] == id);
+    let value = &progress.value["params"]["value"];
+    assert_eq!(value["kind"], "begin");
+    assert_eq!(value["providerId"], "github-copilot");
+    assert!(value["attempt"].as_u64().is_some_and(|a| a >= 1));
+    let end = sidecar.sidecar.wait_for(|m| {
+        m.value["method"] == "$/progress"
+            && m.value["params"]["token"] == id
+            && m.value["params"]["value"]["kind"] == "end"
+    });
+    assert_eq!(end.value["params"]["value"], json!({"kind": "end"}));
+
+    let status = sidecar.call("auth/status", json!({}));
+    let copilot = &status["auth"]["github-copilot"];
+    assert_eq!(copilot["status"], "connected");
+    assert_eq!(copilot["method"], "oauth");
+    assert_eq!(copilot["accountLabel"], "github.com");
+    let paths = mock.paths();
+    assert_eq!(paths[0], "/login/device/code");
+    let polls = paths
+        .iter()
+        .filter(|p| *p == "/login/oauth/access_token")
+        .count();
+    assert_eq!(polls, 4, "three pending answers, then the token");
+    let seen = mock.seen.lock().expect("lock");
+    assert!(
+        seen.iter()
+            .filter(|(p, _, _)| p == "/login/oauth/access_token")
+            .all(|(_, body, _)| body.contains(DEVICE_CODE))
+    );
+}
+
+#[test]
+fn denied_device_flow_is_a_clear_auth_failed_error() {
+    let mock = MockGithub::start(Outcome::Deny, 1);
+    let dir = tempfile::tempdir().expect("data dir");
+    let mut sidecar = AuthSidecar::start(dir.path(), mocked(&mock));
+    let (_, outcome) = copilot_sign_in(&mut sidecar);
+    let err = &outcome["error"];
+    assert_eq!(error_kind(err), "auth_failed", "{outcome}");
+    assert_eq!(err["data"]["authKind"], "oauth_denied");
+    assert_eq!(err["data"]["providerId"], "github-copilot");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("denied")),
+        "{err}"
+    );
+    let status = sidecar.call("auth/status", json!({}));
+    assert_eq!(status["auth"]["github-copilot"]["status"], "disconnected");
+}
+
+#[test]
+fn no_secret_reaches_stderr_or_any_result() {
+    let approve = MockGithub::start(Outcome::Approve, 2);
+    let dir = tempfile::tempdir().expect("data dir");
+    let mut sidecar = AuthSidecar::start(dir.path(), mocked(&approve));
+    // A rejected key, then an accepted one, both validated against the mock.
+    let err = sidecar.call_err(
+        "auth/set",
+        json!({"providerId": "openai", "token": "sk-it-rejected-key-0042", "validate": true}),
+    );
+    assert_eq!(error_kind(&err), "auth_failed", "{err}");
+    assert_eq!(err["data"]["authKind"], "auth_invalid");
+    sidecar.call(
+        "auth/set",
+        json!({"providerId": "openai", "token": API_KEY, "validate": true}),
+    );
+    let (_, outcome) = copilot_sign_in(&mut sidecar);
+    assert_eq!(outcome["result"]["status"], "connected");
+    let status = sidecar.call("auth/status", json!({}));
+    assert_eq!(status["auth"]["openai"]["status"], "connected");
+    sidecar.call("auth/remove", json!({"providerId": "openai"}));
+    let (stderr, messages) = sidecar.finish();
+    assert!(
+        stderr.contains("DEBUG") || stderr.contains("debug"),
+        "debug logs captured"
+    );
+
+    let deny = MockGithub::start(Outcome::Deny, 0);
+    let mut denied = AuthSidecar::start(dir.path(), mocked(&deny));
+    let (_, outcome) = copilot_sign_in(&mut denied);
+    assert!(outcome.get("error").is_some());
+    let (denied_stderr, denied_messages) = denied.finish();
+
+    let secrets = [
+        API_KEY,
+        "sk-it-rejected-key-0042",
+        DEVICE_CODE,
+        GITHUB_TOKEN,
+    ];
+    for secret in secrets {
+        for text in [&stderr, &denied_stderr] {
+            assert!(!text.contains(secret), "secret in stderr:\n{text}");
+        }
+        for message in messages.iter().chain(&denied_messages) {
+            assert!(
+                !message.to_string().contains(secret),
+                "secret in a stdout message: {message}"
+            );
+        }
+    }
+    assert!(
+        messages.len() >= 6,
+        "every response was scanned: {}",
+        messages.len()
+    );
+}
+
+/// Points the `default` alias of a fresh gnome-keyring at its session collection (a desktop's
+/// login keyring plays that part), so lookups have somewhere to go.
+fn ensure_default_collection() -> Result<(), zbus::Error> {
+    const DEST: &str = "org.freedesktop.secrets";
+    const PATH: &str = "/org/freedesktop/secrets";
+    const IFACE: &str = "org.freedesktop.Secret.Service";
+    let conn = zbus::blocking::Connection::session()?;
+    let reply = conn.call_method(Some(DEST), PATH, Some(IFACE), "ReadAlias", &("default",))?;
+    let current: zbus::zvariant::OwnedObjectPath = reply.body().deserialize()?;
+    if current.as_str() == "/" {
+        let session =
+            zbus::zvariant::ObjectPath::try_from("/org/freedesktop/secrets/collection/session")?;
+        conn.call_method(
+            Some(DEST),
+            PATH,
+            Some(IFACE),
+            "SetAlias",
+            &("default", session),
+        )?;
+    }
+    Ok(())
+}
+
+#[test]
+fn keyring_store_round_trip_over_rpc() {
+    if std::env::var("SIDECAR_TEST_KEYRING").as_deref() != Ok("1") {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED keyring_store_round_trip_over_rpc: run through scripts/test (SIDECAR_TEST_KEYRING=1)"
+        );
+        return;
+    }
+    ensure_default_collection().expect("prepare the Secret Service");
+    let dir = tempfile::tempdir().expect("data dir");
+    let auth = json!({"store": "keyring",
+                      "keyringService": format!("provider-sidecar-it-{}", std::process::id())});
+    let mut first = AuthSidecar::start(dir.path(), auth.clone());
+    first.call(
+        "auth/set",
+        json!({"providerId": "anthropic", "token": API_KEY}),
+    );
+    let status = first.call("auth/status", json!({}));
+    assert_eq!(status["store"], "keyring");
+    assert_eq!(status["auth"]["anthropic"]["source"], "keyring");
+    let (stderr, _) = first.finish();
+    assert!(!stderr.contains(API_KEY));
+    for entry in std::fs::read_dir(dir.path()).expect("data dir").flatten() {
+        if entry.path().is_file() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            assert!(!text.contains(API_KEY), "key written to {:?}", entry.path());
+        }
+    }
+
+    let mut second = AuthSidecar::start(dir.path(), auth);
+    let status = second.call("auth/status", json!({}));
+    assert_eq!(status["auth"]["anthropic"]["status"], "connected");
+    second.call("auth/remove", json!({"providerId": "anthropic"}));
+    let status = second.call("auth/status", json!({}));
+    assert_eq!(status["auth"]["anthropic"]["status"], "disconnected");
+}
+
+/// Runs the `auth` CLI with a data dir and a config file; returns (code, stdout, stderr).
+fn cli(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    cli_with(dir, file_store(), args, stdin)
+}
+
+fn cli_with(dir: &Path, auth: Value, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let config = dir.join("config.json");
+    std::fs::write(&config, json!({"auth": auth}).to_string()).expect("config");
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .arg("--config")
+        .arg(&config)
+        .args(args)
+        .env("PROVIDER_SIDECAR_LOG", "debug")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the CLI");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let output = child.wait_with_output().expect("CLI output");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_login_list_logout_never_print_the_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, out, err) = cli(
+        dir.path(),
+        &["auth", "login", "anthropic", "--key-stdin"],
+        &format!("{API_KEY}\n"),
+    );
+    assert_eq!(code, 0, "login failed: {out}{err}");
+    let (code, list, err) = cli(dir.path(), &["auth", "list"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(list.contains("anthropic"), "{list}");
+    assert!(list.contains("file"), "{list}");
+    let (code, out2, err2) = cli(dir.path(), &["auth", "logout", "anthropic"], "");
+    assert_eq!(code, 0, "{err2}");
+    let (_, after, _) = cli(dir.path(), &["auth", "list"], "");
+    assert!(!after.contains("anthropic"), "{after}");
+    let (code, _, missing) = cli(dir.path(), &["auth", "logout", "nobody-here"], "");
+    assert_ne!(code, 0);
+    assert!(!missing.is_empty());
+    for text in [&out, &err, &list, &out2, &err2, &after] {
+        assert!(!text.contains(API_KEY), "key printed: {text}");
+    }
+}
+
+/// A keyring that never answers (a D-Bus socket that accepts and stays silent) must not delay
+/// `initialize`: the store opens in the background, and `auth/status` then reports the file
+/// fallback and why (and the credential found in the environment, never its value).
+#[cfg(unix)]
+#[test]
+fn a_hanging_keyring_never_delays_initialize_and_falls_back_to_the_file() {
+    use std::os::unix::net::UnixListener;
+    let dir = tempfile::tempdir().expect("dir");
+    let socket = dir.path().join("bus");
+    let listener = UnixListener::bind(&socket).expect("bind fake bus");
+    let held = Arc::new(Mutex::new(Vec::new()));
+    let keep = Arc::clone(&held);
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            keep.lock().expect("lock").push(stream);
+        }
+    });
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", socket.display()),
+        )
+        .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
+        .env("ANTHROPIC_API_KEY", ENV_KEY)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut exchange = |request: Value| -> (Value, Duration) {
+        let started = Instant::now();
+        writeln!(stdin, "{request}").expect("write");
+        stdin.flush().expect("flush");
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("read");
+        (
+            serde_json::from_str(&line).expect("a JSON line"),
+            started.elapsed(),
+        )
+    };
+    thread::sleep(Duration::from_millis(100));
+    let (init, took) =
+        exchange(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}));
+    assert!(init.get("result").is_some(), "{init}");
+    assert!(
+        took < Duration::from_millis(500),
+        "initialize waited for the keyring: {took:?}"
+    );
+    let (status, _) = exchange(json!({"jsonrpc": "2.0", "id": 2, "method": "auth/status"}));
+    assert_eq!(status["result"]["store"], "file", "{status}");
+    assert!(
+        status["result"]["storeFallbackReason"].is_string(),
+        "{status}"
+    );
+    let anthropic = &status["result"]["auth"]["anthropic"];
+    assert_eq!(anthropic["status"], "connected", "{status}");
+    assert_eq!(anthropic["source"], "env");
+    assert_eq!(anthropic["envVar"], "ANTHROPIC_API_KEY");
+    assert!(!status.to_string().contains(ENV_KEY));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn cli_login_runs_the_copilot_device_flow() {
+    let mock = MockGithub::start(Outcome::Approve, 1);
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, out, err) = cli_with(
+        dir.path(),
+        mocked(&mock),
+        &["auth", "login", "github-copilot"],
+        "",
+    );
+    assert_eq!(code, 0, "login failed: {out}{err}");
+    assert!(out.contains("https://github.com/login/device"), "{out}");
+    assert!(out.contains(USER_CODE), "{out}");
+    assert!(out.contains("Signed in to github-copilot"), "{out}");
+    let (_, list, _) = cli_with(dir.path(), mocked(&mock), &["auth", "list"], "");
+    assert!(list.contains("github-copilot"), "{list}");
+    assert!(list.contains("oauth"), "{list}");
+    for text in [&out, &err, &list] {
+        assert!(
+            !text.contains(GITHUB_TOKEN) && !text.contains(DEVICE_CODE),
+            "{text}"
+        );
+    }
+}
