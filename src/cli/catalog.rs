@@ -7,7 +7,6 @@ use std::sync::Arc;
 use provider_sidecar::catalog::table::{models_table, providers_table};
 use provider_sidecar::catalog::{CatalogService, CatalogSettings, MergedCatalog, ModelListParams};
 use provider_sidecar::config::SidecarConfig;
-use provider_sidecar::rpc::methods::catalog_state::auth_view;
 use provider_sidecar::rpc::state::EnvSnapshot;
 
 pub enum Listing {
@@ -39,8 +38,11 @@ pub fn run(listing: Listing, data_dir: &Path, config: Option<&PathBuf>, env: Env
     let settings = CatalogSettings::resolve(&config.catalog, &env);
     let service = CatalogService::new(data_dir, settings);
     let merged: Arc<MergedCatalog> = runtime.block_on(service.merged(&config));
-    let env = Arc::new(env);
-    let auth = auth_view(&env, &merged);
+    let auth = |id: &str| {
+        merged
+            .provider(id)
+            .and_then(|provider| provider_sidecar::catalog::env_credential(provider, &env))
+    };
     match listing {
         Listing::Providers => {
             let mut providers = merged.provider_list(&auth).providers;

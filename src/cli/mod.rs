@@ -1,7 +1,7 @@
 //! Command-line interface: argument parsing and the subcommands.
 
-mod catalog;
 mod auth;
+mod catalog;
 mod logging;
 mod schema;
 

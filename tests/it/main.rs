@@ -3,8 +3,8 @@
 
 mod support;
 
-mod catalog;
 mod auth;
+mod catalog;
 mod lifecycle;
 mod python_client;
 mod schema_contract;

@@ -138,3 +138,43 @@ fn a_config_provider_is_searchable() {
     assert_eq!(error["code"], -32602);
     assert_eq!(error["data"]["field"], "query");
 }
+
+#[test]
+fn a_stored_key_connects_the_provider_everywhere() {
+    let mut sidecar = Sidecar::spawn_with(&[]);
+    sidecar.call(
+        "initialize",
+        json!({"initializationOptions": {"config": {"auth": {"store": "file"}}}}),
+    );
+    assert_eq!(
+        sidecar.call(
+            "auth/set",
+            json!({"providerId": "anthropic", "token": "sk-ant-test-connected"})
+        )["ok"],
+        true
+    );
+    let providers = sidecar.call("provider/get", json!({"providerId": "anthropic"}));
+    assert_eq!(providers["connected"], true, "{providers}");
+    assert_eq!(providers["credentialSource"], "file");
+    let catalog = sidecar.call("provider/catalog", json!({}));
+    let first = &catalog["providers"][0];
+    assert_eq!(first["id"], "anthropic", "connected providers come first");
+    assert!(
+        !first["authMethods"]
+            .as_array()
+            .expect("auth methods")
+            .is_empty()
+    );
+    let result = sidecar.call(
+        "model/search",
+        json!({"query": "sonnet", "limit": 5, "filters": {"connectedOnly": true}}),
+    );
+    let results = result["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    assert!(
+        results
+            .iter()
+            .all(|h| h["model"]["providerId"] == "anthropic")
+    );
+    assert!(!sidecar.stderr().contains("sk-ant-test-connected"));
+}

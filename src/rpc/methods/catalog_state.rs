@@ -5,6 +5,7 @@
 //! thread (prewarm) and the background refresh starts a moment later, so that an `initialize`
 //! that moves the data dir does not fetch into the old one.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -12,12 +13,15 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
+use crate::auth::AuthMethodType;
+use crate::auth::AuthService;
+use crate::auth::types::{ConnectionStatus, CredentialSource as AuthSource};
 use crate::catalog::discover::{
     DEFAULT_DISCOVERY_TIMEOUT, DEFAULT_DISCOVERY_TTL, ModelDiscovery, discovery_base_url,
 };
 use crate::catalog::{
-    AuthView, CatalogDiff, CatalogError, CatalogService, CatalogSettings, MergedCatalog,
-    env_credential, snapshot,
+    AuthView, CatalogDiff, CatalogError, CatalogService, CatalogSettings, CredentialSource,
+    MergedCatalog, env_credential, snapshot,
 };
 use crate::config::{ConfigError, PreferencesError, PreferencesStore, SidecarConfig};
 use crate::rpc::error::{ErrorKind, RpcError};
@@ -263,19 +267,75 @@ fn spawn_discovery(
     })
 }
 
-/// Which providers are connected, as the catalog methods see it. For now: a key in the environment
-/// snapshot (config `apiKey` and config-only providers are counted by the catalog itself). The
-/// credential store replaces this one function.
-pub fn auth_view(
-    env: &Arc<EnvSnapshot>,
-    merged: &Arc<MergedCatalog>,
-) -> impl AuthView + Send + Sync + use<> {
-    let env = Arc::clone(env);
-    let merged = Arc::clone(merged);
-    move |provider_id: &str| {
-        merged
-            .provider(provider_id)
-            .and_then(|provider| env_credential(provider, &env))
+/// Which providers are connected, as the catalog methods see it: a stored credential (keyring,
+/// file, OAuth) first, then a key in the environment snapshot; config `apiKey` and config-only
+/// providers are counted by the catalog itself. Auth methods come from the auth layer.
+pub struct ConnectionView {
+    env: Arc<EnvSnapshot>,
+    merged: Arc<MergedCatalog>,
+    stored: BTreeMap<String, CredentialSource>,
+    auth: Option<AuthService>,
+}
+
+impl AuthView for ConnectionView {
+    fn credential_source(&self, provider_id: &str) -> Option<CredentialSource> {
+        self.stored.get(provider_id).copied().or_else(|| {
+            self.merged
+                .provider(provider_id)
+                .and_then(|provider| env_credential(provider, &self.env))
+        })
+    }
+
+    fn auth_methods(&self, provider_id: &str) -> Vec<Value> {
+        self.auth
+            .as_ref()
+            .map(|auth| {
+                auth.methods_for(provider_id)
+                    .iter()
+                    .filter_map(|method| serde_json::to_value(method).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Builds the [`ConnectionView`] for this request. When the credential store cannot be opened,
+/// providers are judged by the environment alone (and the failure is logged).
+pub async fn auth_view(state: &ServerState, merged: &Arc<MergedCatalog>) -> ConnectionView {
+    let mut stored = BTreeMap::new();
+    let settings = state.settings();
+    let auth = match state.auth.get(&settings, &state.env).await {
+        Ok(handle) => {
+            match handle.service.status(&handle.env, &BTreeMap::new()).await {
+                Ok(status) => {
+                    for (id, entry) in status.auth {
+                        if entry.status != ConnectionStatus::Connected {
+                            continue;
+                        }
+                        let source = match (entry.method, entry.source) {
+                            (AuthMethodType::Oauth, _) => CredentialSource::Oauth,
+                            (_, Some(AuthSource::Keyring)) => CredentialSource::Keyring,
+                            (_, Some(AuthSource::File)) => CredentialSource::File,
+                            (_, Some(AuthSource::Env)) => CredentialSource::Env,
+                            (_, None) => continue,
+                        };
+                        stored.insert(id, source);
+                    }
+                }
+                Err(error) => tracing::warn!(kind = error.kind(), "credential status unavailable"),
+            }
+            Some(handle.service)
+        }
+        Err(error) => {
+            tracing::warn!(error = %error.message, "credential store unavailable");
+            None
+        }
+    };
+    ConnectionView {
+        env: Arc::clone(&state.env),
+        merged: Arc::clone(merged),
+        stored,
+        auth,
     }
 }
 

@@ -1,8 +1,8 @@
 //! The method table: every method the sidecar answers, declared once.
 
+pub mod auth;
 mod catalog;
 pub mod catalog_state;
-pub mod auth;
 mod discover;
 mod lifecycle;
 mod models;

@@ -27,7 +27,7 @@ impl Method for ProviderList {
         _cx: RequestContext,
     ) -> Result<ProviderListResult, RpcError> {
         let merged = state.catalog.runtime(&state)?.merged().await;
-        Ok(merged.provider_list(&auth_view(&state.env, &merged)))
+        Ok(merged.provider_list(&auth_view(&state, &merged).await))
     }
 }
 
@@ -45,7 +45,7 @@ impl Method for ProviderCatalog {
         _cx: RequestContext,
     ) -> Result<ProviderCatalogResult, RpcError> {
         let merged = state.catalog.runtime(&state)?.merged().await;
-        Ok(merged.provider_catalog(&auth_view(&state.env, &merged)))
+        Ok(merged.provider_catalog(&auth_view(&state, &merged).await))
     }
 }
 
@@ -64,7 +64,7 @@ impl Method for ProviderGet {
     ) -> Result<ProviderDescriptor, RpcError> {
         let merged = state.catalog.runtime(&state)?.merged().await;
         merged
-            .provider_get(&params.provider_id, &auth_view(&state.env, &merged))
+            .provider_get(&params.provider_id, &auth_view(&state, &merged).await)
             .map_err(catalog_error)
     }
 }
@@ -84,7 +84,7 @@ impl Method for ModelList {
     ) -> Result<ModelListResult, RpcError> {
         let merged = state.catalog.runtime(&state)?.merged().await;
         merged
-            .model_list(&params, &auth_view(&state.env, &merged))
+            .model_list(&params, &auth_view(&state, &merged).await)
             .map_err(catalog_error)
     }
 }
@@ -108,7 +108,7 @@ impl Method for ModelGet {
             .model_get(
                 &params.provider_id,
                 &params.model_id,
-                &auth_view(&state.env, &merged),
+                &auth_view(&state, &merged).await,
             )
             .map_err(catalog_error)
     }
@@ -133,7 +133,7 @@ impl Method for ModelDefault {
         Ok(merged.default_model(
             &runtime.config,
             Some(&preferences),
-            &auth_view(&state.env, &merged),
+            &auth_view(&state, &merged).await,
         ))
     }
 }

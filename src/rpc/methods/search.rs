@@ -177,7 +177,7 @@ impl Method for ModelSearch {
         _cx: RequestContext,
     ) -> Result<ModelSearchResult, RpcError> {
         let merged = state.catalog.runtime(&state)?.merged().await;
-        let auth = auth_view(&state.env, &merged);
+        let auth = auth_view(&state, &merged).await;
         let built = state.search.index(&merged, &auth).await?;
         let hits = built
             .service
@@ -235,7 +235,7 @@ impl Method for ProviderSearch {
         _cx: RequestContext,
     ) -> Result<ProviderSearchResult, RpcError> {
         let merged = state.catalog.runtime(&state)?.merged().await;
-        let auth = auth_view(&state.env, &merged);
+        let auth = auth_view(&state, &merged).await;
         let built = state.search.index(&merged, &auth).await?;
         let results = built
             .service
