@@ -11,6 +11,7 @@ use provider_sidecar::rpc::state::EnvSnapshot;
 
 pub enum Listing {
     Models { provider: Option<String> },
+    Search { query: String, limit: usize },
     Providers,
 }
 
@@ -50,6 +51,7 @@ pub fn run(listing: Listing, data_dir: &Path, config: Option<&PathBuf>, env: Env
             print!("{}", providers_table(&providers));
             0
         }
+        Listing::Search { query, limit } => search(&merged, &auth, query, limit),
         Listing::Models { provider } => {
             let params = ModelListParams {
                 provider_id: provider,
@@ -65,6 +67,51 @@ pub fn run(listing: Listing, data_dir: &Path, config: Option<&PathBuf>, env: Env
                     1
                 }
             }
+        }
+    }
+}
+
+fn search(
+    merged: &MergedCatalog,
+    auth: &dyn provider_sidecar::catalog::AuthView,
+    query: String,
+    limit: usize,
+) -> i32 {
+    use provider_sidecar::rpc::methods::search::{connected_providers, documents};
+    use provider_sidecar::search::{SearchParams, SearchService};
+
+    let connected = connected_providers(merged, auth);
+    let (models, providers) = documents(merged, &connected);
+    let hits = SearchService::new(models, providers).and_then(|service| {
+        service.search(&SearchParams {
+            query,
+            limit: Some(limit),
+            filters: None,
+        })
+    });
+    match hits {
+        Ok(hits) => {
+            println!(
+                "{:<56} {:<40} {:>9} {:>7}",
+                "MODEL", "NAME", "CONTEXT", "SCORE"
+            );
+            for hit in hits {
+                let Some((_, model)) = merged.model(&hit.provider_id, &hit.model_id) else {
+                    continue;
+                };
+                println!(
+                    "{:<56} {:<40} {:>9} {:>7.2}",
+                    format!("{}/{}", hit.provider_id, hit.model_id),
+                    model.info.name,
+                    model.limit().context,
+                    hit.score
+                );
+            }
+            0
+        }
+        Err(error) => {
+            eprintln!("search failed: {error}");
+            1
         }
     }
 }

@@ -80,6 +80,13 @@ enum ModelsCommand {
         #[arg(long)]
         provider: Option<String>,
     },
+    /// Ranked, typo-tolerant search ("claud sonet", "gpt5", "kimi").
+    Search {
+        query: String,
+        /// How many results to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
 }
 
 pub fn run() -> i32 {
@@ -99,6 +106,14 @@ pub fn run() -> i32 {
             command: ModelsCommand::List { provider },
         } => catalog::run(
             catalog::Listing::Models { provider },
+            &cli.data_dir.unwrap_or_else(default_data_dir),
+            cli.config.as_ref(),
+            env,
+        ),
+        Command::Models {
+            command: ModelsCommand::Search { query, limit },
+        } => catalog::run(
+            catalog::Listing::Search { query, limit },
             &cli.data_dir.unwrap_or_else(default_data_dir),
             cli.config.as_ref(),
             env,

@@ -178,3 +178,18 @@ fn a_stored_key_connects_the_provider_everywhere() {
     );
     assert!(!sidecar.stderr().contains("sk-ant-test-connected"));
 }
+
+#[test]
+fn the_cli_searches_models_for_people() {
+    let output = std::process::Command::new(crate::support::BIN)
+        .args(["models", "search", "gpt5 mini", "--limit", "3"])
+        .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
+        .arg("--data-dir")
+        .arg(tempfile::tempdir().expect("tempdir").path())
+        .output()
+        .expect("run the CLI");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.lines().count() == 4, "header and three rows:\n{text}");
+    assert!(text.contains("/gpt-5-mini"), "{text}");
+}

@@ -78,7 +78,7 @@ impl SearchState {
     }
 }
 
-fn connected_providers(merged: &MergedCatalog, auth: &dyn AuthView) -> Vec<String> {
+pub fn connected_providers(merged: &MergedCatalog, auth: &dyn AuthView) -> Vec<String> {
     merged
         .providers
         .values()
@@ -87,8 +87,11 @@ fn connected_providers(merged: &MergedCatalog, auth: &dyn AuthView) -> Vec<Strin
         .collect()
 }
 
-/// The merged catalog as search documents.
-fn documents(merged: &MergedCatalog, connected: &[String]) -> (Vec<SearchDoc>, Vec<ProviderDoc>) {
+/// The merged catalog as search documents (`connected` sorted, as [`connected_providers`] gives).
+pub fn documents(
+    merged: &MergedCatalog,
+    connected: &[String],
+) -> (Vec<SearchDoc>, Vec<ProviderDoc>) {
     let mut models = Vec::with_capacity(merged.providers.values().map(|p| p.models.len()).sum());
     let mut providers = Vec::with_capacity(merged.providers.len());
     for provider in merged.providers.values() {
