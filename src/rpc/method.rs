@@ -71,6 +71,16 @@ impl MethodTable {
         self
     }
 
+    /// Describes a server-to-client notification (its params type) in the OpenRPC document.
+    pub fn add_notification<P: JsonSchema>(
+        &mut self,
+        name: &'static str,
+        summary: &str,
+    ) -> &mut Self {
+        self.schemas.describe_notification::<P>(name, summary);
+        self
+    }
+
     /// Registers a method that stays out of the published contract (test-only methods).
     pub fn add_unpublished<M: Method>(&mut self) -> &mut Self {
         self.register::<M>();

@@ -44,6 +44,10 @@ pub struct ServerState {
     pub log_reloader: Option<LogReloader>,
     /// The OpenRPC document, built once when the method table is complete.
     pub openrpc: OnceLock<Arc<Value>>,
+    /// Open sessions.
+    pub sessions: Arc<crate::session::SessionStore>,
+    /// Runs `chat/*` calls (resolver, concurrency limits, HTTP clients).
+    pub chat: Arc<crate::session::ChatService>,
 }
 
 impl ServerState {
@@ -62,6 +66,10 @@ impl ServerState {
             shutdown_requested: AtomicBool::new(false),
             log_reloader,
             openrpc: OnceLock::new(),
+            sessions: Arc::new(crate::session::SessionStore::new()),
+            chat: Arc::new(crate::session::ChatService::new(Arc::new(
+                crate::session::ConfigResolver,
+            ))),
         }
     }
 

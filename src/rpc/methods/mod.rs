@@ -1,7 +1,9 @@
 //! The method table: every method the sidecar answers, declared once.
 
+mod chat;
 mod discover;
 mod lifecycle;
+mod session;
 mod testing;
 
 use std::sync::Arc;
@@ -19,7 +21,17 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
     table
         .add::<lifecycle::Initialize>()
         .add::<lifecycle::Shutdown>()
-        .add::<discover::Discover>();
+        .add::<discover::Discover>()
+        .add::<session::SessionOpen>()
+        .add::<session::SessionUpdate>()
+        .add::<session::SessionClose>()
+        .add::<session::SessionList>()
+        .add::<chat::ChatStream>()
+        .add::<chat::ChatGenerate>()
+        .add_notification::<chat::ChatDelta>(
+            chat::DELTA,
+            "One normalized stream part of a `chat/stream` request (`requestId` is its id).",
+        );
     if test_methods {
         testing::register(&mut table);
     }

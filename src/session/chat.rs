@@ -1,0 +1,277 @@
+//! The chat runner: resolve → queue under the provider/model concurrency limit → stream, with fallbacks
+//! on a retryable failure before the first byte, and cancellation by the caller or by session close.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use super::error::ChatError;
+use super::resolver::{ResolvedCall, RuntimeResolver, insert_header};
+use super::store::SessionSnapshot;
+use crate::protocol::call::prepare;
+use crate::protocol::execute::{ClientOptions, ExecuteOptions, build_client, execute_stream};
+use crate::protocol::limits::ConcurrencyLimits;
+use crate::protocol::types::merge_options;
+use crate::protocol::{ChatRequest, ChatResult, ProtocolError, StreamPart};
+
+/// A provider and model to try.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelRef {
+    pub provider_id: String,
+    pub model_id: String,
+}
+
+/// `chat/stream` and `chat/generate` params.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatParams {
+    pub session_id: String,
+    pub provider_id: String,
+    pub model_id: String,
+    /// A model variant name (e.g. a reasoning effort preset); reserved for the provider loaders.
+    #[serde(default)]
+    pub variant: Option<String>,
+    #[serde(flatten)]
+    pub request: ChatRequest,
+    /// Headers for this call only, on top of the session's.
+    #[serde(default)]
+    pub headers: Option<BTreeMap<String, String>>,
+    /// Tried in order when the call fails retryably before its first streamed byte.
+    #[serde(default)]
+    pub fallbacks: Vec<ModelRef>,
+}
+
+/// Shared by every chat call: the resolver, the concurrency limits and the HTTP clients.
+pub struct ChatService {
+    resolver: Arc<dyn RuntimeResolver>,
+    limits: ConcurrencyLimits,
+    /// One client per proxy setting (from the session's env view), so connections are pooled.
+    clients: Mutex<HashMap<(Option<String>, Option<String>), reqwest::Client>>,
+}
+
+impl ChatService {
+    pub fn new(resolver: Arc<dyn RuntimeResolver>) -> Self {
+        ChatService {
+            resolver,
+            limits: ConcurrencyLimits::new(),
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Runs one chat call for `session`; `on_part` sees every part of the attempt that produced the answer
+    /// (it must not block). Cancelled by `cancel` or by the session's own token.
+    pub async fn run(
+        &self,
+        session: &SessionSnapshot,
+        params: &ChatParams,
+        cancel: &CancellationToken,
+        on_part: &mut (dyn FnMut(StreamPart) + Send),
+    ) -> Result<ChatResult, ChatError> {
+        let cancel = either(cancel, &session.cancel);
+        // Ends the watcher task of `either` when the call returns.
+        let _stop_watching = cancel.clone().drop_guard();
+        let client = self.client_for(session)?;
+        let mut request = params.request.clone();
+        if let Some(defaults) = &session.options().provider_options {
+            let mut merged = defaults.clone();
+            if let Some(own) = &request.provider_options {
+                merge_options(&mut merged, own);
+            }
+            request.provider_options = Some(merged);
+        }
+        let options = ExecuteOptions {
+            timeouts: session.options().timeouts.clone().unwrap_or_default(),
+            retry: session.options().retry.clone().unwrap_or_default(),
+        };
+        let primary = ModelRef {
+            provider_id: params.provider_id.clone(),
+            model_id: params.model_id.clone(),
+        };
+        let targets: Vec<&ModelRef> = std::iter::once(&primary)
+            .chain(params.fallbacks.iter())
+            .collect();
+        let mut last_error = None;
+        for (index, target) in targets.iter().enumerate() {
+            let is_last = index + 1 == targets.len();
+            let mut resolved = self
+                .resolver
+                .resolve(session, &target.provider_id, &target.model_id)
+                .await?;
+            if let Some(headers) = &params.headers {
+                for (name, value) in headers {
+                    insert_header(&mut resolved.endpoint.headers, name, value, "headers")?;
+                }
+            }
+            match self
+                .attempt(
+                    &client, target, &resolved, &request, &options, &cancel, on_part, is_last,
+                )
+                .await
+            {
+                Attempt::Done(result) => return result,
+                Attempt::FallBack(err) => {
+                    tracing::warn!(provider = %target.provider_id, model = %target.model_id,
+                        kind = err.kind(), "chat failed before its first byte; trying the next fallback");
+                    last_error = Some(err);
+                }
+            }
+        }
+        Err(last_error.unwrap_or_else(|| ChatError::InvalidRequest("no model to call".into())))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        &self,
+        client: &reqwest::Client,
+        target: &ModelRef,
+        resolved: &ResolvedCall,
+        request: &ChatRequest,
+        options: &ExecuteOptions,
+        cancel: &CancellationToken,
+        on_part: &mut (dyn FnMut(StreamPart) + Send),
+        is_last: bool,
+    ) -> Attempt {
+        let key = format!("{}/{}", target.provider_id, target.model_id);
+        let Some(_permit) = self
+            .limits
+            .acquire(&key, resolved.max_concurrency, cancel)
+            .await
+        else {
+            return Attempt::Done(Err(ChatError::Cancelled {
+                partial: Box::new(crate::protocol::PartCollector::new().result()),
+            }));
+        };
+        let prepared = match prepare(
+            &resolved.endpoint,
+            resolved.format,
+            &resolved.model_id,
+            request,
+        ) {
+            Ok(prepared) => prepared,
+            Err(err) => return Attempt::Done(Err(protocol_error(err, empty_result()))),
+        };
+        // Error and finish parts are held back until real content arrives: if this attempt fails before its
+        // first byte and a fallback follows, the caller never sees the failed attempt.
+        let mut held: Vec<StreamPart> = Vec::new();
+        let mut streaming = false;
+        let execution = execute_stream(
+            client,
+            &prepared,
+            resolved.format,
+            options,
+            cancel,
+            &mut |part| {
+                if streaming {
+                    on_part(part);
+                } else if matches!(part, StreamPart::Error { .. } | StreamPart::Finish { .. }) {
+                    held.push(part);
+                } else {
+                    streaming = true;
+                    for held in held.drain(..) {
+                        on_part(held);
+                    }
+                    on_part(part);
+                }
+            },
+        )
+        .await;
+        let result = execution.result;
+        match execution.error {
+            None => {
+                for part in held {
+                    on_part(part);
+                }
+                Attempt::Done(Ok(result))
+            }
+            Some(ProtocolError::Provider(failure))
+                if failure.retryable && !streaming && !is_last =>
+            {
+                Attempt::FallBack(ChatError::Provider {
+                    failure,
+                    partial: Box::new(result),
+                })
+            }
+            Some(err) => {
+                for part in held {
+                    on_part(part);
+                }
+                Attempt::Done(Err(protocol_error(err, result)))
+            }
+        }
+    }
+
+    fn client_for(&self, session: &SessionSnapshot) -> Result<reqwest::Client, ChatError> {
+        let proxy = [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+        ]
+        .iter()
+        .find_map(|name| session.env(name).filter(|v| !v.is_empty()))
+        .map(str::to_string);
+        let no_proxy = ["NO_PROXY", "no_proxy"]
+            .iter()
+            .find_map(|name| session.env(name).filter(|v| !v.is_empty()))
+            .map(str::to_string);
+        let key = (proxy, no_proxy);
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(client) = clients.get(&key) {
+            return Ok(client.clone());
+        }
+        let client = build_client(&ClientOptions {
+            proxy: key.0.clone(),
+            no_proxy: key.1.clone(),
+            use_system_proxy: false,
+            ..Default::default()
+        })
+        .map_err(|err| ChatError::Client(err.to_string()))?;
+        clients.insert(key, client.clone());
+        Ok(client)
+    }
+}
+
+enum Attempt {
+    Done(Result<ChatResult, ChatError>),
+    FallBack(ChatError),
+}
+
+fn empty_result() -> ChatResult {
+    crate::protocol::PartCollector::new().result()
+}
+
+fn protocol_error(err: ProtocolError, partial: ChatResult) -> ChatError {
+    match err {
+        ProtocolError::Provider(failure) => ChatError::Provider {
+            failure,
+            partial: Box::new(partial),
+        },
+        ProtocolError::Cancelled => ChatError::Cancelled {
+            partial: Box::new(partial),
+        },
+        ProtocolError::InvalidRequest(reason) => ChatError::InvalidRequest(reason),
+        ProtocolError::Client(reason) => ChatError::Client(reason),
+    }
+}
+
+/// A token cancelled when either `a` or `b` is.
+fn either(a: &CancellationToken, b: &CancellationToken) -> CancellationToken {
+    let combined = b.child_token();
+    let (watch, source) = (combined.clone(), a.clone());
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = source.cancelled() => watch.cancel(),
+            _ = watch.cancelled() => {}
+        }
+    });
+    combined
+}
