@@ -3,7 +3,9 @@
 
 mod support;
 
+mod chat;
 mod lifecycle;
 mod python_client;
 mod schema_contract;
+mod sessions;
 mod transport;
