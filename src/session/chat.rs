@@ -45,12 +45,15 @@ pub struct ChatParams {
     pub fallbacks: Vec<ModelRef>,
 }
 
+/// `(proxy, no_proxy)` as the session's env view sets them.
+type ProxyKey = (Option<String>, Option<String>);
+
 /// Shared by every chat call: the resolver, the concurrency limits and the HTTP clients.
 pub struct ChatService {
     resolver: Arc<dyn RuntimeResolver>,
     limits: ConcurrencyLimits,
     /// One client per proxy setting (from the session's env view), so connections are pooled.
-    clients: Mutex<HashMap<(Option<String>, Option<String>), reqwest::Client>>,
+    clients: Mutex<HashMap<ProxyKey, reqwest::Client>>,
 }
 
 impl ChatService {
