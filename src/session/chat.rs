@@ -25,8 +25,9 @@ pub struct ModelRef {
     pub model_id: String,
 }
 
-/// `chat/stream` and `chat/generate` params.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+/// `chat/stream` and `chat/generate` params. `Debug` shows header names only (a call may carry its own
+/// `authorization`).
+#[derive(Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatParams {
     pub session_id: String,
@@ -43,6 +44,23 @@ pub struct ChatParams {
     /// Tried in order when the call fails retryably before its first streamed byte.
     #[serde(default)]
     pub fallbacks: Vec<ModelRef>,
+}
+
+impl std::fmt::Debug for ChatParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatParams")
+            .field("session_id", &self.session_id)
+            .field("provider_id", &self.provider_id)
+            .field("model_id", &self.model_id)
+            .field("variant", &self.variant)
+            .field("messages", &self.request.messages.len())
+            .field(
+                "headers",
+                &self.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()),
+            )
+            .field("fallbacks", &self.fallbacks)
+            .finish_non_exhaustive()
+    }
 }
 
 /// `(proxy, no_proxy)` as the session's env view sets them.
@@ -376,16 +394,16 @@ mod tests {
             json!({"sessionId": "s",
             "config": {"provider": {"p": {"options": {"baseURL": server.base_url}}}},
             "headers": {"x-a": "session", "x-b": "session"},
-            "options": {"providerOptions": {"openai-chat": {"user": "u1"}}}}),
+            "options": {"providerOptions": {"openai": {"user": "u1"}}}}),
         );
         let service = ChatService::new(Arc::new(ConfigResolver));
+        let call = params(
+            "p",
+            json!({"headers": {"x-b": "call", "authorization": "Bearer call-secret"}}),
+        );
+        assert!(!format!("{call:?}").contains("call-secret"));
         let result = service
-            .run(
-                &session,
-                &params("p", json!({"headers": {"x-b": "call"}})),
-                &CancellationToken::new(),
-                &mut |_| {},
-            )
+            .run(&session, &call, &CancellationToken::new(), &mut |_| {})
             .await
             .expect("succeeds");
         assert_eq!(result.usage.input_tokens, 2);
@@ -398,6 +416,12 @@ mod tests {
         };
         assert_eq!(header("x-a"), Some("session"));
         assert_eq!(header("x-b"), Some("call"));
+        assert_eq!(header("authorization"), Some("Bearer call-secret"));
+        let body: Value = serde_json::from_slice(&seen.body).expect("JSON body");
+        assert_eq!(
+            body["user"], "u1",
+            "session providerOptions reach the body: {body}"
+        );
     }
 
     #[tokio::test]
