@@ -25,8 +25,8 @@ pub struct ModelRef {
     pub model_id: String,
 }
 
-/// `chat/stream` and `chat/generate` params. `Debug` shows header names only (a call may carry its own
-/// `authorization`).
+/// `chat/stream` and `chat/generate` params.
+// `Debug` is written by hand: it shows header names only (a call may carry its own `authorization`).
 #[derive(Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatParams {

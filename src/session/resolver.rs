@@ -118,8 +118,10 @@ impl ConfigResolver {
         if let Some((token, oauth)) = credential(session, provider_id, provider, &options) {
             apply_auth(&mut headers, format, &token, oauth)?;
         }
-        let max_concurrency = options
-            .get("maxConcurrency")
+        let max_concurrency = model
+            .and_then(|m| m.get("options"))
+            .and_then(|o| o.get("maxConcurrency"))
+            .or_else(|| options.get("maxConcurrency"))
             .and_then(Value::as_u64)
             .unwrap_or(0) as usize;
         Ok(ResolvedCall {
@@ -271,8 +273,8 @@ mod tests {
 
     fn global() -> Value {
         json!({"provider": {
-            "local": {"npm": "@ai-sdk/openai-compatible", "options": {"baseURL": "http://127.0.0.1:1/v1/", "apiKey": "config-key", "headers": {"x-app": "desk"}},
-                      "models": {"alias": {"id": "real-model-id"}}},
+            "local": {"npm": "@ai-sdk/openai-compatible", "options": {"baseURL": "http://127.0.0.1:1/v1/", "apiKey": "config-key", "headers": {"x-app": "desk"}, "maxConcurrency": 4},
+                      "models": {"alias": {"id": "real-model-id", "options": {"maxConcurrency": 1}}}},
             "claude": {"npm": "@ai-sdk/anthropic", "api": "http://a.example/v1", "env": ["MY_CLAUDE_KEY"]},
             "gem": {"npm": "@ai-sdk/google", "options": {"baseURL": "http://g.example"}}
         }})
@@ -287,6 +289,7 @@ mod tests {
         assert_eq!(call.format, WireFormat::OpenaiChat);
         assert_eq!(call.endpoint.base_url, "http://127.0.0.1:1/v1");
         assert_eq!(call.model_id, "real-model-id");
+        assert_eq!(call.max_concurrency, 1, "the model's own limit wins");
         assert_eq!(
             header(&call, "authorization").as_deref(),
             Some("Bearer config-key")
@@ -305,6 +308,7 @@ mod tests {
             Some("Bearer env-key")
         );
         assert_eq!(call.model_id, "m");
+        assert_eq!(call.max_concurrency, 4, "the provider's limit");
 
         let call = resolver
             .resolve_now(
