@@ -1,7 +1,8 @@
 //! The runtime resolution seam: (session, provider, model) → everything a wire call needs.
 //!
 //! [`ConfigResolver`] is the config-driven implementation (OpenCode's `provider` map: `npm`, `api`,
-//! `env`, `options.{baseURL, apiKey, headers}`, `models.<id>.id`), the real path for custom
+//! `env`, `options.{baseURL, apiKey, headers, maxConcurrency}`, `models.<id>.{id, headers,
+//! options.maxConcurrency}`), the real path for custom
 //! OpenAI-compatible providers. The per-provider loaders and the credential store plug in behind
 //! [`RuntimeResolver`] too.
 
