@@ -52,6 +52,10 @@ pub struct ServerState {
     pub search: crate::rpc::methods::search::SearchState,
     /// The credential store and sign-in flows, opened in the background (see `AuthSlot`).
     pub auth: Arc<AuthSlot>,
+    /// Open sessions.
+    pub sessions: Arc<crate::session::SessionStore>,
+    /// Runs `chat/*` calls (resolver, concurrency limits, HTTP clients).
+    pub chat: Arc<crate::session::ChatService>,
 }
 
 impl ServerState {
@@ -73,6 +77,10 @@ impl ServerState {
             catalog: CatalogState::new(),
             search: Default::default(),
             auth: Arc::new(AuthSlot::default()),
+            sessions: Arc::new(crate::session::SessionStore::new()),
+            chat: Arc::new(crate::session::ChatService::new(Arc::new(
+                crate::session::ConfigResolver,
+            ))),
         }
     }
 

@@ -1,1 +1,20 @@
-//! session (see DESIGN.md).
+//! Sessions: one isolated runtime context per session id (config overlay, env overlay on the start-time
+//! snapshot, in-memory credentials, default headers and options), the runtime resolution seam that turns a
+//! (session, provider, model) into a ready-to-send call, and the chat runner on top of both.
+//!
+//! Nothing here reads or writes the process environment: every outgoing request is built from a
+//! [`SessionSnapshot`] alone, so concurrent sessions cannot see each other's credentials.
+
+pub mod chat;
+pub mod error;
+pub mod resolver;
+mod secret;
+pub mod store;
+
+pub use chat::{ChatParams, ChatService, ModelRef};
+pub use error::{ChatError, ResolveError, SessionError};
+pub use resolver::{ConfigResolver, ResolvedCall, RuntimeResolver};
+pub use store::{
+    CredentialInput, SessionCloseParams, SessionInfo, SessionOpenParams, SessionOptions,
+    SessionSnapshot, SessionStore,
+};

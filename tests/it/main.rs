@@ -5,8 +5,10 @@ mod support;
 
 mod auth;
 mod catalog;
+mod chat;
 mod lifecycle;
 mod python_client;
 mod schema_contract;
 mod search;
+mod sessions;
 mod transport;

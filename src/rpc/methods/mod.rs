@@ -3,11 +3,13 @@
 pub mod auth;
 mod catalog;
 pub mod catalog_state;
+mod chat;
 mod discover;
 mod lifecycle;
 mod models;
 mod preferences;
 pub mod search;
+mod session;
 mod testing;
 
 use std::sync::Arc;
@@ -45,6 +47,17 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
             "The served catalog changed (after `catalog/refresh` or a background refresh): counts of providers and models added, removed and changed, and the new totals.",
         );
     auth::register(&mut table);
+    table
+        .add::<session::SessionOpen>()
+        .add::<session::SessionUpdate>()
+        .add::<session::SessionClose>()
+        .add::<session::SessionList>()
+        .add::<chat::ChatStream>()
+        .add::<chat::ChatGenerate>()
+        .add_notification::<chat::ChatDelta>(
+            chat::DELTA,
+            "One normalized stream part of a `chat/stream` request (`requestId` is its id).",
+        );
     if test_methods {
         testing::register(&mut table);
     }

@@ -1,0 +1,146 @@
+//! `chat/stream` (with `chat/delta` notifications) and `chat/generate`.
+
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::session::session_error;
+use crate::protocol::{ChatResult, StreamPart};
+use crate::rpc::context::RequestContext;
+use crate::rpc::error::{ErrorKind, RpcError};
+use crate::rpc::method::Method;
+use crate::rpc::state::ServerState;
+use crate::session::{ChatError, ChatParams, ResolveError};
+
+pub const DELTA: &str = "chat/delta";
+
+/// `chat/delta` params: one normalized stream part of the request `requestId`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatDelta {
+    pub request_id: Value,
+    pub part: StreamPart,
+}
+
+pub struct ChatStream;
+
+impl Method for ChatStream {
+    const NAME: &'static str = "chat/stream";
+    const SUMMARY: &'static str = "Streams a chat turn: `chat/delta` notifications tagged with the request id, then the final result. Cancel answers -32800 with data.partial.";
+    const COOPERATIVE_CANCEL: bool = true;
+    type Params = ChatParams;
+    type Result = ChatResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        params: ChatParams,
+        cx: RequestContext,
+    ) -> Result<ChatResult, RpcError> {
+        run(state, params, cx, true).await
+    }
+}
+
+pub struct ChatGenerate;
+
+impl Method for ChatGenerate {
+    const NAME: &'static str = "chat/generate";
+    const SUMMARY: &'static str = "Runs a chat turn and answers with the final result only. Cancel answers -32800 with data.partial.";
+    const COOPERATIVE_CANCEL: bool = true;
+    type Params = ChatParams;
+    type Result = ChatResult;
+
+    async fn call(
+        state: Arc<ServerState>,
+        params: ChatParams,
+        cx: RequestContext,
+    ) -> Result<ChatResult, RpcError> {
+        run(state, params, cx, false).await
+    }
+}
+
+async fn run(
+    state: Arc<ServerState>,
+    params: ChatParams,
+    cx: RequestContext,
+    stream: bool,
+) -> Result<ChatResult, RpcError> {
+    let global = state.settings().config.map(Arc::new);
+    let snapshot = state
+        .sessions
+        .snapshot(&params.session_id, state.env.clone(), global)
+        .map_err(session_error)?;
+    let service = state.chat.clone();
+    let (tx, mut rx) = mpsc::unbounded_channel::<StreamPart>();
+    let cancel = cx.cancel.clone();
+    let call = async move {
+        let mut on_part = move |part: StreamPart| {
+            if stream {
+                let _ = tx.send(part);
+            }
+        };
+        service.run(&snapshot, &params, &cancel, &mut on_part).await
+    };
+    let forward = async {
+        while let Some(part) = rx.recv().await {
+            cx.notify(
+                DELTA,
+                &ChatDelta {
+                    request_id: cx.id.clone(),
+                    part,
+                },
+            )
+            .await;
+        }
+    };
+    let (result, ()) = tokio::join!(call, forward);
+    result.map_err(chat_error)
+}
+
+fn chat_error(err: ChatError) -> RpcError {
+    let message = err.to_string();
+    match err {
+        ChatError::Session(err) => session_error(err),
+        ChatError::Resolve(err) => resolve_error(err),
+        ChatError::Cancelled { partial } => {
+            RpcError::cancelled().with_data(json!({ "partial": *partial }))
+        }
+        ChatError::Provider {
+            ref failure,
+            ref partial,
+        } => {
+            let kind = ErrorKind::from_kind_str(err.kind()).unwrap_or(ErrorKind::ProviderHttp);
+            RpcError::new(kind, message).with_data(json!({
+                "status": failure.status,
+                "providerMessage": failure.message,
+                "providerCode": failure.code,
+                "retryable": failure.retryable,
+                "retryAfterMs": failure.retry_after_ms,
+                "partial": partial,
+            }))
+        }
+        ChatError::InvalidRequest(reason) => RpcError::invalid_params("", reason),
+        ChatError::Client(_) => RpcError::internal(message),
+    }
+}
+
+fn resolve_error(err: ResolveError) -> RpcError {
+    let message = err.to_string();
+    match err {
+        ResolveError::ProviderNotFound(provider_id) => {
+            RpcError::new(ErrorKind::ProviderNotFound, message)
+                .with_data(json!({ "providerId": provider_id }))
+        }
+        ResolveError::ModelNotFound {
+            provider_id,
+            model_id,
+        } => RpcError::new(ErrorKind::ModelNotFound, message)
+            .with_data(json!({ "providerId": provider_id, "modelId": model_id })),
+        ResolveError::AuthMissing(provider_id) => RpcError::new(ErrorKind::AuthMissing, message)
+            .with_data(json!({ "providerId": provider_id })),
+        ResolveError::Config { field, reason } => RpcError::new(ErrorKind::Config, message)
+            .with_data(json!({ "field": field, "reason": reason })),
+    }
+}

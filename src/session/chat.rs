@@ -1,0 +1,485 @@
+//! The chat runner: resolve → queue under the provider/model concurrency limit → stream, with fallbacks
+//! on a retryable failure before the first byte, and cancellation by the caller or by session close.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use super::error::ChatError;
+use super::resolver::{ResolvedCall, RuntimeResolver, insert_header};
+use super::store::SessionSnapshot;
+use crate::protocol::call::prepare;
+use crate::protocol::execute::{ClientOptions, ExecuteOptions, build_client, execute_stream};
+use crate::protocol::limits::ConcurrencyLimits;
+use crate::protocol::types::merge_options;
+use crate::protocol::{ChatRequest, ChatResult, ProtocolError, StreamPart};
+
+/// A provider and model to try.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelRef {
+    pub provider_id: String,
+    pub model_id: String,
+}
+
+/// `chat/stream` and `chat/generate` params.
+// `Debug` is written by hand: it shows header names only (a call may carry its own `authorization`).
+#[derive(Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatParams {
+    pub session_id: String,
+    pub provider_id: String,
+    pub model_id: String,
+    /// A model variant name (e.g. a reasoning effort preset); reserved for the provider loaders.
+    #[serde(default)]
+    pub variant: Option<String>,
+    #[serde(flatten)]
+    pub request: ChatRequest,
+    /// Headers for this call only, on top of the session's.
+    #[serde(default)]
+    pub headers: Option<BTreeMap<String, String>>,
+    /// Tried in order when the call fails retryably before its first streamed byte.
+    #[serde(default)]
+    pub fallbacks: Vec<ModelRef>,
+}
+
+impl std::fmt::Debug for ChatParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatParams")
+            .field("session_id", &self.session_id)
+            .field("provider_id", &self.provider_id)
+            .field("model_id", &self.model_id)
+            .field("variant", &self.variant)
+            .field("messages", &self.request.messages.len())
+            .field(
+                "headers",
+                &self.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()),
+            )
+            .field("fallbacks", &self.fallbacks)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `(proxy, no_proxy)` as the session's env view sets them.
+type ProxyKey = (Option<String>, Option<String>);
+
+/// Shared by every chat call: the resolver, the concurrency limits and the HTTP clients.
+pub struct ChatService {
+    resolver: Arc<dyn RuntimeResolver>,
+    limits: ConcurrencyLimits,
+    /// One client per proxy setting (from the session's env view), so connections are pooled.
+    clients: Mutex<HashMap<ProxyKey, reqwest::Client>>,
+}
+
+impl ChatService {
+    pub fn new(resolver: Arc<dyn RuntimeResolver>) -> Self {
+        ChatService {
+            resolver,
+            limits: ConcurrencyLimits::new(),
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Runs one chat call for `session`; `on_part` sees every part of the attempt that produced the answer
+    /// (it must not block). Cancelled by `cancel` or by the session's own token.
+    pub async fn run(
+        &self,
+        session: &SessionSnapshot,
+        params: &ChatParams,
+        cancel: &CancellationToken,
+        on_part: &mut (dyn FnMut(StreamPart) + Send),
+    ) -> Result<ChatResult, ChatError> {
+        let cancel = either(cancel, &session.cancel);
+        // Ends the watcher task of `either` when the call returns.
+        let _stop_watching = cancel.clone().drop_guard();
+        let client = self.client_for(session)?;
+        let mut request = params.request.clone();
+        if let Some(defaults) = &session.options().provider_options {
+            let mut merged = defaults.clone();
+            if let Some(own) = &request.provider_options {
+                merge_options(&mut merged, own);
+            }
+            request.provider_options = Some(merged);
+        }
+        let options = ExecuteOptions {
+            timeouts: session.options().timeouts.clone().unwrap_or_default(),
+            retry: session.options().retry.clone().unwrap_or_default(),
+        };
+        let primary = ModelRef {
+            provider_id: params.provider_id.clone(),
+            model_id: params.model_id.clone(),
+        };
+        let targets: Vec<&ModelRef> = std::iter::once(&primary)
+            .chain(params.fallbacks.iter())
+            .collect();
+        let mut last_error = None;
+        for (index, target) in targets.iter().enumerate() {
+            let is_last = index + 1 == targets.len();
+            let mut resolved = self
+                .resolver
+                .resolve(session, &target.provider_id, &target.model_id)
+                .await?;
+            if let Some(headers) = &params.headers {
+                for (name, value) in headers {
+                    insert_header(&mut resolved.endpoint.headers, name, value, "headers")?;
+                }
+            }
+            match self
+                .attempt(
+                    &client, target, &resolved, &request, &options, &cancel, on_part, is_last,
+                )
+                .await
+            {
+                Attempt::Done(result) => return result,
+                Attempt::FallBack(err) => {
+                    tracing::warn!(provider = %target.provider_id, model = %target.model_id,
+                        kind = err.kind(), "chat failed before its first byte; trying the next fallback");
+                    last_error = Some(err);
+                }
+            }
+        }
+        Err(last_error.unwrap_or_else(|| ChatError::InvalidRequest("no model to call".into())))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        &self,
+        client: &reqwest::Client,
+        target: &ModelRef,
+        resolved: &ResolvedCall,
+        request: &ChatRequest,
+        options: &ExecuteOptions,
+        cancel: &CancellationToken,
+        on_part: &mut (dyn FnMut(StreamPart) + Send),
+        is_last: bool,
+    ) -> Attempt {
+        let key = format!("{}/{}", target.provider_id, target.model_id);
+        let Some(_permit) = self
+            .limits
+            .acquire(&key, resolved.max_concurrency, cancel)
+            .await
+        else {
+            return Attempt::Done(Err(ChatError::Cancelled {
+                partial: Box::new(crate::protocol::PartCollector::new().result()),
+            }));
+        };
+        let prepared = match prepare(
+            &resolved.endpoint,
+            resolved.format,
+            &resolved.model_id,
+            request,
+        ) {
+            Ok(prepared) => prepared,
+            Err(err) => return Attempt::Done(Err(protocol_error(err, empty_result()))),
+        };
+        // Error and finish parts are held back until real content arrives: if this attempt fails before its
+        // first byte and a fallback follows, the caller never sees the failed attempt.
+        let mut held: Vec<StreamPart> = Vec::new();
+        let mut streaming = false;
+        let execution = execute_stream(
+            client,
+            &prepared,
+            resolved.format,
+            options,
+            cancel,
+            &mut |part| {
+                if streaming {
+                    on_part(part);
+                } else if matches!(part, StreamPart::Error { .. } | StreamPart::Finish { .. }) {
+                    held.push(part);
+                } else {
+                    streaming = true;
+                    for held in held.drain(..) {
+                        on_part(held);
+                    }
+                    on_part(part);
+                }
+            },
+        )
+        .await;
+        let result = execution.result;
+        match execution.error {
+            None => {
+                for part in held {
+                    on_part(part);
+                }
+                Attempt::Done(Ok(result))
+            }
+            Some(ProtocolError::Provider(failure))
+                if failure.retryable && !streaming && !is_last =>
+            {
+                Attempt::FallBack(ChatError::Provider {
+                    failure,
+                    partial: Box::new(result),
+                })
+            }
+            Some(err) => {
+                for part in held {
+                    on_part(part);
+                }
+                Attempt::Done(Err(protocol_error(err, result)))
+            }
+        }
+    }
+
+    fn client_for(&self, session: &SessionSnapshot) -> Result<reqwest::Client, ChatError> {
+        let proxy = [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+        ]
+        .iter()
+        .find_map(|name| session.env(name).filter(|v| !v.is_empty()))
+        .map(str::to_string);
+        let no_proxy = ["NO_PROXY", "no_proxy"]
+            .iter()
+            .find_map(|name| session.env(name).filter(|v| !v.is_empty()))
+            .map(str::to_string);
+        let key = (proxy, no_proxy);
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(client) = clients.get(&key) {
+            return Ok(client.clone());
+        }
+        let client = build_client(&ClientOptions {
+            proxy: key.0.clone(),
+            no_proxy: key.1.clone(),
+            use_system_proxy: false,
+            ..Default::default()
+        })
+        .map_err(|err| ChatError::Client(err.to_string()))?;
+        clients.insert(key, client.clone());
+        Ok(client)
+    }
+}
+
+enum Attempt {
+    Done(Result<ChatResult, ChatError>),
+    FallBack(ChatError),
+}
+
+fn empty_result() -> ChatResult {
+    crate::protocol::PartCollector::new().result()
+}
+
+fn protocol_error(err: ProtocolError, partial: ChatResult) -> ChatError {
+    match err {
+        ProtocolError::Provider(failure) => ChatError::Provider {
+            failure,
+            partial: Box::new(partial),
+        },
+        ProtocolError::Cancelled => ChatError::Cancelled {
+            partial: Box::new(partial),
+        },
+        ProtocolError::InvalidRequest(reason) => ChatError::InvalidRequest(reason),
+        ProtocolError::Client(reason) => ChatError::Client(reason),
+    }
+}
+
+/// A token cancelled when either `a` or `b` is.
+fn either(a: &CancellationToken, b: &CancellationToken) -> CancellationToken {
+    let combined = b.child_token();
+    let (watch, source) = (combined.clone(), a.clone());
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = source.cancelled() => watch.cancel(),
+            _ = watch.cancelled() => {}
+        }
+    });
+    combined
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::protocol::testing::{Ending, MockResponse, MockServer};
+    use crate::session::store::{SessionOpenParams, SessionStore};
+    use crate::session::{ConfigResolver, SessionError};
+
+    fn text_stream(text: &str) -> MockResponse {
+        let first = json!({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": null}]});
+        let last = json!({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 2, "completion_tokens": 1}});
+        MockResponse::stream(
+            "text/event-stream",
+            vec![
+                format!("data: {first}\n\n").into_bytes(),
+                format!("data: {last}\n\n").into_bytes(),
+                b"data: [DONE]\n\n".to_vec(),
+            ],
+        )
+    }
+
+    fn open(store: &SessionStore, session: Value) -> SessionSnapshot {
+        let params: SessionOpenParams = serde_json::from_value(session).expect("params");
+        let id = params.session_id.clone();
+        store.open(params).expect("opens");
+        store.snapshot(&id, Default::default(), None).expect("open")
+    }
+
+    fn params(provider: &str, extra: Value) -> ChatParams {
+        let mut value = json!({"sessionId": "s", "providerId": provider, "modelId": "m",
+            "messages": [{"role": "user", "content": "hi"}]});
+        if let (Some(target), Some(extra)) = (value.as_object_mut(), extra.as_object()) {
+            target.extend(extra.clone());
+        }
+        serde_json::from_value(value).expect("chat params")
+    }
+
+    #[tokio::test]
+    async fn non_retryable_failures_do_not_fall_back() {
+        let primary = MockServer::start(vec![MockResponse::error(
+            400,
+            &[],
+            r#"{"error":{"message":"bad field"}}"#,
+        )])
+        .await
+        .expect("mock");
+        let backup = MockServer::start(vec![text_stream("backup")])
+            .await
+            .expect("mock");
+        let store = SessionStore::new();
+        let session = open(
+            &store,
+            json!({"sessionId": "s", "config": {"provider": {
+            "a": {"options": {"baseURL": primary.base_url}},
+            "b": {"options": {"baseURL": backup.base_url}}}}}),
+        );
+        let service = ChatService::new(Arc::new(ConfigResolver));
+        let mut parts = Vec::new();
+        let err = service
+            .run(
+                &session,
+                &params(
+                    "a",
+                    json!({"fallbacks": [{"providerId": "b", "modelId": "m"}]}),
+                ),
+                &CancellationToken::new(),
+                &mut |part| parts.push(part),
+            )
+            .await
+            .expect_err("a 400 fails");
+        assert_eq!(err.kind(), "provider_http");
+        assert!(
+            backup.requests().is_empty(),
+            "no fallback after a non-retryable failure"
+        );
+        assert!(
+            parts.iter().any(|p| matches!(p, StreamPart::Error { .. })),
+            "the error part is streamed"
+        );
+    }
+
+    #[tokio::test]
+    async fn call_headers_and_session_options_reach_the_request() {
+        let server = MockServer::start(vec![text_stream("ok")])
+            .await
+            .expect("mock");
+        let store = SessionStore::new();
+        let session = open(
+            &store,
+            json!({"sessionId": "s",
+            "config": {"provider": {"p": {"options": {"baseURL": server.base_url}}}},
+            "headers": {"x-a": "session", "x-b": "session"},
+            "options": {"providerOptions": {"openai": {"user": "u1"}}}}),
+        );
+        let service = ChatService::new(Arc::new(ConfigResolver));
+        let call = params(
+            "p",
+            json!({"headers": {"x-b": "call", "authorization": "Bearer call-secret"}}),
+        );
+        assert!(!format!("{call:?}").contains("call-secret"));
+        let result = service
+            .run(&session, &call, &CancellationToken::new(), &mut |_| {})
+            .await
+            .expect("succeeds");
+        assert_eq!(result.usage.input_tokens, 2);
+        let seen = &server.requests()[0];
+        let header = |name: &str| {
+            seen.headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(header("x-a"), Some("session"));
+        assert_eq!(header("x-b"), Some("call"));
+        assert_eq!(header("authorization"), Some("Bearer call-secret"));
+        let body: Value = serde_json::from_slice(&seen.body).expect("JSON body");
+        assert_eq!(
+            body["user"], "u1",
+            "session providerOptions reach the body: {body}"
+        );
+    }
+
+    #[tokio::test]
+    async fn closing_the_session_cancels_the_call_at_once() {
+        let server = MockServer::start(vec![text_stream("partial").with_ending(Ending::Stall)])
+            .await
+            .expect("mock");
+        let mut stalled = text_stream("partial");
+        stalled.chunks.truncate(1);
+        let server_stalled = MockServer::start(vec![stalled.with_ending(Ending::Stall)])
+            .await
+            .expect("mock");
+        drop(server);
+        let store = Arc::new(SessionStore::new());
+        let session = open(
+            &store,
+            json!({"sessionId": "s", "config": {"provider": {
+            "p": {"options": {"baseURL": server_stalled.base_url}}}}}),
+        );
+        let service = Arc::new(ChatService::new(Arc::new(ConfigResolver)));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let task = {
+            let (service, session) = (service.clone(), session.clone());
+            tokio::spawn(async move {
+                service
+                    .run(
+                        &session,
+                        &params("p", json!({})),
+                        &CancellationToken::new(),
+                        &mut |part| {
+                            let _ = tx.send(part);
+                        },
+                    )
+                    .await
+            })
+        };
+        rx.recv().await.expect("a first part");
+        store.close("s").expect("closes");
+        let err = tokio::time::timeout(Duration::from_secs(2), task)
+            .await
+            .expect("ends promptly")
+            .expect("joins")
+            .expect_err("cancelled");
+        let ChatError::Cancelled { partial } = err else {
+            panic!("cancelled expected")
+        };
+        assert!(
+            matches!(&partial.content[0], crate::protocol::Part::Text { text, .. } if text == "partial")
+        );
+        assert!(
+            server_stalled
+                .client_closed(Duration::from_millis(500))
+                .await
+                .is_some()
+        );
+        assert!(matches!(
+            store.snapshot("s", Default::default(), None),
+            Err(SessionError::NotFound(_))
+        ));
+    }
+}

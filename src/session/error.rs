@@ -1,0 +1,89 @@
+//! Errors of the session layer; each maps to an RPC `data.kind` through `kind()`.
+
+use thiserror::Error;
+
+use crate::protocol::{ChatResult, ProviderFailure};
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum SessionError {
+    #[error("no open session with id {0:?}")]
+    NotFound(String),
+    #[error("invalid session params: {field}: {reason}")]
+    Invalid { field: String, reason: String },
+}
+
+impl SessionError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SessionError::NotFound(_) => "session_not_found",
+            SessionError::Invalid { .. } => "invalid_params",
+        }
+    }
+}
+
+/// Why a (session, provider, model) could not be turned into a call.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ResolveError {
+    #[error("no provider {0:?} in the config")]
+    ProviderNotFound(String),
+    #[error("no model {model_id:?} for provider {provider_id:?}")]
+    ModelNotFound {
+        provider_id: String,
+        model_id: String,
+    },
+    #[error("no credential for provider {0:?}")]
+    AuthMissing(String),
+    #[error("invalid config at {field}: {reason}")]
+    Config { field: String, reason: String },
+}
+
+impl ResolveError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ResolveError::ProviderNotFound(_) => "provider_not_found",
+            ResolveError::ModelNotFound { .. } => "model_not_found",
+            ResolveError::AuthMissing(_) => "auth_missing",
+            ResolveError::Config { .. } => "config",
+        }
+    }
+}
+
+/// How a chat call failed. `partial` is what was known when it stopped (usage and content so far).
+#[derive(Debug, Error)]
+pub enum ChatError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error("request cancelled")]
+    Cancelled { partial: Box<ChatResult> },
+    #[error("{failure}")]
+    Provider {
+        failure: ProviderFailure,
+        partial: Box<ChatResult>,
+    },
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    #[error("http client error: {0}")]
+    Client(String),
+}
+
+impl ChatError {
+    pub fn kind(&self) -> &'static str {
+        use crate::protocol::FailureKind;
+        match self {
+            ChatError::Session(err) => err.kind(),
+            ChatError::Resolve(err) => err.kind(),
+            ChatError::Cancelled { .. } => "request_cancelled",
+            ChatError::Provider { failure, .. } => match failure.kind {
+                FailureKind::RateLimited => "rate_limited",
+                FailureKind::ContextOverflow => "context_overflow",
+                FailureKind::Auth => "auth_failed",
+                FailureKind::BadRequest | FailureKind::ProviderServer => "provider_http",
+                FailureKind::StreamInterrupted => "stream_interrupted",
+            },
+            ChatError::InvalidRequest(_) => "invalid_params",
+            ChatError::Client(_) => "internal",
+        }
+    }
+}
