@@ -352,10 +352,20 @@ pub fn parse_config(value: Option<&Value>, env: &EnvSnapshot) -> Result<SidecarC
 /// `settings.config`, with substitutions already applied.
 pub fn load_config_file(path: &Path, env: &EnvSnapshot) -> Result<Value, ConfigError> {
     let config = SidecarConfig::load_file(path, env)?;
-    serde_json::to_value(&config).map_err(|error| ConfigError::Invalid {
+    let mut value = serde_json::to_value(&config).map_err(|error| ConfigError::Invalid {
         path: String::new(),
         expected: error.to_string(),
-    })
+    })?;
+    // Sections other layers read (such as `auth`) pass through as written.
+    let raw = std::fs::read_to_string(path).ok().and_then(|text| {
+        serde_json::from_str::<Value>(&crate::config::jsonc::strip_jsonc(&text)).ok()
+    });
+    if let (Some(Value::Object(raw)), Value::Object(out)) = (raw, &mut value) {
+        for (key, section) in raw {
+            out.entry(key).or_insert(section);
+        }
+    }
+    Ok(value)
 }
 
 /// -32602 with `data.kind = "config"`: the config is part of the params it came in.
