@@ -647,3 +647,29 @@ fn models_of_an_openai_compatible_server_are_discovered() {
         "config wins over discovery"
     );
 }
+
+#[test]
+fn a_config_file_sets_the_catalog_and_initialize_keeps_its_refresh_loop() {
+    let (body, expected) = changed_catalog();
+    let mock = MockCatalog::start(Mode::Body(Arc::new(body)));
+    let dir = tempfile::tempdir().expect("config dir");
+    let path = dir.path().join("sidecar.jsonc");
+    let file_config = format!(
+        "{{\n  // JSONC\n  \"catalog\": {{\"url\": \"{}\", \"fetch\": true}},\n}}",
+        mock.url
+    );
+    std::fs::write(&path, file_config).expect("config file");
+    let path = path.to_str().expect("utf-8 path");
+    let mut sidecar = Sidecar::spawn_with(&["--config", path]);
+    // Same catalog settings, another provider section: the service (and its loop) is kept.
+    let mut config = mock.config();
+    config["provider"] = json!({"anthropic": {"whitelist": ["claude-sonnet-4-5"]}});
+    initialize(&mut sidecar, config);
+    let changed = sidecar.wait_for(|m| is_notification(m, "catalog/changed"));
+    assert_diff(&changed.value["params"], &expected);
+    let status = sidecar.call("catalog/status", json!({}));
+    assert_eq!(
+        (status["source"].as_str(), status["url"].as_str()),
+        (Some("remote"), Some(mock.url.as_str()))
+    );
+}

@@ -59,7 +59,9 @@ pub struct CatalogRuntime {
     pub preferences: Arc<PreferencesStore>,
     discovery: DiscoverySlot,
     augmented: AugmentedMemo,
-    _tasks: Vec<AbortOnDrop>,
+    /// The service's refresh loop: shared by every runtime that shares the service.
+    refresh_task: Arc<AbortOnDrop>,
+    _discovery_task: AbortOnDrop,
 }
 
 impl CatalogRuntime {
@@ -150,19 +152,19 @@ fn build_runtime(
     let data_dir = settings.data_dir.clone();
     let catalog_settings = CatalogSettings::resolve(&config.catalog, &env);
     let same_dir = previous.filter(|p| p.data_dir == data_dir);
-    let mut tasks = Vec::new();
-    let service = match same_dir.filter(|p| *p.service.settings() == catalog_settings) {
-        Some(previous) => Arc::clone(&previous.service),
-        None => {
-            let service = Arc::new(CatalogService::new(&data_dir, catalog_settings));
-            service.prewarm();
-            tasks.push(AbortOnDrop(spawn_background_refresh(
-                Arc::clone(&service),
-                outbound,
-            )));
-            service
-        }
-    };
+    let (service, refresh_task) =
+        match same_dir.filter(|p| *p.service.settings() == catalog_settings) {
+            Some(previous) => (
+                Arc::clone(&previous.service),
+                Arc::clone(&previous.refresh_task),
+            ),
+            None => {
+                let service = Arc::new(CatalogService::new(&data_dir, catalog_settings));
+                service.prewarm();
+                let task = spawn_background_refresh(Arc::clone(&service), outbound);
+                (service, Arc::new(AbortOnDrop(task)))
+            }
+        };
     let preferences = match same_dir {
         Some(previous) => Arc::clone(&previous.preferences),
         None => Arc::new(PreferencesStore::new(&data_dir)),
@@ -172,14 +174,14 @@ fn build_runtime(
         None => DiscoverySlot::default(),
     };
     let augmented = AugmentedMemo::default();
-    tasks.push(AbortOnDrop(spawn_discovery(
+    let discovery_task = AbortOnDrop(spawn_discovery(
         Arc::clone(&service),
         Arc::clone(&discovery),
         data_dir.clone(),
         config.clone(),
         env,
         Arc::clone(&augmented),
-    )));
+    ));
     CatalogRuntime {
         data_dir,
         config_value: settings.config.clone(),
@@ -188,7 +190,8 @@ fn build_runtime(
         preferences,
         discovery,
         augmented,
-        _tasks: tasks,
+        refresh_task,
+        _discovery_task: discovery_task,
     }
 }
 
