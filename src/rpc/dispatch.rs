@@ -174,20 +174,14 @@ impl Dispatcher {
         self.outbound().send(framing, &body).await;
     }
 
-    /// Starts handling one frame in its own task; the reader goes straight on to the next.
+    /// Admits one frame and hands its work to a task; the reader goes straight on to the next.
+    ///
+    /// Admission happens here, in reading order: requests are registered as in flight and
+    /// notifications (`$/cancelRequest`, `exit`) take effect before the next frame is read, so a
+    /// cancel can never overtake the request it cancels.
     fn on_frame(self: &Arc<Self>, frame: Frame) {
-        self.outbound().note_client_framing(frame.framing);
-        let this = Arc::clone(self);
-        self.tasks.spawn(async move {
-            let framing = frame.framing;
-            if let Some(answer) = this.handle_frame(frame).await {
-                this.outbound().send(framing, answer.as_bytes()).await;
-            }
-        });
-    }
-
-    /// Returns the serialized answer, if the frame calls for one.
-    async fn handle_frame(self: &Arc<Self>, frame: Frame) -> Option<String> {
+        let framing = frame.framing;
+        self.outbound().note_client_framing(framing);
         let value: Value = match serde_json::from_slice(&frame.body) {
             Ok(value) => value,
             Err(err) => {
@@ -196,83 +190,122 @@ impl Dispatcher {
                         "line": err.line(),
                         "column": err.column(),
                     }));
-                return Some(error.to_response(&Value::Null).to_string());
+                self.answer_later(
+                    framing,
+                    Job::Answer(error.to_response(&Value::Null).to_string()),
+                );
+                return;
             }
         };
         match value {
-            Value::Array(items) if items.is_empty() => Some(
-                RpcError::new(ErrorKind::InvalidRequest, "empty batch")
-                    .to_response(&Value::Null)
-                    .to_string(),
-            ),
-            Value::Array(items) => {
-                let answers = join_all(
-                    items
-                        .into_iter()
-                        .map(|item| self.handle_message(item, frame.framing)),
-                )
-                .await;
-                let answers: Vec<String> = answers.into_iter().flatten().collect();
-                if answers.is_empty() {
-                    None
-                } else {
-                    Some(format!("[{}]", answers.join(",")))
-                }
+            Value::Array(items) if items.is_empty() => {
+                let error = RpcError::new(ErrorKind::InvalidRequest, "empty batch");
+                self.answer_later(
+                    framing,
+                    Job::Answer(error.to_response(&Value::Null).to_string()),
+                );
             }
-            value => self.handle_message(value, frame.framing).await,
+            Value::Array(items) => {
+                let jobs: Vec<Job> = items.into_iter().map(|item| self.admit(item)).collect();
+                let this = Arc::clone(self);
+                self.tasks.spawn(async move {
+                    let answers =
+                        join_all(jobs.into_iter().map(|job| this.run(job, framing))).await;
+                    let answers: Vec<String> = answers.into_iter().flatten().collect();
+                    if !answers.is_empty() {
+                        let batch = format!("[{}]", answers.join(","));
+                        this.outbound().send(framing, batch.as_bytes()).await;
+                    }
+                });
+            }
+            value => {
+                let job = self.admit(value);
+                self.answer_later(framing, job);
+            }
         }
     }
 
-    /// Handles one request or notification (a batch element or a whole frame).
-    async fn handle_message(self: &Arc<Self>, value: Value, framing: Framing) -> Option<String> {
+    fn answer_later(self: &Arc<Self>, framing: Framing, job: Job) {
+        if matches!(job, Job::Nothing) {
+            return;
+        }
+        let this = Arc::clone(self);
+        self.tasks.spawn(async move {
+            if let Some(answer) = this.run(job, framing).await {
+                this.outbound().send(framing, answer.as_bytes()).await;
+            }
+        });
+    }
+
+    /// Validates one message (a frame or a batch element) and registers it, synchronously.
+    fn admit(&self, value: Value) -> Job {
         let envelope = match Envelope::parse(value) {
             Ok(envelope) => envelope,
             Err(rejected) => {
                 let (id, error) = *rejected;
-                return Some(error.to_response(&id).to_string());
+                return Job::Answer(error.to_response(&id).to_string());
             }
         };
         match envelope {
-            Envelope::Response => None,
-            Envelope::Notification { method, params } => {
-                self.on_notification(&method, params, framing).await;
-                None
-            }
+            Envelope::Response => Job::Nothing,
+            Envelope::Notification { method, params } => match method.as_str() {
+                "$/cancelRequest" => {
+                    match params.as_ref().and_then(|p| p.get("id")) {
+                        Some(id) => self.cancel(id),
+                        None => tracing::debug!("$/cancelRequest without an id"),
+                    }
+                    Job::Nothing
+                }
+                "initialized" => {
+                    self.state
+                        .initialized
+                        .store(true, std::sync::atomic::Ordering::SeqCst);
+                    Job::Nothing
+                }
+                "exit" => {
+                    let after_shutdown = self.state.is_shutting_down();
+                    self.request_stop(StopReason::Exit { after_shutdown });
+                    Job::Nothing
+                }
+                // A notification to a request method still runs; its answer is dropped.
+                _ if self.methods.method(&method).is_some() => Job::Notification { method, params },
+                _ => {
+                    tracing::debug!(%method, "ignoring unknown notification");
+                    Job::Nothing
+                }
+            },
             Envelope::Request { id, method, params } => {
-                let answer = self.call(id.clone(), &method, params, framing).await;
-                Some(answer)
+                let flight = self.register(&id);
+                Job::Request {
+                    id,
+                    method,
+                    params,
+                    flight,
+                }
             }
         }
     }
 
-    async fn on_notification(
-        self: &Arc<Self>,
-        method: &str,
-        params: Option<Value>,
-        framing: Framing,
-    ) {
-        match method {
-            "$/cancelRequest" => {
-                let id = params.as_ref().and_then(|p| p.get("id")).cloned();
-                match id {
-                    Some(id) => self.cancel(&id),
-                    None => tracing::debug!("$/cancelRequest without an id"),
-                }
+    async fn run(self: &Arc<Self>, job: Job, framing: Framing) -> Option<String> {
+        match job {
+            Job::Nothing => None,
+            Job::Answer(answer) => Some(answer),
+            Job::Notification { method, params } => {
+                let flight = InFlight {
+                    token: self.stop.child_token(),
+                    tracked: None,
+                };
+                let _ = self
+                    .execute(Value::Null, &method, params, framing, flight)
+                    .await;
+                None
             }
-            "initialized" => {
-                self.state
-                    .initialized
-                    .store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-            "exit" => {
-                let after_shutdown = self.state.is_shutting_down();
-                self.request_stop(StopReason::Exit { after_shutdown });
-            }
-            method if self.methods.method(method).is_some() => {
-                // A notification to a request method still runs; its answer is dropped.
-                let _ = self.call(Value::Null, method, params, framing).await;
-            }
-            method => tracing::debug!(%method, "ignoring unknown notification"),
+            Job::Request {
+                id,
+                method,
+                params,
+                flight,
+            } => Some(self.execute(id, &method, params, framing, flight).await),
         }
     }
 
@@ -285,20 +318,71 @@ impl Dispatcher {
         }
     }
 
+    /// Registers a request as in flight so that `$/cancelRequest` can reach it.
+    fn register(&self, id: &Value) -> InFlight {
+        let token = self.stop.child_token();
+        if id.is_null() {
+            return InFlight {
+                token,
+                tracked: None,
+            };
+        }
+        let key = id_key(id);
+        let call_number = self
+            .next_call
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        if inflight
+            .insert(key.clone(), (call_number, token.clone()))
+            .is_some()
+        {
+            tracing::warn!(id = %key, "request id reused while the first is in flight");
+        }
+        InFlight {
+            token,
+            tracked: Some((key, call_number)),
+        }
+    }
+
+    fn unregister(&self, flight: &InFlight) {
+        if let Some((key, call_number)) = &flight.tracked {
+            let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+            if inflight.get(key).is_some_and(|(n, _)| n == call_number) {
+                inflight.remove(key);
+            }
+        }
+    }
+
     /// Runs one request in its own task and returns its serialized response.
-    async fn call(
+    async fn execute(
         self: &Arc<Self>,
         id: Value,
         method: &str,
         params: Option<Value>,
         framing: Framing,
+        flight: InFlight,
+    ) -> String {
+        let answer = self
+            .execute_inner(&id, method, params, framing, &flight)
+            .await;
+        self.unregister(&flight);
+        answer
+    }
+
+    async fn execute_inner(
+        self: &Arc<Self>,
+        id: &Value,
+        method: &str,
+        params: Option<Value>,
+        framing: Framing,
+        flight: &InFlight,
     ) -> String {
         if self.state.is_shutting_down() {
             return RpcError::new(
                 ErrorKind::ServerShuttingDown,
                 "the server is shutting down; only `exit` is accepted",
             )
-            .to_response(&id)
+            .to_response(id)
             .to_string();
         }
         let Some((name, callback)) = self.methods.method_with_name(method) else {
@@ -307,36 +391,20 @@ impl Dispatcher {
                 format!("method not found: {method}"),
             )
             .with_data(serde_json::json!({ "method": method }))
-            .to_response(&id)
+            .to_response(id)
             .to_string();
         };
         let MethodCallback::Async(callback) = callback else {
             return RpcError::internal(format!("method {name} is not an async method"))
-                .to_response(&id)
+                .to_response(id)
                 .to_string();
         };
         let callback = callback.clone();
-
-        let token = self.stop.child_token();
-        let key = id_key(&id);
-        let tracked = !id.is_null();
-        let call_number = self
-            .next_call
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if tracked {
-            let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
-            if inflight
-                .insert(key.clone(), (call_number, token.clone()))
-                .is_some()
-            {
-                tracing::warn!(id = %key, "request id reused while the first is in flight");
-            }
-        }
-
+        let token = flight.token.clone();
         let cx = RequestContext::new(id.clone(), token.clone(), framing, self.outbound().clone());
         let mut extensions = jsonrpsee::Extensions::new();
         extensions.insert(cx);
-        let rpc_id = to_rpc_id(&id);
+        let rpc_id = to_rpc_id(id);
         let exact_id = rpc_id.is_some();
         let params_text = params.map(|p| p.to_string());
         let handler = tokio::spawn(async move {
@@ -360,33 +428,48 @@ impl Dispatcher {
                 joined = handler => joined,
                 _ = token.cancelled() => {
                     abort.abort();
-                    Ok(cancelled_response(&id))
+                    Ok(cancelled_response(id))
                 }
             }
         };
 
-        if tracked {
-            let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
-            if inflight.get(&key).is_some_and(|(n, _)| *n == call_number) {
-                inflight.remove(&key);
-            }
-        }
-
         match outcome {
-            Ok(raw) if exact_id => raw.get().to_string(),
-            Ok(raw) => with_id(&raw, &id),
+            Ok(raw) if exact_id => String::from(Box::<str>::from(raw)),
+            Ok(raw) => with_id(&raw, id),
             Err(join_error) if join_error.is_panic() => {
                 tracing::error!(method = %name, "handler panicked");
                 RpcError::new(
                     ErrorKind::InternalPanic,
                     format!("internal error in {name}"),
                 )
-                .to_response(&id)
+                .to_response(id)
                 .to_string()
             }
-            Err(_) => cancelled_response_text(&id),
+            Err(_) => cancelled_response_text(id),
         }
     }
+}
+
+/// A request's cancellation token and its entry in the in-flight table.
+struct InFlight {
+    token: CancellationToken,
+    tracked: Option<(String, u64)>,
+}
+
+/// What one admitted message still needs.
+enum Job {
+    Nothing,
+    Answer(String),
+    Notification {
+        method: String,
+        params: Option<Value>,
+    },
+    Request {
+        id: Value,
+        method: String,
+        params: Option<Value>,
+        flight: InFlight,
+    },
 }
 
 fn cancelled_response(id: &Value) -> Box<RawValue> {
