@@ -27,15 +27,25 @@ pub const POPULAR_PROVIDERS: &[&str] = &[
     "moonshotai",
 ];
 
+/// The app's alias phrases per provider id (CONTRACT-desktop.md); "moonshot" is the app's id,
+/// "moonshotai" models.dev's.
+pub const PROVIDER_ALIASES: &[(&str, &[&str])] = &[
+    ("zai", &["z.ai", "z ai", "zen", "opencode zen"]),
+    (
+        "zai-coding-plan",
+        &["z.ai coding plan", "zai coding plan", "coding plan"],
+    ),
+    ("moonshot", &["kimi"]),
+    ("moonshotai", &["kimi"]),
+];
+
 /// Extra names a provider is found by.
 pub fn provider_aliases(id: &str) -> Vec<String> {
-    let aliases: &[&str] = match id {
-        "zai" => &["z.ai", "z ai", "zen", "opencode zen"],
-        "zai-coding-plan" => &["z.ai coding plan", "zai coding plan", "coding plan"],
-        "moonshot" | "moonshotai" => &["kimi"],
-        _ => &[],
-    };
-    aliases.iter().map(|a| (*a).to_owned()).collect()
+    PROVIDER_ALIASES
+        .iter()
+        .filter(|(provider, _)| *provider == id)
+        .flat_map(|(_, aliases)| aliases.iter().map(|a| (*a).to_owned()))
+        .collect()
 }
 
 pub fn popular_rank(id: &str) -> Option<usize> {

@@ -4,35 +4,20 @@
 use std::collections::HashMap;
 
 use super::text::compact;
-
-/// Popular providers in the app's order. The app says "moonshot"; models.dev's id is
-/// "moonshotai", so both rank the same.
-const POPULAR: &[&[&str]] = &[
-    &["opencode"],
-    &["zai"],
-    &["zai-coding-plan"],
-    &["openai"],
-    &["anthropic"],
-    &["google"],
-    &["openrouter"],
-    &["moonshot", "moonshotai"],
-];
-
-const BUILT_IN: &[(&[&str], &[&str])] = &[
-    (&["zai"], &["z.ai", "z ai", "zen", "opencode zen"]),
-    (
-        &["zai-coding-plan"],
-        &["z.ai coding plan", "zai coding plan", "coding plan"],
-    ),
-    (&["moonshot", "moonshotai"], &["kimi"]),
-];
+use crate::catalog::query::{POPULAR_PROVIDERS, PROVIDER_ALIASES};
 
 /// Longest alias phrase, in query words ("z.ai coding plan" is three).
 pub const MAX_ALIAS_WORDS: usize = 3;
 
-/// Position of a provider in the popular list (0 = most popular), if it is popular.
+/// Position of a provider in the app's popular list (0 = most popular), if it is popular;
+/// "moonshot" (the app's id) and "moonshotai" (models.dev's) rank the same.
 pub fn popular_rank(provider_id: &str) -> Option<usize> {
-    POPULAR.iter().position(|ids| ids.contains(&provider_id))
+    let id = if provider_id == "moonshotai" {
+        "moonshot"
+    } else {
+        provider_id
+    };
+    POPULAR_PROVIDERS.iter().position(|p| *p == id)
 }
 
 /// Alias phrases in both directions: phrase → providers, provider → phrases.
@@ -46,11 +31,9 @@ impl ProviderAliases {
     /// The app's aliases.
     pub fn built_in() -> Self {
         let mut aliases = Self::default();
-        for (providers, phrases) in BUILT_IN {
-            for provider in *providers {
-                for phrase in *phrases {
-                    aliases.add(provider, phrase);
-                }
+        for (provider, phrases) in PROVIDER_ALIASES {
+            for phrase in *phrases {
+                aliases.add(provider, phrase);
             }
         }
         aliases
