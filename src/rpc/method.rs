@@ -43,11 +43,54 @@ pub trait Method: Send + Sync + 'static {
 #[derive(Debug, Default, serde::Deserialize, JsonSchema)]
 pub struct NoParams {}
 
-/// Every registered method, its schema, and how it is cancelled.
+type DescribeMethod = fn(&mut SchemaCollector) -> MethodDoc;
+type DescribeNotification = fn(&mut SchemaCollector, &'static str, &'static str);
+
+fn describe_method<M: Method>(schemas: &mut SchemaCollector) -> MethodDoc {
+    schemas.describe::<M::Params, M::Result>(M::NAME, M::SUMMARY)
+}
+
+fn describe_notification<P: JsonSchema>(
+    schemas: &mut SchemaCollector,
+    name: &'static str,
+    summary: &'static str,
+) {
+    schemas.describe_notification::<P>(name, summary);
+}
+
+/// The published contract: method and notification names at once, and the OpenRPC document,
+/// generated from the same declarations on first use (so start-up does not pay for schemas).
+#[derive(Clone)]
+pub struct Contract {
+    pub methods: Vec<&'static str>,
+    pub notifications: Vec<&'static str>,
+    describe_methods: Vec<DescribeMethod>,
+    describe_notifications: Vec<(&'static str, &'static str, DescribeNotification)>,
+    document: Arc<std::sync::OnceLock<Arc<serde_json::Value>>>,
+}
+
+impl Contract {
+    /// The OpenRPC document (built once).
+    pub fn document(&self) -> Arc<serde_json::Value> {
+        Arc::clone(self.document.get_or_init(|| {
+            let mut schemas = SchemaCollector::new();
+            let docs: Vec<MethodDoc> = self
+                .describe_methods
+                .iter()
+                .map(|describe| describe(&mut schemas))
+                .collect();
+            for (name, summary, describe) in &self.describe_notifications {
+                describe(&mut schemas, name, summary);
+            }
+            Arc::new(super::openrpc::document(&docs, &schemas))
+        }))
+    }
+}
+
+/// Every registered method, how to describe it, and how it is cancelled.
 pub struct MethodTable {
     module: RpcModule<ServerState>,
-    docs: Vec<MethodDoc>,
-    schemas: SchemaCollector,
+    contract: Contract,
     cooperative: HashSet<&'static str>,
 }
 
@@ -55,8 +98,13 @@ impl MethodTable {
     pub fn new(state: Arc<ServerState>) -> Self {
         Self {
             module: RpcModule::from_arc(state),
-            docs: Vec::new(),
-            schemas: SchemaCollector::new(),
+            contract: Contract {
+                methods: Vec::new(),
+                notifications: Vec::new(),
+                describe_methods: Vec::new(),
+                describe_notifications: Vec::new(),
+                document: Arc::default(),
+            },
             cooperative: HashSet::new(),
         }
     }
@@ -64,10 +112,8 @@ impl MethodTable {
     /// Registers a public method and describes it in the OpenRPC document.
     pub fn add<M: Method>(&mut self) -> &mut Self {
         self.register::<M>();
-        let doc = self
-            .schemas
-            .describe::<M::Params, M::Result>(M::NAME, M::SUMMARY);
-        self.docs.push(doc);
+        self.contract.methods.push(M::NAME);
+        self.contract.describe_methods.push(describe_method::<M>);
         self
     }
 
@@ -75,9 +121,12 @@ impl MethodTable {
     pub fn add_notification<P: JsonSchema>(
         &mut self,
         name: &'static str,
-        summary: &str,
+        summary: &'static str,
     ) -> &mut Self {
-        self.schemas.describe_notification::<P>(name, summary);
+        self.contract.notifications.push(name);
+        self.contract
+            .describe_notifications
+            .push((name, summary, describe_notification::<P>));
         self
     }
 
@@ -104,16 +153,8 @@ impl MethodTable {
         }
     }
 
-    pub fn method_names(&self) -> Vec<&'static str> {
-        self.docs.iter().map(|d| d.name).collect()
-    }
-
-    pub fn docs(&self) -> &[MethodDoc] {
-        &self.docs
-    }
-
-    pub fn schemas(&self) -> &SchemaCollector {
-        &self.schemas
+    pub fn contract(&self) -> Contract {
+        self.contract.clone()
     }
 
     /// Splits the table into what the dispatcher needs.

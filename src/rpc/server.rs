@@ -8,7 +8,6 @@ use tokio::io::BufReader;
 
 use super::dispatch::{Dispatcher, StopReason};
 use super::methods::build_table;
-use super::openrpc;
 use super::outbound::Outbound;
 use super::state::{EnvSnapshot, LogReloader, ServerState, Settings};
 
@@ -24,11 +23,9 @@ pub async fn serve_stdio(
     let (outbound, writer) = Outbound::spawn(tokio::io::stdout());
     let state = Arc::new(ServerState::new(settings, env, outbound, log_reloader));
     let table = build_table(Arc::clone(&state));
-    let document = openrpc::document(table.docs(), table.schemas());
-    state
-        .openrpc
-        .set(Arc::new(document))
-        .expect("the OpenRPC document is set once, here");
+    if state.contract.set(table.contract()).is_err() {
+        unreachable!("the contract is set once, here");
+    }
     state.catalog.start(&state);
     let (methods, cooperative) = table.into_parts();
     state.auth.warm_up(state.settings(), Arc::clone(&state.env));
@@ -58,5 +55,5 @@ pub fn openrpc_document() -> Value {
         None,
     ));
     let table = build_table(state);
-    openrpc::document(table.docs(), table.schemas())
+    Value::clone(&table.contract().document())
 }

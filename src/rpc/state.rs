@@ -44,8 +44,8 @@ pub struct ServerState {
     pub initialized: AtomicBool,
     pub shutdown_requested: AtomicBool,
     pub log_reloader: Option<LogReloader>,
-    /// The OpenRPC document, built once when the method table is complete.
-    pub openrpc: OnceLock<Arc<Value>>,
+    /// The published contract, set once when the method table is complete.
+    pub contract: OnceLock<crate::rpc::method::Contract>,
     /// Catalog, config, preferences and model discovery; follows `settings.data_dir` and
     /// `settings.config`.
     pub catalog: CatalogState,
@@ -73,7 +73,7 @@ impl ServerState {
             initialized: AtomicBool::new(false),
             shutdown_requested: AtomicBool::new(false),
             log_reloader,
-            openrpc: OnceLock::new(),
+            contract: OnceLock::new(),
             catalog: CatalogState::new(),
             search: Default::default(),
             auth: Arc::new(AuthSlot::default()),

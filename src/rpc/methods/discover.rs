@@ -30,10 +30,10 @@ impl Method for Discover {
         _params: NoParams,
         _cx: RequestContext,
     ) -> Result<DiscoverResult, RpcError> {
-        let document = state
-            .openrpc
+        let contract = state
+            .contract
             .get()
-            .ok_or_else(|| RpcError::internal("the OpenRPC document is not built yet"))?;
-        Ok(DiscoverResult(Value::clone(document)))
+            .ok_or_else(|| RpcError::internal("the method table is not built yet"))?;
+        Ok(DiscoverResult(Value::clone(&contract.document())))
     }
 }

@@ -125,26 +125,14 @@ impl Method for Initialize {
             capabilities: params.capabilities,
         });
         let settings = state.settings();
-        let methods = state
-            .openrpc
+        let (methods, notifications) = state
+            .contract
             .get()
-            .and_then(|doc| doc.get("methods").and_then(Value::as_array).cloned())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|m| m.get("name").and_then(Value::as_str).map(str::to_string))
-            .collect();
-        let notifications = state
-            .openrpc
-            .get()
-            .and_then(|doc| {
-                doc.get("x-notifications")
-                    .and_then(Value::as_array)
-                    .cloned()
+            .map(|contract| {
+                let names = |list: &[&str]| list.iter().map(|n| (*n).to_string()).collect();
+                (names(&contract.methods), names(&contract.notifications))
             })
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|m| m.get("name").and_then(Value::as_str).map(str::to_string))
-            .collect();
+            .unwrap_or_default();
         Ok(InitializeResult {
             server_info: ServerInfo {
                 name: env!("CARGO_PKG_NAME").to_string(),
