@@ -10,6 +10,7 @@ pub mod openrpc;
 pub mod outbound;
 pub mod server;
 pub mod state;
+pub mod stdio;
 
 pub use context::RequestContext;
 pub use error::{ErrorKind, RpcError};

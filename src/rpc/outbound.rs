@@ -22,6 +22,16 @@ pub struct Outbound {
 }
 
 impl Outbound {
+    /// An outbound whose queue is drained by `drain` (for example a writer thread).
+    pub fn with_drain<T>(drain: impl FnOnce(mpsc::Receiver<Vec<u8>>) -> T) -> (Outbound, T) {
+        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+        let outbound = Outbound {
+            tx,
+            last_client_framing_is_lsp: Arc::new(AtomicBool::new(false)),
+        };
+        (outbound, drain(rx))
+    }
+
     /// Starts the writer task on `output`; the task ends when every `Outbound` is dropped.
     pub fn spawn<W>(output: W) -> (Outbound, tokio::task::JoinHandle<()>)
     where

@@ -4,12 +4,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::io::BufReader;
 
 use super::dispatch::{Dispatcher, StopReason};
 use super::methods::build_table;
 use super::outbound::Outbound;
 use super::state::{EnvSnapshot, LogReloader, ServerState, Settings};
+use super::stdio;
 
 /// How long the writer gets to flush the last answers before the process exits.
 const FLUSH_GRACE: Duration = Duration::from_millis(60);
@@ -20,7 +20,7 @@ pub async fn serve_stdio(
     env: EnvSnapshot,
     log_reloader: Option<LogReloader>,
 ) -> StopReason {
-    let (outbound, writer) = Outbound::spawn(tokio::io::stdout());
+    let (outbound, writer) = Outbound::with_drain(stdio::spawn_stdout_writer);
     let state = Arc::new(ServerState::new(settings, env, outbound, log_reloader));
     let table = build_table(Arc::clone(&state));
     if state.contract.set(table.contract()).is_err() {
@@ -30,7 +30,7 @@ pub async fn serve_stdio(
     let (methods, cooperative) = table.into_parts();
     state.auth.warm_up(state.settings(), Arc::clone(&state.env));
     let dispatcher = Dispatcher::new(methods, cooperative, Arc::clone(&state));
-    let stdin = BufReader::with_capacity(64 * 1024, tokio::io::stdin());
+    let stdin = stdio::stdin_reader();
     let reason = dispatcher.serve(stdin).await;
     drop(dispatcher);
     drop(state);
