@@ -95,27 +95,23 @@ impl Drop for MockServer {
 }
 
 impl MockServer {
-    /// Serves `responses` in order, one per request (the last one repeats).
+    /// Serves `responses` in order, one per POST request (the last one repeats). A GET (the catalog's
+    /// model discovery) is recorded and answered 404 without taking a scripted response.
     pub async fn start(responses: Vec<MockResponse>) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let requests = Arc::new(Mutex::new(Vec::new()));
         let (closed_tx, closed_rx) = mpsc::unbounded_channel();
         let recorded = requests.clone();
+        let responses = Arc::new(responses);
+        let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let task = tokio::spawn(async move {
-            let mut served = 0usize;
             while let Ok((socket, _)) = listener.accept().await {
-                let Some(response) = responses
-                    .get(served.min(responses.len().saturating_sub(1)))
-                    .cloned()
-                else {
-                    return;
-                };
-                served += 1;
                 let recorded = recorded.clone();
                 let closed_tx = closed_tx.clone();
+                let (responses, served) = (responses.clone(), served.clone());
                 tokio::spawn(async move {
-                    let _ = serve(socket, response, recorded, closed_tx).await;
+                    let _ = serve(socket, &responses, &served, recorded, closed_tx).await;
                 });
             }
         });
@@ -143,14 +139,25 @@ impl MockServer {
 
 async fn serve(
     mut socket: TcpStream,
-    response: MockResponse,
+    responses: &[MockResponse],
+    served: &std::sync::atomic::AtomicUsize,
     recorded: Arc<Mutex<Vec<RecordedRequest>>>,
     closed_tx: mpsc::UnboundedSender<Instant>,
 ) -> std::io::Result<()> {
     let request = read_request(&mut socket).await?;
+    let is_get = request.method.eq_ignore_ascii_case("GET");
     if let Ok(mut all) = recorded.lock() {
         all.push(request);
     }
+    let response = if is_get {
+        MockResponse::error(404, &[], r#"{"error":"not found"}"#)
+    } else {
+        let index = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match responses.get(index.min(responses.len().saturating_sub(1))) {
+            Some(response) => response.clone(),
+            None => return Ok(()),
+        }
+    };
     let mut head = format!("HTTP/1.1 {} Mock\r\n", response.status);
     for (name, value) in &response.headers {
         head.push_str(&format!("{name}: {value}\r\n"));

@@ -54,7 +54,7 @@ pub struct ServerState {
     pub auth: Arc<AuthSlot>,
     /// Open sessions.
     pub sessions: Arc<crate::session::SessionStore>,
-    /// Runs `chat/*` calls (resolver, concurrency limits, HTTP clients).
+    /// Runs `chat/*` calls (token caches, request authorizer, concurrency limits, HTTP clients).
     pub chat: Arc<crate::session::ChatService>,
 }
 
@@ -78,9 +78,7 @@ impl ServerState {
             search: Default::default(),
             auth: Arc::new(AuthSlot::default()),
             sessions: Arc::new(crate::session::SessionStore::new()),
-            chat: Arc::new(crate::session::ChatService::new(Arc::new(
-                crate::session::ConfigResolver,
-            ))),
+            chat: Arc::new(crate::session::ChatService::new()),
         }
     }
 

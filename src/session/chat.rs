@@ -2,20 +2,25 @@
 //! on a retryable failure before the first byte, and cancellation by the caller or by session close.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
-use super::error::ChatError;
-use super::resolver::{ResolvedCall, RuntimeResolver, insert_header};
+use super::error::{ChatError, ResolveError};
+use super::prepare::{PrepareError, WireCall, authorized_request, wire_call};
+use super::resolver::{ResolvedCall, resolve_call};
+use super::sources::CallSources;
 use super::store::SessionSnapshot;
-use crate::protocol::call::prepare;
-use crate::protocol::execute::{ClientOptions, ExecuteOptions, build_client, execute_stream};
+use crate::protocol::execute::{
+    ClientOptions, ExecuteOptions, PreparedRequest, build_client, execute_stream,
+};
 use crate::protocol::limits::ConcurrencyLimits;
 use crate::protocol::types::merge_options;
 use crate::protocol::{ChatRequest, ChatResult, ProtocolError, StreamPart};
+use crate::provider::common::set_header;
+use crate::provider::{RequestAuthorizer, TokenBroker};
 
 /// A provider and model to try.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -66,21 +71,68 @@ impl std::fmt::Debug for ChatParams {
 /// `(proxy, no_proxy)` as the session's env view sets them.
 type ProxyKey = (Option<String>, Option<String>);
 
-/// Shared by every chat call: the resolver, the concurrency limits and the HTTP clients.
+/// Shared by every chat call: token caches, the request authorizer, the concurrency limits and the HTTP
+/// clients.
 pub struct ChatService {
-    resolver: Arc<dyn RuntimeResolver>,
+    broker: TokenBroker,
+    authorizer: RequestAuthorizer,
     limits: ConcurrencyLimits,
     /// One client per proxy setting (from the session's env view), so connections are pooled.
     clients: Mutex<HashMap<ProxyKey, reqwest::Client>>,
 }
 
+impl Default for ChatService {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl ChatService {
-    pub fn new(resolver: Arc<dyn RuntimeResolver>) -> Self {
+    pub fn new() -> Self {
         ChatService {
-            resolver,
+            broker: TokenBroker::new(reqwest::Client::new()),
+            authorizer: RequestAuthorizer::default(),
             limits: ConcurrencyLimits::new(),
             clients: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Resolves one (session, provider, model) with the call's own headers on top.
+    pub async fn resolve(
+        &self,
+        session: &SessionSnapshot,
+        sources: &CallSources,
+        target: &ModelRef,
+        call_headers: Option<&BTreeMap<String, String>>,
+    ) -> Result<ResolvedCall, ResolveError> {
+        let mut resolved = resolve_call(
+            session,
+            sources,
+            &self.broker,
+            &target.provider_id,
+            &target.model_id,
+        )
+        .await?;
+        for (name, value) in call_headers.into_iter().flatten() {
+            set_header(&mut resolved.runtime.headers, name, value.clone());
+        }
+        Ok(resolved)
+    }
+
+    /// The request a call would send, without sending it (`transform/preview`). Holds secrets in its
+    /// headers: callers redact them.
+    pub fn prepare(
+        &self,
+        resolved: &ResolvedCall,
+        request: &ChatRequest,
+        variant: Option<&str>,
+    ) -> Result<(WireCall, PreparedRequest), ChatError> {
+        let variant_body = variant_fields(resolved, variant)?;
+        let wire = wire_call(resolved, request, variant_body.as_ref())
+            .map_err(|err| protocol_error(err, empty_result()))?;
+        let prepared =
+            authorized_request(resolved, &wire, &self.authorizer).map_err(prepare_error)?;
+        Ok((wire, prepared))
     }
 
     /// Runs one chat call for `session`; `on_part` sees every part of the attempt that produced the answer
@@ -88,6 +140,7 @@ impl ChatService {
     pub async fn run(
         &self,
         session: &SessionSnapshot,
+        sources: &CallSources,
         params: &ChatParams,
         cancel: &CancellationToken,
         on_part: &mut (dyn FnMut(StreamPart) + Send),
@@ -104,10 +157,6 @@ impl ChatService {
             }
             request.provider_options = Some(merged);
         }
-        let options = ExecuteOptions {
-            timeouts: session.options().timeouts.clone().unwrap_or_default(),
-            retry: session.options().retry.clone().unwrap_or_default(),
-        };
         let primary = ModelRef {
             provider_id: params.provider_id.clone(),
             model_id: params.model_id.clone(),
@@ -118,22 +167,31 @@ impl ChatService {
         let mut last_error = None;
         for (index, target) in targets.iter().enumerate() {
             let is_last = index + 1 == targets.len();
-            let mut resolved = self
-                .resolver
-                .resolve(session, &target.provider_id, &target.model_id)
+            let resolved = self
+                .resolve(session, sources, target, params.headers.as_ref())
                 .await?;
-            if let Some(headers) = &params.headers {
-                for (name, value) in headers {
-                    insert_header(&mut resolved.endpoint.headers, name, value, "headers")?;
-                }
-            }
+            // A fallback takes the variant only when it offers one of that name.
+            let variant = match (index, params.variant.as_deref()) {
+                (0, variant) => variant,
+                (_, Some(name)) if has_variant(&resolved, name) => Some(name),
+                _ => None,
+            };
+            let (_, prepared) = self.prepare(&resolved, &request, variant)?;
+            let options = ExecuteOptions {
+                timeouts: session
+                    .options()
+                    .timeouts
+                    .clone()
+                    .unwrap_or_else(|| resolved.timeouts.clone()),
+                retry: session.options().retry.clone().unwrap_or_default(),
+            };
             match self
                 .attempt(
-                    &client, target, &resolved, &request, &options, &cancel, on_part, is_last,
+                    &client, target, &resolved, &prepared, &options, &cancel, on_part, is_last,
                 )
                 .await
             {
-                Attempt::Done(result) => return result,
+                Attempt::Done(result) => return with_cost(result, &resolved),
                 Attempt::FallBack(err) => {
                     tracing::warn!(provider = %target.provider_id, model = %target.model_id,
                         kind = err.kind(), "chat failed before its first byte; trying the next fallback");
@@ -150,7 +208,7 @@ impl ChatService {
         client: &reqwest::Client,
         target: &ModelRef,
         resolved: &ResolvedCall,
-        request: &ChatRequest,
+        prepared: &PreparedRequest,
         options: &ExecuteOptions,
         cancel: &CancellationToken,
         on_part: &mut (dyn FnMut(StreamPart) + Send),
@@ -166,22 +224,13 @@ impl ChatService {
                 partial: Box::new(crate::protocol::PartCollector::new().result()),
             }));
         };
-        let prepared = match prepare(
-            &resolved.endpoint,
-            resolved.format,
-            &resolved.model_id,
-            request,
-        ) {
-            Ok(prepared) => prepared,
-            Err(err) => return Attempt::Done(Err(protocol_error(err, empty_result()))),
-        };
         // Error and finish parts are held back until real content arrives: if this attempt fails before its
         // first byte and a fallback follows, the caller never sees the failed attempt.
         let mut held: Vec<StreamPart> = Vec::new();
         let mut streaming = false;
         let execution = execute_stream(
             client,
-            &prepared,
+            prepared,
             resolved.format,
             options,
             cancel,
@@ -266,6 +315,75 @@ enum Attempt {
     FallBack(ChatError),
 }
 
+/// The call's cost from catalog prices, on the answer and on a partial result alike.
+fn with_cost(
+    result: Result<ChatResult, ChatError>,
+    resolved: &ResolvedCall,
+) -> Result<ChatResult, ChatError> {
+    let Some(prices) = &resolved.cost else {
+        return result;
+    };
+    let price = |result: &mut ChatResult| result.cost = Some(prices.cost(&result.usage));
+    match result {
+        Ok(mut result) => {
+            price(&mut result);
+            Ok(result)
+        }
+        Err(ChatError::Cancelled { mut partial }) => {
+            price(&mut partial);
+            Err(ChatError::Cancelled { partial })
+        }
+        Err(ChatError::Provider {
+            failure,
+            mut partial,
+        }) => {
+            price(&mut partial);
+            Err(ChatError::Provider { failure, partial })
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn has_variant(resolved: &ResolvedCall, name: &str) -> bool {
+    crate::catalog::query::variant_names(&resolved.model)
+        .iter()
+        .any(|n| n == name)
+}
+
+/// The wire fields of the chosen variant; an unknown name is the caller's mistake.
+fn variant_fields(
+    resolved: &ResolvedCall,
+    variant: Option<&str>,
+) -> Result<Option<serde_json::Map<String, serde_json::Value>>, ChatError> {
+    let Some(name) = variant else {
+        return Ok(None);
+    };
+    crate::transform::variants::variant_body(
+        resolved.format,
+        &resolved.runtime.provider_id,
+        &resolved.model,
+        name,
+    )
+    .map(Some)
+    .map_err(|err| {
+        ChatError::Resolve(ResolveError::UnknownVariant {
+            provider_id: resolved.runtime.provider_id.clone(),
+            model_id: resolved.model.id.clone(),
+            variant: name.to_string(),
+            available: match err {
+                crate::transform::variants::VariantError::Unknown { available, .. } => available,
+            },
+        })
+    })
+}
+
+fn prepare_error(err: PrepareError) -> ChatError {
+    match err {
+        PrepareError::Protocol(err) => protocol_error(err, empty_result()),
+        PrepareError::Resolve(err) => ChatError::Resolve(err),
+    }
+}
+
 fn empty_result() -> ChatResult {
     crate::protocol::PartCollector::new().result()
 }
@@ -307,7 +425,11 @@ mod tests {
     use super::*;
     use crate::protocol::testing::{Ending, MockResponse, MockServer};
     use crate::session::store::{SessionOpenParams, SessionStore};
-    use crate::session::{ConfigResolver, SessionError};
+    use crate::session::{CallSources, SessionError};
+
+    fn sources() -> CallSources {
+        CallSources::new(Default::default(), Default::default())
+    }
 
     fn text_stream(text: &str) -> MockResponse {
         let first = json!({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": null}]});
@@ -358,11 +480,12 @@ mod tests {
             "a": {"options": {"baseURL": primary.base_url}},
             "b": {"options": {"baseURL": backup.base_url}}}}}),
         );
-        let service = ChatService::new(Arc::new(ConfigResolver));
+        let service = ChatService::new();
         let mut parts = Vec::new();
         let err = service
             .run(
                 &session,
+                &sources(),
                 &params(
                     "a",
                     json!({"fallbacks": [{"providerId": "b", "modelId": "m"}]}),
@@ -396,14 +519,20 @@ mod tests {
             "headers": {"x-a": "session", "x-b": "session"},
             "options": {"providerOptions": {"openai": {"user": "u1"}}}}),
         );
-        let service = ChatService::new(Arc::new(ConfigResolver));
+        let service = ChatService::new();
         let call = params(
             "p",
             json!({"headers": {"x-b": "call", "authorization": "Bearer call-secret"}}),
         );
         assert!(!format!("{call:?}").contains("call-secret"));
         let result = service
-            .run(&session, &call, &CancellationToken::new(), &mut |_| {})
+            .run(
+                &session,
+                &sources(),
+                &call,
+                &CancellationToken::new(),
+                &mut |_| {},
+            )
             .await
             .expect("succeeds");
         assert_eq!(result.usage.input_tokens, 2);
@@ -441,7 +570,7 @@ mod tests {
             json!({"sessionId": "s", "config": {"provider": {
             "p": {"options": {"baseURL": server_stalled.base_url}}}}}),
         );
-        let service = Arc::new(ChatService::new(Arc::new(ConfigResolver)));
+        let service = Arc::new(ChatService::new());
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let task = {
             let (service, session) = (service.clone(), session.clone());
@@ -449,6 +578,7 @@ mod tests {
                 service
                     .run(
                         &session,
+                        &sources(),
                         &params("p", json!({})),
                         &CancellationToken::new(),
                         &mut |part| {

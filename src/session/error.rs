@@ -35,6 +35,17 @@ pub enum ResolveError {
     AuthMissing(String),
     #[error("invalid config at {field}: {reason}")]
     Config { field: String, reason: String },
+    #[error("the sign-in for provider {0:?} has expired or was revoked; sign in again")]
+    AuthExpired(String),
+    #[error("the credential of provider {provider_id:?} cannot be used: {reason}")]
+    AuthFailed { provider_id: String, reason: String },
+    #[error("model {model_id:?} of provider {provider_id:?} has no variant {variant:?}")]
+    UnknownVariant {
+        provider_id: String,
+        model_id: String,
+        variant: String,
+        available: Vec<String>,
+    },
 }
 
 impl ResolveError {
@@ -44,6 +55,9 @@ impl ResolveError {
             ResolveError::ModelNotFound { .. } => "model_not_found",
             ResolveError::AuthMissing(_) => "auth_missing",
             ResolveError::Config { .. } => "config",
+            ResolveError::AuthExpired(_) => "auth_expired",
+            ResolveError::AuthFailed { .. } => "auth_failed",
+            ResolveError::UnknownVariant { .. } => "invalid_params",
         }
     }
 }

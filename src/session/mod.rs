@@ -6,14 +6,21 @@
 //! [`SessionSnapshot`] alone, so concurrent sessions cannot see each other's credentials.
 
 pub mod chat;
+pub mod credentials;
 pub mod error;
+pub mod prepare;
+mod pricing;
 pub mod resolver;
+#[cfg(test)]
+mod resolver_tests;
 mod secret;
+pub mod sources;
 pub mod store;
 
 pub use chat::{ChatParams, ChatService, ModelRef};
 pub use error::{ChatError, ResolveError, SessionError};
-pub use resolver::{ConfigResolver, ResolvedCall, RuntimeResolver};
+pub use resolver::{ResolvedCall, resolve_call};
+pub use sources::CallSources;
 pub use store::{
     CredentialInput, SessionCloseParams, SessionInfo, SessionOpenParams, SessionOptions,
     SessionSnapshot, SessionStore,

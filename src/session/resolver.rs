@@ -1,424 +1,273 @@
-//! The runtime resolution seam: (session, provider, model) → everything a wire call needs.
+//! The runtime resolution chain: (session, provider, model) → everything a wire call needs.
 //!
-//! [`ConfigResolver`] is the config-driven implementation (OpenCode's `provider` map: `npm`, `api`,
-//! `env`, `options.{baseURL, apiKey, headers, maxConcurrency}`, `models.<id>.{id, headers,
-//! options.maxConcurrency}`), the real path for custom
-//! OpenAI-compatible providers. The per-provider loaders and the credential store plug in behind
-//! [`RuntimeResolver`] too.
+//! 1. The model is looked up in the merged catalog (models.dev ← global config ← the session's config).
+//! 2. The credential is chosen in order: session → stored auth (refreshed on use) → environment
+//!    (snapshot + session overlay) → config `apiKey` (read by the loader) — see [`super::credentials`].
+//! 3. The provider's loader ([`crate::provider::TokenBroker::resolve_runtime`]) turns that into a
+//!    [`ResolvedRuntime`]: URL, headers, auth scheme and default body options.
+//!
+//! Request authorization that needs the exact body (SigV4, Z.AI JWT, Copilot headers) happens per
+//! outgoing request, in [`super::prepare`].
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
+use serde_json::{Map, Value};
+
+use super::credentials::choose_credential;
 use super::error::ResolveError;
+use super::sources::CallSources;
 use super::store::SessionSnapshot;
+use crate::catalog::{MergedCatalog, ModelOrigin, ResolvedModel, ResolvedProvider};
+use crate::config::TimeoutSetting;
 use crate::protocol::WireFormat;
-use crate::protocol::call::Endpoint;
+use crate::protocol::cost::ModelCost;
+use crate::protocol::execute::Timeouts;
+use crate::provider::{
+    ClientIdentity, LoaderInput, ProtocolFamily, ProviderError, ResolvedRuntime, TokenBroker,
+};
 
-/// A call ready for `protocol::call::prepare` / `execute_stream`.
+/// A call ready for [`super::prepare::prepare_call`].
 #[derive(Debug, Clone)]
 pub struct ResolvedCall {
     pub format: WireFormat,
-    /// Base URL and headers, auth included (values are redacted from `Debug`).
-    pub endpoint: Endpoint,
-    /// The model id sent on the wire.
-    pub model_id: String,
+    /// URL, headers, auth scheme and default options (secrets only inside `auth`; `Debug` redacts).
+    pub runtime: ResolvedRuntime,
     /// Concurrent requests allowed for this provider/model (0: unlimited).
     pub max_concurrency: usize,
+    /// Catalog prices, when the catalog knows them.
+    pub cost: Option<ModelCost>,
+    /// Where the credential came from (`session`, `keyring`, `file`, `oauth`, `env`, `config`,
+    /// `none`), never the value.
+    pub credential_source: &'static str,
+    /// The merged catalog entry (variants, limits, capabilities).
+    pub model: ResolvedModel,
+    /// From the provider's `timeout` / `headerTimeout` / `chunkTimeout` options; a session's own
+    /// timeouts replace them.
+    pub timeouts: Timeouts,
 }
 
-#[async_trait::async_trait]
-pub trait RuntimeResolver: Send + Sync {
-    async fn resolve(
-        &self,
-        session: &SessionSnapshot,
-        provider_id: &str,
-        model_id: &str,
-    ) -> Result<ResolvedCall, ResolveError>;
-}
-
-/// The wire format an AI SDK package speaks.
-pub fn format_for_npm(npm: Option<&str>) -> WireFormat {
-    match npm {
-        Some("@ai-sdk/anthropic") => WireFormat::Anthropic,
-        Some("@ai-sdk/openai") => WireFormat::OpenaiResponses,
-        Some("@ai-sdk/google") => WireFormat::Gemini,
-        Some("@ai-sdk/cohere") => WireFormat::Cohere,
-        Some("@ai-sdk/amazon-bedrock") => WireFormat::Bedrock,
-        _ => WireFormat::OpenaiChat,
+/// The wire format a loader's protocol family is spoken with (Z.AI speaks OpenAI chat).
+pub fn wire_format(protocol: ProtocolFamily) -> WireFormat {
+    match protocol {
+        ProtocolFamily::OpenaiChat | ProtocolFamily::Zai => WireFormat::OpenaiChat,
+        ProtocolFamily::OpenaiResponses => WireFormat::OpenaiResponses,
+        ProtocolFamily::Anthropic => WireFormat::Anthropic,
+        ProtocolFamily::Gemini => WireFormat::Gemini,
+        ProtocolFamily::Bedrock => WireFormat::Bedrock,
+        ProtocolFamily::Cohere => WireFormat::Cohere,
     }
 }
 
-/// `my-provider` → `MY_PROVIDER_API_KEY`.
-pub fn default_env_name(provider_id: &str) -> String {
-    let mut name: String = provider_id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    name.push_str("_API_KEY");
-    name
-}
-
-/// Resolves from the session's merged config alone.
-#[derive(Debug, Default, Clone)]
-pub struct ConfigResolver;
-
-impl ConfigResolver {
-    pub fn resolve_now(
-        &self,
-        session: &SessionSnapshot,
-        provider_id: &str,
-        model_id: &str,
-    ) -> Result<ResolvedCall, ResolveError> {
-        let config = session.merged_config();
-        let provider = config
-            .get("provider")
-            .and_then(|providers| providers.get(provider_id))
-            .filter(|p| p.is_object())
-            .ok_or_else(|| ResolveError::ProviderNotFound(provider_id.to_string()))?;
-        let options = provider.get("options").cloned().unwrap_or(Value::Null);
-        let format = format_for_npm(provider.get("npm").and_then(Value::as_str));
-        let base_url = options
-            .get("baseURL")
-            .and_then(Value::as_str)
-            .or_else(|| provider.get("api").and_then(Value::as_str))
-            .filter(|url| !url.is_empty())
-            .ok_or_else(|| ResolveError::Config {
-                field: format!("provider.{provider_id}.options.baseURL"),
-                reason: "no base URL for this provider (set options.baseURL or api)".into(),
-            })?
-            .trim_end_matches('/')
-            .to_string();
-        let model = provider
-            .get("models")
-            .and_then(|models| models.get(model_id));
-        let wire_model = model
-            .and_then(|m| m.get("id"))
-            .and_then(Value::as_str)
-            .unwrap_or(model_id)
-            .to_string();
-
-        let mut headers = HeaderMap::new();
-        let header_field = format!("provider.{provider_id}.options.headers");
-        add_headers(&mut headers, options.get("headers"), &header_field)?;
-        if let Some(model) = model {
-            add_headers(
-                &mut headers,
-                model.get("headers"),
-                &format!("provider.{provider_id}.models.{model_id}.headers"),
-            )?;
-        }
-        for (name, value) in session.headers() {
-            insert_header(&mut headers, name, value, "headers")?;
-        }
-        if let Some((token, oauth)) = credential(session, provider_id, provider, &options) {
-            apply_auth(&mut headers, format, &token, oauth)?;
-        }
-        let max_concurrency = model
-            .and_then(|m| m.get("options"))
-            .and_then(|o| o.get("maxConcurrency"))
-            .or_else(|| options.get("maxConcurrency"))
-            .and_then(Value::as_u64)
-            .unwrap_or(0) as usize;
-        Ok(ResolvedCall {
-            format,
-            endpoint: Endpoint { base_url, headers },
-            model_id: wire_model,
-            max_concurrency,
-        })
-    }
-}
-
-#[async_trait::async_trait]
-impl RuntimeResolver for ConfigResolver {
-    async fn resolve(
-        &self,
-        session: &SessionSnapshot,
-        provider_id: &str,
-        model_id: &str,
-    ) -> Result<ResolvedCall, ResolveError> {
-        self.resolve_now(session, provider_id, model_id)
-    }
-}
-
-/// Session credential → env (the provider's `env` names, else `<ID>_API_KEY`) → config `apiKey`.
-/// The bool is true for an OAuth access token.
-fn credential(
+/// Resolves one (session, provider, model) through the whole chain.
+pub async fn resolve_call(
     session: &SessionSnapshot,
+    sources: &CallSources,
+    broker: &TokenBroker,
     provider_id: &str,
-    provider: &Value,
-    options: &Value,
-) -> Option<(zeroize::Zeroizing<String>, bool)> {
-    if let Some(credential) = session.credential(provider_id) {
-        return Some((
-            zeroize::Zeroizing::new(credential.token().expose().to_string()),
-            credential.is_oauth(),
-        ));
-    }
-    let names: Vec<String> = match provider.get("env").and_then(Value::as_array) {
-        Some(names) => names
+    model_id: &str,
+) -> Result<ResolvedCall, ResolveError> {
+    let merged = session_catalog(session, sources, provider_id)?;
+    let provider = merged
+        .provider(provider_id)
+        .ok_or_else(|| ResolveError::ProviderNotFound(provider_id.to_string()))?;
+    let model = find_model(provider, model_id, sources, provider_id)?;
+
+    let env = session_env(session);
+    let chosen = choose_credential(session, sources, provider, &model, &env).await?;
+    let options = provider_options(provider);
+    let api_url = model_api_url(provider, &model);
+    let mut session_headers = model.headers.0.clone();
+    session_headers.extend(
+        session
+            .headers()
             .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        None => vec![default_env_name(provider_id)],
+            .map(|(name, value)| (name.clone(), value.clone())),
+    );
+    let client = ClientIdentity::default();
+    let input = LoaderInput {
+        provider_id,
+        model_id: &model.api_id,
+        npm: Some(model.npm.as_str()),
+        api_url: api_url.as_deref(),
+        options: &options,
+        session_headers: &session_headers,
+        credential: chosen.credential.as_ref(),
+        env: &env,
+        client: &client,
     };
-    if let Some(value) = names
-        .iter()
-        .find_map(|name| session.env(name).filter(|v| !v.is_empty()))
-    {
-        return Some((zeroize::Zeroizing::new(value.to_string()), false));
-    }
-    options
-        .get("apiKey")
-        .and_then(Value::as_str)
-        .filter(|key| !key.is_empty())
-        .map(|key| (zeroize::Zeroizing::new(key.to_string()), false))
+    let runtime = broker
+        .resolve_runtime(&input)
+        .await
+        .map_err(|error| provider_error(provider_id, error))?;
+    let max_concurrency = model
+        .options
+        .get("maxConcurrency")
+        .or_else(|| options.get("maxConcurrency"))
+        .and_then(Value::as_u64)
+        .unwrap_or(0) as usize;
+    Ok(ResolvedCall {
+        format: wire_format(runtime.protocol),
+        runtime,
+        max_concurrency,
+        cost: model.info.cost.as_ref().map(super::pricing::model_cost),
+        credential_source: chosen.source,
+        timeouts: provider_timeouts(provider),
+        model,
+    })
 }
 
-fn apply_auth(
-    headers: &mut HeaderMap,
-    format: WireFormat,
-    token: &str,
-    oauth: bool,
-) -> Result<(), ResolveError> {
-    let (name, value) = match format {
-        WireFormat::Anthropic if !oauth => ("x-api-key", token.to_string()),
-        WireFormat::Gemini if !oauth => ("x-goog-api-key", token.to_string()),
-        _ => ("authorization", format!("Bearer {token}")),
-    };
-    let value = zeroize::Zeroizing::new(value);
-    let mut value = HeaderValue::from_str(&value).map_err(|_| ResolveError::Config {
-        field: "credentials".into(),
-        reason: "the credential is not a valid header value".into(),
-    })?;
-    value.set_sensitive(true);
-    headers.insert(HeaderName::from_static(name), value);
-    Ok(())
+/// OpenCode's provider timeouts: `headerTimeout` bounds the wait for the first byte, `chunkTimeout`
+/// the silence between chunks; `false` disables one.
+fn provider_timeouts(provider: &ResolvedProvider) -> Timeouts {
+    let mut timeouts = Timeouts::default();
+    match provider.options.header_timeout.or(provider.options.timeout) {
+        Some(TimeoutSetting::Millis(ms)) => timeouts.first_byte_ms = ms,
+        Some(TimeoutSetting::Enabled(false)) => timeouts.first_byte_ms = 0,
+        Some(TimeoutSetting::Enabled(true)) | None => {}
+    }
+    if let Some(ms) = provider.options.chunk_timeout {
+        timeouts.idle_ms = ms;
+    }
+    timeouts
 }
 
-fn add_headers(
-    headers: &mut HeaderMap,
-    source: Option<&Value>,
-    field: &str,
-) -> Result<(), ResolveError> {
-    let Some(source) = source.and_then(Value::as_object) else {
-        return Ok(());
+/// The merged catalog this session sees: the shared one, or — when the session brings its own config —
+/// the requested provider merged again with the session's config on top.
+fn session_catalog(
+    session: &SessionSnapshot,
+    sources: &CallSources,
+    provider_id: &str,
+) -> Result<Arc<MergedCatalog>, ResolveError> {
+    let Some(overlay) = session.config_overlay() else {
+        return Ok(Arc::clone(&sources.merged));
     };
-    for (name, value) in source {
-        let Some(value) = value.as_str() else {
-            return Err(ResolveError::Config {
-                field: format!("{field}.{name}"),
-                reason: "a header value must be a string".into(),
-            });
-        };
-        insert_header(headers, name, value, field)?;
+    let env = session_env(session);
+    let overlay =
+        crate::config::SidecarConfig::from_value(overlay.clone(), &env, None).map_err(|error| {
+            ResolveError::Config {
+                field: "session.config".into(),
+                reason: error.to_string(),
+            }
+        })?;
+    let config = sources.config.overlaid_with(&overlay);
+    let mut only_this = crate::catalog::Catalog::default();
+    if let Some(provider) = sources.catalog.providers.get(provider_id) {
+        only_this
+            .providers
+            .insert(provider_id.to_string(), provider.clone());
     }
-    Ok(())
+    let mut merged = MergedCatalog::build(&only_this, &config);
+    // Models found by discovery live in the shared catalog only.
+    if let (Some(own), Some(shared)) = (
+        merged.providers.get_mut(provider_id),
+        sources.merged.provider(provider_id),
+    ) {
+        for (id, model) in &shared.models {
+            if model.origin == ModelOrigin::Discovered {
+                own.models
+                    .entry(id.clone())
+                    .or_insert_with(|| model.clone());
+            }
+        }
+    }
+    Ok(Arc::new(merged))
 }
 
-pub(crate) fn insert_header(
-    headers: &mut HeaderMap,
-    name: &str,
-    value: &str,
-    field: &str,
-) -> Result<(), ResolveError> {
-    let invalid = |reason: &str| ResolveError::Config {
-        field: format!("{field}.{name}"),
-        reason: reason.into(),
+/// The catalog entry, or — for a provider config points at its own endpoint — an ad-hoc model (as
+/// OpenAI-compatible servers take any model name).
+fn find_model(
+    provider: &ResolvedProvider,
+    model_id: &str,
+    sources: &CallSources,
+    provider_id: &str,
+) -> Result<ResolvedModel, ResolveError> {
+    if let Some(model) = provider.models.get(model_id) {
+        return Ok(model.clone());
+    }
+    let has_own_endpoint = provider.options.base_url.is_some()
+        || (provider.api_url.is_some() && !sources.catalog.providers.contains_key(provider_id));
+    if !has_own_endpoint {
+        return Err(ResolveError::ModelNotFound {
+            provider_id: provider_id.to_string(),
+            model_id: model_id.to_string(),
+        });
+    }
+    let template = crate::catalog::types::CatalogModel {
+        id: model_id.to_string(),
+        name: model_id.to_string(),
+        ..Default::default()
     };
-    let name =
-        HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("invalid header name"))?;
-    let mut value = HeaderValue::from_str(value).map_err(|_| invalid("invalid header value"))?;
-    value.set_sensitive(true);
-    headers.insert(name, value);
-    Ok(())
+    Ok(ResolvedModel {
+        id: model_id.to_string(),
+        api_id: model_id.to_string(),
+        npm: provider.npm.clone(),
+        api_url: provider.api_url.clone(),
+        shape: None,
+        protocol: crate::catalog::protocol_family::runtime_protocol(
+            provider_id,
+            &provider.npm,
+            model_id,
+            None,
+        ),
+        origin: ModelOrigin::Config,
+        info: Arc::new(template),
+        options: Map::new(),
+        headers: Default::default(),
+        variants: BTreeMap::new(),
+        disabled_variants: Default::default(),
+    })
 }
 
-#[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
-    use std::sync::Arc;
+/// A model-level `provider.api` override wins; else the provider's URL (config `api`/`baseURL`, else
+/// the catalog's).
+fn model_api_url(provider: &ResolvedProvider, model: &ResolvedModel) -> Option<String> {
+    let model_override = model
+        .info
+        .provider
+        .as_ref()
+        .and_then(|p| p.api.clone())
+        .filter(|url| !url.trim().is_empty());
+    model_override
+        .or_else(|| provider.api_url.clone())
+        .or_else(|| model.api_url.clone())
+}
 
-    use serde_json::json;
-
-    use super::*;
-    use crate::session::store::{SessionOpenParams, SessionStore};
-
-    fn snapshot(session: Value, global: Value, env: &[(&str, &str)]) -> SessionSnapshot {
-        let store = SessionStore::new();
-        let mut session = session;
-        session["sessionId"] = json!("s");
-        let params: SessionOpenParams = serde_json::from_value(session).expect("params");
-        store.open(params).expect("opens");
-        let env: HashMap<String, String> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        store
-            .snapshot("s", Arc::new(env), Some(Arc::new(global)))
-            .expect("open")
+fn provider_options(provider: &ResolvedProvider) -> Map<String, Value> {
+    match serde_json::to_value(&provider.options) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
     }
+}
 
-    fn header(call: &ResolvedCall, name: &str) -> Option<String> {
-        call.endpoint
-            .headers
-            .get(name)
-            .map(|v| v.to_str().expect("ascii").to_string())
-    }
+/// The start-time snapshot with the session's overlay on top, as one map for the loaders.
+pub fn session_env(session: &SessionSnapshot) -> HashMap<String, String> {
+    session.env_view()
+}
 
-    fn global() -> Value {
-        json!({"provider": {
-            "local": {"npm": "@ai-sdk/openai-compatible", "options": {"baseURL": "http://127.0.0.1:1/v1/", "apiKey": "config-key", "headers": {"x-app": "desk"}, "maxConcurrency": 4},
-                      "models": {"alias": {"id": "real-model-id", "options": {"maxConcurrency": 1}}}},
-            "claude": {"npm": "@ai-sdk/anthropic", "api": "http://a.example/v1", "env": ["MY_CLAUDE_KEY"]},
-            "gem": {"npm": "@ai-sdk/google", "options": {"baseURL": "http://g.example"}}
-        }})
-    }
-
-    #[test]
-    fn credential_order_is_session_env_config() {
-        let resolver = ConfigResolver;
-        let call = resolver
-            .resolve_now(&snapshot(json!({}), global(), &[]), "local", "alias")
-            .expect("resolves");
-        assert_eq!(call.format, WireFormat::OpenaiChat);
-        assert_eq!(call.endpoint.base_url, "http://127.0.0.1:1/v1");
-        assert_eq!(call.model_id, "real-model-id");
-        assert_eq!(call.max_concurrency, 1, "the model's own limit wins");
-        assert_eq!(
-            header(&call, "authorization").as_deref(),
-            Some("Bearer config-key")
-        );
-        assert_eq!(header(&call, "x-app").as_deref(), Some("desk"));
-
-        let call = resolver
-            .resolve_now(
-                &snapshot(json!({}), global(), &[("LOCAL_API_KEY", "env-key")]),
-                "local",
-                "m",
-            )
-            .expect("resolves");
-        assert_eq!(
-            header(&call, "authorization").as_deref(),
-            Some("Bearer env-key")
-        );
-        assert_eq!(call.model_id, "m");
-        assert_eq!(call.max_concurrency, 4, "the provider's limit");
-
-        let call = resolver
-            .resolve_now(
-                &snapshot(
-                    json!({"env": {"LOCAL_API_KEY": "overlay-key"}}),
-                    global(),
-                    &[("LOCAL_API_KEY", "env-key")],
-                ),
-                "local",
-                "m",
-            )
-            .expect("resolves");
-        assert_eq!(
-            header(&call, "authorization").as_deref(),
-            Some("Bearer overlay-key")
-        );
-
-        let call = resolver
-            .resolve_now(
-                &snapshot(
-                    json!({"credentials": {"local": {"apiKey": "session-key"}}, "headers": {"x-app": "session"}}),
-                    global(),
-                    &[("LOCAL_API_KEY", "env-key")],
-                ),
-                "local",
-                "m",
-            )
-            .expect("resolves");
-        assert_eq!(
-            header(&call, "authorization").as_deref(),
-            Some("Bearer session-key")
-        );
-        assert_eq!(header(&call, "x-app").as_deref(), Some("session"));
-        assert!(!format!("{call:?}").contains("session-key"));
-    }
-
-    #[test]
-    fn auth_header_follows_the_wire_format() {
-        let resolver = ConfigResolver;
-        let call = resolver
-            .resolve_now(
-                &snapshot(
-                    json!({}),
-                    global(),
-                    &[("MY_CLAUDE_KEY", "ant"), ("CLAUDE_API_KEY", "no")],
-                ),
-                "claude",
-                "c",
-            )
-            .expect("resolves");
-        assert_eq!(call.format, WireFormat::Anthropic);
-        assert_eq!(header(&call, "x-api-key").as_deref(), Some("ant"));
-        assert_eq!(call.endpoint.base_url, "http://a.example/v1");
-        let call = resolver
-            .resolve_now(
-                &snapshot(
-                    json!({"credentials": {"claude": {"type": "oauth", "access": "acc"}}}),
-                    global(),
-                    &[],
-                ),
-                "claude",
-                "c",
-            )
-            .expect("resolves");
-        assert_eq!(
-            header(&call, "authorization").as_deref(),
-            Some("Bearer acc")
-        );
-        assert!(header(&call, "x-api-key").is_none());
-        let call = resolver
-            .resolve_now(
-                &snapshot(json!({}), global(), &[("GEM_API_KEY", "g")]),
-                "gem",
-                "gemini",
-            )
-            .expect("resolves");
-        assert_eq!(call.format, WireFormat::Gemini);
-        assert_eq!(header(&call, "x-goog-api-key").as_deref(), Some("g"));
-    }
-
-    #[test]
-    fn errors_name_what_is_missing() {
-        let resolver = ConfigResolver;
-        let err = resolver
-            .resolve_now(&snapshot(json!({}), global(), &[]), "nope", "m")
-            .expect_err("unknown provider");
-        assert_eq!(err.kind(), "provider_not_found");
-        let err = resolver
-            .resolve_now(
-                &snapshot(
-                    json!({"config": {"provider": {"bare": {"npm": "x"}}}}),
-                    json!(null),
-                    &[],
-                ),
-                "bare",
-                "m",
-            )
-            .expect_err("no base URL");
-        assert_eq!(err.kind(), "config");
-        assert_eq!(
-            format_for_npm(Some("@ai-sdk/openai")),
-            WireFormat::OpenaiResponses
-        );
-        assert_eq!(format_for_npm(Some("@ai-sdk/cohere")), WireFormat::Cohere);
-        assert_eq!(
-            format_for_npm(Some("@ai-sdk/amazon-bedrock")),
-            WireFormat::Bedrock
-        );
-        assert_eq!(format_for_npm(None), WireFormat::OpenaiChat);
-        assert_eq!(default_env_name("my-provider.x"), "MY_PROVIDER_X_API_KEY");
+fn provider_error(provider_id: &str, error: ProviderError) -> ResolveError {
+    let reason = error.to_string();
+    match error {
+        ProviderError::AuthMissing { .. } => ResolveError::AuthMissing(provider_id.to_string()),
+        ProviderError::ConfigMissing { setting, .. } => ResolveError::Config {
+            field: format!("provider.{provider_id}.options.{setting}"),
+            reason,
+        },
+        ProviderError::InvalidOption { option, .. } => ResolveError::Config {
+            field: format!("provider.{provider_id}.options.{option}"),
+            reason,
+        },
+        ProviderError::InvalidUrl { .. } => ResolveError::Config {
+            field: format!("provider.{provider_id}.options.baseURL"),
+            reason,
+        },
+        ProviderError::Unsupported { .. } => ResolveError::Config {
+            field: format!("provider.{provider_id}.npm"),
+            reason,
+        },
+        ProviderError::TokenExchange(_) | ProviderError::Signing(_) => ResolveError::AuthFailed {
+            provider_id: provider_id.to_string(),
+            reason,
+        },
     }
 }

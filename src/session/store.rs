@@ -32,6 +32,14 @@ pub enum CredentialInput {
     },
     #[serde(rename_all = "camelCase")]
     ApiKey { api_key: String },
+    /// AWS access keys (Amazon Bedrock signs its requests with them: SigV4).
+    #[serde(rename_all = "camelCase")]
+    Aws {
+        access_key_id: String,
+        secret_access_key: String,
+        #[serde(default)]
+        session_token: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
@@ -51,20 +59,7 @@ pub(crate) enum Credential {
         #[allow(dead_code)]
         expires: Option<i64>,
     },
-}
-
-impl Credential {
-    /// The token sent to the provider.
-    pub(crate) fn token(&self) -> &Secret {
-        match self {
-            Credential::ApiKey(key) => key,
-            Credential::OAuth { access, .. } => access,
-        }
-    }
-
-    pub(crate) fn is_oauth(&self) -> bool {
-        matches!(self, Credential::OAuth { .. })
-    }
+    Aws(crate::provider::AwsCredentials),
 }
 
 impl From<CredentialInput> for Credential {
@@ -81,6 +76,15 @@ impl From<CredentialInput> for Credential {
                 refresh: refresh.map(Secret::new),
                 expires,
             },
+            CredentialInput::Aws {
+                access_key_id,
+                secret_access_key,
+                session_token,
+            } => Credential::Aws(crate::provider::AwsCredentials {
+                access_key_id,
+                secret_access_key: Secret::new(secret_access_key),
+                session_token: session_token.map(Secret::new),
+            }),
         }
     }
 }
@@ -117,6 +121,9 @@ pub struct SessionOpenParams {
     pub headers: Option<BTreeMap<String, String>>,
     #[serde(default)]
     pub options: Option<SessionOptions>,
+    /// Per provider id: the stored account this session uses instead of the provider's active one.
+    #[serde(default)]
+    pub accounts: Option<HashMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -137,6 +144,9 @@ pub struct SessionInfo {
     pub header_names: Vec<String>,
     /// Provider ids of the session's config overlay.
     pub config_providers: Vec<String>,
+    /// Provider id → the stored account the session uses instead of the active one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<String, String>,
 }
 
 /// The data of a session at one moment; a chat call works on one snapshot from start to end.
@@ -147,6 +157,7 @@ pub(crate) struct SessionData {
     pub(crate) credentials: HashMap<String, Credential>,
     pub(crate) headers: BTreeMap<String, String>,
     pub(crate) options: SessionOptions,
+    pub(crate) accounts: HashMap<String, String>,
 }
 
 impl SessionData {
@@ -183,6 +194,9 @@ impl SessionData {
         }
         if let Some(options) = params.options {
             self.options = options;
+        }
+        if let Some(accounts) = params.accounts {
+            self.accounts.extend(accounts);
         }
         Ok(())
     }
@@ -236,6 +250,32 @@ impl SessionSnapshot {
 
     pub(crate) fn credential(&self, provider_id: &str) -> Option<&Credential> {
         self.data.credentials.get(provider_id)
+    }
+
+    /// The stored account this session chose for a provider, if any.
+    pub fn account(&self, provider_id: &str) -> Option<&str> {
+        self.data.accounts.get(provider_id).map(String::as_str)
+    }
+
+    /// The session's own config overlay, when it has a non-empty one.
+    pub fn config_overlay(&self) -> Option<&Value> {
+        self.data
+            .config
+            .as_object()
+            .filter(|config| !config.is_empty())
+            .map(|_| &self.data.config)
+    }
+
+    /// The start-time snapshot with the session's overlay on top, as one map.
+    pub fn env_view(&self) -> HashMap<String, String> {
+        let mut env = HashMap::clone(&self.base_env);
+        env.extend(
+            self.data
+                .env
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone())),
+        );
+        env
     }
 }
 
@@ -390,6 +430,11 @@ fn info_of(id: &str, data: &SessionData) -> SessionInfo {
         env_names,
         header_names: data.headers.keys().cloned().collect(),
         config_providers,
+        accounts: data
+            .accounts
+            .iter()
+            .map(|(provider, account)| (provider.clone(), account.clone()))
+            .collect(),
     }
 }
 
@@ -434,7 +479,11 @@ mod tests {
         assert_eq!(before.env("BAR"), Some("b"), "a snapshot does not change");
         assert_eq!(after.env("BAR"), Some("session"));
         assert_eq!(after.env("FOO"), Some("1"));
-        assert!(after.credential("x").is_some_and(Credential::is_oauth));
+        assert!(
+            after
+                .credential("x")
+                .is_some_and(|c| matches!(c, Credential::OAuth { .. }))
+        );
         assert!(!format!("{after:?}").contains("sk-a"));
 
         store.close("a").expect("closes");

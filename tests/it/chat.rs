@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use provider_sidecar::protocol::testing::{
-    Ending, MockResponse, MockServer, content_type_for, fixture_lines, fixtures_dir,
-    split_responses, wire_chunks,
+    Ending, MockResponse, MockServer, RecordedRequest, content_type_for, fixture_lines,
+    fixtures_dir, split_responses, wire_chunks,
 };
 use serde_json::{Value, json};
 
@@ -44,6 +44,15 @@ pub fn sidecar_with(providers: Value) -> Sidecar {
         json!({"initializationOptions": {"config": {"provider": providers}}}),
     );
     sidecar
+}
+
+/// The chat requests a mock saw (model discovery may also `GET /models` on its base URL).
+fn chat_calls(server: &MockServer) -> Vec<RecordedRequest> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|request| request.method == "POST")
+        .collect()
 }
 
 fn user(text: &str) -> Value {
@@ -139,12 +148,7 @@ fn replays_recorded_streams_as_exact_delta_sequences() {
             response["result"], golden["result"],
             "{folder}: final result"
         );
-        // Model discovery may also `GET /models` on an OpenAI-compatible base URL.
-        let seen: Vec<_> = server
-            .requests()
-            .into_iter()
-            .filter(|r| r.method == "POST")
-            .collect();
+        let seen = chat_calls(server);
         assert_eq!(seen.len(), 1, "{folder}: one upstream request");
         let body: Value = serde_json::from_slice(&seen[0].body).expect("JSON body");
         assert!(
@@ -247,7 +251,7 @@ fn rate_limited_then_success_retries_and_fallbacks_apply_before_the_first_byte()
         parts.iter().all(|p| p["type"] != "error"),
         "the failed attempt is not streamed"
     );
-    assert_eq!(retrying.requests().len(), 2);
+    assert_eq!(chat_calls(&retrying).len(), 2);
 
     let error = sidecar.call_err(
         "chat/generate",
@@ -270,9 +274,9 @@ fn rate_limited_then_success_retries_and_fallbacks_apply_before_the_first_byte()
         "{response}"
     );
     assert!(parts.iter().all(|p| p["type"] != "error"), "{parts:?}");
-    assert_eq!(limited.requests().len(), 2);
-    assert_eq!(backup.requests().len(), 1);
-    let body: Value = serde_json::from_slice(&backup.requests()[0].body).expect("JSON");
+    assert_eq!(chat_calls(&limited).len(), 2);
+    assert_eq!(chat_calls(&backup).len(), 1);
+    let body: Value = serde_json::from_slice(&chat_calls(&backup)[0].body).expect("JSON");
     assert_eq!(body["model"], "b");
 }
 

@@ -72,6 +72,7 @@ async fn run(
         .sessions
         .snapshot(&params.session_id, state.env.clone(), global)
         .map_err(session_error)?;
+    let sources = super::call_sources::call_sources(&state).await?;
     let service = state.chat.clone();
     let (tx, mut rx) = mpsc::unbounded_channel::<StreamPart>();
     let cancel = cx.cancel.clone();
@@ -81,7 +82,9 @@ async fn run(
                 let _ = tx.send(part);
             }
         };
-        service.run(&snapshot, &params, &cancel, &mut on_part).await
+        service
+            .run(&snapshot, &sources, &params, &cancel, &mut on_part)
+            .await
     };
     let forward = async {
         while let Some(part) = rx.recv().await {
@@ -142,5 +145,19 @@ fn resolve_error(err: ResolveError) -> RpcError {
             .with_data(json!({ "providerId": provider_id })),
         ResolveError::Config { field, reason } => RpcError::new(ErrorKind::Config, message)
             .with_data(json!({ "field": field, "reason": reason })),
+        ResolveError::AuthExpired(provider_id) => RpcError::new(ErrorKind::AuthExpired, message)
+            .with_data(json!({ "providerId": provider_id })),
+        ResolveError::AuthFailed { provider_id, .. } => {
+            RpcError::new(ErrorKind::AuthFailed, message)
+                .with_data(json!({ "providerId": provider_id }))
+        }
+        ResolveError::UnknownVariant {
+            variant, available, ..
+        } => RpcError::invalid_params("variant", message.clone()).with_data(json!({
+            "field": "variant",
+            "reason": message,
+            "variant": variant,
+            "available": available,
+        })),
     }
 }

@@ -1,6 +1,7 @@
 //! The method table: every method the sidecar answers, declared once.
 
 pub mod auth;
+mod call_sources;
 mod catalog;
 pub mod catalog_state;
 mod chat;

@@ -1,0 +1,28 @@
+//! Gathers what a chat call is resolved against: the merged catalog, the raw catalog, the global config
+//! and the credential store (when it can be opened).
+
+use std::sync::Arc;
+
+use crate::rpc::error::RpcError;
+use crate::rpc::state::ServerState;
+use crate::session::CallSources;
+
+pub async fn call_sources(state: &ServerState) -> Result<CallSources, RpcError> {
+    let runtime = state.catalog.runtime(state)?;
+    let merged = runtime.merged().await;
+    let catalog = runtime.service.catalog().await;
+    let settings = state.settings();
+    let auth = match state.auth.get(&settings, &state.env).await {
+        Ok(handle) => Some(handle.service),
+        Err(error) => {
+            tracing::warn!(error = %error.message, "credential store unavailable; chats use session, env and config credentials");
+            None
+        }
+    };
+    Ok(CallSources {
+        merged,
+        catalog,
+        config: Arc::new(runtime.config.clone()),
+        auth,
+    })
+}

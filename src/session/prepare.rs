@@ -1,0 +1,128 @@
+//! From a resolved call and a chat request to the exact HTTP request: the wire body (with the loader's
+//! default options under the call's own), the loader's URL, then the headers the authorizer computes
+//! over those exact bytes (SigV4, Z.AI JWT, Copilot's body-dependent headers).
+
+use std::collections::BTreeMap;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::{Map, Value};
+
+use super::error::ResolveError;
+use super::resolver::ResolvedCall;
+use crate::protocol::execute::PreparedRequest;
+use crate::protocol::request::build_request;
+use crate::protocol::types::merge_options;
+use crate::protocol::{ChatRequest, ProtocolError};
+use crate::provider::{OutgoingRequest, RequestAuthorizer};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+}
+
+/// The request body and URL, before authorization: what `transform/preview` shows.
+#[derive(Debug, Clone)]
+pub struct WireCall {
+    pub url: String,
+    pub body: Value,
+    /// Headers of the format and the call (content type, accept), under the loader's.
+    pub headers: BTreeMap<String, String>,
+}
+
+/// Builds the body and URL. `variant_body` (wire fields a variant sets) goes under the call's own
+/// `providerOptions`, and the loader's defaults under both.
+pub fn wire_call(
+    call: &ResolvedCall,
+    request: &ChatRequest,
+    variant_body: Option<&Map<String, Value>>,
+) -> Result<WireCall, ProtocolError> {
+    let runtime = &call.runtime;
+    let wire = build_request(call.format, &runtime.wire_model_id, request)?;
+    let own = match wire.body {
+        Value::Object(body) => body,
+        _ => {
+            return Err(ProtocolError::InvalidRequest(
+                "the request body is not a JSON object".into(),
+            ));
+        }
+    };
+    let mut body = runtime.default_options.clone();
+    if let Some(variant) = variant_body {
+        merge_options(&mut body, variant);
+    }
+    merge_options(&mut body, &own);
+    if !runtime.model_in_body {
+        body.remove("model");
+    }
+    let mut headers = BTreeMap::new();
+    headers.insert("content-type".to_string(), "application/json".to_string());
+    // The loader's own headers (e.g. its `anthropic-version`) win over the format's defaults.
+    for (name, value) in call.format.default_headers() {
+        if !runtime
+            .headers
+            .keys()
+            .any(|own| own.eq_ignore_ascii_case(name))
+        {
+            headers.insert((*name).to_string(), (*value).to_string());
+        }
+    }
+    Ok(WireCall {
+        url: runtime.chat_url.clone(),
+        body: Value::Object(body),
+        headers,
+    })
+}
+
+/// The final request: the wire call with every header, auth included. Holds secrets.
+pub fn authorized_request(
+    call: &ResolvedCall,
+    wire: &WireCall,
+    authorizer: &RequestAuthorizer,
+) -> Result<PreparedRequest, PrepareError> {
+    let body = serde_json::to_vec(&wire.body)
+        .map_err(|error| ProtocolError::InvalidRequest(error.to_string()))?;
+    let headers = final_headers(call, wire, &body, authorizer)?;
+    let mut header_map = HeaderMap::new();
+    for (name, value) in &headers {
+        let invalid = |reason: &str| ResolveError::Config {
+            field: format!("headers.{name}"),
+            reason: reason.to_string(),
+        };
+        let name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("invalid header name"))?;
+        let mut value =
+            HeaderValue::from_str(value).map_err(|_| invalid("invalid header value"))?;
+        value.set_sensitive(true);
+        header_map.insert(name, value);
+    }
+    Ok(PreparedRequest {
+        method: reqwest::Method::POST,
+        url: wire.url.clone(),
+        headers: header_map,
+        body: Some(body.into()),
+    })
+}
+
+/// Every header the request carries (secrets included: never log the result).
+pub fn final_headers(
+    call: &ResolvedCall,
+    wire: &WireCall,
+    body: &[u8],
+    authorizer: &RequestAuthorizer,
+) -> Result<BTreeMap<String, String>, ResolveError> {
+    let outgoing = OutgoingRequest {
+        method: "POST",
+        url: &wire.url,
+        headers: &wire.headers,
+        body,
+    };
+    authorizer
+        .authorize(&call.runtime, &outgoing)
+        .map_err(|error| ResolveError::AuthFailed {
+            provider_id: call.runtime.provider_id.clone(),
+            reason: error.to_string(),
+        })
+}
