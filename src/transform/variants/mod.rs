@@ -99,3 +99,14 @@ fn names(derived: &[(String, Setting)], model: &ResolvedModel) -> Vec<String> {
     names.retain(|name| !model.disabled_variants.contains(name));
     names
 }
+
+/// The Claude thinking budget a variant body sets (Messages API or Bedrock's pass-through), if
+/// any. Claude rejects a request whose `max_tokens` is not above the budget, so the caller raises
+/// its output limit to at least `budget + 1` (OpenCode sends `min(limit.output, 32000)`).
+pub fn thinking_budget(body: &Map<String, Value>) -> Option<u64> {
+    let thinking = body.get("thinking").or_else(|| {
+        body.get("additionalModelRequestFields")
+            .and_then(|fields| fields.get("thinking"))
+    })?;
+    thinking.get("budget_tokens")?.as_u64()
+}

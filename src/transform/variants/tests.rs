@@ -402,3 +402,21 @@ fn names_agree_with_the_catalog_for_every_model() {
     }
     assert!(checked > 1000, "only {checked} models checked");
 }
+
+#[test]
+fn thinking_budget_is_read_back_for_the_output_limit() {
+    let catalog = catalog();
+    let sonnet = model(&catalog, "anthropic", "claude-sonnet-4-5");
+    let high = variant_body(WireFormat::Anthropic, "anthropic", &sonnet, "high").expect("known");
+    assert_eq!(thinking_budget(&high), Some(16_000));
+    let bedrock = model(
+        &catalog,
+        "amazon-bedrock",
+        "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    );
+    let max = variant_body(WireFormat::Bedrock, "amazon-bedrock", &bedrock, "max").expect("known");
+    assert_eq!(thinking_budget(&max), Some(31_999));
+    let gpt = model(&catalog, "openai", "gpt-5.2");
+    let low = variant_body(WireFormat::OpenaiResponses, "openai", &gpt, "low").expect("known");
+    assert_eq!(thinking_budget(&low), None);
+}
