@@ -1,1 +1,3 @@
 //! transform (see DESIGN.md).
+
+pub mod variants;
