@@ -135,6 +135,19 @@ impl ChatService {
         Ok((wire, prepared))
     }
 
+    /// The call's request with the session's default `providerOptions` under its own.
+    pub fn request_for(&self, session: &SessionSnapshot, params: &ChatParams) -> ChatRequest {
+        let mut request = params.request.clone();
+        if let Some(defaults) = &session.options().provider_options {
+            let mut merged = defaults.clone();
+            if let Some(own) = &request.provider_options {
+                merge_options(&mut merged, own);
+            }
+            request.provider_options = Some(merged);
+        }
+        request
+    }
+
     /// Runs one chat call for `session`; `on_part` sees every part of the attempt that produced the answer
     /// (it must not block). Cancelled by `cancel` or by the session's own token.
     pub async fn run(
@@ -149,14 +162,7 @@ impl ChatService {
         // Ends the watcher task of `either` when the call returns.
         let _stop_watching = cancel.clone().drop_guard();
         let client = self.client_for(session)?;
-        let mut request = params.request.clone();
-        if let Some(defaults) = &session.options().provider_options {
-            let mut merged = defaults.clone();
-            if let Some(own) = &request.provider_options {
-                merge_options(&mut merged, own);
-            }
-            request.provider_options = Some(merged);
-        }
+        let request = self.request_for(session, params);
         let primary = ModelRef {
             provider_id: params.provider_id.clone(),
             model_id: params.model_id.clone(),
@@ -345,9 +351,13 @@ fn with_cost(
 }
 
 fn has_variant(resolved: &ResolvedCall, name: &str) -> bool {
-    crate::catalog::query::variant_names(&resolved.model)
-        .iter()
-        .any(|n| n == name)
+    crate::transform::variants::available_variants(
+        resolved.format,
+        &resolved.runtime.provider_id,
+        &resolved.model,
+    )
+    .iter()
+    .any(|n| n == name)
 }
 
 /// The wire fields of the chosen variant; an unknown name is the caller's mistake.

@@ -54,6 +54,7 @@ pub fn wire_call(
         merge_options(&mut body, variant);
     }
     merge_options(&mut body, &own);
+    fit_output_to_thinking(&mut body, call);
     if !runtime.model_in_body {
         body.remove("model");
     }
@@ -125,4 +126,39 @@ pub fn final_headers(
             provider_id: call.runtime.provider_id.clone(),
             reason: error.to_string(),
         })
+}
+
+/// Claude rejects a thinking budget that does not leave room for the answer, and sampling settings
+/// while it thinks: with a budget, the output limit becomes at least OpenCode's `min(limit.output,
+/// 32000)` and above the budget, and `temperature` / `top_k` are dropped.
+fn fit_output_to_thinking(body: &mut Map<String, Value>, call: &ResolvedCall) {
+    let Some(budget) = crate::transform::variants::thinking_budget(body) else {
+        return;
+    };
+    let catalog_output = call.model.limit().output;
+    let wanted = if catalog_output > 0 {
+        catalog_output.min(32_000)
+    } else {
+        32_000
+    };
+    let (target, key, dropped): (&mut Map<String, Value>, &str, &[&str]) = match call.format {
+        crate::protocol::WireFormat::Anthropic => (body, "max_tokens", &["temperature", "top_k"]),
+        crate::protocol::WireFormat::Bedrock => {
+            let inference = body
+                .entry("inferenceConfig")
+                .or_insert_with(|| Value::Object(Map::new()));
+            let Some(inference) = inference.as_object_mut() else {
+                return;
+            };
+            (inference, "maxTokens", &["temperature"])
+        }
+        _ => return,
+    };
+    let current = target.get(key).and_then(Value::as_u64).unwrap_or(0);
+    if current <= budget {
+        target.insert(key.to_string(), Value::from(wanted.max(budget + 1)));
+    }
+    for name in dropped {
+        target.remove(*name);
+    }
 }

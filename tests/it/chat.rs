@@ -47,7 +47,7 @@ pub fn sidecar_with(providers: Value) -> Sidecar {
 }
 
 /// The chat requests a mock saw (model discovery may also `GET /models` on its base URL).
-fn chat_calls(server: &MockServer) -> Vec<RecordedRequest> {
+pub fn chat_calls(server: &MockServer) -> Vec<RecordedRequest> {
     server
         .requests()
         .into_iter()
@@ -60,7 +60,7 @@ fn user(text: &str) -> Value {
 }
 
 /// Sends `chat/stream` and collects its `chat/delta` parts until the response.
-fn stream(sidecar: &mut Sidecar, params: Value) -> (Vec<Value>, Value) {
+pub fn stream(sidecar: &mut Sidecar, params: Value) -> (Vec<Value>, Value) {
     let id = sidecar.start(Framing::Lsp, "chat/stream", params);
     collect(sidecar, id)
 }
@@ -82,7 +82,7 @@ fn collect(sidecar: &mut Sidecar, id: i64) -> (Vec<Value>, Value) {
 }
 
 /// The first response of a fixture as wire chunks, and its golden parts and result.
-fn fixture(folder: &str, name: &str) -> (MockResponse, Value) {
+pub fn fixture(folder: &str, name: &str) -> (MockResponse, Value) {
     let text = std::fs::read_to_string(
         fixtures_dir()
             .join(folder)

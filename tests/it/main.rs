@@ -8,6 +8,7 @@ mod catalog;
 mod chat;
 mod lifecycle;
 mod python_client;
+mod runtime;
 mod schema_contract;
 mod search;
 mod sessions;

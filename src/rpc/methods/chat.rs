@@ -102,7 +102,7 @@ async fn run(
     result.map_err(chat_error)
 }
 
-fn chat_error(err: ChatError) -> RpcError {
+pub(super) fn chat_error(err: ChatError) -> RpcError {
     let message = err.to_string();
     match err {
         ChatError::Session(err) => session_error(err),

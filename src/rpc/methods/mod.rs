@@ -12,6 +12,7 @@ mod preferences;
 pub mod search;
 mod session;
 mod testing;
+mod transform;
 
 use std::sync::Arc;
 
@@ -55,6 +56,7 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
         .add::<session::SessionList>()
         .add::<chat::ChatStream>()
         .add::<chat::ChatGenerate>()
+        .add::<transform::Preview>()
         .add_notification::<chat::ChatDelta>(
             chat::DELTA,
             "One normalized stream part of a `chat/stream` request (`requestId` is its id).",
