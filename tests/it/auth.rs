@@ -24,6 +24,10 @@ const ENV_KEY: &str = "sk-env-leakcheck-55aa";
 enum Outcome {
     Approve,
     Deny,
+    /// The device code expires while pending.
+    Expire,
+    /// One `slow_down` (interval 3) after the pending answers, then the token.
+    SlowThenApprove,
 }
 
 /// A GitHub (device code + access token) and models-endpoint mock on 127.0.0.1.
@@ -31,6 +35,8 @@ struct MockGithub {
     base: String,
     /// Every request seen: (path, body, headers in lower case).
     seen: Arc<Mutex<Vec<(String, String, String)>>>,
+    /// When each token poll arrived.
+    polls: Arc<Mutex<Vec<Instant>>>,
 }
 
 impl MockGithub {
@@ -38,15 +44,15 @@ impl MockGithub {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind mock");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let polls = Arc::new(Mutex::new(0usize));
-        let log = Arc::clone(&seen);
+        let polls = Arc::new(Mutex::new(Vec::new()));
+        let (log, times) = (Arc::clone(&seen), Arc::clone(&polls));
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (log, polls) = (Arc::clone(&log), Arc::clone(&polls));
-                thread::spawn(move || serve(stream, outcome, pending_polls, &log, &polls));
+                let (log, times) = (Arc::clone(&log), Arc::clone(&times));
+                thread::spawn(move || serve(stream, outcome, pending_polls, &log, &times));
             }
         });
-        MockGithub { base, seen }
+        MockGithub { base, seen, polls }
     }
 
     fn paths(&self) -> Vec<String> {
@@ -60,7 +66,7 @@ fn serve(
     outcome: Outcome,
     pending_polls: usize,
     log: &Mutex<Vec<(String, String, String)>>,
-    polls: &Mutex<usize>,
+    polls: &Mutex<Vec<Instant>>,
 ) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut request_line = String::new();
@@ -99,10 +105,17 @@ fn serve(
                    "interval": 1, "expires_in": 900}),
         ),
         "/login/oauth/access_token" => {
-            let mut count = polls.lock().expect("lock");
-            *count += 1;
-            if *count <= pending_polls {
+            let count = {
+                let mut times = polls.lock().expect("lock");
+                times.push(Instant::now());
+                times.len()
+            };
+            if count <= pending_polls {
                 (200, json!({"error": "authorization_pending"}))
+            } else if outcome == Outcome::Expire {
+                (200, json!({"error": "expired_token"}))
+            } else if outcome == Outcome::SlowThenApprove && count == pending_polls + 1 {
+                (200, json!({"error": "slow_down", "interval": 3}))
             } else if outcome == Outcome::Deny {
                 (
                     200,
@@ -420,6 +433,43 @@ fn denied_device_flow_is_a_clear_auth_failed_error() {
     );
     let status = sidecar.call("auth/status", json!({}));
     assert_eq!(status["auth"]["github-copilot"]["status"], "disconnected");
+}
+
+#[test]
+fn expired_device_code_is_a_clear_error_over_rpc() {
+    let mock = MockGithub::start(Outcome::Expire, 1);
+    let dir = tempfile::tempdir().expect("data dir");
+    let mut sidecar = AuthSidecar::start(dir.path(), mocked(&mock));
+    let (_, outcome) = copilot_sign_in(&mut sidecar);
+    let err = &outcome["error"];
+    assert_eq!(error_kind(err), "auth_failed", "{outcome}");
+    assert_eq!(err["data"]["authKind"], "oauth_expired");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("expired")),
+        "{err}"
+    );
+    let status = sidecar.call("auth/status", json!({}));
+    assert_eq!(status["auth"]["github-copilot"]["status"], "disconnected");
+}
+
+/// `slow_down` with an interval of 3 (units of 20 ms here) stretches the wait before the
+/// next poll; the sign-in then completes.
+#[test]
+fn slow_down_stretches_polling_and_the_sign_in_completes_over_rpc() {
+    let mock = MockGithub::start(Outcome::SlowThenApprove, 1);
+    let dir = tempfile::tempdir().expect("data dir");
+    let mut sidecar = AuthSidecar::start(dir.path(), mocked(&mock));
+    let (_, outcome) = copilot_sign_in(&mut sidecar);
+    assert_eq!(outcome["result"]["status"], "connected", "{outcome}");
+    let times = mock.polls.lock().expect("lock").clone();
+    assert_eq!(times.len(), 3, "pending, slow_down, token");
+    let after = times[2] - times[1];
+    assert!(
+        after >= Duration::from_millis(60),
+        "the wait after slow_down follows its interval: {after:?}"
+    );
 }
 
 #[test]
