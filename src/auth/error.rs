@@ -15,6 +15,10 @@ pub enum AuthError {
     Expired { provider: String },
     #[error("the credential for `{provider}` was rejected (HTTP {status})")]
     InvalidCredential { provider: String, status: u16 },
+    #[error(
+        "the API key for `{provider}` was rejected by its models endpoint (HTTP {status}); it was not stored"
+    )]
+    KeyRejected { provider: String, status: u16 },
     #[error("provider `{provider}` has no auth method {index}")]
     UnknownMethod { provider: String, index: usize },
     #[error("no pending authorization `{id}`")]
@@ -52,7 +56,7 @@ impl AuthError {
             Self::InvalidParams(_) => "invalid_params",
             Self::NotFound { .. } | Self::AccountNotFound { .. } => "auth_missing",
             Self::Expired { .. } => "auth_expired",
-            Self::InvalidCredential { .. } => "auth_invalid",
+            Self::InvalidCredential { .. } | Self::KeyRejected { .. } => "auth_invalid",
             Self::UnknownMethod { .. } => "auth_method_not_found",
             Self::AuthorizationNotFound { .. } => "authorization_not_found",
             Self::CodeMissing => "oauth_code_missing",

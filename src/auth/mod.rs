@@ -16,10 +16,11 @@ mod refresh;
 pub mod resolve;
 pub mod secret;
 pub mod service;
+pub mod status;
 pub mod store;
 pub mod types;
 
-pub use api_key::ApiKeyValidation;
+pub use api_key::{ApiKeyValidation, KeyValidation, KeyValidationOutcome, KeyValidationReport};
 pub use credential::{Credential, CredentialKind, DEFAULT_ACCOUNT, OAuthTokens};
 pub use env::{EnvCredential, EnvSnapshot};
 pub use error::{AuthError, AuthResult};
@@ -28,6 +29,7 @@ pub use methods::{AuthMethodDescriptor, AuthMethodType, auth_methods};
 pub use resolve::ResolvedCredential;
 pub use secret::Secret;
 pub use service::{AuthConfig, AuthService};
+pub use status::{ConfigCredential, ProviderCredentialFacts};
 pub use store::{StoreKind, StoreMode, StoredCredential};
 pub use types::*;
 

@@ -1,23 +1,22 @@
 //! [`AuthService`]: the async façade the RPC handlers call.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::api_key::{KeyValidation, KeyValidationReport, validate_api_key};
 use super::credential::{
     Credential, DEFAULT_ACCOUNT, normalize_provider_id, validate_account_name, validate_provider_id,
 };
-use super::env::EnvSnapshot;
 use super::error::{AuthError, AuthResult};
 use super::flows::{AuthEndpoints, PollTiming};
-use super::methods::{AuthMethodDescriptor, AuthMethodType, auth_methods};
+use super::methods::{AuthMethodDescriptor, auth_methods};
 use super::store::{
     CredentialBackend, OpenedStore, PutOptions, StoreConfig, StoreKind, StoredCredential,
     open_store,
 };
 use super::types::{
-    AccountSummary, AuthMethodsResult, AuthStatusResult, ConnectionStatus, CredentialSource,
-    OkResult, ProviderAuthState, RemoveParams, SelectAccountParams, SetTokenParams,
+    AuthMethodsResult, OkResult, RemoveParams, SelectAccountParams, SetKeyResult, SetTokenParams,
 };
 use crate::auth::authorization::PendingAuthorizations;
 
@@ -30,6 +29,8 @@ pub struct AuthConfig {
     /// Refresh OAuth tokens this long before they expire.
     pub refresh_margin: Duration,
     pub http_timeout: Duration,
+    /// How long `auth/set` with validation waits for the models endpoint.
+    pub validation_timeout: Duration,
 }
 
 impl AuthConfig {
@@ -40,6 +41,7 @@ impl AuthConfig {
             timing: PollTiming::default(),
             refresh_margin: Duration::from_secs(60),
             http_timeout: Duration::from_secs(30),
+            validation_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -125,12 +127,13 @@ impl AuthService {
         auth_methods(provider_id)
     }
 
-    /// `auth/set`: stores an API key, after checking it against `validation` when given.
+    /// `auth/set`: stores an API key, after checking it when `validation` asks for it. A key the
+    /// endpoint rejects (401/403) is not stored; one that could not be checked is, with a warning.
     pub async fn set_api_key(
         &self,
         params: SetTokenParams,
-        validation: Option<&super::api_key::ApiKeyValidation>,
-    ) -> AuthResult<OkResult> {
+        validation: KeyValidation,
+    ) -> AuthResult<SetKeyResult> {
         validate_provider_id(&params.provider_id)?;
         let provider = normalize_provider_id(&params.provider_id);
         let account = params.account.unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
@@ -138,15 +141,20 @@ impl AuthService {
         if params.token.expose().trim().is_empty() {
             return Err(AuthError::InvalidParams("token must not be empty".into()));
         }
-        if let Some(validation) = validation {
-            super::api_key::validate_api_key(
-                &self.inner.http,
-                &provider,
-                &params.token,
-                validation,
-            )
-            .await?;
-        }
+        let report = match validation {
+            KeyValidation::Skip => None,
+            KeyValidation::Unsupported => Some(KeyValidationReport::not_supported(&provider)),
+            KeyValidation::Against(check) => Some(
+                validate_api_key(
+                    &self.inner.http,
+                    &provider,
+                    &params.token,
+                    &check,
+                    self.inner.config.validation_timeout,
+                )
+                .await?,
+            ),
+        };
         let credential = Credential::Api {
             key: params.token,
             metadata: params.metadata,
@@ -157,7 +165,7 @@ impl AuthService {
         };
         self.blocking(move |store| store.put(&provider, &account, &credential, options))
             .await?;
-        Ok(OkResult::OK)
+        Ok(SetKeyResult::stored(report))
     }
 
     /// Stores any credential (used by the flows, imports and session tooling).
@@ -208,111 +216,5 @@ impl AuthService {
         let account = account.map(str::to_owned);
         self.blocking(move |store| store.get(&provider, account.as_deref()))
             .await
-    }
-
-    /// `auth/status`: for every provider named in `env_names` (id → models.dev `env` names)
-    /// and every provider with a stored credential. Never reads or returns a secret value
-    /// except to check that a stored OAuth record can be read.
-    pub async fn status(
-        &self,
-        env: &EnvSnapshot,
-        env_names: &BTreeMap<String, Vec<String>>,
-    ) -> AuthResult<AuthStatusResult> {
-        let store_kind = self.store_kind();
-        let (index, unreadable) = self
-            .blocking(|store| {
-                let index = store.index()?;
-                let mut unreadable = Vec::new();
-                for (provider, record) in &index.providers {
-                    let oauth = record
-                        .accounts
-                        .get(&record.active)
-                        .is_some_and(|a| a.kind == super::credential::CredentialKind::Oauth);
-                    if oauth && store.get(provider, None).is_err() {
-                        unreadable.push(provider.clone());
-                    }
-                }
-                Ok((index, unreadable))
-            })
-            .await?;
-        let now = chrono::Utc::now().to_rfc3339();
-        let mut auth = BTreeMap::new();
-        let ids = env_names.keys().chain(index.providers.keys());
-        for id in ids {
-            if auth.contains_key(id) {
-                continue;
-            }
-            let state = if let Some(record) = index.providers.get(id) {
-                let accounts: Vec<AccountSummary> = record
-                    .accounts
-                    .iter()
-                    .map(|(name, a)| AccountSummary {
-                        name: name.clone(),
-                        kind: a.kind,
-                        label: a.label.clone(),
-                        active: *name == record.active,
-                        needs_reauth: a.needs_reauth,
-                        updated_at: a.updated_at.to_rfc3339(),
-                    })
-                    .collect();
-                let active = record.accounts.get(&record.active);
-                let status = if unreadable.contains(id) {
-                    ConnectionStatus::Error
-                } else if active.is_some_and(|a| a.needs_reauth) {
-                    ConnectionStatus::OauthRequired
-                } else {
-                    ConnectionStatus::Connected
-                };
-                ProviderAuthState {
-                    provider_id: id.clone(),
-                    status,
-                    method: active.map_or(AuthMethodType::None, |a| method_of(a.kind)),
-                    account_label: active
-                        .map(|a| a.label.clone().unwrap_or_else(|| record.active.clone())),
-                    updated_at: active.map_or_else(|| now.clone(), |a| a.updated_at.to_rfc3339()),
-                    source: Some(store_kind.into()),
-                    env_var: None,
-                    active_account: Some(record.active.clone()),
-                    accounts,
-                }
-            } else {
-                let found = env_names
-                    .get(id)
-                    .and_then(|names| env.credential_for(names));
-                ProviderAuthState {
-                    provider_id: id.clone(),
-                    status: if found.is_some() {
-                        ConnectionStatus::Connected
-                    } else {
-                        ConnectionStatus::Disconnected
-                    },
-                    method: if found.is_some() {
-                        AuthMethodType::Api
-                    } else {
-                        AuthMethodType::None
-                    },
-                    account_label: None,
-                    updated_at: now.clone(),
-                    source: found.as_ref().map(|_| CredentialSource::Env),
-                    env_var: found.map(|f| f.var),
-                    active_account: None,
-                    accounts: Vec::new(),
-                }
-            };
-            auth.insert(id.clone(), state);
-        }
-        Ok(AuthStatusResult {
-            auth,
-            store: store_kind,
-            store_fallback_reason: self.inner.fallback_reason.clone(),
-        })
-    }
-}
-
-fn method_of(kind: super::credential::CredentialKind) -> AuthMethodType {
-    match kind {
-        super::credential::CredentialKind::Api => AuthMethodType::Api,
-        super::credential::CredentialKind::Oauth => AuthMethodType::Oauth,
-        super::credential::CredentialKind::Wellknown => AuthMethodType::Token,
     }
 }

@@ -43,7 +43,10 @@ async fn api_key_set_validate_status_and_remove() {
     let validation = ApiKeyValidation::bearer(format!("{}/v1/models", mock.base));
 
     let err = service
-        .set_api_key(set_params("anthropic", "sk-bad"), Some(&validation))
+        .set_api_key(
+            set_params("anthropic", "sk-bad"),
+            KeyValidation::Against(validation.clone()),
+        )
         .await
         .expect_err("rejected key");
     assert_eq!(err.kind(), "auth_invalid");
@@ -57,7 +60,10 @@ async fn api_key_set_validate_status_and_remove() {
     );
 
     service
-        .set_api_key(set_params("anthropic", "sk-good"), Some(&validation))
+        .set_api_key(
+            set_params("anthropic", "sk-good"),
+            KeyValidation::Against(validation.clone()),
+        )
         .await
         .expect("accepted key");
     assert_eq!(mock.hits("/v1/models"), 2);
@@ -102,12 +108,71 @@ async fn api_key_set_validate_status_and_remove() {
     );
 }
 
+/// Only a 401/403 keeps a key out: an endpoint that cannot be reached, answers something
+/// else or is not known still stores the key, with a warning saying why it is unconfirmed.
+#[tokio::test]
+async fn unconfirmed_keys_are_stored_with_a_warning() {
+    let mock = MockServer::start(|_| MockResponse::json(500, serde_json::json!({}))).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let service = service_for(dir.path(), &mock.base);
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr")
+    };
+    let cases = [
+        (
+            "openai",
+            KeyValidation::Against(ApiKeyValidation::bearer(format!(
+                "http://{closed}/v1/models"
+            ))),
+            KeyValidationOutcome::Unreachable,
+        ),
+        (
+            "groq",
+            KeyValidation::Against(ApiKeyValidation::bearer(format!(
+                "{}/v1/models?k=q",
+                mock.base
+            ))),
+            KeyValidationOutcome::UnexpectedStatus,
+        ),
+        (
+            "mistral",
+            KeyValidation::Unsupported,
+            KeyValidationOutcome::NotSupported,
+        ),
+    ];
+    for (provider, validation, outcome) in cases {
+        let result = service
+            .set_api_key(set_params(provider, "sk-unconfirmed-123"), validation)
+            .await
+            .expect("stored");
+        let report = result.validation.expect("a validation report");
+        assert_eq!(report.outcome, outcome, "{provider}");
+        assert!(result.warning.is_some(), "{provider}");
+        assert!(
+            report.endpoint.as_deref().is_none_or(|e| !e.contains('?')),
+            "{provider}"
+        );
+        let json = serde_json::to_string(&report).expect("json");
+        assert!(!json.contains("sk-unconfirmed-123"));
+        assert!(service.stored(provider, None).await.expect("get").is_some());
+    }
+    let plain = service
+        .set_api_key(set_params("xai", "sk-plain"), KeyValidation::Skip)
+        .await
+        .expect("stored");
+    assert_eq!(
+        serde_json::to_value(&plain).expect("json"),
+        serde_json::json!({"ok": true})
+    );
+}
+
 #[tokio::test]
 async fn named_accounts_can_be_selected() {
     let dir = tempfile::tempdir().expect("tempdir");
     let service = service_for(dir.path(), "http://127.0.0.1:9");
     service
-        .set_api_key(set_params("openrouter", "sk-personal"), None)
+        .set_api_key(set_params("openrouter", "sk-personal"), KeyValidation::Skip)
         .await
         .expect("set");
     service
@@ -118,7 +183,7 @@ async fn named_accounts_can_be_selected() {
                 activate: Some(false),
                 ..set_params("openrouter", "sk-work")
             },
-            None,
+            KeyValidation::Skip,
         )
         .await
         .expect("set work");
@@ -354,15 +419,31 @@ async fn import_reads_opencode_auth_json_without_touching_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let service = service_for(dir.path(), "http://127.0.0.1:9");
     service
-        .set_api_key(set_params("groq", "gsk-existing"), None)
+        .set_api_key(set_params("groq", "gsk-existing"), KeyValidation::Skip)
         .await
         .expect("set");
     let report = service
         .import_opencode(&source, false)
         .await
         .expect("import");
-    assert_eq!(report.invalid, 1);
-    assert_eq!(report.skipped, vec!["groq".to_owned()]);
+    assert_eq!(
+        report.skipped,
+        vec![
+            crate::auth::types::SkippedImport {
+                provider_id: "broken".into(),
+                reason: crate::auth::types::ImportSkipReason::InvalidEntry,
+            },
+            crate::auth::types::SkippedImport {
+                provider_id: "groq".into(),
+                reason: crate::auth::types::ImportSkipReason::AlreadyStored,
+            },
+        ]
+    );
+    assert_eq!(report.store, StoreKind::File);
+    let json = serde_json::to_string(&report).expect("json");
+    for secret in ["sk-ant-imported", "gsk-new"] {
+        assert!(!json.contains(secret), "{json}");
+    }
     let mut imported = report.imported.clone();
     imported.sort();
     assert_eq!(
@@ -565,7 +646,10 @@ fn no_secret_reaches_logs_errors_debug_or_results() {
         let service = service_for(dir.path(), &mock.base);
         let validation = ApiKeyValidation::bearer(format!("{}/v1/models", mock.base));
         let err = service
-            .set_api_key(set_params("groq", "sk-leak-api"), Some(&validation))
+            .set_api_key(
+                set_params("groq", "sk-leak-api"),
+                KeyValidation::Against(validation.clone()),
+            )
             .await
             .expect_err("rejected");
         seen.push(format!("{err} {err:?}"));

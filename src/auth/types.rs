@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::api_key::KeyValidationReport;
 use super::credential::CredentialKind;
 use super::methods::{AuthMethodDescriptor, AuthMethodType};
 use super::secret::Secret;
@@ -54,6 +55,28 @@ pub struct OkResult {
 
 impl OkResult {
     pub const OK: Self = Self { ok: true };
+}
+
+/// `auth/set`: `{ok: true}`, plus how the validation went when it was asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetKeyResult {
+    pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<KeyValidationReport>,
+    /// Set when the key was stored without being confirmed (the validation's warning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+impl SetKeyResult {
+    pub fn stored(validation: Option<KeyValidationReport>) -> Self {
+        Self {
+            ok: true,
+            warning: validation.as_ref().and_then(|v| v.warning.clone()),
+            validation,
+        }
+    }
 }
 
 /// `auth/methods`.
@@ -137,6 +160,8 @@ pub enum CredentialSource {
     Keyring,
     File,
     Env,
+    /// The config: its `options.apiKey`, or a provider defined by config alone that needs no key.
+    Config,
 }
 
 impl From<StoreKind> for CredentialSource {
@@ -188,13 +213,61 @@ pub struct AuthStatusResult {
     pub store_fallback_reason: Option<String>,
 }
 
-/// Result of importing OpenCode's `auth.json`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+/// `auth/import`: which auth file to import.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportSource {
+    /// OpenCode's `auth.json`.
+    #[default]
+    Opencode,
+}
+
+/// `auth/import` params. Nothing is imported unless asked: the sidecar never imports by itself.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportParams {
+    /// `opencode` (the default).
+    #[serde(default)]
+    pub source: Option<ImportSource>,
+    /// Absolute path of the file; OpenCode's own location under the XDG data home
+    /// (`$XDG_DATA_HOME/opencode/auth.json`, else `~/.local/share/opencode/auth.json`) when omitted.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Replace credentials already stored for a provider (default false: keep them).
+    #[serde(default)]
+    pub overwrite: Option<bool>,
+}
+
+/// Why an entry of the source file was not imported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportSkipReason {
+    /// The provider already has a stored credential (pass `overwrite` to replace it).
+    AlreadyStored,
+    /// The entry is not a credential this sidecar can read (dropped, as OpenCode does).
+    InvalidEntry,
+    /// The entry's key is not a usable provider id.
+    InvalidProviderId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedImport {
+    pub provider_id: String,
+    pub reason: ImportSkipReason,
+}
+
+/// Result of an import: provider ids and reasons, never a credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportReport {
+    /// The file read (it is never written).
+    pub path: String,
+    /// Providers whose credential was stored (as their `default` account).
     pub imported: Vec<String>,
-    /// Providers that already had a credential (kept, since `overwrite` was false).
-    pub skipped: Vec<String>,
-    /// Entries that did not decode (dropped, as OpenCode does).
-    pub invalid: usize,
+    pub skipped: Vec<SkippedImport>,
+    /// The store the credentials went to.
+    pub store: StoreKind,
 }

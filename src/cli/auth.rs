@@ -1,18 +1,24 @@
-//! `provider-sidecar auth login | logout | list`: the credential store for people at a
+//! `provider-sidecar auth login | logout | list | import`: the credential store for people at a
 //! terminal. Secrets are read from the terminal without echo (or stdin) and never printed.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Subcommand;
+use provider_sidecar::auth::import::default_opencode_auth_path;
 use provider_sidecar::auth::methods::{AuthPrompt, ConditionOp, methods_with_flows};
+use provider_sidecar::auth::types::{ImportReport, ImportSkipReason};
 use provider_sidecar::auth::{
     AuthError, AuthMethodType, AuthService, AuthorizeParams, CallbackParams, CallbackStatus,
-    ConnectionStatus, EnvSnapshot, OAuthFlowMethod, RemoveParams, Secret, SetTokenParams,
+    ConnectionStatus, EnvSnapshot, KeyValidation, OAuthFlowMethod, RemoveParams, Secret,
+    SetTokenParams,
 };
-use provider_sidecar::rpc::methods::auth::settings::{AuthSettings, provider_env_names};
+use provider_sidecar::catalog::{CatalogService, CatalogSettings, MergedCatalog};
+use provider_sidecar::config::SidecarConfig;
+use provider_sidecar::rpc::methods::auth::settings::{AuthSettings, credential_facts};
 use serde_json::Value;
 
 /// How often a waiting sign-in is checked.
@@ -47,11 +53,22 @@ pub enum AuthCommand {
         #[arg(long)]
         account: Option<String>,
     },
-    /// Providers with a credential (stored or from the environment); never the secret.
+    /// Providers with a credential (stored, from the environment or from the config); never
+    /// the secret.
     List {
         /// Also list each provider's sign-in methods with their index.
         #[arg(long)]
         methods: bool,
+    },
+    /// Copy the credentials of OpenCode's auth.json into the store (the file is only read).
+    Import {
+        /// The file to read; OpenCode's own (`$XDG_DATA_HOME/opencode/auth.json`, else
+        /// `~/.local/share/opencode/auth.json`) by default.
+        #[arg(long)]
+        path: Option<PathBuf>,
+        /// Replace credentials already stored for a provider.
+        #[arg(long)]
+        overwrite: bool,
     },
 }
 
@@ -79,6 +96,11 @@ pub fn run(
         Ok(runtime) => runtime,
         Err(err) => return fail(&format!("could not start the async runtime: {err}")),
     };
+    let catalog = CatalogSource {
+        data_dir: data_dir.clone(),
+        config,
+        env: env.clone(),
+    };
     let env = EnvSnapshot::new(env);
     let outcome = runtime.block_on(async {
         let service = AuthService::open_async(settings.auth_config(&data_dir)).await?;
@@ -99,15 +121,39 @@ pub fn run(
                     inputs: inputs.into_iter().collect(),
                     validate,
                 };
-                login(&service, &settings, request).await
+                login(&service, &settings, &catalog, request).await
             }
             AuthCommand::Logout { provider, account } => logout(&service, provider, account).await,
-            AuthCommand::List { methods } => list(&service, &env, methods).await,
+            AuthCommand::List { methods } => list(&service, &env, &catalog, methods).await,
+            AuthCommand::Import { path, overwrite } => {
+                import(&service, &env, path, overwrite).await
+            }
         }
     });
     match outcome {
         Ok(()) => 0,
         Err(err) => fail(&err.to_string()),
+    }
+}
+
+/// Where the catalog comes from: the cache or embedded snapshot in the data dir, merged with
+/// the config, as the server serves it (no network).
+struct CatalogSource {
+    data_dir: PathBuf,
+    config: Option<Value>,
+    env: std::collections::HashMap<String, String>,
+}
+
+impl CatalogSource {
+    async fn merged(&self) -> Result<Arc<MergedCatalog>, AuthError> {
+        let config = match &self.config {
+            Some(value) => SidecarConfig::from_value(value.clone(), &self.env, None)
+                .map_err(|err| AuthError::InvalidParams(format!("config: {err}")))?,
+            None => SidecarConfig::default(),
+        };
+        let settings = CatalogSettings::resolve(&config.catalog, &self.env);
+        let service = CatalogService::new(&self.data_dir, settings);
+        Ok(service.merged(&config).await)
     }
 }
 
@@ -132,6 +178,7 @@ struct LoginRequest {
 async fn login(
     service: &AuthService,
     settings: &AuthSettings,
+    catalog: &CatalogSource,
     request: LoginRequest,
 ) -> Result<(), AuthError> {
     let methods = methods_with_flows(&request.provider);
@@ -150,7 +197,7 @@ async fn login(
         index,
     })?;
     if descriptor.kind != AuthMethodType::Oauth {
-        return login_with_key(service, settings, request).await;
+        return login_with_key(service, settings, catalog, request).await;
     }
     let inputs = answer_prompts(&descriptor.prompts, request.inputs)?;
     let started = service
@@ -188,26 +235,18 @@ async fn login(
 async fn login_with_key(
     service: &AuthService,
     settings: &AuthSettings,
+    catalog: &CatalogSource,
     request: LoginRequest,
 ) -> Result<(), AuthError> {
     let prompt = format!("API key for {}: ", request.provider);
     let token = read_secret(&prompt, request.key_stdin)?;
     let validation = if request.validate {
-        let id = request.provider.clone();
-        let settings = settings.clone();
-        let found = tokio::task::spawn_blocking(move || settings.validation_for(&id))
-            .await
-            .map_err(|err| AuthError::InvalidParams(format!("catalog task failed: {err}")))?;
-        Some(found.ok_or_else(|| {
-            AuthError::InvalidParams(format!(
-                "no models endpoint is known for `{}` to validate against",
-                request.provider
-            ))
-        })?)
+        let merged = catalog.merged().await?;
+        settings.validation_for(&request.provider, merged.provider(&request.provider))
     } else {
-        None
+        KeyValidation::Skip
     };
-    service
+    let result = service
         .set_api_key(
             SetTokenParams {
                 provider_id: request.provider.clone(),
@@ -217,9 +256,19 @@ async fn login_with_key(
                 activate: None,
                 metadata: BTreeMap::new(),
             },
-            validation.as_ref(),
+            validation,
         )
         .await?;
+    if result
+        .validation
+        .as_ref()
+        .is_some_and(|v| v.warning.is_none())
+    {
+        say(&format!("The key for {} is valid.", request.provider));
+    }
+    if let Some(warning) = &result.warning {
+        let _ = writeln!(std::io::stderr(), "warning: {warning}");
+    }
     say(&format!("Stored the API key for {}.", request.provider));
     Ok(())
 }
@@ -376,11 +425,14 @@ async fn logout(
     Ok(())
 }
 
-async fn list(service: &AuthService, env: &EnvSnapshot, methods: bool) -> Result<(), AuthError> {
-    let names = tokio::task::spawn_blocking(provider_env_names)
-        .await
-        .map_err(|err| AuthError::InvalidParams(format!("catalog task failed: {err}")))?;
-    let status = service.status(env, &names).await?;
+async fn list(
+    service: &AuthService,
+    env: &EnvSnapshot,
+    catalog: &CatalogSource,
+    methods: bool,
+) -> Result<(), AuthError> {
+    let facts = credential_facts(catalog.merged().await?.as_ref());
+    let status = service.status_of(env, &facts).await?;
     say(&format!("store: {}", store_name(&status.store)));
     if let Some(reason) = &status.store_fallback_reason {
         say(&format!("  (keyring unavailable: {reason})"));
@@ -413,13 +465,52 @@ async fn list(service: &AuthService, env: &EnvSnapshot, methods: bool) -> Result
         ));
     }
     if methods {
-        for id in names.keys() {
+        for id in facts.keys() {
             for (index, method) in service.methods_for(id).iter().enumerate() {
                 say(&format!("{id:<24} method {index}: {}", method.label));
             }
         }
     }
     Ok(())
+}
+
+async fn import(
+    service: &AuthService,
+    env: &EnvSnapshot,
+    path: Option<PathBuf>,
+    overwrite: bool,
+) -> Result<(), AuthError> {
+    let path = match path {
+        Some(path) => std::path::absolute(&path).map_err(|err| AuthError::Import {
+            path,
+            message: err.to_string(),
+        })?,
+        None => default_opencode_auth_path(env)?,
+    };
+    let report = service.import_opencode(&path, overwrite).await?;
+    print_import(&report);
+    Ok(())
+}
+
+fn print_import(report: &ImportReport) {
+    say(&format!(
+        "Read {} (left unchanged); store: {}.",
+        report.path,
+        store_name(&report.store)
+    ));
+    if report.imported.is_empty() {
+        say("Imported nothing.");
+    } else {
+        say(&format!("Imported: {}", report.imported.join(", ")));
+    }
+    for skipped in &report.skipped {
+        let why = match skipped.reason {
+            ImportSkipReason::AlreadyStored => "already stored (use --overwrite to replace it)",
+            ImportSkipReason::InvalidEntry => "not a credential this tool can read",
+            ImportSkipReason::InvalidProviderId => "not a usable provider id",
+        };
+        say(&format!("Skipped {}: {why}", skipped.provider_id));
+    }
 }
 
 fn store_name(kind: &provider_sidecar::auth::StoreKind) -> String {

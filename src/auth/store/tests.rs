@@ -493,7 +493,7 @@ async fn real_secret_service_through_the_async_service() {
                 activate: None,
                 metadata: Default::default(),
             },
-            None,
+            crate::auth::KeyValidation::Skip,
         )
         .await
         .expect("set");

@@ -11,11 +11,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::auth::import::default_opencode_auth_path;
+use crate::auth::types::{ImportParams, ImportReport, ImportSource, SetKeyResult};
 use crate::auth::{
     AuthMethodsResult, AuthProgress, AuthStatusResult, AuthorizeParams, CallbackParams,
-    OAuthAuthorizeResult, OAuthCallbackResult, OkResult, ProgressSink, RemoveParams,
+    KeyValidation, OAuthAuthorizeResult, OAuthCallbackResult, OkResult, ProgressSink, RemoveParams,
     SelectAccountParams, SetTokenParams,
 };
+use crate::catalog::MergedCatalog;
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::{Method, MethodTable, NoParams};
@@ -32,18 +35,18 @@ pub fn register(table: &mut MethodTable) {
         .add::<Remove>()
         .add::<SelectAccount>()
         .add::<Authorize>()
-        .add::<Callback>();
+        .add::<Callback>()
+        .add::<Import>();
 }
 
 async fn auth(state: &ServerState) -> Result<AuthHandle, RpcError> {
     state.auth.get(&state.settings(), &state.env).await
 }
 
-/// The catalog's providers and their env names (decoded off the async threads).
-async fn env_names() -> Result<std::collections::BTreeMap<String, Vec<String>>, RpcError> {
-    tokio::task::spawn_blocking(settings::provider_env_names)
-        .await
-        .map_err(|err| RpcError::internal(format!("catalog task failed: {err}")))
+/// The catalog the other methods serve (models.dev merged with the config), so that providers
+/// defined by config alone are known here too.
+async fn merged(state: &ServerState) -> Result<Arc<MergedCatalog>, RpcError> {
+    Ok(state.catalog.runtime(state)?.merged().await)
 }
 
 pub struct Methods;
@@ -60,8 +63,10 @@ impl Method for Methods {
         _cx: RequestContext,
     ) -> Result<AuthMethodsResult, RpcError> {
         let handle = auth(&state).await?;
-        let names = env_names().await?;
-        Ok(handle.service.methods(names.keys().map(String::as_str)))
+        let merged = merged(&state).await?;
+        Ok(handle
+            .service
+            .methods(merged.providers.keys().map(String::as_str)))
     }
 }
 
@@ -69,7 +74,7 @@ pub struct Status;
 
 impl Method for Status {
     const NAME: &'static str = "auth/status";
-    const SUMMARY: &'static str = "Credential state of every provider (stored, from the environment, or none) and the store in use; never a secret.";
+    const SUMMARY: &'static str = "Credential state of every provider, models.dev's and the config's (stored, from the environment, from the config, or none) and the store in use; never a secret.";
     type Params = NoParams;
     type Result = AuthStatusResult;
 
@@ -79,10 +84,10 @@ impl Method for Status {
         _cx: RequestContext,
     ) -> Result<AuthStatusResult, RpcError> {
         let handle = auth(&state).await?;
-        let names = env_names().await?;
+        let facts = settings::credential_facts(merged(&state).await?.as_ref());
         handle
             .service
-            .status(&handle.env, &names)
+            .status_of(&handle.env, &facts)
             .await
             .map_err(|err| rpc_error(&err, None))
     }
@@ -93,7 +98,8 @@ impl Method for Status {
 pub struct SetParams {
     #[serde(flatten)]
     pub token: SetTokenParams,
-    /// Check the key against the provider's models endpoint before storing it.
+    /// Check the key against the provider's models endpoint first: a key it rejects (401/403)
+    /// fails with `auth_failed` and is not stored; one it cannot check is stored with a warning.
     #[serde(default)]
     pub validate: Option<bool>,
 }
@@ -102,35 +108,28 @@ pub struct Set;
 
 impl Method for Set {
     const NAME: &'static str = "auth/set";
-    const SUMMARY: &'static str = "Stores an API key for a provider (optionally as a named account, optionally validated first).";
+    const SUMMARY: &'static str = "Stores an API key for a provider (optionally as a named account, optionally validated first against its models endpoint).";
     type Params = SetParams;
-    type Result = OkResult;
+    type Result = SetKeyResult;
 
     async fn call(
         state: Arc<ServerState>,
         params: SetParams,
         _cx: RequestContext,
-    ) -> Result<OkResult, RpcError> {
+    ) -> Result<SetKeyResult, RpcError> {
         let handle = auth(&state).await?;
         let provider_id = params.token.provider_id.clone();
         let validation = if params.validate.unwrap_or(false) {
-            let settings = Arc::clone(&handle.settings);
-            let id = provider_id.clone();
-            let found = tokio::task::spawn_blocking(move || settings.validation_for(&id))
-                .await
-                .map_err(|err| RpcError::internal(format!("catalog task failed: {err}")))?;
-            Some(found.ok_or_else(|| {
-                RpcError::invalid_params(
-                    "validate",
-                    format!("no models endpoint is known for `{provider_id}` to validate against"),
-                )
-            })?)
+            let merged = merged(&state).await?;
+            handle
+                .settings
+                .validation_for(&provider_id, merged.provider(&provider_id))
         } else {
-            None
+            KeyValidation::Skip
         };
         handle
             .service
-            .set_api_key(params.token, validation.as_ref())
+            .set_api_key(params.token, validation)
             .await
             .map_err(|err| rpc_error(&err, Some(&provider_id)))
     }
@@ -221,8 +220,7 @@ impl Method for Authorize {
     ) -> Result<OAuthAuthorizeResult, RpcError> {
         let handle = auth(&state).await?;
         let provider_id = params.authorize.provider_id.clone();
-        let names = env_names().await?;
-        let known = names.contains_key(&provider_id)
+        let known = merged(&state).await?.provider(&provider_id).is_some()
             || handle
                 .service
                 .methods_for(&provider_id)
@@ -293,5 +291,34 @@ impl Method for Callback {
             .callback(params)
             .await
             .map_err(|err| rpc_error(&err, Some(&provider_id)))
+    }
+}
+
+pub struct Import;
+
+impl Method for Import {
+    const NAME: &'static str = "auth/import";
+    const SUMMARY: &'static str = "Imports the credentials of OpenCode's auth.json (read only; never done unless asked): imported providers and skipped ones with reasons, never a secret.";
+    type Params = ImportParams;
+    type Result = ImportReport;
+
+    async fn call(
+        state: Arc<ServerState>,
+        params: ImportParams,
+        _cx: RequestContext,
+    ) -> Result<ImportReport, RpcError> {
+        let handle = auth(&state).await?;
+        let ImportSource::Opencode = params.source.unwrap_or_default();
+        let path = match params.path {
+            Some(path) if std::path::Path::new(&path).is_absolute() => path.into(),
+            Some(_) => return Err(RpcError::invalid_params("path", "path must be absolute")),
+            None => default_opencode_auth_path(&handle.env)
+                .map_err(|err| RpcError::invalid_params("path", err.to_string()))?,
+        };
+        handle
+            .service
+            .import_opencode(&path, params.overwrite.unwrap_or(false))
+            .await
+            .map_err(|err| rpc_error(&err, None))
     }
 }

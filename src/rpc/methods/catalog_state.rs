@@ -320,6 +320,7 @@ pub async fn auth_view(state: &ServerState, merged: &Arc<MergedCatalog>) -> Conn
                             (_, Some(AuthSource::Keyring)) => CredentialSource::Keyring,
                             (_, Some(AuthSource::File)) => CredentialSource::File,
                             (_, Some(AuthSource::Env)) => CredentialSource::Env,
+                            (_, Some(AuthSource::Config)) => CredentialSource::Config,
                             (_, None) => continue,
                         };
                         stored.insert(id, source);

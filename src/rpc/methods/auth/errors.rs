@@ -14,6 +14,7 @@ pub fn rpc_error(err: &AuthError, provider_id: Option<&str>) -> RpcError {
         AuthError::NotFound { .. } | AuthError::AccountNotFound { .. } => ErrorKind::AuthMissing,
         AuthError::Expired { .. } => ErrorKind::AuthExpired,
         AuthError::InvalidCredential { .. }
+        | AuthError::KeyRejected { .. }
         | AuthError::AuthorizationNotFound { .. }
         | AuthError::Denied { .. }
         | AuthError::FlowExpired

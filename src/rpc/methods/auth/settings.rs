@@ -1,5 +1,5 @@
-//! The sidecar's `auth` config key and the per-provider facts the auth methods need (models.dev
-//! `env` names, a models endpoint to validate keys against).
+//! The sidecar's `auth` config key and the per-provider facts the auth methods need (the merged
+//! catalog's `env` names and config credentials, a models endpoint to validate keys against).
 //!
 //! ```json
 //! "auth": {
@@ -7,7 +7,8 @@
 //!   "keyringService": "provider-sidecar",
 //!   "endpoints": { "openaiIssuer": "...", "openaiCallbackPort": 1455, "githubBase": "...",
 //!                  "validation": { "<providerId>": "https://.../models" } },
-//!   "polling": { "intervalUnitMs": 1000, "safetyMarginMs": 3000 }
+//!   "polling": { "intervalUnitMs": 1000, "safetyMarginMs": 3000 },
+//!   "validationTimeoutMs": 10000
 //! }
 //! ```
 
@@ -18,7 +19,13 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::auth::{ApiKeyValidation, AuthConfig, StoreMode};
+use crate::auth::{
+    ApiKeyValidation, AuthConfig, ConfigCredential, KeyValidation, ProviderCredentialFacts,
+    StoreMode,
+};
+use crate::catalog::merge::ProviderOrigin;
+use crate::catalog::protocol_family::OPENAI_COMPATIBLE_NPM;
+use crate::catalog::{MergedCatalog, ResolvedProvider};
 
 /// The `auth` key of the config, as written by the host.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -32,6 +39,9 @@ pub struct AuthSettings {
     pub endpoints: EndpointOverrides,
     #[serde(default)]
     pub polling: PollingOverrides,
+    /// How long `auth/set` with `validate: true` waits for the models endpoint.
+    #[serde(default)]
+    pub validation_timeout_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -111,52 +121,106 @@ impl AuthSettings {
         if let Some(ms) = self.polling.safety_margin_ms {
             config.timing.safety_margin = Duration::from_millis(ms);
         }
+        if let Some(ms) = self.validation_timeout_ms {
+            config.validation_timeout = Duration::from_millis(ms);
+        }
         config
     }
 
-    /// How to check a key of `provider_id`: the configured endpoint, else the provider's
-    /// models endpoint (Anthropic takes `x-api-key`), else none is known.
-    pub fn validation_for(&self, provider_id: &str) -> Option<ApiKeyValidation> {
-        let url = self
-            .endpoints
-            .validation
-            .get(provider_id)
-            .cloned()
-            .or_else(|| default_models_url(provider_id))?;
-        Some(if provider_id == "anthropic" {
-            ApiKeyValidation {
-                url,
-                header: "x-api-key".into(),
-                prefix: String::new(),
-                extra_headers: vec![("anthropic-version".into(), "2023-06-01".into())],
+    /// How to check a key of `provider_id` (`provider` is its merged catalog entry): the
+    /// endpoint configured under `auth.endpoints.validation`, else the provider's own models
+    /// endpoint when its API is known to have one (OpenAI-compatible `{baseURL}/models` with a
+    /// bearer key, Anthropic's `{baseURL}/models` with `x-api-key`), else unsupported.
+    pub fn validation_for(
+        &self,
+        provider_id: &str,
+        provider: Option<&ResolvedProvider>,
+    ) -> KeyValidation {
+        let family = provider.map_or(ApiFamily::Unknown, |p| ApiFamily::of(provider_id, &p.npm));
+        if let Some(url) = self.endpoints.validation.get(provider_id) {
+            return KeyValidation::Against(match family {
+                ApiFamily::Anthropic => ApiKeyValidation::anthropic(url.clone()),
+                _ => ApiKeyValidation::bearer(url.clone()),
+            });
+        }
+        let Some(provider) = provider.filter(|_| family != ApiFamily::Unknown) else {
+            return KeyValidation::Unsupported;
+        };
+        let base = provider
+            .api_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .or(family.default_base());
+        // A base with `${VAR}` placeholders needs the user's values: not checkable here.
+        let Some(base) = base.filter(|url| !url.contains("${")) else {
+            return KeyValidation::Unsupported;
+        };
+        let url = format!("{}/models", base.trim_end_matches('/'));
+        KeyValidation::Against(match family {
+            ApiFamily::Anthropic => ApiKeyValidation::anthropic(url),
+            ApiFamily::OpenAi | ApiFamily::OpenAiCompatible | ApiFamily::Unknown => {
+                ApiKeyValidation::bearer(url)
             }
-        } else {
-            ApiKeyValidation::bearer(url)
         })
     }
 }
 
-fn default_models_url(provider_id: &str) -> Option<String> {
-    match provider_id {
-        "openai" => Some("https://api.openai.com/v1/models".into()),
-        "anthropic" => Some("https://api.anthropic.com/v1/models".into()),
-        _ => {
-            let catalog = crate::catalog::snapshot::embedded_catalog();
-            let api = catalog.providers.get(provider_id)?.api.clone()?;
-            // A base with `${VAR}` placeholders needs the user's values: not checkable here.
-            (!api.contains("${")).then(|| format!("{}/models", api.trim_end_matches('/')))
+/// The provider APIs whose models endpoint is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ApiFamily {
+    OpenAi,
+    OpenAiCompatible,
+    Anthropic,
+    Unknown,
+}
+
+impl ApiFamily {
+    fn of(provider_id: &str, npm: &str) -> Self {
+        match npm {
+            "@ai-sdk/openai" => Self::OpenAi,
+            "@ai-sdk/anthropic" => Self::Anthropic,
+            // Copilot's key is a GitHub token, which its models endpoint does not take.
+            OPENAI_COMPATIBLE_NPM if provider_id != "github-copilot" => Self::OpenAiCompatible,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// The AI SDK package's own base URL, used when neither models.dev nor config gives one.
+    fn default_base(self) -> Option<&'static str> {
+        match self {
+            Self::OpenAi => Some("https://api.openai.com/v1"),
+            Self::Anthropic => Some("https://api.anthropic.com/v1"),
+            Self::OpenAiCompatible | Self::Unknown => None,
         }
     }
 }
 
-/// Every provider the auth methods report on, with the environment variables that carry its
-/// key (models.dev `env`), from the embedded catalog. Decodes the catalog on first use:
-/// call it off the async threads.
-pub fn provider_env_names() -> BTreeMap<String, Vec<String>> {
-    crate::catalog::snapshot::embedded_catalog()
+/// What `auth/status` needs of each provider of the merged catalog (models.dev and config):
+/// its key variables and whether the config supplies a credential.
+pub fn credential_facts(merged: &MergedCatalog) -> BTreeMap<String, ProviderCredentialFacts> {
+    merged
         .providers
         .iter()
-        .map(|(id, provider)| (id.clone(), provider.env.clone()))
+        .map(|(id, provider)| {
+            let api_key = provider
+                .options
+                .api_key
+                .as_deref()
+                .is_some_and(|key| !key.trim().is_empty());
+            let config = if api_key {
+                Some(ConfigCredential::ApiKey)
+            } else if provider.origin == ProviderOrigin::Custom {
+                Some(ConfigCredential::NotNeeded)
+            } else {
+                None
+            };
+            let facts = ProviderCredentialFacts {
+                env: provider.env.clone(),
+                config,
+            };
+            (id.clone(), facts)
+        })
         .collect()
 }
 
@@ -172,7 +236,8 @@ mod tests {
             "store": "file",
             "endpoints": {"githubBase": "http://127.0.0.1:9/", "openaiCallbackPort": 0,
                           "validation": {"acme": "http://127.0.0.1:9/models"}},
-            "polling": {"intervalUnitMs": 5, "safetyMarginMs": 0}
+            "polling": {"intervalUnitMs": 5, "safetyMarginMs": 0},
+            "validationTimeoutMs": 250
         }});
         let settings = AuthSettings::from_config(Some(&config)).expect("valid");
         let auth = settings.auth_config(Path::new("/tmp/x"));
@@ -184,7 +249,8 @@ mod tests {
         assert_eq!(auth.endpoints.openai_callback_port, 0);
         assert_eq!(auth.timing.interval_unit, Duration::from_millis(5));
         assert_eq!(auth.timing.safety_margin, Duration::ZERO);
-        let check = settings.validation_for("acme").expect("configured");
+        assert_eq!(auth.validation_timeout, Duration::from_millis(250));
+        let check = against(settings.validation_for("acme", None));
         assert_eq!(check.url, "http://127.0.0.1:9/models");
         assert_eq!(check.header, "Authorization");
     }
@@ -201,24 +267,76 @@ mod tests {
         assert!(err.field.starts_with("auth.endpoints"), "{}", err.field);
     }
 
+    fn against(validation: KeyValidation) -> ApiKeyValidation {
+        match validation {
+            KeyValidation::Against(check) => check,
+            other => panic!("expected an endpoint, got {other:?}"),
+        }
+    }
+
+    fn merged(config: serde_json::Value) -> MergedCatalog {
+        let env = std::collections::HashMap::new();
+        let config = crate::config::SidecarConfig::from_value(config, &env, None).expect("config");
+        MergedCatalog::build(&crate::catalog::snapshot::embedded_catalog(), &config)
+    }
+
     #[test]
-    fn anthropic_validation_uses_its_key_header() {
-        let check = AuthSettings::default()
-            .validation_for("anthropic")
-            .expect("known");
-        assert_eq!(check.header, "x-api-key");
+    fn validation_endpoints_follow_the_provider_api() {
+        let merged = merged(json!({"provider": {
+            "anthropic": {"options": {"baseURL": "http://127.0.0.1:9/v1/"}},
+            "local": {"npm": "@ai-sdk/openai-compatible", "name": "Local",
+                      "options": {"baseURL": "http://127.0.0.1:9/api/v1"},
+                      "models": {"m": {}}}
+        }}));
+        let settings = AuthSettings::default();
+        let check = |id: &str| settings.validation_for(id, merged.provider(id));
+
+        let anthropic = against(check("anthropic"));
+        assert_eq!(anthropic.url, "http://127.0.0.1:9/v1/models");
+        assert_eq!(anthropic.header, "x-api-key");
         assert!(
-            check
+            anthropic
                 .extra_headers
                 .iter()
                 .any(|(n, _)| n == "anthropic-version")
         );
+        let openai = against(check("openai"));
+        assert_eq!(openai.url, "https://api.openai.com/v1/models");
+        assert_eq!(openai.prefix, "Bearer ");
+        assert_eq!(
+            against(check("deepseek")).url,
+            "https://api.deepseek.com/models"
+        );
+        assert_eq!(
+            against(check("local")).url,
+            "http://127.0.0.1:9/api/v1/models"
+        );
+        // Other APIs, Copilot's GitHub token and unknown providers are not guessed at.
+        for id in ["google", "mistral", "github-copilot", "no-such-provider"] {
+            assert!(matches!(check(id), KeyValidation::Unsupported), "{id}");
+        }
     }
 
     #[test]
-    fn env_names_come_from_the_catalog() {
-        let names = provider_env_names();
-        assert!(names["anthropic"].contains(&"ANTHROPIC_API_KEY".to_string()));
-        assert!(names.contains_key("github-copilot"));
+    fn credential_facts_cover_config_only_providers() {
+        let merged = merged(json!({"provider": {
+            "keyed": {"npm": "@ai-sdk/openai-compatible", "env": ["KEYED_TOKEN"],
+                      "options": {"baseURL": "http://127.0.0.1:9/v1", "apiKey": "k"},
+                      "models": {"m": {}}},
+            "local": {"npm": "@ai-sdk/openai-compatible",
+                      "options": {"baseURL": "http://127.0.0.1:9/v1"}, "models": {"m": {}}},
+            "groq": {"options": {"apiKey": "g"}}
+        }}));
+        let facts = credential_facts(&merged);
+        assert_eq!(facts["keyed"].config, Some(ConfigCredential::ApiKey));
+        assert_eq!(facts["keyed"].env, vec!["KEYED_TOKEN".to_owned()]);
+        assert_eq!(facts["local"].config, Some(ConfigCredential::NotNeeded));
+        assert_eq!(facts["groq"].config, Some(ConfigCredential::ApiKey));
+        assert_eq!(facts["anthropic"].config, None);
+        assert!(
+            facts["anthropic"]
+                .env
+                .contains(&"ANTHROPIC_API_KEY".to_owned())
+        );
     }
 }
