@@ -362,3 +362,43 @@ async fn custom_config_provider_takes_any_model_name() {
         "keyless local server"
     );
 }
+
+#[tokio::test]
+async fn concurrent_calls_share_one_refresh_of_an_expiring_sign_in() {
+    let issuer = MockServer::start(vec![MockResponse::error(
+        200,
+        &[],
+        r#"{"access_token":"at-fresh","refresh_token":"rt-fresh","expires_in":3600}"#,
+    )])
+    .await
+    .expect("mock");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let auth = file_store(dir.path(), Some(&issuer.base_url));
+    let tokens = OAuthTokens {
+        refresh: "rt-old".into(),
+        access: "at-old".into(),
+        expires: 1,
+        account_id: None,
+        enterprise_url: None,
+    };
+    auth.put_credential("openai", "default", Stored::Oauth(tokens), PutOptions::default())
+        .await
+        .expect("stores");
+    let sources = Arc::new(sources(json!({}), Some(auth)));
+    let store = SessionStore::new();
+    let s = session(&store, json!({}), &[]);
+    let calls = (0..20).map(|_| {
+        let (sources, s) = (Arc::clone(&sources), s.clone());
+        tokio::spawn(async move { resolve(&s, &sources, "openai", "gpt-5").await })
+    });
+    for call in calls {
+        let call = call.await.expect("joins").expect("resolves");
+        assert_eq!(call.credential_source, "oauth");
+        assert_eq!(
+            sent_headers(&call)["authorization"],
+            "Bearer at-fresh",
+            "every call uses the refreshed token"
+        );
+    }
+    assert_eq!(issuer.requests().len(), 1, "one refresh for 20 calls");
+}
