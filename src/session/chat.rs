@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::error::{ChatError, ResolveError};
+use super::network::{ClientKey, NetworkSettings};
 use super::prepare::{PrepareError, WireCall, authorized_request, wire_call};
 use super::resolver::{ResolvedCall, resolve_call};
 use super::sources::CallSources;
@@ -68,17 +69,14 @@ impl std::fmt::Debug for ChatParams {
     }
 }
 
-/// `(proxy, no_proxy)` as the session's env view sets them.
-type ProxyKey = (Option<String>, Option<String>);
-
 /// Shared by every chat call: token caches, the request authorizer, the concurrency limits and the HTTP
 /// clients.
 pub struct ChatService {
     broker: TokenBroker,
     authorizer: RequestAuthorizer,
     limits: ConcurrencyLimits,
-    /// One client per proxy setting (from the session's env view), so connections are pooled.
-    clients: Mutex<HashMap<ProxyKey, reqwest::Client>>,
+    /// One client per proxy and CA setting, so connections are pooled.
+    clients: Mutex<HashMap<ClientKey, reqwest::Client>>,
 }
 
 impl Default for ChatService {
@@ -161,7 +159,7 @@ impl ChatService {
         let cancel = either(cancel, &session.cancel);
         // Ends the watcher task of `either` when the call returns.
         let _stop_watching = cancel.clone().drop_guard();
-        let client = self.client_for(session)?;
+        let client = self.client_for(session, &sources.network)?;
         let request = self.request_for(session, params);
         let primary = ModelRef {
             provider_id: params.provider_id.clone(),
@@ -280,23 +278,13 @@ impl ChatService {
         }
     }
 
-    fn client_for(&self, session: &SessionSnapshot) -> Result<reqwest::Client, ChatError> {
-        let proxy = [
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-        ]
-        .iter()
-        .find_map(|name| session.env(name).filter(|v| !v.is_empty()))
-        .map(str::to_string);
-        let no_proxy = ["NO_PROXY", "no_proxy"]
-            .iter()
-            .find_map(|name| session.env(name).filter(|v| !v.is_empty()))
-            .map(str::to_string);
-        let key = (proxy, no_proxy);
+    /// The pooled HTTP client for this call's proxy and CA settings.
+    fn client_for(
+        &self,
+        session: &SessionSnapshot,
+        network: &NetworkSettings,
+    ) -> Result<reqwest::Client, ChatError> {
+        let key = ClientKey::of(session, network);
         let mut clients = self
             .clients
             .lock()
@@ -304,13 +292,29 @@ impl ChatService {
         if let Some(client) = clients.get(&key) {
             return Ok(client.clone());
         }
+        let mut extra_ca_pem = Vec::new();
+        for path in &key.ca_certificates {
+            let pem = std::fs::read(path).map_err(|err| {
+                ChatError::Resolve(ResolveError::Config {
+                    field: "network.caCertificates".into(),
+                    reason: format!("cannot read {}: {err}", path.display()),
+                })
+            })?;
+            extra_ca_pem.push(pem);
+        }
         let client = build_client(&ClientOptions {
-            proxy: key.0.clone(),
-            no_proxy: key.1.clone(),
+            proxy: key.proxy.clone(),
+            no_proxy: key.no_proxy.clone(),
             use_system_proxy: false,
+            extra_ca_pem,
             ..Default::default()
         })
-        .map_err(|err| ChatError::Client(err.to_string()))?;
+        .map_err(|err| {
+            ChatError::Resolve(ResolveError::Config {
+                field: "network".into(),
+                reason: err.to_string(),
+            })
+        })?;
         clients.insert(key, client.clone());
         Ok(client)
     }

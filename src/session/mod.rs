@@ -8,6 +8,7 @@
 pub mod chat;
 pub mod credentials;
 pub mod error;
+pub mod network;
 pub mod prepare;
 mod pricing;
 pub mod resolver;

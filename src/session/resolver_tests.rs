@@ -381,9 +381,14 @@ async fn concurrent_calls_share_one_refresh_of_an_expiring_sign_in() {
         account_id: None,
         enterprise_url: None,
     };
-    auth.put_credential("openai", "default", Stored::Oauth(tokens), PutOptions::default())
-        .await
-        .expect("stores");
+    auth.put_credential(
+        "openai",
+        "default",
+        Stored::Oauth(tokens),
+        PutOptions::default(),
+    )
+    .await
+    .expect("stores");
     let sources = Arc::new(sources(json!({}), Some(auth)));
     let store = SessionStore::new();
     let s = session(&store, json!({}), &[]);

@@ -8,6 +8,8 @@ use crate::auth::AuthService;
 use crate::catalog::{Catalog, MergedCatalog};
 use crate::config::SidecarConfig;
 
+use super::network::NetworkSettings;
+
 #[derive(Clone)]
 pub struct CallSources {
     pub merged: Arc<MergedCatalog>,
@@ -15,6 +17,8 @@ pub struct CallSources {
     pub config: Arc<SidecarConfig>,
     /// `None` when the credential store cannot be opened (the environment and config still serve).
     pub auth: Option<AuthService>,
+    /// Config `network`: proxy and extra CA certificates.
+    pub network: NetworkSettings,
 }
 
 impl std::fmt::Debug for CallSources {
@@ -34,6 +38,7 @@ impl CallSources {
             catalog,
             config: Arc::new(config),
             auth: None,
+            network: NetworkSettings::default(),
         }
     }
 

@@ -201,3 +201,54 @@ fn transform_preview_shows_the_exact_request_with_secrets_redacted() {
     let error = sidecar.call_err("transform/preview", missing);
     assert_eq!(error_kind(&error), "session_not_found");
 }
+
+#[test]
+fn config_network_proxy_carries_every_chat_and_a_bad_ca_file_is_a_config_error() {
+    let rt = runtime();
+    let (response, golden) = fixture("openai-chat", "openai-text");
+    let proxy = rt
+        .block_on(MockServer::start(vec![response]))
+        .expect("proxy mock starts");
+    let mut sidecar = Sidecar::spawn();
+    sidecar.call(
+        "initialize",
+        json!({"initializationOptions": {"config": {
+            "provider": {"corp": {"npm": "@ai-sdk/openai-compatible",
+                                  "options": {"baseURL": "http://llm.corp.invalid/v1", "apiKey": "corp-key"}}},
+            "network": {"proxy": proxy.base_url}
+        }}}),
+    );
+    sidecar.call("session/open", json!({"sessionId": "n"}));
+    let (_, response) = stream(
+        &mut sidecar,
+        json!({"sessionId": "n", "providerId": "corp", "modelId": "m",
+               "messages": [{"role": "user", "content": "hi"}]}),
+    );
+    assert_eq!(
+        response["result"]["content"], golden["result"]["content"],
+        "{response}"
+    );
+    let seen = chat_calls(&proxy);
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        seen[0].path, "http://llm.corp.invalid/v1/chat/completions",
+        "the proxy got the absolute-form request"
+    );
+
+    let mut sidecar = Sidecar::spawn();
+    sidecar.call(
+        "initialize",
+        json!({"initializationOptions": {"config": {
+            "provider": {"corp": {"options": {"baseURL": "http://llm.corp.invalid/v1"}}},
+            "network": {"caCertificates": ["/nonexistent/corp-ca.pem"]}
+        }}}),
+    );
+    sidecar.call("session/open", json!({"sessionId": "n"}));
+    let error = sidecar.call_err(
+        "chat/generate",
+        json!({"sessionId": "n", "providerId": "corp", "modelId": "m",
+               "messages": [{"role": "user", "content": "hi"}]}),
+    );
+    assert_eq!(error_kind(&error), "config", "{error}");
+    assert_eq!(error["data"]["field"], "network.caCertificates");
+}

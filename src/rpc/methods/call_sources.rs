@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use crate::rpc::error::RpcError;
+use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::state::ServerState;
 use crate::session::CallSources;
+use crate::session::network::NetworkSettings;
 
 pub async fn call_sources(state: &ServerState) -> Result<CallSources, RpcError> {
     let runtime = state.catalog.runtime(state)?;
@@ -19,10 +20,25 @@ pub async fn call_sources(state: &ServerState) -> Result<CallSources, RpcError> 
             None
         }
     };
+    let network = match settings
+        .config
+        .as_ref()
+        .and_then(|config| config.get("network"))
+    {
+        None | Some(serde_json::Value::Null) => NetworkSettings::default(),
+        Some(value) => serde_json::from_value(value.clone()).map_err(|error| {
+            RpcError::new(
+                ErrorKind::Config,
+                format!("invalid config at network: {error}"),
+            )
+            .with_data(serde_json::json!({"field": "network", "reason": error.to_string()}))
+        })?,
+    };
     Ok(CallSources {
         merged,
         catalog,
         config: Arc::new(runtime.config.clone()),
         auth,
+        network,
     })
 }
