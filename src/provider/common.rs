@@ -89,6 +89,7 @@ pub fn base_url(
             hint: "set provider.options.baseURL or the catalog `api` URL".into(),
         })?;
     let url = substitute_vars(raw, vars, input);
+    let url = collapse_doubled_scheme(url);
     if url.contains("${") {
         return Err(ProviderError::ConfigMissing {
             provider: input.provider_id.to_string(),
@@ -98,6 +99,18 @@ pub fn base_url(
     }
     validate_url(&url)?;
     Ok(url.trim_end_matches('/').to_string())
+}
+
+/// `https://${DATABRICKS_HOST}` with a host variable that already carries its scheme.
+fn collapse_doubled_scheme(url: String) -> String {
+    for outer in ["https://", "http://"] {
+        if let Some(rest) = url.strip_prefix(outer)
+            && (rest.starts_with("https://") || rest.starts_with("http://"))
+        {
+            return rest.to_string();
+        }
+    }
+    url
 }
 
 pub fn validate_url(url: &str) -> Result<(), ProviderError> {

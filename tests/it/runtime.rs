@@ -252,3 +252,214 @@ fn config_network_proxy_carries_every_chat_and_a_bad_ca_file_is_a_config_error()
     assert_eq!(error_kind(&error), "config", "{error}");
     assert_eq!(error["data"]["field"], "network.caCertificates");
 }
+
+/// Per loader: the request `transform/preview` shows (URL, headers, auth scheme, body), compared with
+/// `fixtures/golden/loaders.json`. `UPDATE_GOLDEN=1` rewrites the file (review the diff).
+#[test]
+fn every_loader_resolves_to_its_golden_request() {
+    let oauth = |token: &str| json!({"type": "oauth", "access": token});
+    // (label, provider, model, session params)
+    let cases: Vec<(&str, &str, &str, Value)> = vec![
+        (
+            "anthropic",
+            "anthropic",
+            "claude-sonnet-4-5",
+            json!({"env": {"ANTHROPIC_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "openai",
+            "openai",
+            "gpt-5",
+            json!({"env": {"OPENAI_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "openai-chatgpt-oauth",
+            "openai",
+            "gpt-5.2",
+            json!({"credentials": {"openai": oauth("at-loader-token")}}),
+        ),
+        (
+            "azure",
+            "azure",
+            "gpt-5",
+            json!({"env": {"AZURE_RESOURCE_NAME": "res", "AZURE_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "amazon-bedrock",
+            "amazon-bedrock",
+            "anthropic.claude-sonnet-4-5-20250929-v1:0",
+            json!({"credentials": {"amazon-bedrock": {"accessKeyId": "AKID", "secretAccessKey": "aws-loader-secret"}},
+                   "config": {"provider": {"amazon-bedrock": {"options": {"region": "eu-west-1"}}}}}),
+        ),
+        (
+            "google",
+            "google",
+            "gemini-2.5-flash",
+            json!({"credentials": {"google": {"apiKey": "sk-loader-key"}}}),
+        ),
+        (
+            "google-vertex",
+            "google-vertex",
+            "gemini-2.5-flash",
+            json!({"credentials": {"google-vertex": oauth("ya29-loader-token")},
+                   "env": {"GOOGLE_VERTEX_PROJECT": "proj", "GOOGLE_VERTEX_LOCATION": "us-east5"}}),
+        ),
+        (
+            "google-vertex-anthropic",
+            "google-vertex-anthropic",
+            "claude-sonnet-4-5@20250929",
+            json!({"credentials": {"google-vertex-anthropic": oauth("ya29-loader-token")},
+                   "env": {"GOOGLE_VERTEX_PROJECT": "proj", "GOOGLE_VERTEX_LOCATION": "us-east5"}}),
+        ),
+        (
+            "openrouter",
+            "openrouter",
+            "anthropic/claude-sonnet-4.5",
+            json!({"env": {"OPENROUTER_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "github-copilot-responses",
+            "github-copilot",
+            "gpt-5.2",
+            json!({"credentials": {"github-copilot": oauth("gho-loader-token")}}),
+        ),
+        (
+            "github-copilot-chat",
+            "github-copilot",
+            "gpt-4.1",
+            json!({"credentials": {"github-copilot": oauth("gho-loader-token")}}),
+        ),
+        (
+            "cerebras",
+            "cerebras",
+            "gpt-oss-120b",
+            json!({"env": {"CEREBRAS_API_KEY": "sk-loader-key"}}),
+        ),
+        ("opencode-zen-public", "opencode", "big-pickle", json!({})),
+        (
+            "zai",
+            "zai",
+            "glm-4.7",
+            json!({"env": {"ZHIPU_API_KEY": "zid.zai-loader-secret"}}),
+        ),
+        (
+            "zai-coding-plan",
+            "zai-coding-plan",
+            "glm-4.7",
+            json!({"env": {"ZHIPU_API_KEY": "zid.zai-loader-secret"}}),
+        ),
+        (
+            "deepseek",
+            "deepseek",
+            "deepseek-chat",
+            json!({"env": {"DEEPSEEK_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "groq",
+            "groq",
+            "openai/gpt-oss-120b",
+            json!({"env": {"GROQ_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "mistral",
+            "mistral",
+            "devstral-latest",
+            json!({"env": {"MISTRAL_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "xai",
+            "xai",
+            "grok-4.20-0309-reasoning",
+            json!({"env": {"XAI_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "cohere",
+            "cohere",
+            "command-a-03-2025",
+            json!({"env": {"COHERE_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "cloudflare-workers-ai",
+            "cloudflare-workers-ai",
+            "@cf/deepseek-ai/deepseek-r1-distill-qwen-32b",
+            json!({"env": {"CLOUDFLARE_ACCOUNT_ID": "acct", "CLOUDFLARE_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "cloudflare-ai-gateway",
+            "cloudflare-ai-gateway",
+            "anthropic/claude-3-5-haiku",
+            json!({"env": {"CLOUDFLARE_API_TOKEN": "sk-loader-key", "CLOUDFLARE_ACCOUNT_ID": "acct", "CLOUDFLARE_GATEWAY_ID": "gw"}}),
+        ),
+        (
+            "zenmux",
+            "zenmux",
+            "anthropic/claude-3.7-sonnet",
+            json!({"env": {"ZENMUX_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "moonshotai",
+            "moonshotai",
+            "kimi-k2-thinking",
+            json!({"env": {"MOONSHOT_API_KEY": "sk-loader-key"}}),
+        ),
+        (
+            "databricks-templated-url",
+            "databricks",
+            "databricks-claude-haiku-4-5",
+            json!({"env": {"DATABRICKS_HOST": "https://dbc.example.com", "DATABRICKS_TOKEN": "sk-loader-key"}}),
+        ),
+        (
+            "custom-local",
+            "local",
+            "qwen3:8b",
+            json!({"config": {"provider": {"local": {"npm": "@ai-sdk/openai-compatible", "options": {"baseURL": "http://127.0.0.1:11434/v1"}}}}}),
+        ),
+    ];
+    let mut sidecar = Sidecar::spawn();
+    let mut previews = serde_json::Map::new();
+    for (label, provider, model, mut session) in cases {
+        session["sessionId"] = json!(label);
+        sidecar.call("session/open", session);
+        let response = sidecar.request(
+            "transform/preview",
+            json!({"sessionId": label, "providerId": provider, "modelId": model,
+                   "messages": [{"role": "user", "content": "hi"}]}),
+        );
+        let mut preview = response
+            .get("result")
+            .cloned()
+            .unwrap_or_else(|| panic!("{label}: {response}"));
+        // Request-time values: the signing date.
+        if let Some(date) = preview["headers"].get_mut("x-amz-date") {
+            *date = json!("<amz-date>");
+        }
+        previews.insert(label.to_string(), preview);
+    }
+    let actual = Value::Object(previews);
+    let path = crate::support::repo_path("fixtures/golden/loaders.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let text = serde_json::to_string_pretty(&actual).expect("json") + "\n";
+        std::fs::write(&path, text).expect("golden written");
+    }
+    let golden: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("golden readable"))
+            .expect("golden is JSON");
+    for (label, expected) in golden.as_object().expect("object") {
+        assert_eq!(&actual[label], expected, "{label}");
+    }
+    assert_eq!(
+        actual.as_object().map(|o| o.len()),
+        golden.as_object().map(|o| o.len())
+    );
+    let shown = actual.to_string();
+    for secret in [
+        "sk-loader-key",
+        "aws-loader-secret",
+        "zai-loader-secret",
+        "at-loader-token",
+        "ya29-loader-token",
+        "gho-loader-token",
+    ] {
+        assert!(!shown.contains(secret), "{secret} leaked");
+    }
+}

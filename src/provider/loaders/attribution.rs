@@ -6,7 +6,8 @@
 //!
 //! [`ClientIdentity`]: crate::provider::input::ClientIdentity
 
-use super::generic;
+use super::{anthropic, gemini, generic, openai};
+use crate::provider::common::get_header;
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::ResolvedRuntime;
@@ -48,7 +49,34 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
         "vercel" => Some("https://ai-gateway.vercel.sh/v1"),
         _ => None,
     };
+    if let Some(npm @ ("@ai-sdk/anthropic" | "@ai-sdk/openai" | "@ai-sdk/google")) = input.npm {
+        return native(input, npm, &headers);
+    }
     generic::resolve_with(input, default_base, &headers)
+}
+
+/// A model the catalog routes through a native SDK (e.g. ZenMux's `/api/anthropic` endpoint): that
+/// protocol, with the attribution headers under the session's own.
+fn native(
+    input: &LoaderInput<'_>,
+    npm: &str,
+    attribution: &[(&str, String)],
+) -> Result<ResolvedRuntime, ProviderError> {
+    let mut session_headers = input.session_headers.clone();
+    for (name, value) in attribution {
+        if get_header(&session_headers, name).is_none() {
+            session_headers.insert((*name).to_string(), value.clone());
+        }
+    }
+    let with_attribution = LoaderInput {
+        session_headers: &session_headers,
+        ..input.clone()
+    };
+    match npm {
+        "@ai-sdk/anthropic" => anthropic::resolve_messages(&with_attribution, &[]),
+        "@ai-sdk/openai" => openai::resolve_responses(&with_attribution, openai::DEFAULT_BASE_URL),
+        _ => gemini::resolve(&with_attribution),
+    }
 }
 
 #[cfg(test)]
@@ -68,6 +96,19 @@ mod tests {
         assert_eq!(rt.headers["HTTP-Referer"], "https://app.example/");
         assert_eq!(rt.headers["X-Title"], "test-app");
         assert!(matches!(&rt.auth, AuthScheme::Bearer(k) if k.expose() == "sk-or"));
+    }
+
+    #[test]
+    fn a_model_on_a_native_sdk_keeps_its_protocol_and_the_attribution() {
+        let fx = Fixture::new("zenmux", "anthropic/claude-sonnet-4.5")
+            .npm("@ai-sdk/anthropic")
+            .api("https://zenmux.ai/api/anthropic/v1")
+            .key("zm");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.protocol, ProtocolFamily::Anthropic);
+        assert_eq!(rt.chat_url, "https://zenmux.ai/api/anthropic/v1/messages");
+        assert_eq!(rt.headers["X-Title"], "test-app");
+        assert!(matches!(&rt.auth, AuthScheme::Header { name, .. } if name == "x-api-key"));
     }
 
     #[test]
