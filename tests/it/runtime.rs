@@ -463,3 +463,65 @@ fn every_loader_resolves_to_its_golden_request() {
         assert!(!shown.contains(secret), "{secret} leaked");
     }
 }
+
+/// An OpenCode sign-in brought in with `auth/import`, expired, whose refresh the issuer rejects: the
+/// chat fails with `auth_expired` before any provider request, the account is marked, and nothing
+/// is retried on the next call.
+#[test]
+fn an_imported_sign_in_that_cannot_refresh_fails_the_chat_with_auth_expired() {
+    let rt = runtime();
+    let issuer = rt
+        .block_on(MockServer::start(vec![
+            provider_sidecar::protocol::testing::MockResponse::error(
+                400,
+                &[],
+                r#"{"error":"invalid_grant","error_description":"refresh token revoked"}"#,
+            ),
+        ]))
+        .expect("issuer mock");
+    let provider = rt
+        .block_on(MockServer::start(vec![crate::chat::openai_chat_stream(
+            "never",
+        )]))
+        .expect("provider mock");
+    let dir = tempfile::tempdir().expect("dirs");
+    let source = dir.path().join("opencode-auth.json");
+    std::fs::write(
+        &source,
+        json!({"openai": {"type": "oauth", "refresh": "rt-imported-7781", "access": "at-imported-7781", "expires": 1}})
+            .to_string(),
+    )
+    .expect("source written");
+    let mut sidecar = Sidecar::spawn();
+    sidecar.call(
+        "initialize",
+        json!({"initializationOptions": {"dataDir": dir.path().join("data"), "config": {
+            "provider": {"openai": {"options": {"baseURL": format!("{}/v1", provider.base_url)}}},
+            "auth": {"store": "file", "endpoints": {"openaiIssuer": issuer.base_url}}
+        }}}),
+    );
+    let report = sidecar.call("auth/import", json!({"path": source}));
+    assert_eq!(report["imported"], json!(["openai"]), "{report}");
+    sidecar.call("session/open", json!({"sessionId": "x"}));
+    let chat = json!({"sessionId": "x", "providerId": "openai", "modelId": "gpt-5",
+                      "messages": [{"role": "user", "content": "hi"}]});
+    for _ in 0..2 {
+        let error = sidecar.call_err("chat/generate", chat.clone());
+        assert_eq!(error_kind(&error), "auth_expired", "{error}");
+        assert_eq!(error["code"], -32011);
+        assert_eq!(error["data"]["providerId"], "openai");
+    }
+    assert_eq!(
+        chat_calls(&issuer).len(),
+        1,
+        "one refresh attempt, then the mark holds"
+    );
+    assert!(
+        chat_calls(&provider).is_empty(),
+        "no provider request without a credential"
+    );
+    let status = sidecar.call("auth/status", json!({}));
+    assert_ne!(status["auth"]["openai"]["status"], "connected", "{status}");
+    let stderr = sidecar.stderr();
+    assert!(!stderr.contains("rt-imported-7781") && !stderr.contains("at-imported-7781"));
+}
