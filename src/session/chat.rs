@@ -39,7 +39,8 @@ pub struct ChatParams {
     pub session_id: String,
     pub provider_id: String,
     pub model_id: String,
-    /// A model variant name (e.g. a reasoning effort preset); reserved for the provider loaders.
+    /// A reasoning preset of the model (`model/get` lists them, e.g. `low`, `high`, `max`); an unknown
+    /// name is invalid params with `data.available`.
     #[serde(default)]
     pub variant: Option<String>,
     #[serde(flatten)]
