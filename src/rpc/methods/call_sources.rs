@@ -1,14 +1,28 @@
-//! Gathers what a chat call is resolved against: the merged catalog, the raw catalog, the global config
-//! and the credential store (when it can be opened).
+//! Gathers what a chat call is resolved against: the session's snapshot, the merged catalog, the raw
+//! catalog, the global config, the network settings and the credential store (when it can be opened).
 
 use std::sync::Arc;
 
+use super::session::session_error;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::state::ServerState;
-use crate::session::CallSources;
 use crate::session::network::NetworkSettings;
+use crate::session::{CallSources, SessionSnapshot};
 
-pub async fn call_sources(state: &ServerState) -> Result<CallSources, RpcError> {
+/// The session's snapshot (`session_not_found` when it is not open) and the call's sources.
+pub async fn session_call(
+    state: &ServerState,
+    session_id: &str,
+) -> Result<(SessionSnapshot, CallSources), RpcError> {
+    let global = state.settings().config.map(Arc::new);
+    let snapshot = state
+        .sessions
+        .snapshot(session_id, state.env.clone(), global)
+        .map_err(session_error)?;
+    Ok((snapshot, call_sources(state).await?))
+}
+
+async fn call_sources(state: &ServerState) -> Result<CallSources, RpcError> {
     let runtime = state.catalog.runtime(state)?;
     let merged = runtime.merged().await;
     let catalog = runtime.service.catalog().await;

@@ -67,12 +67,7 @@ async fn run(
     cx: RequestContext,
     stream: bool,
 ) -> Result<ChatResult, RpcError> {
-    let global = state.settings().config.map(Arc::new);
-    let snapshot = state
-        .sessions
-        .snapshot(&params.session_id, state.env.clone(), global)
-        .map_err(session_error)?;
-    let sources = super::call_sources::call_sources(&state).await?;
+    let (snapshot, sources) = super::call_sources::session_call(&state, &params.session_id).await?;
     let service = state.chat.clone();
     let (tx, mut rx) = mpsc::unbounded_channel::<StreamPart>();
     let cancel = cx.cancel.clone();

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::chat::chat_error;
-use super::session::session_error;
 use crate::provider::{AuthScheme, RuntimePreview, redact_headers};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
@@ -48,12 +47,8 @@ impl Method for Preview {
         params: ChatParams,
         _cx: RequestContext,
     ) -> Result<TransformPreview, RpcError> {
-        let global = state.settings().config.map(Arc::new);
-        let snapshot = state
-            .sessions
-            .snapshot(&params.session_id, state.env.clone(), global)
-            .map_err(session_error)?;
-        let sources = super::call_sources::call_sources(&state).await?;
+        let (snapshot, sources) =
+            super::call_sources::session_call(&state, &params.session_id).await?;
         let target = ModelRef {
             provider_id: params.provider_id.clone(),
             model_id: params.model_id.clone(),
