@@ -273,10 +273,82 @@ async fn bare_concurrent(client: &reqwest::Client, url: &str, n: usize) -> (Dura
     (started.elapsed(), deltas)
 }
 
+/// What the stdout reader thread hands over. Like a host's reader, it handles each `chat/delta` in
+/// place (here: counts the text deltas per request) and passes on the first text delta of a request
+/// and every other message.
+enum Output {
+    FirstDelta {
+        at: Instant,
+        request_id: u64,
+    },
+    Message {
+        at: Instant,
+        value: Value,
+        /// Text deltas of this request, when the message answers a `chat/stream`.
+        text_deltas: usize,
+    },
+}
+
+fn read_stdout(stdout: std::process::ChildStdout, tx: std::sync::mpsc::Sender<Output>) {
+    const DELTA: &[u8] = br#""method":"chat/delta""#;
+    const TEXT_DELTA: &[u8] = br#""type":"text-delta""#;
+    const REQUEST_ID: &[u8] = br#""requestId":"#;
+    let contains = |line: &[u8], what: &[u8]| line.windows(what.len()).any(|w| w == what);
+    let mut reader = BufReader::with_capacity(1 << 20, stdout);
+    let mut line = Vec::new();
+    let mut text_deltas: HashMap<u64, usize> = HashMap::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let at = Instant::now();
+        let output = if contains(&line, DELTA) {
+            if !contains(&line, TEXT_DELTA) {
+                continue;
+            }
+            let start = line
+                .windows(REQUEST_ID.len())
+                .position(|w| w == REQUEST_ID)
+                .expect("a delta names its request")
+                + REQUEST_ID.len();
+            let digits = line[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let request_id: u64 = std::str::from_utf8(&line[start..start + digits])
+                .ok()
+                .and_then(|id| id.parse().ok())
+                .expect("numeric request id");
+            let count = text_deltas.entry(request_id).or_default();
+            *count += 1;
+            if *count > 1 {
+                continue;
+            }
+            Output::FirstDelta { at, request_id }
+        } else {
+            let value: Value = serde_json::from_slice(&line).expect("JSON line");
+            let text_deltas = value["id"]
+                .as_u64()
+                .and_then(|id| text_deltas.remove(&id))
+                .unwrap_or(0);
+            Output::Message {
+                at,
+                value,
+                text_deltas,
+            }
+        };
+        if tx.send(output).is_err() {
+            return;
+        }
+    }
+}
+
 struct Sidecar {
     child: Child,
     stdin: ChildStdin,
-    lines: Receiver<(Instant, String)>,
+    lines: Receiver<Output>,
     next_id: u64,
     _data_dir: tempfile::TempDir,
 }
@@ -299,18 +371,7 @@ impl Sidecar {
         let stdin = child.stdin.take().expect("stdin");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::with_capacity(1 << 20, stdout);
-            let mut line = String::new();
-            while reader.read_line(&mut line).unwrap_or(0) > 0 {
-                if tx
-                    .send((Instant::now(), std::mem::take(&mut line)))
-                    .is_err()
-                {
-                    return;
-                }
-            }
-        });
+        std::thread::spawn(move || read_stdout(stdout, tx));
         let mut sidecar = Sidecar {
             child,
             stdin,
@@ -338,44 +399,45 @@ impl Sidecar {
     fn call(&mut self, method: &str, params: Value) -> Value {
         let id = self.send(method, &params);
         loop {
-            let (_, line) = self.lines.recv().expect("sidecar answers");
-            let value: Value = serde_json::from_str(&line).expect("JSON line");
-            if value["id"] == json!(id) {
+            if let Output::Message { value, .. } = self.lines.recv().expect("sidecar answers")
+                && value["id"] == json!(id)
+            {
                 return value;
             }
         }
     }
 
-    /// Runs `n` concurrent `chat/stream`s; returns (wall time, first-delta time per stream, deltas).
+    /// Runs `n` concurrent `chat/stream`s; returns (time to the last answer, first-delta time per
+    /// stream, text deltas).
     fn streams(&mut self, n: usize) -> (Duration, Vec<Duration>, usize) {
         let params = json!({"sessionId": "bench", "providerId": "mock", "modelId": "m",
             "messages": [{"role": "user", "content": "hi"}]});
         let started = Instant::now();
         let ids: Vec<u64> = (0..n).map(|_| self.send("chat/stream", &params)).collect();
-        let mut first: HashMap<u64, Duration> = HashMap::new();
+        let mut first = Vec::new();
         let mut deltas = 0;
         let mut done = 0;
         let mut finished = started;
         while done < n {
-            let (at, line) = self.lines.recv().expect("sidecar streams");
-            if line.contains("\"chat/delta\"") {
-                if line.contains("\"text-delta\"") {
-                    deltas += 1;
-                    if first.len() < n {
-                        let value: Value = serde_json::from_str(&line).expect("JSON line");
-                        let id = value["params"]["requestId"].as_u64().expect("numeric id");
-                        first.entry(id).or_insert_with(|| at - started);
-                    }
+            match self.lines.recv().expect("sidecar streams") {
+                Output::FirstDelta { at, request_id } => {
+                    assert!(ids.contains(&request_id));
+                    first.push(at - started);
                 }
-                continue;
+                Output::Message {
+                    at,
+                    value,
+                    text_deltas,
+                } => {
+                    assert!(value.get("result").is_some(), "chat failed: {value}");
+                    assert!(ids.contains(&value["id"].as_u64().expect("id")));
+                    deltas += text_deltas;
+                    done += 1;
+                    finished = at;
+                }
             }
-            let value: Value = serde_json::from_str(&line).expect("JSON line");
-            assert!(value.get("result").is_some(), "chat failed: {value}");
-            assert!(ids.contains(&value["id"].as_u64().expect("id")));
-            done += 1;
-            finished = at;
         }
-        (finished - started, first.into_values().collect(), deltas)
+        (finished - started, first, deltas)
     }
 
     fn run(&mut self) -> Run {
@@ -403,25 +465,71 @@ impl Drop for Sidecar {
     }
 }
 
-/// CPU time every thread of process `pid` has run so far (`/proc/<pid>/task/*/schedstat`, in ns); 0
-/// where that is not available. Threads that already exited are not counted, so compare deltas over
-/// spans in which the process keeps its threads (tokio workers and the stdio threads live on).
-fn cpu_time(pid: &str) -> Duration {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Duration::ZERO;
-    };
-    let nanos: u64 = tasks
-        .filter_map(Result::ok)
-        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
-        .sum();
-    Duration::from_nanos(nanos)
+/// What a process spent: CPU time of every thread (`/proc/<pid>/task/*/schedstat`), context switches of
+/// every thread, and read/write system calls (`/proc/<pid>/io`). Zero where `/proc` is not available.
+/// Threads that already exited are not counted, so compare over spans in which the process keeps its
+/// threads (tokio workers and the stdio threads live on).
+#[derive(Debug, Clone, Copy, Default)]
+struct Usage {
+    cpu: Duration,
+    context_switches: u64,
+    reads: u64,
+    writes: u64,
 }
 
-fn cpu_of<T>(pid: &str, work: impl FnOnce() -> T) -> (T, Duration) {
-    let before = cpu_time(pid);
+impl Usage {
+    fn of(pid: &str) -> Usage {
+        let mut usage = Usage::default();
+        if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+            for task in tasks.filter_map(Result::ok) {
+                let read = |name: &str| std::fs::read_to_string(task.path().join(name)).ok();
+                if let Some(nanos) = read("schedstat")
+                    .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+                {
+                    usage.cpu += Duration::from_nanos(nanos);
+                }
+                usage.context_switches += read("status")
+                    .map(|status| {
+                        field_sum(
+                            &status,
+                            &["voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"],
+                        )
+                    })
+                    .unwrap_or(0);
+            }
+        }
+        if let Ok(io) = std::fs::read_to_string(format!("/proc/{pid}/io")) {
+            usage.reads = field_sum(&io, &["syscr:"]);
+            usage.writes = field_sum(&io, &["syscw:"]);
+        }
+        usage
+    }
+
+    fn since(self, before: Usage) -> Usage {
+        Usage {
+            cpu: self.cpu.saturating_sub(before.cpu),
+            context_switches: self
+                .context_switches
+                .saturating_sub(before.context_switches),
+            reads: self.reads.saturating_sub(before.reads),
+            writes: self.writes.saturating_sub(before.writes),
+        }
+    }
+}
+
+fn field_sum(text: &str, names: &[&str]) -> u64 {
+    text.lines()
+        .filter_map(|line| {
+            let name = names.iter().find(|name| line.starts_with(*name))?;
+            line[name.len()..].trim().parse::<u64>().ok()
+        })
+        .sum()
+}
+
+fn usage_of<T>(pid: &str, work: impl FnOnce() -> T) -> (T, Usage) {
+    let before = Usage::of(pid);
     let out = work();
-    (out, cpu_time(pid).saturating_sub(before))
+    (out, Usage::of(pid).since(before))
 }
 
 fn median(mut values: Vec<Duration>) -> Duration {
@@ -443,26 +551,38 @@ fn load_average() -> String {
 struct Series {
     total: Vec<Duration>,
     first: Vec<Duration>,
-    cpu: Vec<Duration>,
+    usage: Vec<Usage>,
 }
 
 impl Series {
-    fn push(&mut self, run: Run, cpu: Duration, expected_deltas: Option<usize>) {
+    fn push(&mut self, (run, usage): (Run, Usage), expected_deltas: Option<usize>) {
         if let Some(expected) = expected_deltas {
             assert_eq!(run.deltas, expected);
         }
         self.total.push(run.total);
         self.first.push(run.first);
-        self.cpu.push(cpu);
+        self.usage.push(usage);
+    }
+
+    fn cpu(&self) -> Duration {
+        median(self.usage.iter().map(|u| u.cpu).collect())
     }
 
     fn line(&self, name: &str) -> String {
+        let p50 = |f: fn(&Usage) -> u64| {
+            let mut all: Vec<u64> = self.usage.iter().map(f).collect();
+            all.sort_unstable();
+            all[all.len() / 2]
+        };
         format!(
-            "  {name:<24}: {:>7.1} ms  (cpu {:>6.1} ms, min {:>6.1} ms, max {:>6.1} ms)",
+            "  {name:<24}: {:>7.1} ms (min {:>6.1}, max {:>6.1}) | cpu {:>6.1} ms, {:>6} ctx sw, {:>6} reads, {:>6} writes",
             ms(median(self.total.clone())),
-            ms(median(self.cpu.clone())),
             ms(*self.total.iter().min().expect("a run")),
             ms(*self.total.iter().max().expect("a run")),
+            ms(self.cpu()),
+            p50(|u| u.context_switches),
+            p50(|u| u.reads),
+            p50(|u| u.writes),
         )
     }
 }
@@ -497,20 +617,30 @@ fn main() {
     let _ = on_worker(&rt, &client, &url, Reader::Bare);
     let _ = sidecar.run();
 
-    let (mut floor, mut bare_s, mut wire_s, mut side_s) = Default::default();
+    let (mut floor, mut bare_s, mut wire_s, mut side_s) = (
+        Series::default(),
+        Series::default(),
+        Series::default(),
+        Series::default(),
+    );
     for _ in 0..rounds {
-        let (run, cpu) = cpu_of(&me, || on_worker(&rt, &client, &url, Reader::Raw));
-        Series::push(&mut floor, run, cpu, None);
-        let (run, cpu) = cpu_of(&me, || on_worker(&rt, &client, &url, Reader::Bare));
-        Series::push(&mut bare_s, run, cpu, Some(CHUNKS));
-        let (run, cpu) = cpu_of(&me, || on_worker(&rt, &client, &url, Reader::InProcess));
-        Series::push(&mut wire_s, run, cpu, Some(CHUNKS));
-        let (run, cpu) = cpu_of(&side_pid, || sidecar.run());
-        Series::push(&mut side_s, run, cpu, Some(CHUNKS));
+        floor.push(
+            usage_of(&me, || on_worker(&rt, &client, &url, Reader::Raw)),
+            None,
+        );
+        bare_s.push(
+            usage_of(&me, || on_worker(&rt, &client, &url, Reader::Bare)),
+            Some(CHUNKS),
+        );
+        wire_s.push(
+            usage_of(&me, || on_worker(&rt, &client, &url, Reader::InProcess)),
+            Some(CHUNKS),
+        );
+        side_s.push(usage_of(&side_pid, || sidecar.run()), Some(CHUNKS));
     }
     let rss_single = sidecar.peak_rss_kib();
     let ((side_conc, _, side_conc_deltas), side_conc_cpu) =
-        cpu_of(&side_pid, || sidecar.streams(CONCURRENT));
+        usage_of(&side_pid, || sidecar.streams(CONCURRENT));
     assert_eq!(side_conc_deltas, CHUNKS * CONCURRENT);
     let rss_concurrent = sidecar.peak_rss_kib();
     let (bare_conc, bare_conc_deltas) = rt.block_on(bare_concurrent(&client, &url, CONCURRENT));
@@ -537,7 +667,7 @@ fn main() {
     let (paced_bare, paced_side) = (median(paced_bare), median(paced_side));
 
     let (bare_t, side_t) = (median(bare_s.total.clone()), median(side_s.total.clone()));
-    let (bare_cpu, side_cpu) = (median(bare_s.cpu.clone()), median(side_s.cpu.clone()));
+    let (bare_cpu, side_cpu) = (bare_s.cpu(), side_s.cpu());
     println!(
         "chat bench: {CHUNKS}-chunk OpenAI chat stream from a mock in its own process, p50 of {rounds} interleaved rounds"
     );
@@ -574,7 +704,7 @@ fn main() {
         "  chunks/s, {CONCURRENT} streams    : sidecar {:>9.0} ({:.0} ms, cpu {:.0} ms), bare {:>9.0} ({:.0} ms)",
         (CHUNKS * CONCURRENT) as f64 / side_conc.as_secs_f64(),
         ms(side_conc),
-        ms(side_conc_cpu),
+        ms(side_conc_cpu.cpu),
         (CHUNKS * CONCURRENT) as f64 / bare_conc.as_secs_f64(),
         ms(bare_conc),
     );
