@@ -15,7 +15,8 @@
 //! queued behind a burst), chunks/s for 1 and 32 concurrent streams, and the sidecar's peak RSS.
 //!
 //! Run with `cargo bench --bench chat` or `scripts/bench-chat` (adds the load average).
-//! `CHAT_BENCH_ROUNDS` sets the rounds (default 7). Numbers are printed, not asserted.
+//! `CHAT_BENCH_ROUNDS` sets the rounds (default 7); `CHAT_BENCH_SIDECAR` runs another sidecar binary
+//! (A/B comparisons of builds). Numbers are printed, not asserted.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -356,7 +357,8 @@ struct Sidecar {
 impl Sidecar {
     fn spawn(base_url: &str) -> Sidecar {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut command = Command::new(BIN);
+        let binary = std::env::var_os("CHAT_BENCH_SIDECAR").unwrap_or_else(|| BIN.into());
+        let mut command = Command::new(binary);
         command
             .arg("--data-dir")
             .arg(data_dir.path())
