@@ -1,10 +1,22 @@
-//! Chat streaming benchmark on the release build: a 10,000-chunk OpenAI chat stream from a mock provider
-//! on 127.0.0.1, read (a) by a bare reqwest client that parses every SSE event, (b) by the in-process wire
-//! layer (`execute_stream`), (c) through the sidecar over stdio (`chat/stream`, every `chat/delta` read by
-//! this process). Reports the sidecar/bare ratio, added time-to-first-delta, chunks/s for 1 and 32
-//! concurrent streams, and the sidecar's peak RSS.
+//! Chat streaming benchmark on the release build: a 10,000-chunk OpenAI chat stream, read and parsed
+//! (a) by a bare reqwest client that runs the crate's own SSE decoder and OpenAI-chat parser as a
+//! library, (b) by the in-process wire layer (`execute_stream`), (c) through the sidecar over stdio
+//! (`chat/stream`, every `chat/delta` line read by this process). A raw read of the body (no parsing)
+//! shows how fast the mock can serve at all.
 //!
-//! Run with `cargo bench --bench chat`. Numbers are printed, not asserted.
+//! Fairness: the mock provider runs in its own process (this bench binary started again in a mock role),
+//! so neither client shares a runtime or a process with the server; every client reads the same bytes
+//! from the same server over a fresh connection (the mock answers `connection: close`); the bare client
+//! uses the same reqwest settings as the sidecar; the rounds interleave the clients so a change in
+//! machine load hits them alike. Besides wall time, the CPU time each side spent is read from
+//! `/proc/<pid>/task/*/schedstat` (robust to other jobs on the machine).
+//!
+//! Reports the p50 sidecar/bare ratio, time to first delta (paced stream, so the first delta is not
+//! queued behind a burst), chunks/s for 1 and 32 concurrent streams, and the sidecar's peak RSS.
+//!
+//! Run with `cargo bench --bench chat` or `scripts/bench-chat` (adds the load average).
+//! `CHAT_BENCH_ROUNDS` sets the rounds (default 7); `CHAT_BENCH_SIDECAR` runs another sidecar binary
+//! (A/B comparisons of builds). Numbers are printed, not asserted.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -12,18 +24,33 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use provider_sidecar::protocol::WireFormat;
 use provider_sidecar::protocol::execute::{
-    ExecuteOptions, PreparedRequest, build_client, execute_stream,
+    ClientOptions, ExecuteOptions, PreparedRequest, build_client, execute_stream,
 };
+use provider_sidecar::protocol::sse::SseDecoder;
 use provider_sidecar::protocol::testing::{MockResponse, MockServer};
+use provider_sidecar::protocol::{PartCollector, StreamPart, WireEvent, WireFormat};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 const BIN: &str = env!("CARGO_BIN_EXE_provider-sidecar");
+/// Set in the environment of this binary started again as the mock provider process.
+const MOCK_ROLE: &str = "CHAT_BENCH_MOCK_ROLE";
 const CHUNKS: usize = 10_000;
-const ROUNDS: usize = 5;
 const CONCURRENT: usize = 32;
+const PACED_CHUNKS: usize = 3;
+const PACED_DELAY: Duration = Duration::from_millis(5);
+const PACED_ROUNDS: usize = 30;
+const PROXY_VARS: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
 
 fn stream_response(chunks: usize) -> MockResponse {
     let mut body = Vec::with_capacity(chunks + 2);
@@ -40,41 +67,145 @@ fn stream_response(chunks: usize) -> MockResponse {
     MockResponse::stream("text/event-stream", body)
 }
 
-/// Reads and parses the stream with reqwest alone; returns (total, time to first delta, deltas).
-async fn bare(client: &reqwest::Client, url: &str) -> (Duration, Duration, usize) {
+/// The mock role: serves the burst and the paced stream, prints their base URLs, runs until stdin closes.
+fn mock_process() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("mock runtime");
+    let (burst, paced) = rt.block_on(async {
+        let burst = MockServer::start(vec![stream_response(CHUNKS)]).await;
+        let paced =
+            MockServer::start(vec![stream_response(PACED_CHUNKS).with_delay(PACED_DELAY)]).await;
+        (burst.expect("burst mock"), paced.expect("paced mock"))
+    });
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}\n{}", burst.base_url, paced.base_url).expect("announce the mock");
+    stdout.flush().expect("flush");
+    let _ = std::io::stdin().lines().count();
+    drop((burst, paced));
+}
+
+/// The mock provider process; it stops when dropped.
+struct MockProcess {
+    child: Child,
+    burst_url: String,
+    paced_url: String,
+}
+
+impl MockProcess {
+    fn spawn() -> MockProcess {
+        let mut child = Command::new(std::env::current_exe().expect("own path"))
+            .env(MOCK_ROLE, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn the mock process");
+        let mut lines = BufReader::new(child.stdout.take().expect("mock stdout")).lines();
+        let mut next = || lines.next().expect("mock announces").expect("mock line");
+        let (burst_url, paced_url) = (next(), next());
+        MockProcess {
+            child,
+            burst_url,
+            paced_url,
+        }
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// One client run: wall time, time to first text delta, text deltas seen.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    total: Duration,
+    first: Duration,
+    deltas: usize,
+}
+
+const REQUEST_BODY: &str =
+    r#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#;
+
+/// The floor: reads the body with reqwest and parses nothing.
+async fn raw(client: &reqwest::Client, url: &str) -> Run {
     let started = Instant::now();
     let mut response = client
         .post(url)
         .header("content-type", "application/json")
-        .body(r#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#)
+        .body(REQUEST_BODY)
         .send()
         .await
         .expect("mock answers");
-    let mut buffer = Vec::new();
-    let mut deltas = 0;
+    let mut bytes = 0;
     let mut first = None;
     while let Some(chunk) = response.chunk().await.expect("body") {
-        buffer.extend_from_slice(&chunk);
-        while let Some(end) = buffer.windows(2).position(|w| w == b"\n\n") {
-            let event: Vec<u8> = buffer.drain(..end + 2).collect();
-            let Some(data) = event.strip_prefix(b"data: ") else {
-                continue;
-            };
-            let data = &data[..data.len() - 2];
-            if data == b"[DONE]" {
-                continue;
-            }
-            let value: Value = serde_json::from_slice(data).expect("JSON event");
-            if value["choices"][0]["delta"]["content"].is_string() {
+        first.get_or_insert_with(|| started.elapsed());
+        bytes += chunk.len();
+    }
+    assert!(bytes > 0);
+    Run {
+        total: started.elapsed(),
+        first: first.unwrap_or_default(),
+        deltas: 0,
+    }
+}
+
+/// The baseline: reqwest, then the crate's SSE decoder and OpenAI-chat parser used as a library.
+async fn bare(client: &reqwest::Client, url: &str) -> Run {
+    let started = Instant::now();
+    let mut response = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("accept", "text/event-stream")
+        .body(REQUEST_BODY)
+        .send()
+        .await
+        .expect("mock answers");
+    let mut decoder = SseDecoder::new();
+    let mut parser = WireFormat::OpenaiChat.parser();
+    let mut collector = PartCollector::new();
+    let mut events = Vec::new();
+    let mut deltas = 0;
+    let mut first = None;
+    let mut count = |parts: Vec<StreamPart>| {
+        for part in parts {
+            if matches!(part, StreamPart::TextDelta { .. }) {
                 deltas += 1;
                 first.get_or_insert_with(|| started.elapsed());
             }
         }
+    };
+    while let Some(chunk) = response.chunk().await.expect("body") {
+        decoder.feed(&chunk, &mut events);
+        for event in events.drain(..) {
+            let event = WireEvent {
+                name: event.event,
+                data: event.data,
+                exception: false,
+            };
+            parser.on_event(&event, &mut collector);
+        }
+        count(collector.take_parts());
     }
-    (started.elapsed(), first.unwrap_or_default(), deltas)
+    decoder.finish(&mut events);
+    assert!(events.is_empty(), "the mock ends every event");
+    assert!(parser.is_complete());
+    parser.close(true, &mut collector);
+    collector.finish();
+    count(collector.take_parts());
+    Run {
+        total: started.elapsed(),
+        first: first.unwrap_or_default(),
+        deltas,
+    }
 }
 
-async fn in_process(client: &reqwest::Client, url: &str) -> (Duration, Duration, usize) {
+/// The in-process wire layer (`execute_stream`: timeouts, cancel, result folding) without the RPC layer.
+async fn in_process(client: &reqwest::Client, url: &str) -> Run {
     let started = Instant::now();
     let request = PreparedRequest::post_json(url, Default::default(), &json!({"model": "m"}));
     let mut deltas = 0;
@@ -86,10 +217,7 @@ async fn in_process(client: &reqwest::Client, url: &str) -> (Duration, Duration,
         &ExecuteOptions::default(),
         &CancellationToken::new(),
         &mut |part| {
-            if matches!(
-                part,
-                provider_sidecar::protocol::StreamPart::TextDelta { .. }
-            ) {
+            if matches!(part, StreamPart::TextDelta { .. }) {
                 deltas += 1;
                 first.get_or_insert_with(|| started.elapsed());
             }
@@ -97,13 +225,131 @@ async fn in_process(client: &reqwest::Client, url: &str) -> (Duration, Duration,
     )
     .await;
     assert!(execution.error.is_none());
-    (started.elapsed(), first.unwrap_or_default(), deltas)
+    Run {
+        total: started.elapsed(),
+        first: first.unwrap_or_default(),
+        deltas,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Reader {
+    Raw,
+    Bare,
+    InProcess,
+}
+
+/// Runs a client as a task on the runtime's workers, where the sidecar's handlers run too: a future
+/// driven by `block_on` on the main thread pays a cross-thread wake-up for every socket read.
+fn on_worker(
+    rt: &tokio::runtime::Runtime,
+    client: &reqwest::Client,
+    url: &str,
+    reader: Reader,
+) -> Run {
+    let (client, url) = (client.clone(), url.to_string());
+    rt.block_on(rt.spawn(async move {
+        match reader {
+            Reader::Raw => raw(&client, &url).await,
+            Reader::Bare => bare(&client, &url).await,
+            Reader::InProcess => in_process(&client, &url).await,
+        }
+    }))
+    .expect("client task")
+}
+
+/// `n` bare clients at once; returns (wall time, deltas).
+async fn bare_concurrent(client: &reqwest::Client, url: &str, n: usize) -> (Duration, usize) {
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (client, url) = (client.clone(), url.to_string());
+            tokio::spawn(async move { bare(&client, &url).await.deltas })
+        })
+        .collect();
+    let mut deltas = 0;
+    for task in tasks {
+        deltas += task.await.expect("bare client");
+    }
+    (started.elapsed(), deltas)
+}
+
+/// What the stdout reader thread hands over. Like a host's reader, it handles each `chat/delta` in
+/// place (here: counts the text deltas per request) and passes on the first text delta of a request
+/// and every other message.
+enum Output {
+    FirstDelta {
+        at: Instant,
+        request_id: u64,
+    },
+    Message {
+        at: Instant,
+        value: Value,
+        /// Text deltas of this request, when the message answers a `chat/stream`.
+        text_deltas: usize,
+    },
+}
+
+fn read_stdout(stdout: std::process::ChildStdout, tx: std::sync::mpsc::Sender<Output>) {
+    const DELTA: &[u8] = br#""method":"chat/delta""#;
+    const TEXT_DELTA: &[u8] = br#""type":"text-delta""#;
+    const REQUEST_ID: &[u8] = br#""requestId":"#;
+    let contains = |line: &[u8], what: &[u8]| line.windows(what.len()).any(|w| w == what);
+    let mut reader = BufReader::with_capacity(1 << 20, stdout);
+    let mut line = Vec::new();
+    let mut text_deltas: HashMap<u64, usize> = HashMap::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let at = Instant::now();
+        let output = if contains(&line, DELTA) {
+            if !contains(&line, TEXT_DELTA) {
+                continue;
+            }
+            let start = line
+                .windows(REQUEST_ID.len())
+                .position(|w| w == REQUEST_ID)
+                .expect("a delta names its request")
+                + REQUEST_ID.len();
+            let digits = line[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let request_id: u64 = std::str::from_utf8(&line[start..start + digits])
+                .ok()
+                .and_then(|id| id.parse().ok())
+                .expect("numeric request id");
+            let count = text_deltas.entry(request_id).or_default();
+            *count += 1;
+            if *count > 1 {
+                continue;
+            }
+            Output::FirstDelta { at, request_id }
+        } else {
+            let value: Value = serde_json::from_slice(&line).expect("JSON line");
+            let text_deltas = value["id"]
+                .as_u64()
+                .and_then(|id| text_deltas.remove(&id))
+                .unwrap_or(0);
+            Output::Message {
+                at,
+                value,
+                text_deltas,
+            }
+        };
+        if tx.send(output).is_err() {
+            return;
+        }
+    }
 }
 
 struct Sidecar {
     child: Child,
     stdin: ChildStdin,
-    lines: Receiver<(Instant, String)>,
+    lines: Receiver<Output>,
     next_id: u64,
     _data_dir: tempfile::TempDir,
 }
@@ -111,30 +357,23 @@ struct Sidecar {
 impl Sidecar {
     fn spawn(base_url: &str) -> Sidecar {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut child = Command::new(BIN)
+        let binary = std::env::var_os("CHAT_BENCH_SIDECAR").unwrap_or_else(|| BIN.into());
+        let mut command = Command::new(binary);
+        command
             .arg("--data-dir")
             .arg(data_dir.path())
             .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn sidecar");
+            .stderr(Stdio::null());
+        for var in PROXY_VARS {
+            command.env_remove(var);
+        }
+        let mut child = command.spawn().expect("spawn sidecar");
         let stdin = child.stdin.take().expect("stdin");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::with_capacity(1 << 20, stdout);
-            let mut line = String::new();
-            while reader.read_line(&mut line).unwrap_or(0) > 0 {
-                if tx
-                    .send((Instant::now(), std::mem::take(&mut line)))
-                    .is_err()
-                {
-                    return;
-                }
-            }
-        });
+        std::thread::spawn(move || read_stdout(stdout, tx));
         let mut sidecar = Sidecar {
             child,
             stdin,
@@ -150,7 +389,7 @@ impl Sidecar {
         sidecar
     }
 
-    fn send(&mut self, method: &str, params: Value) -> u64 {
+    fn send(&mut self, method: &str, params: &Value) -> u64 {
         self.next_id += 1;
         let message =
             json!({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params});
@@ -160,46 +399,56 @@ impl Sidecar {
     }
 
     fn call(&mut self, method: &str, params: Value) -> Value {
-        let id = self.send(method, params);
+        let id = self.send(method, &params);
         loop {
-            let (_, line) = self.lines.recv().expect("sidecar answers");
-            let value: Value = serde_json::from_str(&line).expect("JSON line");
-            if value["id"] == json!(id) {
+            if let Output::Message { value, .. } = self.lines.recv().expect("sidecar answers")
+                && value["id"] == json!(id)
+            {
                 return value;
             }
         }
     }
 
-    /// Runs `n` concurrent `chat/stream`s; returns (total time, first-delta time per stream, deltas).
+    /// Runs `n` concurrent `chat/stream`s; returns (time to the last answer, first-delta time per
+    /// stream, text deltas).
     fn streams(&mut self, n: usize) -> (Duration, Vec<Duration>, usize) {
-        let started = Instant::now();
         let params = json!({"sessionId": "bench", "providerId": "mock", "modelId": "m",
             "messages": [{"role": "user", "content": "hi"}]});
-        let ids: Vec<u64> = (0..n)
-            .map(|_| self.send("chat/stream", params.clone()))
-            .collect();
-        let mut first: HashMap<u64, Duration> = HashMap::new();
+        let started = Instant::now();
+        let ids: Vec<u64> = (0..n).map(|_| self.send("chat/stream", &params)).collect();
+        let mut first = Vec::new();
         let mut deltas = 0;
         let mut done = 0;
+        let mut finished = started;
         while done < n {
-            let (at, line) = self.lines.recv().expect("sidecar streams");
-            if line.contains("\"chat/delta\"") {
-                if line.contains("\"text-delta\"") {
-                    deltas += 1;
-                    if first.len() < n {
-                        let value: Value = serde_json::from_str(&line).expect("JSON line");
-                        let id = value["params"]["requestId"].as_u64().expect("numeric id");
-                        first.entry(id).or_insert_with(|| at - started);
-                    }
+            match self.lines.recv().expect("sidecar streams") {
+                Output::FirstDelta { at, request_id } => {
+                    assert!(ids.contains(&request_id));
+                    first.push(at - started);
                 }
-                continue;
+                Output::Message {
+                    at,
+                    value,
+                    text_deltas,
+                } => {
+                    assert!(value.get("result").is_some(), "chat failed: {value}");
+                    assert!(ids.contains(&value["id"].as_u64().expect("id")));
+                    deltas += text_deltas;
+                    done += 1;
+                    finished = at;
+                }
             }
-            let value: Value = serde_json::from_str(&line).expect("JSON line");
-            assert!(value.get("result").is_some(), "chat failed: {value}");
-            assert!(ids.contains(&value["id"].as_u64().expect("id")));
-            done += 1;
         }
-        (started.elapsed(), first.into_values().collect(), deltas)
+        (finished - started, first, deltas)
+    }
+
+    fn run(&mut self) -> Run {
+        let (total, first, deltas) = self.streams(1);
+        Run {
+            total,
+            first: first.first().copied().unwrap_or_default(),
+            deltas,
+        }
     }
 
     fn peak_rss_kib(&self) -> Option<u64> {
@@ -218,110 +467,254 @@ impl Drop for Sidecar {
     }
 }
 
+/// What a process spent: CPU time of every thread (`/proc/<pid>/task/*/schedstat`), context switches of
+/// every thread, and read/write system calls (`/proc/<pid>/io`). Zero where `/proc` is not available.
+/// Threads that already exited are not counted, so compare over spans in which the process keeps its
+/// threads (tokio workers and the stdio threads live on).
+#[derive(Debug, Clone, Copy, Default)]
+struct Usage {
+    cpu: Duration,
+    context_switches: u64,
+    reads: u64,
+    writes: u64,
+}
+
+impl Usage {
+    fn of(pid: &str) -> Usage {
+        let mut usage = Usage::default();
+        if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+            for task in tasks.filter_map(Result::ok) {
+                let read = |name: &str| std::fs::read_to_string(task.path().join(name)).ok();
+                if let Some(nanos) = read("schedstat")
+                    .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+                {
+                    usage.cpu += Duration::from_nanos(nanos);
+                }
+                usage.context_switches += read("status")
+                    .map(|status| {
+                        field_sum(
+                            &status,
+                            &["voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"],
+                        )
+                    })
+                    .unwrap_or(0);
+            }
+        }
+        if let Ok(io) = std::fs::read_to_string(format!("/proc/{pid}/io")) {
+            usage.reads = field_sum(&io, &["syscr:"]);
+            usage.writes = field_sum(&io, &["syscw:"]);
+        }
+        usage
+    }
+
+    fn since(self, before: Usage) -> Usage {
+        Usage {
+            cpu: self.cpu.saturating_sub(before.cpu),
+            context_switches: self
+                .context_switches
+                .saturating_sub(before.context_switches),
+            reads: self.reads.saturating_sub(before.reads),
+            writes: self.writes.saturating_sub(before.writes),
+        }
+    }
+}
+
+fn field_sum(text: &str, names: &[&str]) -> u64 {
+    text.lines()
+        .filter_map(|line| {
+            let name = names.iter().find(|name| line.starts_with(*name))?;
+            line[name.len()..].trim().parse::<u64>().ok()
+        })
+        .sum()
+}
+
+fn usage_of<T>(pid: &str, work: impl FnOnce() -> T) -> (T, Usage) {
+    let before = Usage::of(pid);
+    let out = work();
+    (out, Usage::of(pid).since(before))
+}
+
 fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     values[values.len() / 2]
 }
 
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+#[derive(Default)]
+struct Series {
+    total: Vec<Duration>,
+    first: Vec<Duration>,
+    usage: Vec<Usage>,
+}
+
+impl Series {
+    fn push(&mut self, (run, usage): (Run, Usage), expected_deltas: Option<usize>) {
+        if let Some(expected) = expected_deltas {
+            assert_eq!(run.deltas, expected);
+        }
+        self.total.push(run.total);
+        self.first.push(run.first);
+        self.usage.push(usage);
+    }
+
+    fn cpu(&self) -> Duration {
+        median(self.usage.iter().map(|u| u.cpu).collect())
+    }
+
+    fn line(&self, name: &str) -> String {
+        let p50 = |f: fn(&Usage) -> u64| {
+            let mut all: Vec<u64> = self.usage.iter().map(f).collect();
+            all.sort_unstable();
+            all[all.len() / 2]
+        };
+        format!(
+            "  {name:<24}: {:>7.1} ms (min {:>6.1}, max {:>6.1}) | cpu {:>6.1} ms, {:>6} ctx sw, {:>6} reads, {:>6} writes",
+            ms(median(self.total.clone())),
+            ms(*self.total.iter().min().expect("a run")),
+            ms(*self.total.iter().max().expect("a run")),
+            ms(self.cpu()),
+            p50(|u| u.context_switches),
+            p50(|u| u.reads),
+            p50(|u| u.writes),
+        )
+    }
+}
+
 fn main() {
+    if std::env::var_os(MOCK_ROLE).is_some() {
+        mock_process();
+        return;
+    }
+    let rounds: usize = std::env::var("CHAT_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7)
+        .max(5);
+    let load_before = load_average();
+    let mock = MockProcess::spawn();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .expect("runtime");
-    let server = rt
-        .block_on(MockServer::start(vec![stream_response(CHUNKS)]))
-        .expect("mock starts");
-    let client = build_client(&Default::default()).expect("client");
-    let url = format!("{}/chat/completions", server.base_url);
+        .expect("client runtime");
+    let client = build_client(&ClientOptions {
+        use_system_proxy: false,
+        ..Default::default()
+    })
+    .expect("client");
+    let me = std::process::id().to_string();
+    let url = format!("{}/chat/completions", mock.burst_url);
 
-    let (mut bare_total, mut bare_first) = (Vec::new(), Vec::new());
-    let (mut wire_total, mut wire_first) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let (total, first, deltas) = rt.block_on(bare(&client, &url));
-        assert_eq!(deltas, CHUNKS);
-        bare_total.push(total);
-        bare_first.push(first);
-        let (total, first, deltas) = rt.block_on(in_process(&client, &url));
-        assert_eq!(deltas, CHUNKS);
-        wire_total.push(total);
-        wire_first.push(first);
-    }
+    let mut sidecar = Sidecar::spawn(&mock.burst_url);
+    let side_pid = sidecar.child.id().to_string();
+    // Warm-up: connection set-up paths, allocator pools, the sidecar's resolver caches.
+    let _ = on_worker(&rt, &client, &url, Reader::Bare);
+    let _ = sidecar.run();
 
-    let mut sidecar = Sidecar::spawn(&server.base_url);
-    let _warm = sidecar.streams(1);
-    let (mut side_total, mut side_first) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let (total, first, deltas) = sidecar.streams(1);
-        assert_eq!(deltas, CHUNKS);
-        side_total.push(total);
-        side_first.extend(first);
+    let (mut floor, mut bare_s, mut wire_s, mut side_s) = (
+        Series::default(),
+        Series::default(),
+        Series::default(),
+        Series::default(),
+    );
+    for _ in 0..rounds {
+        floor.push(
+            usage_of(&me, || on_worker(&rt, &client, &url, Reader::Raw)),
+            None,
+        );
+        bare_s.push(
+            usage_of(&me, || on_worker(&rt, &client, &url, Reader::Bare)),
+            Some(CHUNKS),
+        );
+        wire_s.push(
+            usage_of(&me, || on_worker(&rt, &client, &url, Reader::InProcess)),
+            Some(CHUNKS),
+        );
+        side_s.push(usage_of(&side_pid, || sidecar.run()), Some(CHUNKS));
     }
-    let (concurrent_total, _, concurrent_deltas) = sidecar.streams(CONCURRENT);
-    let peak_rss = sidecar.peak_rss_kib();
+    let rss_single = sidecar.peak_rss_kib();
+    let ((side_conc, _, side_conc_deltas), side_conc_cpu) =
+        usage_of(&side_pid, || sidecar.streams(CONCURRENT));
+    assert_eq!(side_conc_deltas, CHUNKS * CONCURRENT);
+    let rss_concurrent = sidecar.peak_rss_kib();
+    let (bare_conc, bare_conc_deltas) = rt.block_on(bare_concurrent(&client, &url, CONCURRENT));
+    assert_eq!(bare_conc_deltas, CHUNKS * CONCURRENT);
     drop(sidecar);
 
-    // Time to first delta on its own: a short stream whose chunks are 5 ms apart, so the first delta is
-    // not queued behind thousands of events read in the same socket read.
-    let paced = rt
-        .block_on(MockServer::start(vec![
-            stream_response(3).with_delay(Duration::from_millis(5)),
-        ]))
-        .expect("mock starts");
-    let paced_url = format!("{}/chat/completions", paced.base_url);
-    let mut paced_bare = Vec::new();
-    for _ in 0..20 {
-        paced_bare.push(rt.block_on(bare(&client, &paced_url)).1);
+    // Time to first delta: a short stream whose chunks are 5 ms apart, so the first delta is not queued
+    // behind thousands of events read in the same socket read. Interleaved like the rounds above.
+    let paced_url = format!("{}/chat/completions", mock.paced_url);
+    let mut paced_sidecar = Sidecar::spawn(&mock.paced_url);
+    let _ = paced_sidecar.run();
+    let _ = on_worker(&rt, &client, &paced_url, Reader::Bare);
+    let (mut paced_bare, mut paced_side) = (Vec::new(), Vec::new());
+    for _ in 0..PACED_ROUNDS {
+        let run = on_worker(&rt, &client, &paced_url, Reader::Bare);
+        assert_eq!(run.deltas, PACED_CHUNKS);
+        paced_bare.push(run.first);
+        let run = paced_sidecar.run();
+        assert_eq!(run.deltas, PACED_CHUNKS);
+        paced_side.push(run.first);
     }
-    let mut paced_sidecar = Sidecar::spawn(&paced.base_url);
-    let _warm = paced_sidecar.streams(1);
-    let mut paced_side = Vec::new();
-    for _ in 0..20 {
-        paced_side.extend(paced_sidecar.streams(1).1);
-    }
+    drop(paced_sidecar);
+    drop(mock);
     let (paced_bare, paced_side) = (median(paced_bare), median(paced_side));
-    assert_eq!(concurrent_deltas, CHUNKS * CONCURRENT);
 
-    let (bare_t, wire_t, side_t) = (median(bare_total), median(wire_total), median(side_total));
-    let (bare_f, side_f) = (median(bare_first), median(side_first));
-    println!("chat bench: {CHUNKS}-chunk stream, median of {ROUNDS}");
+    let (bare_t, side_t) = (median(bare_s.total.clone()), median(side_s.total.clone()));
+    let (bare_cpu, side_cpu) = (bare_s.cpu(), side_s.cpu());
     println!(
-        "  bare reqwest + parse : {:>8.1} ms",
-        bare_t.as_secs_f64() * 1e3
+        "chat bench: {CHUNKS}-chunk OpenAI chat stream from a mock in its own process, p50 of {rounds} interleaved rounds"
     );
     println!(
-        "  in-process wire layer: {:>8.1} ms (first delta {:.3} ms)",
-        wire_t.as_secs_f64() * 1e3,
-        median(wire_first).as_secs_f64() * 1e3
+        "  load average before / after: {load_before} / {}",
+        load_average()
+    );
+    println!("{}", floor.line("raw read, no parsing"));
+    println!("{}", bare_s.line("bare reqwest + parse"));
+    println!("{}", wire_s.line("in-process wire layer"));
+    println!("{}", side_s.line("sidecar over stdio"));
+    println!(
+        "  ratio sidecar / bare    : {:>7.2}x wall (target <= 1.2x), {:.2}x cpu (sidecar process vs bare client)",
+        side_t.as_secs_f64() / bare_t.as_secs_f64(),
+        side_cpu.as_secs_f64() / bare_cpu.as_secs_f64().max(1e-9),
     );
     println!(
-        "  sidecar over stdio   : {:>8.1} ms",
-        side_t.as_secs_f64() * 1e3
+        "  first delta, 10k burst  : bare {:.3} ms, sidecar {:.3} ms",
+        ms(median(bare_s.first)),
+        ms(median(side_s.first)),
     );
     println!(
-        "  ratio sidecar / bare : {:>8.2}x (target <= 1.2x)",
-        side_t.as_secs_f64() / bare_t.as_secs_f64()
+        "  time to first delta     : bare {:.3} ms, sidecar {:.3} ms, added {:.3} ms (target <= 1 ms; paced stream, p50 of {PACED_ROUNDS})",
+        ms(paced_bare),
+        ms(paced_side),
+        ms(paced_side) - ms(paced_bare),
     );
     println!(
-        "  first delta, 10k burst: bare {:.3} ms, sidecar {:.3} ms",
-        bare_f.as_secs_f64() * 1e3,
-        side_f.as_secs_f64() * 1e3,
+        "  chunks/s, 1 stream      : sidecar {:>9.0}, bare {:>9.0}",
+        CHUNKS as f64 / side_t.as_secs_f64(),
+        CHUNKS as f64 / bare_t.as_secs_f64(),
     );
     println!(
-        "  time to first delta  : bare {:.3} ms, sidecar {:.3} ms, added {:.3} ms (target <= 1 ms; paced stream, median of 20)",
-        paced_bare.as_secs_f64() * 1e3,
-        paced_side.as_secs_f64() * 1e3,
-        (paced_side.as_secs_f64() - paced_bare.as_secs_f64()) * 1e3
+        "  chunks/s, {CONCURRENT} streams    : sidecar {:>9.0} ({:.0} ms, cpu {:.0} ms), bare {:>9.0} ({:.0} ms)",
+        (CHUNKS * CONCURRENT) as f64 / side_conc.as_secs_f64(),
+        ms(side_conc),
+        ms(side_conc_cpu.cpu),
+        (CHUNKS * CONCURRENT) as f64 / bare_conc.as_secs_f64(),
+        ms(bare_conc),
     );
-    println!(
-        "  chunks/s, 1 stream   : {:>10.0}",
-        CHUNKS as f64 / side_t.as_secs_f64()
-    );
-    println!(
-        "  chunks/s, {CONCURRENT} streams : {:>10.0} (aggregate, {:.1} ms)",
-        concurrent_deltas as f64 / concurrent_total.as_secs_f64(),
-        concurrent_total.as_secs_f64() * 1e3
-    );
-    if let Some(kib) = peak_rss {
-        println!("  sidecar peak RSS     : {:>8.1} MiB", kib as f64 / 1024.0);
+    if let (Some(single), Some(concurrent)) = (rss_single, rss_concurrent) {
+        println!(
+            "  sidecar peak RSS        : {:.1} MiB after single streams, {:.1} MiB after {CONCURRENT} at once",
+            single as f64 / 1024.0,
+            concurrent as f64 / 1024.0
+        );
     }
 }

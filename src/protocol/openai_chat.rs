@@ -2,12 +2,69 @@
 //! / `reasoning` deltas, Mistral's typed content arrays, tool calls by index in fragments, the usage-only last
 //! chunk, Groq's `x_groq.usage`, DeepSeek's cache fields.
 
+use std::borrow::Cow;
+
+use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::collector::{PartCollector, parse_tool_input};
 use super::error::classify_stream_error;
 use super::types::{FinishReason, StreamPart, Usage};
 use super::{StreamParser, WireEvent, parse_json, pass_raw, str_at, u64_at};
+
+/// The common chunk, read without building a `Value` tree (most of the cost of a text delta): string
+/// `content` / `reasoning_content` / `reasoning` deltas, a string `finish_reason`, an object `usage`.
+/// A chunk that does not fit (typed content arrays, tool calls, an error, Groq's `x_groq`, no
+/// `choices`, a field of another type) fails this parse or [`FastChunk::fits`] and takes the general
+/// path, which has the same outcome for the chunks that fit.
+#[derive(Deserialize)]
+struct FastChunk<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    model: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    choices: Vec<FastChoice<'a>>,
+    #[serde(default)]
+    usage: Option<Value>,
+    #[serde(borrow, default)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    x_groq: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct FastChoice<'a> {
+    #[serde(borrow, default)]
+    delta: Option<FastDelta<'a>>,
+    #[serde(borrow, default)]
+    finish_reason: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct FastDelta<'a> {
+    #[serde(borrow, default)]
+    content: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reasoning_content: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reasoning: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    tool_calls: Option<&'a RawValue>,
+}
+
+impl FastChunk<'_> {
+    fn fits(&self) -> bool {
+        self.error.is_none()
+            && self.x_groq.is_none()
+            && self
+                .choices
+                .first()
+                .and_then(|choice| choice.delta.as_ref())
+                .is_none_or(|delta| delta.tool_calls.is_none())
+    }
+}
 
 #[derive(Debug, Default)]
 struct ToolState {
@@ -227,12 +284,74 @@ pub fn map_finish_reason(reason: &str) -> FinishReason {
     }
 }
 
+impl OpenAiChatParser {
+    /// The general path of [`StreamParser::on_event`] for a chunk that fits [`FastChunk`], in the same order.
+    fn on_fast_chunk(&mut self, chunk: &FastChunk, out: &mut PartCollector) {
+        if let Some(id) = &chunk.id {
+            out.set_response_id(id);
+        }
+        if let Some(model) = &chunk.model {
+            out.set_model_id(model);
+        }
+        if let Some(choice) = chunk.choices.first() {
+            if let Some(delta) = &choice.delta {
+                for text in [&delta.reasoning_content, &delta.reasoning]
+                    .into_iter()
+                    .flatten()
+                {
+                    self.reasoning(text, out);
+                }
+                if let Some(content) = &delta.content {
+                    self.text(content, out);
+                }
+            }
+            if let Some(reason) = &choice.finish_reason {
+                self.finish(reason, out);
+            }
+        }
+        if let Some(usage) = chunk.usage.as_ref().filter(|u| u.is_object()) {
+            out.set_usage(convert_usage(usage));
+        }
+    }
+
+    fn finish(&mut self, reason: &str, out: &mut PartCollector) {
+        self.close_reasoning(out);
+        self.close_text(out);
+        self.flush_tools(true, out);
+        out.set_finish_reason(map_finish_reason(reason));
+        self.finished = true;
+    }
+}
+
 impl StreamParser for OpenAiChatParser {
     fn on_event(&mut self, event: &WireEvent, out: &mut PartCollector) {
         if event.data.trim() == "[DONE]" {
             self.done = true;
             return;
         }
+        if let Ok(chunk) = serde_json::from_str::<FastChunk>(&event.data)
+            && chunk.fits()
+        {
+            self.on_fast_chunk(&chunk, out);
+            return;
+        }
+        self.on_value_chunk(event, out);
+    }
+
+    fn close(&mut self, complete: bool, out: &mut PartCollector) {
+        self.close_reasoning(out);
+        self.close_text(out);
+        self.flush_tools(complete, out);
+    }
+
+    fn is_complete(&self) -> bool {
+        self.done || self.finished
+    }
+}
+
+impl OpenAiChatParser {
+    /// The general path: any chunk, as a `Value`.
+    fn on_value_chunk(&mut self, event: &WireEvent, out: &mut PartCollector) {
         let Some(chunk) = parse_json(event, out) else {
             return;
         };
@@ -275,11 +394,7 @@ impl StreamParser for OpenAiChatParser {
                 }
             }
             if let Some(reason) = str_at(choice, &["finish_reason"]) {
-                self.close_reasoning(out);
-                self.close_text(out);
-                self.flush_tools(true, out);
-                out.set_finish_reason(map_finish_reason(reason));
-                self.finished = true;
+                self.finish(reason, out);
             }
         }
         let usage = chunk.get("usage").filter(|u| u.is_object()).or_else(|| {
@@ -292,14 +407,74 @@ impl StreamParser for OpenAiChatParser {
             out.set_usage(convert_usage(usage));
         }
     }
+}
 
-    fn close(&mut self, complete: bool, out: &mut PartCollector) {
-        self.close_reasoning(out);
-        self.close_text(out);
-        self.flush_tools(complete, out);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::testing::{fixture_lines, fixtures_dir};
+
+    /// Runs `chunks` through a parser, with the fast path when `fast`, else only the general path
+    /// (`[DONE]` aside); returns every part and the final result.
+    fn run(chunks: &[String], fast: bool) -> (Vec<StreamPart>, crate::protocol::ChatResult) {
+        let mut parser = OpenAiChatParser::default();
+        let mut out = PartCollector::new();
+        let mut parts = Vec::new();
+        for chunk in chunks {
+            let event = WireEvent::data(None, chunk);
+            if fast || chunk == "[DONE]" {
+                parser.on_event(&event, &mut out);
+            } else {
+                parser.on_value_chunk(&event, &mut out);
+            }
+            parts.extend(out.take_parts());
+        }
+        parser.close(parser.is_complete(), &mut out);
+        out.finish();
+        parts.extend(out.take_parts());
+        (parts, out.result())
     }
 
-    fn is_complete(&self) -> bool {
-        self.done || self.finished
+    #[test]
+    fn fast_path_matches_the_general_path() {
+        let mut streams: Vec<Vec<String>> = Vec::new();
+        let folder = fixtures_dir().join("openai-chat");
+        for entry in std::fs::read_dir(&folder).expect("fixture folder") {
+            let path = entry.expect("entry").path();
+            if path.to_string_lossy().ends_with(".chunks.txt") {
+                let text = std::fs::read_to_string(&path).expect("fixture");
+                streams.push(
+                    fixture_lines(&text)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                );
+            }
+        }
+        assert!(streams.len() >= 5, "the recorded streams are there");
+        let handmade = [
+            r#"{"id":"a","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}"#,
+            r#"{"id":"a","choices":[{"delta":{"reasoning_content":"think \"hard\" \u00e9"},"logprobs":null}]}"#,
+            r#"{"id":"a","choices":[{"delta":{"reasoning":"more","content":null}}]}"#,
+            r#"{"id":"a","choices":[{"delta":{"content":"line\nbreak 🙂"}}],"system_fingerprint":"x"}"#,
+            r#"{"id":"a","choices":[{"delta":{"content":[{"type":"text","text":"typed"}]}}]}"#,
+            r#"{"id":"a","choices":[{"delta":{"content":"x"}},{"delta":{"content":7}}]}"#,
+            r#"{"id":"a","choices":[{"delta":{"tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":"{}"}}]}}]}"#,
+            r#"{"id":7,"choices":[{"delta":null,"finish_reason":null}]}"#,
+            r#"{"choices":[{"delta":{},"finish_reason":"length"}],"usage":null}"#,
+            r#"{"id":"a","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#,
+            r#"{"id":"a","choices":[],"x_groq":{"usage":{"prompt_tokens":1,"completion_tokens":1}}}"#,
+            r#"{"object":"unknown.event"}"#,
+            r#"{"choices":null}"#,
+            "not json",
+            r#"{"error":{"message":"overloaded","type":"server_error"}}"#,
+            "[DONE]",
+        ];
+        streams.push(handmade.iter().map(|c| c.to_string()).collect());
+        // Each handmade chunk on its own too, so an early error or finish does not hide later ones.
+        streams.extend(handmade.iter().map(|c| vec![c.to_string()]));
+        for stream in &streams {
+            assert_eq!(run(stream, true), run(stream, false), "stream {stream:?}");
+        }
     }
 }

@@ -35,30 +35,27 @@ impl SseDecoder {
         }
         self.after_cr = false;
         let mut start = 0;
-        let mut i = 0;
-        while i < chunk.len() {
-            let byte = chunk[i];
-            if byte == b'\n' || byte == b'\r' {
-                let line_end = i;
-                if byte == b'\r' {
-                    if i + 1 < chunk.len() {
-                        if chunk[i + 1] == b'\n' {
-                            i += 1;
-                        }
-                    } else {
-                        self.after_cr = true;
-                    }
+        while let Some(offset) = memchr::memchr2(b'\n', b'\r', &chunk[start..]) {
+            let line_end = start + offset;
+            let mut next = line_end + 1;
+            if chunk[line_end] == b'\r' {
+                if next == chunk.len() {
+                    self.after_cr = true;
+                } else if chunk[next] == b'\n' {
+                    next += 1;
                 }
-                if self.buffer.is_empty() {
-                    self.process_line(&chunk[start..line_end], out);
-                } else {
-                    let mut line = std::mem::take(&mut self.buffer);
-                    line.extend_from_slice(&chunk[start..line_end]);
-                    self.process_line(&line, out);
-                }
-                start = i + 1;
             }
-            i += 1;
+            if self.buffer.is_empty() {
+                self.process_line(&chunk[start..line_end], out);
+            } else {
+                let mut line = std::mem::take(&mut self.buffer);
+                line.extend_from_slice(&chunk[start..line_end]);
+                self.process_line(&line, out);
+                // Keep the allocation for the next line that spans chunks.
+                line.clear();
+                self.buffer = line;
+            }
+            start = next;
         }
         self.buffer.extend_from_slice(&chunk[start..]);
     }
@@ -93,7 +90,11 @@ impl SseDecoder {
             }
             None => (line, &b""[..]),
         };
-        let value = String::from_utf8_lossy(value);
+        // Valid UTF-8 (the norm) is borrowed after the fast check; only broken bytes take the lossy path.
+        let value = match std::str::from_utf8(value) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(value),
+        };
         match field {
             b"data" => {
                 if self.has_data {
