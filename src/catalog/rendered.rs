@@ -1,10 +1,13 @@
-//! `model/list` as JSON: every model of a merged catalog serialized once (on two threads), kept
-//! with that catalog for its connection state, and picked from for each query's filters. A
-//! repeated `model/list`, whatever its filters, serializes nothing new; the answer is written
-//! straight from the stored pieces into the response.
+//! `model/list` as JSON: every model of a merged catalog serialized once (on two threads) for its
+//! connection state, and picked from for each query's filters; the answer is written straight
+//! from the pieces into the response.
+//!
+//! The pieces are shared while some answer still holds them (concurrent `model/list` calls,
+//! whatever their filters, render once) but not kept after: holding ~5 MB of JSON for the life of
+//! the process would put the peak RSS over its budget, and a render costs ~10 ms.
 
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::Serialize;
@@ -72,10 +75,10 @@ impl RenderedModels {
     }
 }
 
-/// The rendered models of one merged catalog (the latest connection state only). A clone starts
-/// empty: clones are made to be changed (discovered models are added to one).
+/// The rendered models of one merged catalog (the latest connection state only), while in use. A
+/// clone starts empty: clones are made to be changed (discovered models are added to one).
 #[derive(Default)]
-pub struct RenderCache(Mutex<Option<Arc<RenderedModels>>>);
+pub struct RenderCache(Mutex<Weak<RenderedModels>>);
 
 impl RenderCache {
     /// The catalog's models rendered for `connected`, rendering them when the state changed.
@@ -85,13 +88,11 @@ impl RenderCache {
         connected: Vec<bool>,
     ) -> Arc<RenderedModels> {
         let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(rendered) = slot.as_ref().filter(|r| r.connected == connected) {
-            return Arc::clone(rendered);
+        if let Some(rendered) = slot.upgrade().filter(|r| r.connected == connected) {
+            return rendered;
         }
-        // Drop the stale pieces before rendering new ones.
-        *slot = None;
         let rendered = Arc::new(RenderedModels::render(catalog, connected));
-        *slot = Some(Arc::clone(&rendered));
+        *slot = Arc::downgrade(&rendered);
         rendered
     }
 }
@@ -111,7 +112,11 @@ impl PartialEq for RenderCache {
 
 impl std::fmt::Debug for RenderCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let filled = self.0.lock().map(|slot| slot.is_some()).unwrap_or(false);
+        let filled = self
+            .0
+            .lock()
+            .map(|slot| slot.strong_count() > 0)
+            .unwrap_or(false);
         f.debug_struct("RenderCache")
             .field("filled", &filled)
             .finish()
@@ -264,7 +269,7 @@ mod tests {
     }
 
     #[test]
-    fn models_render_once_per_connection_state() {
+    fn answers_in_use_share_one_render_per_connection_state() {
         let catalog = MergedCatalog::build(&embedded_catalog(), &SidecarConfig::default());
         let nobody = |_: &str| None;
         let first = catalog
@@ -293,6 +298,16 @@ mod tests {
             owned_json(&catalog, &ModelListParams::default(), &openai_connected)
         );
 
+        drop((first, filtered));
+        assert!(format!("{:?}", catalog.rendered).contains("filled: true"));
+        drop(connected);
+        assert!(
+            format!("{:?}", catalog.rendered).contains("filled: false"),
+            "the pieces are not kept once no answer holds them"
+        );
+        let connected = catalog
+            .model_list_json(&ModelListParams::default(), &openai_connected)
+            .expect("lists");
         let copy = catalog.clone();
         let again = copy
             .model_list_json(&ModelListParams::default(), &openai_connected)
