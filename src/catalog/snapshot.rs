@@ -1,7 +1,7 @@
 //! The models.dev catalog compiled into the binary, so a first start offline has every provider
 //! and model. The source is `snapshot/api.json.gz` (refreshed by `scripts/update-catalog-snapshot`;
 //! provenance in `snapshot/SNAPSHOT.md`); `build.rs` splits its providers into parts, gzip-compressed
-//! each, that are decompressed and parsed on separate threads.
+//! each, that are decompressed and parsed on separate threads where the machine has cores to spare.
 
 use std::io::Read;
 use std::sync::{Arc, OnceLock};
@@ -22,8 +22,10 @@ pub enum SnapshotError {
 
 /// Decodes and parses the snapshot (no caching; see [`embedded_catalog`]).
 pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
+    // The load starts with the process: on two cores a second decoding thread would hold up the
+    // answer to `initialize`, so the parts load in parallel only where a core is left over.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let parts: Vec<Result<Catalog, SnapshotError>> = if threads < 2 {
+    let parts: Vec<Result<Catalog, SnapshotError>> = if threads < 3 {
         SNAPSHOT_PARTS
             .iter()
             .map(|part| decode_part(part))
