@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::parse::Catalog;
 use super::protocol_family::{OPENAI_COMPATIBLE_NPM, RuntimeProtocol, runtime_protocol};
+use super::rendered::RenderCache;
 use super::types::{
     ApiShape, CatalogModel, CatalogProvider, Cost, Interleaved, Limit, Modalities, Modality,
     ModelStatus,
@@ -103,6 +104,9 @@ pub struct MergedCatalog {
     pub providers: BTreeMap<String, ResolvedProvider>,
     /// Ids of the providers that appear in config (used by default-model selection).
     pub configured: Vec<String>,
+    /// `model/list` JSON rendered from this catalog; only valid while `providers` is unchanged,
+    /// which holds once the catalog is shared (clones start with an empty cache).
+    pub rendered: RenderCache,
 }
 
 impl MergedCatalog {
@@ -130,6 +134,7 @@ impl MergedCatalog {
         Self {
             providers,
             configured: config.provider.keys().cloned().collect(),
+            rendered: RenderCache::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod auth_view;
 pub mod cache;
 pub mod default_model;
+pub mod descriptor_view;
 pub mod descriptors;
 pub mod discover;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod protocol_family;
 pub mod query;
 #[cfg(test)]
 mod query_tests;
+pub mod rendered;
 pub mod service;
 #[cfg(test)]
 mod service_tests;
@@ -35,6 +37,7 @@ pub use query::{
     Capability, ModelGetParams, ModelListParams, ModelListResult, ProviderCatalogResult,
     ProviderGetParams, ProviderListResult,
 };
+pub use rendered::ModelListJson;
 pub use service::{
     CatalogDiff, CatalogService, CatalogSource, CatalogStatus, RefreshOutcome, RefreshParams,
     RefreshProgress, RefreshResult,

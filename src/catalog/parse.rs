@@ -1,8 +1,9 @@
 //! Lenient loading of a models.dev catalog: a malformed provider or model is skipped with a warning,
 //! never the whole catalog.
 //!
-//! The text is split with borrowed `RawValue`s (no intermediate `Value` tree), then each provider and
-//! each model is deserialized on its own, so one bad entry costs only itself.
+//! A well-formed catalog is read in one typed pass. Otherwise the text is split into providers with
+//! borrowed `RawValue`s (no intermediate `Value` tree) and each provider that fails a typed read is
+//! read again model by model, so one bad entry costs only itself.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -55,29 +56,23 @@ struct RawProvider<'a> {
 impl Catalog {
     /// Parses catalog text; errors only when the text is not an object or no provider survives.
     pub fn from_json_str(text: &str) -> Result<(Self, ParseReport), CatalogParseError> {
-        // Fast path: every provider is well-formed (models are still read one by one). Only when
-        // some provider is malformed does the text get split provider by provider.
-        let entries: Vec<(String, ProviderEntry<'_>)> =
-            match serde_json::from_str::<BTreeMap<String, RawProvider<'_>>>(text) {
-                Ok(parsed) => parsed
-                    .into_iter()
-                    .map(|(key, provider)| (key, ProviderEntry::Parsed(provider)))
-                    .collect(),
-                Err(_) => serde_json::from_str::<BTreeMap<String, &RawValue>>(text)
-                    .map_err(CatalogParseError::NotAnObject)?
-                    .into_iter()
-                    .map(|(key, raw)| (key, ProviderEntry::Raw(raw)))
-                    .collect(),
-            };
+        // Fast path: the whole catalog in one typed pass. Only when something in it is malformed
+        // is the text read again, provider by provider and model by model.
+        if let Ok(TypedCatalog(providers)) = serde_json::from_str(text)
+            && !providers.is_empty()
+        {
+            return Ok((Self { providers }, ParseReport::default()));
+        }
+        let entries = serde_json::from_str::<BTreeMap<String, &RawValue>>(text)
+            .map_err(CatalogParseError::NotAnObject)?;
         let mut report = ParseReport::default();
         let mut providers = BTreeMap::new();
-        for (key, parsed, part) in parse_providers(&entries) {
-            report.skipped_models.extend(part.skipped_models);
-            match parsed {
+        for (key, raw) in entries {
+            match parse_provider(&key, raw, &mut report) {
                 Some(provider) => {
-                    providers.insert(key.clone(), provider);
+                    providers.insert(key, provider);
                 }
-                None => report.skipped_providers.push(key.clone()),
+                None => report.skipped_providers.push(key),
             }
         }
         report.skipped_providers.sort();
@@ -105,100 +100,147 @@ impl Catalog {
     }
 }
 
-/// A provider as read by the fast path, or its raw text for the lenient path.
-enum ProviderEntry<'a> {
-    Parsed(RawProvider<'a>),
-    Raw(&'a RawValue),
-}
+/// The whole catalog read in one typed pass.
+struct TypedCatalog(BTreeMap<String, CatalogProvider>);
 
-type ParsedProvider<'k> = (&'k String, Option<CatalogProvider>, ParseReport);
+impl<'de> Deserialize<'de> for TypedCatalog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ProvidersVisitor;
 
-/// Parses providers on up to 4 threads: the work is allocation-bound, and the first model query
-/// waits for it.
-fn parse_providers<'k>(entries: &'k [(String, ProviderEntry<'_>)]) -> Vec<ParsedProvider<'k>> {
-    let parse_one = |(key, raw): &'k (String, ProviderEntry<'_>)| {
-        let mut report = ParseReport::default();
-        let provider = parse_provider(key, raw, &mut report);
-        (key, provider, report)
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if threads < 2 || entries.len() < 32 {
-        return entries.iter().map(parse_one).collect();
+        impl<'de> serde::de::Visitor<'de> for ProvidersVisitor {
+            type Value = TypedCatalog;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of providers")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut providers = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let provider = map.next_value::<TypedProvider>()?.into_provider(&key);
+                    providers.insert(key, provider);
+                }
+                Ok(TypedCatalog(providers))
+            }
+        }
+
+        deserializer.deserialize_map(ProvidersVisitor)
     }
-    // Interleave providers across threads so the big ones spread out.
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|offset| {
-                scope.spawn(move || {
-                    entries
-                        .iter()
-                        .skip(offset)
-                        .step_by(threads)
-                        .map(parse_one)
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
 }
 
-fn parse_provider(
-    key: &str,
-    entry: &ProviderEntry<'_>,
-    report: &mut ParseReport,
-) -> Option<CatalogProvider> {
-    let reparsed;
-    let parsed: &RawProvider<'_> = match entry {
-        ProviderEntry::Parsed(parsed) => parsed,
-        ProviderEntry::Raw(raw) => match serde_json::from_str(raw.get()) {
-            Ok(parsed) => {
-                reparsed = parsed;
-                &reparsed
-            }
-            Err(error) => {
-                tracing::warn!(provider = key, %error, "skipping malformed catalog provider");
-                return None;
-            }
-        },
+/// One provider: in one typed pass when all of it is well-formed (the usual case), else field by
+/// field and model by model so that only the malformed models are dropped.
+fn parse_provider(key: &str, raw: &RawValue, report: &mut ParseReport) -> Option<CatalogProvider> {
+    if let Ok(typed) = serde_json::from_str::<TypedProvider>(raw.get()) {
+        return Some(typed.into_provider(key));
+    }
+    let parsed: RawProvider<'_> = match serde_json::from_str(raw.get()) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            tracing::warn!(provider = key, %error, "skipping malformed catalog provider");
+            return None;
+        }
     };
-    let id = parsed.id.clone().unwrap_or_else(|| key.to_owned());
     let mut models = BTreeMap::new();
-    for (model_key, model_raw) in &parsed.models {
+    for (model_key, model_raw) in parsed.models {
         match serde_json::from_str::<CatalogModel>(model_raw.get()) {
             Ok(mut model) => {
-                if model.id.is_empty() {
-                    model.id.clone_from(model_key);
-                }
-                if model.name.is_empty() {
-                    model.name.clone_from(&model.id);
-                }
-                models.insert(model_key.clone(), Arc::new(model));
+                fill_model_defaults(&mut model, &model_key);
+                models.insert(model_key, Arc::new(model));
             }
             Err(error) => {
                 tracing::warn!(provider = key, model = %model_key, %error, "skipping malformed catalog model");
-                report
-                    .skipped_models
-                    .push((key.to_owned(), model_key.clone()));
+                report.skipped_models.push((key.to_owned(), model_key));
             }
         }
     }
-    Some(CatalogProvider {
-        name: parsed.name.clone().unwrap_or_else(|| id.clone()),
-        id,
-        env: parsed.env.clone(),
-        npm: parsed.npm.clone(),
-        api: parsed.api.clone(),
-        doc: parsed.doc.clone(),
+    let header = TypedProvider {
+        id: parsed.id,
+        name: parsed.name,
+        env: parsed.env,
+        npm: parsed.npm,
+        api: parsed.api,
+        doc: parsed.doc,
         models,
-    })
+    };
+    Some(header.into_provider(key))
+}
+
+/// A provider read in one typed pass.
+#[derive(Deserialize)]
+struct TypedProvider {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    env: Vec<String>,
+    #[serde(default)]
+    npm: Option<String>,
+    #[serde(default)]
+    api: Option<String>,
+    #[serde(default)]
+    doc: Option<String>,
+    #[serde(default, deserialize_with = "typed_models")]
+    models: BTreeMap<String, Arc<CatalogModel>>,
+}
+
+impl TypedProvider {
+    fn into_provider(self, key: &str) -> CatalogProvider {
+        let id = self.id.unwrap_or_else(|| key.to_owned());
+        CatalogProvider {
+            name: self.name.unwrap_or_else(|| id.clone()),
+            id,
+            env: self.env,
+            npm: self.npm,
+            api: self.api,
+            doc: self.doc,
+            models: self.models,
+        }
+    }
+}
+
+/// Reads the `models` object straight into shared models (no intermediate map).
+fn typed_models<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, Arc<CatalogModel>>, D::Error> {
+    struct ModelsVisitor;
+
+    impl<'de> serde::de::Visitor<'de> for ModelsVisitor {
+        type Value = BTreeMap<String, Arc<CatalogModel>>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of models")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut models = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let mut model: CatalogModel = map.next_value()?;
+                fill_model_defaults(&mut model, &key);
+                models.insert(key, Arc::new(model));
+            }
+            Ok(models)
+        }
+    }
+
+    deserializer.deserialize_map(ModelsVisitor)
+}
+
+/// Older catalogs may leave out a model's `id` and `name`: the key stands in for both.
+fn fill_model_defaults(model: &mut CatalogModel, key: &str) {
+    if model.id.is_empty() {
+        key.clone_into(&mut model.id);
+    }
+    if model.name.is_empty() {
+        model.name.clone_from(&model.id);
+    }
 }
 
 #[cfg(test)]

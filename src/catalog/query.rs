@@ -5,14 +5,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::auth_view::{AuthView, resolve_auth_kind, resolve_connection};
-use super::descriptors::{
-    ModelCapabilities, ModelDescriptor, ModelModalities, ProviderAuth, ProviderCatalogItem,
-    ProviderDescriptor,
-};
+use super::descriptor_view::ModelDescriptorView;
+use super::descriptors::{ModelDescriptor, ProviderAuth, ProviderCatalogItem, ProviderDescriptor};
 use super::error::CatalogError;
 use super::merge::{MergedCatalog, ResolvedModel, ResolvedProvider};
 use super::protocol_family::unsupported_npm_note;
-use super::types::{Modality, ModelStatus, ReasoningOption};
+use super::rendered::ModelListJson;
+use super::types::{Modality, ModelStatus};
 
 /// Shown first in `provider/catalog` after connected providers, in this order.
 pub const POPULAR_PROVIDERS: &[&str] = &[
@@ -163,39 +162,92 @@ impl MergedCatalog {
         params: &ModelListParams,
         auth: &dyn AuthView,
     ) -> Result<ModelListResult, CatalogError> {
-        let providers: Vec<&ResolvedProvider> = match &params.provider_id {
-            Some(id) => {
-                vec![
-                    self.providers
-                        .get(id)
-                        .ok_or_else(|| CatalogError::ProviderNotFound {
-                            provider_id: id.clone(),
-                        })?,
-                ]
-            }
-            None => self.providers.values().collect(),
-        };
+        let models = self
+            .model_list_views(params, auth)?
+            .iter()
+            .map(ModelDescriptorView::to_descriptor)
+            .collect();
+        Ok(ModelListResult { models })
+    }
+
+    /// The models `model/list` answers with, borrowed from the catalog, in its order.
+    pub fn model_list_views(
+        &self,
+        params: &ModelListParams,
+        auth: &dyn AuthView,
+    ) -> Result<Vec<ModelDescriptorView<'_>>, CatalogError> {
         let mut models = Vec::new();
-        for provider in providers {
+        self.for_each_listed(params, auth, |_, provider, model, connected| {
+            models.push(ModelDescriptorView::new(provider, model, connected));
+        })?;
+        Ok(models)
+    }
+
+    /// `model/list` as JSON, from the pieces rendered for this catalog and connection state.
+    pub fn model_list_json(
+        &self,
+        params: &ModelListParams,
+        auth: &dyn AuthView,
+    ) -> Result<ModelListJson, CatalogError> {
+        let mut selected = Vec::new();
+        self.for_each_listed(params, auth, |index, _, _, _| selected.push(index))?;
+        let connected = self
+            .providers
+            .values()
+            .map(|provider| resolve_connection(provider, auth).is_some())
+            .collect();
+        let rendered = self.rendered.get_or_render(self, connected);
+        Ok(ModelListJson::new(rendered, selected))
+    }
+
+    /// Calls `visit` with each model the params select, in catalog order, with its position among
+    /// all the catalog's models.
+    fn for_each_listed<'a>(
+        &'a self,
+        params: &ModelListParams,
+        auth: &dyn AuthView,
+        mut visit: impl FnMut(u32, &'a ResolvedProvider, &'a ResolvedModel, bool),
+    ) -> Result<(), CatalogError> {
+        if let Some(id) = &params.provider_id
+            && !self.providers.contains_key(id)
+        {
+            return Err(CatalogError::ProviderNotFound {
+                provider_id: id.clone(),
+            });
+        }
+        let mut index: u32 = 0;
+        for provider in self.providers.values() {
+            let first = index;
+            index += u32::try_from(provider.models.len()).expect("fewer than 4 billion models");
+            if params
+                .provider_id
+                .as_ref()
+                .is_some_and(|id| *id != provider.id)
+            {
+                continue;
+            }
             let connected = resolve_connection(provider, auth).is_some();
             if params.connected.is_some_and(|wanted| wanted != connected) {
                 continue;
             }
-            for model in provider.models.values() {
+            for (offset, model) in (first..).zip(provider.models.values()) {
                 if !status_allowed(model.status(), params.status.as_deref()) {
                     continue;
                 }
-                let descriptor = model_descriptor(provider, model, connected);
-                if params
-                    .capabilities
-                    .iter()
-                    .all(|c| has_capability(&descriptor, model, *c))
-                {
-                    models.push(descriptor);
+                if !params.capabilities.is_empty() {
+                    let view = ModelDescriptorView::new(provider, model, connected);
+                    if !params
+                        .capabilities
+                        .iter()
+                        .all(|c| has_capability(&view, *c))
+                    {
+                        continue;
+                    }
                 }
+                visit(offset, provider, model, connected);
             }
         }
-        Ok(ModelListResult { models })
+        Ok(())
     }
 
     pub fn model_get(
@@ -239,25 +291,20 @@ fn status_allowed(status: ModelStatus, allowed: Option<&[ModelStatus]>) -> bool 
     }
 }
 
-fn has_capability(
-    descriptor: &ModelDescriptor,
-    model: &ResolvedModel,
-    capability: Capability,
-) -> bool {
-    let caps = &descriptor.capabilities;
-    let input_has = |m| model.modalities().input.contains(&m);
+fn has_capability(view: &ModelDescriptorView<'_>, capability: Capability) -> bool {
+    let caps = &view.capabilities;
     match capability {
         Capability::Text => caps.text,
         Capability::Vision => caps.vision,
         Capability::Tools => caps.tools,
         Capability::Reasoning => caps.reasoning,
         Capability::Plan => caps.plan,
-        Capability::Attachment => descriptor.attachment,
-        Capability::StructuredOutput => descriptor.structured_output,
-        Capability::Temperature => descriptor.temperature,
-        Capability::Audio => input_has(Modality::Audio),
-        Capability::Pdf => input_has(Modality::Pdf),
-        Capability::Video => input_has(Modality::Video),
+        Capability::Attachment => view.attachment,
+        Capability::StructuredOutput => view.structured_output,
+        Capability::Temperature => view.temperature,
+        Capability::Audio => view.reads(Modality::Audio),
+        Capability::Pdf => view.reads(Modality::Pdf),
+        Capability::Video => view.reads(Modality::Video),
     }
 }
 
@@ -311,104 +358,7 @@ pub fn model_descriptor(
     model: &ResolvedModel,
     connected: bool,
 ) -> ModelDescriptor {
-    let info = &model.info;
-    let modalities = model.modalities();
-    let known = |list: &[Modality]| {
-        list.iter()
-            .copied()
-            .filter(|m| *m != Modality::Unknown)
-            .collect::<Vec<_>>()
-    };
-    let input = known(&modalities.input);
-    let output = known(&modalities.output);
-    let text = input.contains(&Modality::Text) || output.contains(&Modality::Text);
-    let tools = model.tool_call();
-    let limit = model.limit();
-    let api_url = provider
-        .options
-        .base_url
-        .clone()
-        .or_else(|| model.api_url.clone())
-        .or_else(|| provider.api_url.clone());
-    ModelDescriptor {
-        id: format!("{}/{}", provider.id, model.id),
-        name: info.name.clone(),
-        provider_id: provider.id.clone(),
-        provider_name: provider.name.clone(),
-        provider_api_url: api_url,
-        provider_npm_package: Some(model.npm.clone()),
-        provider_env_vars: Some(provider.env.clone()),
-        context_window: limit.context,
-        max_output_tokens: limit.output,
-        capabilities: ModelCapabilities {
-            text,
-            vision: input.contains(&Modality::Image),
-            tools,
-            reasoning: info.reasoning.unwrap_or(false),
-            plan: tools && output.contains(&Modality::Text),
-        },
-        modalities: Some(ModelModalities { input, output }),
-        model_id: model.id.clone(),
-        api_id: model.api_id.clone(),
-        protocol: model.protocol,
-        connected,
-        status: model.status(),
-        family: info.family.clone(),
-        release_date: info.release_date.clone(),
-        last_updated: info.last_updated.clone(),
-        knowledge: info.knowledge.clone(),
-        open_weights: info.open_weights,
-        cost: info.cost.clone(),
-        limit,
-        attachment: info.attachment.unwrap_or(false),
-        temperature: info.temperature.unwrap_or(false),
-        structured_output: info.structured_output.unwrap_or(false),
-        interleaved: info.interleaved.clone(),
-        reasoning_options: info.reasoning_options.clone(),
-        variants: variant_names(model),
-        origin: model.origin,
-    }
-}
-
-/// Variant names: from models.dev `reasoning_options` (an effort per value, `null` → `none`;
-/// toggle → `none` + `thinking`; a budget → `high` + `max`), then config variants; disabled ones
-/// removed. The option values behind the names are the transform layer's business.
-pub fn variant_names(model: &ResolvedModel) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let mut push = |name: &str| {
-        if !names.iter().any(|n| n == name) {
-            names.push(name.to_owned());
-        }
-    };
-    let options = model.info.reasoning_options.as_deref().unwrap_or_default();
-    let has_effort = options
-        .iter()
-        .any(|o| matches!(o, ReasoningOption::Effort { .. }));
-    for option in options {
-        match option {
-            ReasoningOption::Toggle => {
-                push("none");
-                if !has_effort {
-                    push("thinking");
-                }
-            }
-            ReasoningOption::Effort { values } => {
-                for value in values {
-                    push(value.as_deref().unwrap_or("none"));
-                }
-            }
-            ReasoningOption::BudgetTokens { .. } => {
-                push("high");
-                push("max");
-            }
-            ReasoningOption::Unknown => {}
-        }
-    }
-    for name in model.variants.keys() {
-        push(name);
-    }
-    names.retain(|n| !model.disabled_variants.contains(n));
-    names
+    ModelDescriptorView::new(provider, model, connected).to_descriptor()
 }
 
 /// Up to 3 ids close to `wanted` (substring matches first, then small edit distance).

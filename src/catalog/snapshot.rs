@@ -1,6 +1,7 @@
-//! The models.dev catalog compiled into the binary (gzip), so a first start offline has every
-//! provider and model. Refreshed by `scripts/update-catalog-snapshot`; provenance in
-//! `snapshot/SNAPSHOT.md`.
+//! The models.dev catalog compiled into the binary, so a first start offline has every provider
+//! and model. The source is `snapshot/api.json.gz` (refreshed by `scripts/update-catalog-snapshot`;
+//! provenance in `snapshot/SNAPSHOT.md`); `build.rs` splits its providers into parts, gzip-compressed
+//! each, that are decompressed and parsed on separate threads where the machine has cores to spare.
 
 use std::io::Read;
 use std::sync::{Arc, OnceLock};
@@ -9,10 +10,7 @@ use flate2::read::GzDecoder;
 
 use super::parse::{Catalog, CatalogParseError};
 
-static SNAPSHOT_GZ: &[u8] = include_bytes!("snapshot/api.json.gz");
-
-/// Size hint for the decompressed text (the snapshot is ~2.4 MB).
-const DECOMPRESSED_HINT: usize = 3 << 20;
+include!(concat!(env!("OUT_DIR"), "/catalog_snapshot_parts.rs"));
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
@@ -22,16 +20,44 @@ pub enum SnapshotError {
     Parse(#[from] CatalogParseError),
 }
 
-/// The decompressed snapshot text.
-pub fn embedded_json() -> Result<String, SnapshotError> {
-    let mut text = String::with_capacity(DECOMPRESSED_HINT);
-    GzDecoder::new(SNAPSHOT_GZ).read_to_string(&mut text)?;
-    Ok(text)
-}
-
 /// Decodes and parses the snapshot (no caching; see [`embedded_catalog`]).
 pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
-    let text = embedded_json()?;
+    // The load starts with the process: on two cores a second decoding thread would hold up the
+    // answer to `initialize`, so the parts load in parallel only where a core is left over.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let parts: Vec<Result<Catalog, SnapshotError>> = if threads < 3 {
+        SNAPSHOT_PARTS
+            .iter()
+            .map(|part| decode_part(part))
+            .collect()
+    } else {
+        std::thread::scope(|scope| {
+            let (first, rest) = SNAPSHOT_PARTS
+                .split_first()
+                .expect("build.rs writes a part");
+            let helpers: Vec<_> = rest
+                .iter()
+                .map(|part| scope.spawn(|| decode_part(part)))
+                .collect();
+            let mut parts = vec![decode_part(first)];
+            parts.extend(helpers.into_iter().map(|helper| {
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }));
+            parts
+        })
+    };
+    let mut catalog = Catalog::default();
+    for part in parts {
+        catalog.providers.extend(part?.providers);
+    }
+    Ok(catalog)
+}
+
+fn decode_part(compressed: &[u8]) -> Result<Catalog, SnapshotError> {
+    let mut text = String::with_capacity(compressed.len() * 16);
+    GzDecoder::new(compressed).read_to_string(&mut text)?;
     let (catalog, _report) = Catalog::from_json_str(&text)?;
     Ok(catalog)
 }
@@ -69,21 +95,56 @@ pub fn prewarm_embedded() {
 mod tests {
     use super::*;
 
+    const FIXTURE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/models-dev/api.json"
+    );
+
     #[test]
     fn snapshot_holds_the_full_catalog() {
         let catalog = decode_embedded().expect("snapshot decodes");
         assert_eq!(catalog.provider_count(), 147);
         assert_eq!(catalog.model_count(), 5276);
+        assert!(SNAPSHOT_PARTS.len() > 1, "split for parallel loading");
     }
 
     #[test]
     fn snapshot_matches_the_shared_fixture() {
-        let fixture = std::fs::read_to_string(concat!(
+        let fixture = std::fs::read_to_string(FIXTURE).expect("fixture present");
+        let mut source = String::new();
+        let compressed = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/models-dev/api.json"
+            "/src/catalog/snapshot/api.json.gz"
         ))
-        .expect("fixture present");
-        assert_eq!(embedded_json().expect("decodes"), fixture);
+        .expect("snapshot source present");
+        GzDecoder::new(compressed.as_slice())
+            .read_to_string(&mut source)
+            .expect("snapshot source is gzip");
+        assert_eq!(source, fixture);
+    }
+
+    #[test]
+    fn the_parts_hold_the_whole_snapshot_unchanged() {
+        let fixture = std::fs::read_to_string(FIXTURE).expect("fixture present");
+        let (whole, _) = Catalog::from_json_str(&fixture).expect("fixture parses");
+        assert_eq!(decode_embedded().expect("snapshot decodes"), whole);
+        let mut texts = Vec::new();
+        for part in SNAPSHOT_PARTS {
+            let mut text = String::new();
+            GzDecoder::new(*part)
+                .read_to_string(&mut text)
+                .expect("part is gzip");
+            texts.push(text);
+        }
+        let members: Vec<&str> = texts
+            .iter()
+            .map(|t| {
+                t.strip_prefix('{')
+                    .and_then(|t| t.strip_suffix('}'))
+                    .expect("an object")
+            })
+            .collect();
+        assert_eq!(format!("{{{}}}", members.join(",")), fixture.trim_end());
     }
 
     #[test]

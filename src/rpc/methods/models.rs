@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::catalog_state::{auth_view, catalog_error};
 use crate::catalog::{
-    DefaultModelResult, ModelDescriptor, ModelGetParams, ModelListParams, ModelListResult,
+    DefaultModelResult, ModelDescriptor, ModelGetParams, ModelListJson, ModelListParams,
     ProviderCatalogResult, ProviderDescriptor, ProviderGetParams, ProviderListResult,
 };
 use crate::rpc::context::RequestContext;
@@ -75,16 +75,16 @@ impl Method for ModelList {
     const NAME: &'static str = "model/list";
     const SUMMARY: &'static str = "Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol), filtered by provider, capabilities, status and connection.";
     type Params = ModelListParams;
-    type Result = ModelListResult;
+    type Result = ModelListJson;
 
     async fn call(
         state: Arc<ServerState>,
         params: ModelListParams,
         _cx: RequestContext,
-    ) -> Result<ModelListResult, RpcError> {
+    ) -> Result<ModelListJson, RpcError> {
         let merged = state.catalog.runtime(&state)?.merged().await;
         merged
-            .model_list(&params, &auth_view(&state, &merged).await)
+            .model_list_json(&params, &auth_view(&state, &merged).await)
             .map_err(catalog_error)
     }
 }
