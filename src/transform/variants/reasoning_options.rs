@@ -1,6 +1,6 @@
 //! Variants from models.dev `reasoning_options` (OpenCode's `reasoningVariants`): an effort per
 //! value (`null` → `none`), `none` + `thinking` for a toggle, `high` + `max` for a token budget.
-//! The names and their order match [`crate::catalog::query::variant_names`].
+//! The names and their order match [`crate::catalog::descriptor_view::variant_names`].
 
 use super::setting::Setting;
 use crate::catalog::types::ReasoningOption;

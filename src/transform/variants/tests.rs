@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::catalog::query::variant_names;
+use crate::catalog::descriptor_view::variant_names;
 use crate::catalog::snapshot::embedded_catalog;
 use crate::catalog::{MergedCatalog, RuntimeProtocol};
 use crate::config::SidecarConfig;
