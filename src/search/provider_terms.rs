@@ -97,9 +97,16 @@ impl ProviderVocab {
         vocab
     }
 
-    /// Every distinct provider word.
-    pub fn words(&self) -> impl Iterator<Item = &str> {
-        self.words.iter().map(|(w, _)| w.as_str())
+    /// Whether some provider has this word (or, with `prefix`, a word starting with it).
+    pub fn has_word(&self, word: &str, prefix: bool) -> bool {
+        let from = self.words.partition_point(|(w, _)| w.as_str() < word);
+        self.words.get(from).is_some_and(|(next, _)| {
+            if prefix {
+                next.starts_with(word)
+            } else {
+                next == word
+            }
+        })
     }
 
     pub fn words_of(&self, provider_id: &str) -> Option<&ProviderWords> {
