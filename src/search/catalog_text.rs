@@ -15,7 +15,15 @@ pub struct TextForms {
     pub compact: String,
 }
 
-/// Numbers of a model's texts in [`CatalogTexts::text`].
+impl TextForms {
+    fn of(text: &str) -> Self {
+        Self {
+            tokens: index_tokens(text),
+            compact: compact(text),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct DocTexts {
     pub model_id: u32,
@@ -40,10 +48,7 @@ impl CatalogTexts {
         let mut texts: Vec<TextForms> = Vec::new();
         let mut intern = |text| {
             *numbers.entry(text).or_insert_with(|| {
-                texts.push(TextForms {
-                    tokens: index_tokens(text),
-                    compact: compact(text),
-                });
+                texts.push(TextForms::of(text));
                 u32::try_from(texts.len() - 1).expect("fewer than 4 billion distinct texts")
             })
         };

@@ -73,11 +73,14 @@ struct Derived {
 impl Derived {
     fn of(docs: &[SearchDoc], texts: &CatalogTexts, aliases: &ProviderAliases) -> Self {
         let priors = priors(docs);
+        let providers = ProviderVocab::build(docs, aliases);
+        let default_order = default_order(docs, &priors);
+        let exact = ExactNames::of(docs, texts);
         Self {
-            providers: ProviderVocab::build(docs, aliases),
-            default_order: default_order(docs, &priors),
+            providers,
+            default_order,
             priors,
-            exact: ExactNames::of(docs, texts),
+            exact,
         }
     }
 }
@@ -289,7 +292,7 @@ impl ModelIndex {
         let mut total = 0u32;
         let mut matched = 0u32;
         let short_id = self.texts.text(self.texts.docs[ord as usize].short_id);
-        for part in &short_id.tokens.parts {
+        for part in short_id.tokens.parts() {
             if is_numeric(part) && !query_has_number {
                 continue;
             }

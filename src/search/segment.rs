@@ -18,7 +18,6 @@ use tantivy::{
 };
 
 use super::catalog_text::{CatalogTexts, DocTexts};
-use super::text::IndexTokens;
 use super::types::SearchDoc;
 
 /// Documents are pre-tokenized (see `text`); tantivy only splits on the spaces we join with.
@@ -60,36 +59,57 @@ impl Fields {
         (b.build(), fields)
     }
 
-    fn document(&self, doc: &SearchDoc, t: &DocTexts, texts: &CatalogTexts) -> TantivyDocument {
-        let (id, name) = (
-            &texts.text(t.model_id).tokens,
-            &texts.text(t.model_name).tokens,
+    /// The model's document; `scratch` holds buffers reused from one document to the next.
+    fn document<'t>(
+        &self,
+        doc: &SearchDoc,
+        t: &DocTexts,
+        texts: &'t CatalogTexts,
+        scratch: &mut Scratch<'t>,
+    ) -> TantivyDocument {
+        let (id, name, family) = (
+            texts.text(t.model_id),
+            texts.text(t.model_name),
+            texts.text(t.family),
         );
-        let family = &texts.text(t.family).tokens;
-        let mut model = String::with_capacity(doc.model_id.len() + doc.model_name.len() + 8);
-        for part in id.parts.iter().chain(&name.parts) {
-            if !model.is_empty() {
-                model.push(' ');
+        let model = &mut scratch.model;
+        model.clear();
+        for part in [id.tokens.parts_text(), name.tokens.parts_text()] {
+            if !part.is_empty() {
+                if !model.is_empty() {
+                    model.push(' ');
+                }
+                model.push_str(part);
             }
-            model.push_str(part);
         }
-        let mut d = TantivyDocument::default();
-        d.add_text(self.model, model);
-        d.add_text(self.model_all, joined([id, name, family]));
+        // Each token once: BM25 on this field has no lengths but counts tokens for its average.
+        let words = &mut scratch.words;
+        words.extend([id, name, family].iter().flat_map(|x| x.tokens.all()));
+        words.sort_unstable();
+        words.dedup();
+        let all = &mut scratch.model_all;
+        all.clear();
+        for w in words.drain(..) {
+            if !all.is_empty() {
+                all.push(' ');
+            }
+            all.push_str(w);
+        }
+        // Room for the texts plus tantivy's few bytes of framing per value.
+        let mut d =
+            TantivyDocument::with_capacity(model.len() + all.len() + doc.provider_id.len() + 32);
+        d.add_text(self.model, model.as_str());
+        d.add_text(self.model_all, all.as_str());
         d.add_text(self.provider_key, &doc.provider_id);
         d
     }
 }
 
-/// Every token of the given fields once, space-separated for the whitespace tokenizer.
-fn joined<const N: usize>(tokens: [&IndexTokens; N]) -> String {
-    let mut all: Vec<&str> = tokens
-        .iter()
-        .flat_map(|t| t.all().map(String::as_str))
-        .collect();
-    all.sort_unstable();
-    all.dedup();
-    all.join(" ")
+#[derive(Default)]
+struct Scratch<'t> {
+    model: String,
+    model_all: String,
+    words: Vec<&'t str>,
 }
 
 /// The searchable index of one catalog snapshot.
@@ -118,8 +138,9 @@ impl ModelSegment {
             .settings(settings)
             .tokenizers(tokenizers)
             .single_segment_index_writer(RamDirectory::create(), WRITER_MEMORY)?;
+        let mut scratch = Scratch::default();
         for (doc, t) in docs.iter().zip(&texts.docs) {
-            writer.add_document(fields.document(doc, t, texts))?;
+            writer.add_document(fields.document(doc, t, texts, &mut scratch))?;
         }
         let index = writer.finalize()?;
         let reader: tantivy::IndexReader = index

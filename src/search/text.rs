@@ -11,6 +11,8 @@
 //! Dates and snapshots ("2024-08-06", "20250929") stay one token: their short pieces ("08") are
 //! not indexed alone, so a version number never matches inside a date.
 
+use std::borrow::Cow;
+
 /// Numbers of at most this many digits are version components; longer ones are dates/snapshots.
 const VERSION_PART_MAX_DIGITS: usize = 2;
 
@@ -43,6 +45,13 @@ pub fn parts(word: &str) -> Vec<&str> {
 
 /// Lowercase alphanumerics only: the form used for exact-match and alias comparisons.
 pub fn compact(text: &str) -> String {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
@@ -53,94 +62,138 @@ pub fn is_numeric(part: &str) -> bool {
     !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The tokens a document field is indexed with.
+/// The tokens a document field is indexed with, kept in one string (texts are tokenized once
+/// per index build, so fewer allocations matter).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IndexTokens {
-    /// One token per piece of the text: these define its length for BM25.
-    pub parts: Vec<String>,
-    /// Other spellings of the same pieces: whole words of several parts, version and date joins.
-    pub extras: Vec<String>,
+    /// Every token once per occurrence, space-separated: first the parts (one per piece of the
+    /// text; they define its length for BM25), then the extras (other spellings of the same
+    /// pieces: whole words of several parts, version and date joins; each once, none a part).
+    text: String,
+    /// Byte length of the parts' share of `text`.
+    parts_len: usize,
 }
 
 impl IndexTokens {
-    pub fn all(&self) -> impl Iterator<Item = &String> {
-        self.parts.iter().chain(&self.extras)
+    /// The parts, space-separated: the field text for tantivy's whitespace tokenizer.
+    pub fn parts_text(&self) -> &str {
+        &self.text[..self.parts_len]
+    }
+
+    pub fn parts(&self) -> impl Iterator<Item = &str> {
+        tokens_of(self.parts_text())
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        tokens_of(&self.text)
     }
 }
 
+fn tokens_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(' ').filter(|t| !t.is_empty())
+}
+
 pub fn index_tokens(text: &str) -> IndexTokens {
-    let words = words(text);
-    let mut t = IndexTokens::default();
+    let normalized = normalized_words(text);
+    let mut t = TokenBuilder::default();
     // Numbers chained across separators: a word's trailing digits, then whole-number words.
     let mut run: Vec<&str> = Vec::new();
-    for word in &words {
+    for word in normalized.split(' ').filter(|w| !w.is_empty()) {
         let word_parts = parts(word);
         let pure_number = word_parts.len() == 1 && is_numeric(word_parts[0]);
         if !pure_number {
-            flush_number_run(&mut run, &mut t);
+            t.flush_number_run(&mut run);
             if word_parts.len() > 1 {
-                t.extras.push(word.clone());
+                t.extras.push(Cow::Borrowed(word));
             }
         }
         for (i, part) in word_parts.iter().enumerate() {
             if is_numeric(part) && i + 1 == word_parts.len() {
                 run.push(part);
             } else {
-                t.parts.push((*part).to_owned());
+                t.parts.push(part);
             }
         }
     }
-    flush_number_run(&mut run, &mut t);
-    t.extras.sort_unstable();
-    t.extras.dedup();
-    t.extras.retain(|x| !t.parts.contains(x));
-    t
+    t.flush_number_run(&mut run);
+    t.finish()
+}
+
+/// The lowercase alphanumeric words of `text`, space-separated.
+fn normalized_words(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        let bytes = text
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    b.to_ascii_lowercase()
+                } else {
+                    b' '
+                }
+            })
+            .collect();
+        return Cow::Owned(String::from_utf8(bytes).expect("ASCII in, ASCII out"));
+    }
+    Cow::Owned(words(text).join(" "))
+}
+
+#[derive(Default)]
+struct TokenBuilder<'a> {
+    parts: Vec<&'a str>,
+    extras: Vec<Cow<'a, str>>,
+}
+
+impl<'a> TokenBuilder<'a> {
+    /// Emits the tokens of a chain of numbers: short numbers before the first long one are a
+    /// version (each part, and joined); a long number starts a date or snapshot that takes the
+    /// numbers after it (only its first piece is a part, and the whole is joined).
+    fn flush_number_run(&mut self, run: &mut Vec<&'a str>) {
+        let first_long = run
+            .iter()
+            .position(|n| n.len() > VERSION_PART_MAX_DIGITS)
+            .unwrap_or(run.len());
+        let (version, mut dates) = run.split_at(first_long);
+        self.parts.extend_from_slice(version);
+        if version.len() > 1 {
+            self.extras.push(Cow::Owned(version.concat()));
+        }
+        while let Some((first, rest)) = dates.split_first() {
+            let len = 1 + rest
+                .iter()
+                .position(|n| n.len() > VERSION_PART_MAX_DIGITS)
+                .unwrap_or(rest.len());
+            let (date, after) = dates.split_at(len);
+            self.parts.push(first);
+            if date.len() > 1 {
+                self.extras.push(Cow::Owned(date.concat()));
+            }
+            dates = after;
+        }
+        run.clear();
+    }
+
+    fn finish(mut self) -> IndexTokens {
+        self.extras.sort_unstable();
+        self.extras.dedup();
+        let parts = &self.parts;
+        self.extras.retain(|x| !parts.contains(&x.as_ref()));
+        let mut text = self.parts.join(" ");
+        let parts_len = text.len();
+        for extra in &self.extras {
+            text.push(' ');
+            text.push_str(extra);
+        }
+        IndexTokens { text, parts_len }
+    }
 }
 
 /// Parts and extras together, deduplicated.
 pub fn all_index_tokens(text: &str) -> Vec<String> {
-    let mut all: Vec<String> = index_tokens(text).all().cloned().collect();
+    let tokens = index_tokens(text);
+    let mut all: Vec<String> = tokens.all().map(str::to_owned).collect();
     all.sort_unstable();
     all.dedup();
     all
-}
-
-/// Emits the tokens of a chain of numbers: versions individually and joined, dates joined.
-fn flush_number_run(run: &mut Vec<&str>, t: &mut IndexTokens) {
-    let mut version: Vec<&str> = Vec::new();
-    let mut date: Vec<&str> = Vec::new();
-    for &number in run.iter() {
-        if number.len() > VERSION_PART_MAX_DIGITS {
-            emit_version(&version, t);
-            version.clear();
-            emit_date(&date, t);
-            date.clear();
-            date.push(number);
-        } else if !date.is_empty() {
-            date.push(number);
-        } else {
-            version.push(number);
-        }
-    }
-    emit_version(&version, t);
-    emit_date(&date, t);
-    run.clear();
-}
-
-fn emit_version(version: &[&str], t: &mut IndexTokens) {
-    t.parts.extend(version.iter().map(|p| (*p).to_owned()));
-    if version.len() > 1 {
-        t.extras.push(version.concat());
-    }
-}
-
-fn emit_date(date: &[&str], t: &mut IndexTokens) {
-    if let Some(first) = date.first() {
-        t.parts.push((*first).to_owned());
-    }
-    if date.len() > 1 {
-        t.extras.push(date.concat());
-    }
 }
 
 /// Typo budget by term length: exact for short terms, 1 edit for 4–7 chars, 2 edits from 8.
@@ -240,6 +293,10 @@ mod tests {
         tokens.all().any(|x| x == t)
     }
 
+    fn parts_of(tokens: &IndexTokens) -> Vec<&str> {
+        tokens.parts().collect()
+    }
+
     #[test]
     fn parts_split_letters_from_digits() {
         assert_eq!(parts("qwen3coder"), vec!["qwen", "3", "coder"]);
@@ -257,10 +314,12 @@ mod tests {
             assert!(has(&dotted, t), "{t} in {dotted:?}");
         }
         assert_eq!(
-            dashed.parts,
+            parts_of(&dashed),
             ["claude", "sonnet", "4", "5"],
             "joins do not add length"
         );
+        assert_eq!(dashed.parts_text(), "claude sonnet 4 5");
+        assert_eq!(dashed, dotted);
     }
 
     #[test]
