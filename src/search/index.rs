@@ -1,6 +1,6 @@
 //! The in-memory tantivy index over every model and the ranked search over it.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use tantivy::Term;
 use tantivy::query::{
@@ -158,13 +158,8 @@ impl ModelIndex {
         let mut ranked = self.rank(strict, &parsed, &exact, limit);
         if ranked.is_empty() && parsed.clauses.len() > 1 {
             // Nothing matches every word: show what matches all but one.
-            let seen: HashSet<u32> = ranked.iter().map(|(o, _, _)| *o).collect();
-            let relaxed: Vec<(u32, f32)> = self
-                .collect(&parsed, &filters, parsed.clauses.len() - 1)?
-                .into_iter()
-                .filter(|(o, _)| !seen.contains(o))
-                .collect();
-            ranked.extend(self.rank(relaxed, &parsed, &exact, limit - ranked.len()));
+            let relaxed = self.collect(&parsed, &filters, parsed.clauses.len() - 1)?;
+            ranked = self.rank(relaxed, &parsed, &exact, limit);
         }
         Ok(ranked
             .into_iter()
@@ -174,8 +169,8 @@ impl ModelIndex {
 
     /// Models the query names exactly: by id or name, optionally after words naming the
     /// provider ("openai/gpt-5", "copilot gpt 5", "z.ai glm-4.6").
-    fn exact_matches(&self, parsed: &ParsedQuery) -> HashSet<u32> {
-        let mut out: HashSet<u32> = self.exact.get(&parsed.compact).iter().copied().collect();
+    fn exact_matches(&self, parsed: &ParsedQuery) -> FxHashSet<u32> {
+        let mut out: FxHashSet<u32> = self.exact.get(&parsed.compact).iter().copied().collect();
         let segments = &parsed.segments;
         for split in 1..segments.len() {
             let rest: String = segments[split..]
@@ -251,18 +246,20 @@ impl ModelIndex {
     /// Orders matches: exact id/name matches first, then text score times the priors, then key.
     fn rank(
         &self,
-        mut hits: Vec<(u32, f32)>,
+        hits: Vec<(u32, f32)>,
         parsed: &ParsedQuery,
-        exact: &HashSet<u32>,
+        exact: &FxHashSet<u32>,
         limit: usize,
     ) -> Vec<(u32, f32, bool)> {
-        for (ord, score) in &mut hits {
-            *score *= self.priors[*ord as usize].factor;
-        }
-        let cmp = |a: &(u32, f32), b: &(u32, f32)| {
-            exact
-                .contains(&b.0)
-                .cmp(&exact.contains(&a.0))
+        let mut hits: Vec<(u32, f32, bool)> = hits
+            .into_iter()
+            .map(|(ord, score)| {
+                let factor = self.priors[ord as usize].factor;
+                (ord, score * factor, exact.contains(&ord))
+            })
+            .collect();
+        let cmp = |a: &(u32, f32, bool), b: &(u32, f32, bool)| {
+            b.2.cmp(&a.2)
                 .then(b.1.total_cmp(&a.1))
                 .then_with(|| by_key(&self.docs[a.0 as usize], &self.docs[b.0 as usize]))
         };
@@ -274,15 +271,13 @@ impl ModelIndex {
         }
         let terms: Vec<&QueryTerm> = parsed.terms().collect();
         let query_has_number = terms.iter().any(|t| is_numeric(&t.text));
-        for (ord, score) in &mut hits {
+        for (ord, score, _) in &mut hits {
             let coverage = self.id_coverage(*ord, &terms, query_has_number);
             *score *= 1.0 - COVERAGE_WEIGHT * (1.0 - coverage);
         }
         hits.sort_unstable_by(cmp);
         hits.truncate(limit);
-        hits.into_iter()
-            .map(|(o, s)| (o, s, exact.contains(&o)))
-            .collect()
+        hits
     }
 
     /// Share of the model id's words the query accounts for: "gpt-5 codex" covers all of

@@ -115,7 +115,8 @@ impl ProviderVocab {
 
     /// Every provider the term names, with its best kind of match.
     pub fn matches(&self, t: &QueryTerm) -> Vec<(&str, ProviderMatch)> {
-        let mut best: HashMap<usize, ProviderMatch> = HashMap::new();
+        // Few providers match a term: a list beats a map here.
+        let mut best: Vec<(usize, ProviderMatch)> = Vec::new();
         for (word, owners) in &self.words {
             let found = if *word == t.text {
                 None
@@ -140,9 +141,10 @@ impl ProviderVocab {
                     Kind::Word => BOOST_WORD,
                     Kind::Alias => BOOST_ALIAS,
                 }));
-                let slot = best.entry(idx).or_insert(m);
-                if m.rank() > slot.rank() {
-                    *slot = m;
+                match best.iter_mut().find(|(i, _)| *i == idx) {
+                    Some((_, slot)) if m.rank() > slot.rank() => *slot = m,
+                    Some(_) => {}
+                    None => best.push((idx, m)),
                 }
             }
         }

@@ -219,14 +219,53 @@ pub fn edit_distance_within(a: &str, b: &str, max: u8) -> Option<u8> {
     osa_within(&a, &b, max)
 }
 
+fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: u8) -> Option<u8> {
+    if a.len().abs_diff(b.len()) > usize::from(max) {
+        return None;
+    }
+    let d = osa_last_row(a, b, max, |row| row[b.len()])?;
+    (d <= usize::from(max)).then(|| u8::try_from(d).expect("bounded by max, which is a u8"))
+}
+
+/// Whether some prefix of `candidate` is within `max` edits of `typed` (the last word while typing).
+pub fn prefix_within(typed: &str, candidate: &str, max: u8) -> bool {
+    if candidate.starts_with(typed) {
+        return true;
+    }
+    if max == 0 {
+        return false;
+    }
+    if typed.is_ascii() && candidate.is_ascii() {
+        return osa_prefix_within(typed.as_bytes(), candidate.as_bytes(), max);
+    }
+    let a: Vec<char> = typed.chars().collect();
+    let b: Vec<char> = candidate.chars().collect();
+    osa_prefix_within(&a, &b, max)
+}
+
+/// The last row of the distance table holds the distance of `typed` to every prefix of
+/// `candidate`; prefixes longer than `typed` plus `max` cannot be within reach.
+fn osa_prefix_within<T: PartialEq>(typed: &[T], candidate: &[T], max: u8) -> bool {
+    let reach = typed.len() + usize::from(max);
+    let candidate = &candidate[..candidate.len().min(reach)];
+    osa_last_row(typed, candidate, max, |row| row.iter().min().copied())
+        .flatten()
+        .is_some_and(|d| d <= usize::from(max))
+}
+
 /// Rows on the stack for the usual short tokens; longer ones allocate.
 const STACK_ROW: usize = 48;
 
-fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: u8) -> Option<u8> {
+/// Runs the optimal-string-alignment table of `a` against `b` and hands its last row (the
+/// distances of all of `a` to each prefix of `b`) to `last`; `None` once a whole row exceeds
+/// `max`, as every later one then does too.
+fn osa_last_row<T: PartialEq, R>(
+    a: &[T],
+    b: &[T],
+    max: u8,
+    last: impl FnOnce(&[usize]) -> R,
+) -> Option<R> {
     let max = usize::from(max);
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
     let width = b.len() + 1;
     let mut stack = [0usize; 3 * STACK_ROW];
     let mut heap = Vec::new();
@@ -259,30 +298,7 @@ fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: u8) -> Option<u8> {
         std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    let d = prev[b.len()];
-    (d <= max).then(|| u8::try_from(d).expect("bounded by max, which is a u8"))
-}
-
-/// Whether some prefix of `candidate` is within `max` edits of `typed` (the last word while typing).
-pub fn prefix_within(typed: &str, candidate: &str, max: u8) -> bool {
-    if candidate.starts_with(typed) {
-        return true;
-    }
-    if max == 0 {
-        return false;
-    }
-    let typed_len = typed.chars().count();
-    let lo = typed_len.saturating_sub(usize::from(max));
-    let hi = typed_len + usize::from(max);
-    // Every char boundary of `candidate` whose prefix length (in chars) is within reach.
-    candidate
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(candidate.len()))
-        .enumerate()
-        .skip(lo)
-        .take_while(|(n, _)| *n <= hi)
-        .any(|(_, end)| edit_distance_within(typed, &candidate[..end], max).is_some())
+    Some(last(prev))
 }
 
 #[cfg(test)]
@@ -369,6 +385,51 @@ mod tests {
         assert_eq!(edit_distance_within("café", "cafe", 1), Some(1));
         let long = "a".repeat(60);
         assert_eq!(edit_distance_within(&long, &format!("{long}b"), 1), Some(1));
+    }
+
+    #[test]
+    fn prefix_match_is_the_best_distance_to_any_prefix() {
+        let words = [
+            "",
+            "a",
+            "fla",
+            "flash",
+            "flsh",
+            "flashlite",
+            "thinkng",
+            "thinking",
+            "codr",
+            "coder",
+            "codex",
+            "gemni",
+            "gemini",
+            "kimi",
+            "mini",
+            "sonet",
+            "sonnet",
+            "qwen",
+            "café",
+            "cafe",
+        ];
+        for typed in words {
+            for candidate in words {
+                for max in 0..=2 {
+                    let chars: Vec<usize> = candidate
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .chain([candidate.len()])
+                        .collect();
+                    let brute = chars
+                        .iter()
+                        .any(|&end| edit_distance_within(typed, &candidate[..end], max).is_some());
+                    assert_eq!(
+                        prefix_within(typed, candidate, max),
+                        brute,
+                        "{typed:?} {candidate:?} {max}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
