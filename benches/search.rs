@@ -68,7 +68,11 @@ fn main() {
         .filter(|m| m.status == Some(ModelStatus::Deprecated))
         .count();
 
-    let runs = if quick { 2 } else { BUILD_RUNS };
+    // `SEARCH_BENCH_BUILDS=n`: only time n index builds (for profiling the build).
+    let builds_only: Option<usize> = std::env::var("SEARCH_BENCH_BUILDS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let runs = builds_only.unwrap_or(if quick { 2 } else { BUILD_RUNS });
     let (mut build_wall, mut build_cpu) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         let docs = models.clone();
@@ -77,6 +81,16 @@ fn main() {
         build_cpu.push(cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID) - cpu);
         build_wall.push(wall.elapsed());
         black_box(index);
+    }
+    if builds_only.is_some() {
+        let min = |v: &[Duration]| ms(v.iter().copied().min().unwrap_or_default());
+        let (min_cpu, min_wall) = (min(&build_cpu), min(&build_wall));
+        let (cpu, wall) = (stats(build_cpu), stats(build_wall));
+        println!(
+            "index build  cpu min {min_cpu:.2} median {:.2} ms | wall min {min_wall:.2} median {:.2} ms",
+            cpu.p50, wall.p50
+        );
+        return;
     }
     let (build_wall, build_cpu) = (stats(build_wall), stats(build_cpu));
 

@@ -1,35 +1,24 @@
 //! The in-memory tantivy index over every model and the ranked search over it.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use rustc_hash::FxHashSet;
 
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery,
 };
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
-};
-use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument,
-    Term,
-};
+use tantivy::schema::IndexRecordOption;
 
 use super::aliases::{ProviderAliases, QuerySegment};
 use super::automaton::SharedAutomaton;
+use super::catalog_text::CatalogTexts;
 use super::error::SearchError;
+use super::exact_names::ExactNames;
 use super::provider_terms::{ProviderMatch, ProviderVocab};
 use super::query::{Clause, ParsedQuery, QueryTerm};
 use super::rank::{Prior, by_key, default_order, priors};
-use super::text::{IndexTokens, compact, index_tokens, is_numeric};
+use super::segment::ModelSegment;
+use super::text::{compact, is_numeric};
 use super::types::{MatchedField, SearchDoc, SearchFilters, SearchHit, SearchParams};
-
-/// Documents are pre-tokenized (see `text`); tantivy only splits on the spaces we join with.
-const TOKENIZER: &str = "pretokenized";
-/// Enough for the whole catalog in one segment; tantivy's minimum is 15 MB.
-const WRITER_MEMORY: usize = 32_000_000;
 
 /// Exact-term boost on the model's id and name (BM25 scores are multiplied by it).
 const BOOST_MODEL: f32 = 1.0;
@@ -52,82 +41,16 @@ const BOOST_WHOLE_WORD: f32 = 1.0;
 const COVERAGE_WEIGHT: f32 = 0.3;
 const COVERAGE_SHORTLIST: usize = 64;
 
-#[derive(Debug, Clone, Copy)]
-struct Fields {
-    model: Field,
-    model_all: Field,
-    provider_key: Field,
-    ord: Field,
-}
-
-impl Fields {
-    fn schema() -> (Schema, Self) {
-        let mut b = Schema::builder();
-        let scored = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let unscored = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER)
-                .set_index_option(IndexRecordOption::Basic)
-                .set_fieldnorms(false),
-        );
-        let fields = Self {
-            model: b.add_text_field("model", scored),
-            model_all: b.add_text_field("model_all", unscored),
-            provider_key: b.add_text_field("provider_key", STRING),
-            ord: b.add_u64_field("ord", FAST),
-        };
-        (b.build(), fields)
-    }
-}
-
-/// A model's tokens per field, kept to report which fields a hit matched. Many providers serve
-/// the same model under the same id and name, so equal texts share one tokenization.
-#[derive(Debug, Clone, Default)]
-struct FieldTokens {
-    model_id: Arc<IndexTokens>,
-    model_name: Arc<IndexTokens>,
-    family: Arc<IndexTokens>,
-}
-
-impl FieldTokens {
-    fn all_of(docs: &[SearchDoc]) -> Vec<Self> {
-        let mut cache: HashMap<&str, Arc<IndexTokens>> = HashMap::new();
-        let mut tokens = |text| {
-            Arc::clone(
-                cache
-                    .entry(text)
-                    .or_insert_with(|| Arc::new(index_tokens(text))),
-            )
-        };
-        docs.iter()
-            .map(|d| Self {
-                model_id: tokens(&d.model_id),
-                model_name: tokens(&d.model_name),
-                family: tokens(d.family.as_deref().unwrap_or("")),
-            })
-            .collect()
-    }
-}
-
 /// An immutable index over one catalog snapshot. Rebuild to change it.
 pub struct ModelIndex {
-    reader: IndexReader,
-    fields: Fields,
+    segment: ModelSegment,
     aliases: ProviderAliases,
     docs: Vec<SearchDoc>,
-    tokens: Vec<FieldTokens>,
+    /// Each document's id, name and family tokens, to report which fields a hit matched.
+    texts: CatalogTexts,
     providers: ProviderVocab,
-    /// Every indexed model and provider word, sorted.
-    vocabulary: Vec<String>,
-    /// Pieces of each model id after its last `/` (the vendor prefix of gateways is not the model).
-    id_parts: Vec<Vec<String>>,
     priors: Vec<Prior>,
-    /// Compact forms of ids and names → the models they name exactly.
-    exact: HashMap<String, Vec<u32>>,
+    exact: ExactNames,
     default_order: Vec<u32>,
 }
 
@@ -136,6 +59,29 @@ impl std::fmt::Debug for ModelIndex {
         f.debug_struct("ModelIndex")
             .field("models", &self.docs.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// What a build derives besides the tantivy segment.
+struct Derived {
+    providers: ProviderVocab,
+    priors: Vec<Prior>,
+    exact: ExactNames,
+    default_order: Vec<u32>,
+}
+
+impl Derived {
+    fn of(docs: &[SearchDoc], texts: &CatalogTexts, aliases: &ProviderAliases) -> Self {
+        let priors = priors(docs);
+        let providers = ProviderVocab::build(docs, aliases);
+        let default_order = default_order(docs, &priors);
+        let exact = ExactNames::of(docs, texts);
+        Self {
+            providers,
+            default_order,
+            priors,
+            exact,
+        }
     }
 }
 
@@ -149,49 +95,31 @@ impl ModelIndex {
         docs: Vec<SearchDoc>,
         aliases: ProviderAliases,
     ) -> Result<Self, SearchError> {
-        let (schema, fields) = Fields::schema();
-        let index = Index::create_in_ram(schema);
-        index.tokenizers().register(
-            TOKENIZER,
-            TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
-        );
-        let tokens = FieldTokens::all_of(&docs);
-        let providers = ProviderVocab::build(&docs, &aliases);
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-        for (ord, (doc, t)) in docs.iter().zip(&tokens).enumerate() {
-            writer.add_document(tantivy_doc(&fields, ord, doc, t))?;
-        }
-        // The writer indexes on its own thread: derive the rest meanwhile, then commit.
-        let id_parts = docs
-            .iter()
-            .zip(&tokens)
-            .map(|(d, t)| match d.model_id.rsplit_once('/') {
-                Some((_, short)) => index_tokens(short).parts,
-                None => t.model_id.parts.clone(),
-            })
-            .collect();
-        let priors = priors(&docs);
-        let default_order = default_order(&docs, &priors);
-        let exact = exact_names(&docs);
-        let vocabulary = vocabulary(&tokens, &providers);
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let texts = CatalogTexts::of(&docs);
+        // tantivy indexes on a second thread while this one derives the ranking data; both
+        // take about as long. Without a thread, both run here.
+        let (segment, derived) = std::thread::scope(|scope| {
+            let writer = std::thread::Builder::new()
+                .name("search-index".into())
+                .spawn_scoped(scope, || ModelSegment::write(&docs, &texts));
+            let derived = Derived::of(&docs, &texts, &aliases);
+            let segment = match writer {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => ModelSegment::write(&docs, &texts),
+            };
+            (segment, derived)
+        });
         Ok(Self {
-            reader,
-            fields,
+            segment: segment?,
             aliases,
             docs,
-            vocabulary,
-            tokens,
-            providers,
-            id_parts,
-            priors,
-            exact,
-            default_order,
+            texts,
+            providers: derived.providers,
+            priors: derived.priors,
+            exact: derived.exact,
+            default_order: derived.default_order,
         })
     }
 
@@ -220,7 +148,7 @@ impl ModelIndex {
         let filters = params.filters.clone().unwrap_or_default();
         let mut parsed = ParsedQuery::parse(&params.query, &self.aliases);
         for term in parsed.terms_mut() {
-            self.trim_typo_budget(term);
+            self.trim_typo_budget(term)?;
         }
         if parsed.is_empty() || limit == 0 {
             return Ok(self.default_hits(&filters, limit));
@@ -230,13 +158,8 @@ impl ModelIndex {
         let mut ranked = self.rank(strict, &parsed, &exact, limit);
         if ranked.is_empty() && parsed.clauses.len() > 1 {
             // Nothing matches every word: show what matches all but one.
-            let seen: HashSet<u32> = ranked.iter().map(|(o, _, _)| *o).collect();
-            let relaxed: Vec<(u32, f32)> = self
-                .collect(&parsed, &filters, parsed.clauses.len() - 1)?
-                .into_iter()
-                .filter(|(o, _)| !seen.contains(o))
-                .collect();
-            ranked.extend(self.rank(relaxed, &parsed, &exact, limit - ranked.len()));
+            let relaxed = self.collect(&parsed, &filters, parsed.clauses.len() - 1)?;
+            ranked = self.rank(relaxed, &parsed, &exact, limit);
         }
         Ok(ranked
             .into_iter()
@@ -246,22 +169,15 @@ impl ModelIndex {
 
     /// Models the query names exactly: by id or name, optionally after words naming the
     /// provider ("openai/gpt-5", "copilot gpt 5", "z.ai glm-4.6").
-    fn exact_matches(&self, parsed: &ParsedQuery) -> HashSet<u32> {
-        let mut out: HashSet<u32> = self
-            .exact
-            .get(&parsed.compact)
-            .map(|v| v.iter().copied().collect())
-            .unwrap_or_default();
+    fn exact_matches(&self, parsed: &ParsedQuery) -> FxHashSet<u32> {
+        let mut out: FxHashSet<u32> = self.exact.get(&parsed.compact).iter().copied().collect();
         let segments = &parsed.segments;
         for split in 1..segments.len() {
             let rest: String = segments[split..]
                 .iter()
                 .map(|s| compact(s.text()))
                 .collect();
-            let Some(candidates) = self.exact.get(&rest) else {
-                continue;
-            };
-            for &ord in candidates {
+            for &ord in self.exact.get(&rest) {
                 if segments[..split]
                     .iter()
                     .all(|s| self.names_provider(ord, s))
@@ -292,22 +208,14 @@ impl ModelIndex {
     /// A word spelt like an indexed word is taken as typed: no typo expansion (Lucene's
     /// "suggest when missing"). Fuzzy automata are the costliest part of a query, and a correct
     /// word's near neighbours are usually other models ("mini" vs "mimo").
-    fn trim_typo_budget(&self, term: &mut QueryTerm) {
-        if term.fuzzy == 0 {
-            return;
-        }
-        let from = self
-            .vocabulary
-            .partition_point(|w| w.as_str() < term.text.as_str());
-        let next = self.vocabulary.get(from);
-        let known = if term.prefix {
-            next.is_some_and(|w| w.starts_with(&term.text))
-        } else {
-            next.is_some_and(|w| *w == term.text)
-        };
-        if known {
+    fn trim_typo_budget(&self, term: &mut QueryTerm) -> Result<(), SearchError> {
+        if term.fuzzy > 0
+            && (self.providers.has_word(&term.text, term.prefix)
+                || self.segment.has_model_word(&term.text, term.prefix)?)
+        {
             term.fuzzy = 0;
         }
+        Ok(())
     }
 
     fn default_hits(&self, filters: &SearchFilters, limit: usize) -> Vec<SearchHit> {
@@ -328,8 +236,7 @@ impl ModelIndex {
         required: usize,
     ) -> Result<Vec<(u32, f32)>, SearchError> {
         let query = self.tantivy_query(parsed, required);
-        let searcher = self.reader.searcher();
-        let matches = searcher.search(&query, &AllMatches)?;
+        let matches = self.segment.matches(query.as_ref())?;
         Ok(matches
             .into_iter()
             .filter(|&(o, _)| self.allowed(o, filters))
@@ -339,18 +246,20 @@ impl ModelIndex {
     /// Orders matches: exact id/name matches first, then text score times the priors, then key.
     fn rank(
         &self,
-        mut hits: Vec<(u32, f32)>,
+        hits: Vec<(u32, f32)>,
         parsed: &ParsedQuery,
-        exact: &HashSet<u32>,
+        exact: &FxHashSet<u32>,
         limit: usize,
     ) -> Vec<(u32, f32, bool)> {
-        for (ord, score) in &mut hits {
-            *score *= self.priors[*ord as usize].factor;
-        }
-        let cmp = |a: &(u32, f32), b: &(u32, f32)| {
-            exact
-                .contains(&b.0)
-                .cmp(&exact.contains(&a.0))
+        let mut hits: Vec<(u32, f32, bool)> = hits
+            .into_iter()
+            .map(|(ord, score)| {
+                let factor = self.priors[ord as usize].factor;
+                (ord, score * factor, exact.contains(&ord))
+            })
+            .collect();
+        let cmp = |a: &(u32, f32, bool), b: &(u32, f32, bool)| {
+            b.2.cmp(&a.2)
                 .then(b.1.total_cmp(&a.1))
                 .then_with(|| by_key(&self.docs[a.0 as usize], &self.docs[b.0 as usize]))
         };
@@ -362,15 +271,13 @@ impl ModelIndex {
         }
         let terms: Vec<&QueryTerm> = parsed.terms().collect();
         let query_has_number = terms.iter().any(|t| is_numeric(&t.text));
-        for (ord, score) in &mut hits {
+        for (ord, score, _) in &mut hits {
             let coverage = self.id_coverage(*ord, &terms, query_has_number);
             *score *= 1.0 - COVERAGE_WEIGHT * (1.0 - coverage);
         }
         hits.sort_unstable_by(cmp);
         hits.truncate(limit);
-        hits.into_iter()
-            .map(|(o, s)| (o, s, exact.contains(&o)))
-            .collect()
+        hits
     }
 
     /// Share of the model id's words the query accounts for: "gpt-5 codex" covers all of
@@ -379,7 +286,8 @@ impl ModelIndex {
     fn id_coverage(&self, ord: u32, terms: &[&QueryTerm], query_has_number: bool) -> f32 {
         let mut total = 0u32;
         let mut matched = 0u32;
-        for part in &self.id_parts[ord as usize] {
+        let short_id = self.texts.text(self.texts.docs[ord as usize].short_id);
+        for part in short_id.tokens.parts() {
             if is_numeric(part) && !query_has_number {
                 continue;
             }
@@ -418,14 +326,15 @@ impl ModelIndex {
 
     fn matched_fields(&self, ord: u32, parsed: &ParsedQuery) -> Vec<MatchedField> {
         let doc = &self.docs[ord as usize];
-        let tokens = &self.tokens[ord as usize];
+        let t = &self.texts.docs[ord as usize];
+        let tokens = |number| &self.texts.text(number).tokens;
         let mut out: Vec<MatchedField> = Vec::new();
         let provider = self.providers.words_of(&doc.provider_id);
         let mut mark = |term: &QueryTerm| {
             for (field, toks) in [
-                (MatchedField::ModelId, &tokens.model_id),
-                (MatchedField::ModelName, &tokens.model_name),
-                (MatchedField::Family, &tokens.family),
+                (MatchedField::ModelId, tokens(t.model_id)),
+                (MatchedField::ModelName, tokens(t.model_name)),
+                (MatchedField::Family, tokens(t.family)),
             ] {
                 if toks.all().any(|t| term.matches(t)) {
                     out.push(field);
@@ -470,7 +379,7 @@ impl ModelIndex {
                     let mut should: Vec<(Occur, Box<dyn Query>)> = providers
                         .iter()
                         .map(|p| {
-                            let term = Term::from_field_text(self.fields.provider_key, p);
+                            let term = Term::from_field_text(self.segment.fields.provider_key, p);
                             boosted(
                                 Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
                                 BOOST_ALIAS_TARGET,
@@ -499,7 +408,7 @@ impl ModelIndex {
         let minimum = if occur == Occur::Should { required } else { 0 };
         if occur == Occur::Must {
             for word in &parsed.whole_words {
-                let term = Term::from_field_text(self.fields.model_all, word);
+                let term = Term::from_field_text(self.segment.fields.model_all, word);
                 top.push((
                     Occur::Should,
                     boosted(
@@ -516,7 +425,7 @@ impl ModelIndex {
     /// the model's words (within its typo budget, or as a prefix while typing: constant
     /// scores), or names the provider; the best of these counts fully, the others a little.
     fn term_query(&self, t: &QueryTerm) -> Box<dyn Query> {
-        let f = &self.fields;
+        let f = &self.segment.fields;
         let mut alternatives: Vec<Box<dyn Query>> =
             [(f.model, BOOST_MODEL), (f.model_all, BOOST_MODEL_EXTRA)]
                 .into_iter()
@@ -565,113 +474,4 @@ impl ModelIndex {
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, boost))
-}
-
-fn tantivy_doc(fields: &Fields, ord: usize, doc: &SearchDoc, t: &FieldTokens) -> TantivyDocument {
-    let mut d = TantivyDocument::default();
-    let mut model = t.model_id.parts.join(" ");
-    for part in &t.model_name.parts {
-        model.push(' ');
-        model.push_str(part);
-    }
-    d.add_text(fields.model, model);
-    d.add_text(
-        fields.model_all,
-        joined([&t.model_id, &t.model_name, &t.family]),
-    );
-    d.add_text(fields.provider_key, &doc.provider_id);
-    d.add_u64(fields.ord, ord as u64);
-    d
-}
-
-/// Every token of the given fields once, space-separated for the whitespace tokenizer.
-fn joined<const N: usize>(tokens: [&IndexTokens; N]) -> String {
-    let mut all: Vec<&str> = tokens
-        .iter()
-        .flat_map(|t| t.all().map(String::as_str))
-        .collect();
-    all.sort_unstable();
-    all.dedup();
-    all.join(" ")
-}
-
-fn vocabulary(tokens: &[FieldTokens], providers: &ProviderVocab) -> Vec<String> {
-    let mut seen: HashSet<*const IndexTokens> = HashSet::new();
-    let mut words: HashSet<&str> = providers.words().collect();
-    for t in tokens {
-        for field in [&t.model_id, &t.model_name, &t.family] {
-            if seen.insert(Arc::as_ptr(field)) {
-                words.extend(field.all().map(String::as_str));
-            }
-        }
-    }
-    let mut words: Vec<String> = words.into_iter().map(str::to_owned).collect();
-    words.sort_unstable();
-    words
-}
-
-/// Compact spellings that name a model exactly: its id (whole and after the last `/`), its
-/// name, and both qualified by the provider.
-fn exact_names(docs: &[SearchDoc]) -> HashMap<String, Vec<u32>> {
-    let mut map: HashMap<String, Vec<u32>> = HashMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        let ord = u32::try_from(i).expect("catalog smaller than 4 billion models");
-        let short_id = d.model_id.rsplit('/').next().unwrap_or(&d.model_id);
-        let forms = [
-            compact(&d.model_id),
-            compact(short_id),
-            compact(&d.model_name),
-            compact(&format!("{} {}", d.provider_id, d.model_id)),
-            compact(&format!("{} {}", d.provider_name, d.model_name)),
-        ];
-        let mut seen = HashSet::new();
-        for form in forms {
-            if !form.is_empty() && seen.insert(form.clone()) {
-                map.entry(form).or_default().push(ord);
-            }
-        }
-    }
-    map
-}
-
-/// Collects every match as (model ordinal, text score).
-struct AllMatches;
-
-struct AllMatchesSegment {
-    ords: Column<u64>,
-    out: Vec<(u32, f32)>,
-}
-
-impl Collector for AllMatches {
-    type Fruit = Vec<(u32, f32)>;
-    type Child = AllMatchesSegment;
-
-    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        Ok(AllMatchesSegment {
-            ords: segment.fast_fields().u64("ord")?,
-            out: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(u32, f32)>>) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for AllMatchesSegment {
-    type Fruit = Vec<(u32, f32)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(ord) = self.ords.first(doc).and_then(|o| u32::try_from(o).ok()) {
-            self.out.push((ord, score));
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.out
-    }
 }

@@ -20,12 +20,15 @@
 
 mod aliases;
 mod automaton;
+mod catalog_text;
 mod error;
+mod exact_names;
 mod index;
 mod provider_terms;
 mod providers;
 mod query;
 mod rank;
+mod segment;
 mod service;
 mod text;
 mod types;

@@ -97,9 +97,16 @@ impl ProviderVocab {
         vocab
     }
 
-    /// Every distinct provider word.
-    pub fn words(&self) -> impl Iterator<Item = &str> {
-        self.words.iter().map(|(w, _)| w.as_str())
+    /// Whether some provider has this word (or, with `prefix`, a word starting with it).
+    pub fn has_word(&self, word: &str, prefix: bool) -> bool {
+        let from = self.words.partition_point(|(w, _)| w.as_str() < word);
+        self.words.get(from).is_some_and(|(next, _)| {
+            if prefix {
+                next.starts_with(word)
+            } else {
+                next == word
+            }
+        })
     }
 
     pub fn words_of(&self, provider_id: &str) -> Option<&ProviderWords> {
@@ -108,7 +115,8 @@ impl ProviderVocab {
 
     /// Every provider the term names, with its best kind of match.
     pub fn matches(&self, t: &QueryTerm) -> Vec<(&str, ProviderMatch)> {
-        let mut best: HashMap<usize, ProviderMatch> = HashMap::new();
+        // Few providers match a term: a list beats a map here.
+        let mut best: Vec<(usize, ProviderMatch)> = Vec::new();
         for (word, owners) in &self.words {
             let found = if *word == t.text {
                 None
@@ -133,9 +141,10 @@ impl ProviderVocab {
                     Kind::Word => BOOST_WORD,
                     Kind::Alias => BOOST_ALIAS,
                 }));
-                let slot = best.entry(idx).or_insert(m);
-                if m.rank() > slot.rank() {
-                    *slot = m;
+                match best.iter_mut().find(|(i, _)| *i == idx) {
+                    Some((_, slot)) if m.rank() > slot.rank() => *slot = m,
+                    Some(_) => {}
+                    None => best.push((idx, m)),
                 }
             }
         }

@@ -11,6 +11,8 @@
 //! Dates and snapshots ("2024-08-06", "20250929") stay one token: their short pieces ("08") are
 //! not indexed alone, so a version number never matches inside a date.
 
+use std::borrow::Cow;
+
 /// Numbers of at most this many digits are version components; longer ones are dates/snapshots.
 const VERSION_PART_MAX_DIGITS: usize = 2;
 
@@ -43,6 +45,13 @@ pub fn parts(word: &str) -> Vec<&str> {
 
 /// Lowercase alphanumerics only: the form used for exact-match and alias comparisons.
 pub fn compact(text: &str) -> String {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
@@ -53,94 +62,138 @@ pub fn is_numeric(part: &str) -> bool {
     !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The tokens a document field is indexed with.
+/// The tokens a document field is indexed with, kept in one string (texts are tokenized once
+/// per index build, so fewer allocations matter).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IndexTokens {
-    /// One token per piece of the text: these define its length for BM25.
-    pub parts: Vec<String>,
-    /// Other spellings of the same pieces: whole words of several parts, version and date joins.
-    pub extras: Vec<String>,
+    /// Every token once per occurrence, space-separated: first the parts (one per piece of the
+    /// text; they define its length for BM25), then the extras (other spellings of the same
+    /// pieces: whole words of several parts, version and date joins; each once, none a part).
+    text: String,
+    /// Byte length of the parts' share of `text`.
+    parts_len: usize,
 }
 
 impl IndexTokens {
-    pub fn all(&self) -> impl Iterator<Item = &String> {
-        self.parts.iter().chain(&self.extras)
+    /// The parts, space-separated: the field text for tantivy's whitespace tokenizer.
+    pub fn parts_text(&self) -> &str {
+        &self.text[..self.parts_len]
+    }
+
+    pub fn parts(&self) -> impl Iterator<Item = &str> {
+        tokens_of(self.parts_text())
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        tokens_of(&self.text)
     }
 }
 
+fn tokens_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(' ').filter(|t| !t.is_empty())
+}
+
 pub fn index_tokens(text: &str) -> IndexTokens {
-    let words = words(text);
-    let mut t = IndexTokens::default();
+    let normalized = normalized_words(text);
+    let mut t = TokenBuilder::default();
     // Numbers chained across separators: a word's trailing digits, then whole-number words.
     let mut run: Vec<&str> = Vec::new();
-    for word in &words {
+    for word in normalized.split(' ').filter(|w| !w.is_empty()) {
         let word_parts = parts(word);
         let pure_number = word_parts.len() == 1 && is_numeric(word_parts[0]);
         if !pure_number {
-            flush_number_run(&mut run, &mut t);
+            t.flush_number_run(&mut run);
             if word_parts.len() > 1 {
-                t.extras.push(word.clone());
+                t.extras.push(Cow::Borrowed(word));
             }
         }
         for (i, part) in word_parts.iter().enumerate() {
             if is_numeric(part) && i + 1 == word_parts.len() {
                 run.push(part);
             } else {
-                t.parts.push((*part).to_owned());
+                t.parts.push(part);
             }
         }
     }
-    flush_number_run(&mut run, &mut t);
-    t.extras.sort_unstable();
-    t.extras.dedup();
-    t.extras.retain(|x| !t.parts.contains(x));
-    t
+    t.flush_number_run(&mut run);
+    t.finish()
+}
+
+/// The lowercase alphanumeric words of `text`, space-separated.
+fn normalized_words(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        let bytes = text
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    b.to_ascii_lowercase()
+                } else {
+                    b' '
+                }
+            })
+            .collect();
+        return Cow::Owned(String::from_utf8(bytes).expect("ASCII in, ASCII out"));
+    }
+    Cow::Owned(words(text).join(" "))
+}
+
+#[derive(Default)]
+struct TokenBuilder<'a> {
+    parts: Vec<&'a str>,
+    extras: Vec<Cow<'a, str>>,
+}
+
+impl<'a> TokenBuilder<'a> {
+    /// Emits the tokens of a chain of numbers: short numbers before the first long one are a
+    /// version (each part, and joined); a long number starts a date or snapshot that takes the
+    /// numbers after it (only its first piece is a part, and the whole is joined).
+    fn flush_number_run(&mut self, run: &mut Vec<&'a str>) {
+        let first_long = run
+            .iter()
+            .position(|n| n.len() > VERSION_PART_MAX_DIGITS)
+            .unwrap_or(run.len());
+        let (version, mut dates) = run.split_at(first_long);
+        self.parts.extend_from_slice(version);
+        if version.len() > 1 {
+            self.extras.push(Cow::Owned(version.concat()));
+        }
+        while let Some((first, rest)) = dates.split_first() {
+            let len = 1 + rest
+                .iter()
+                .position(|n| n.len() > VERSION_PART_MAX_DIGITS)
+                .unwrap_or(rest.len());
+            let (date, after) = dates.split_at(len);
+            self.parts.push(first);
+            if date.len() > 1 {
+                self.extras.push(Cow::Owned(date.concat()));
+            }
+            dates = after;
+        }
+        run.clear();
+    }
+
+    fn finish(mut self) -> IndexTokens {
+        self.extras.sort_unstable();
+        self.extras.dedup();
+        let parts = &self.parts;
+        self.extras.retain(|x| !parts.contains(&x.as_ref()));
+        let mut text = self.parts.join(" ");
+        let parts_len = text.len();
+        for extra in &self.extras {
+            text.push(' ');
+            text.push_str(extra);
+        }
+        IndexTokens { text, parts_len }
+    }
 }
 
 /// Parts and extras together, deduplicated.
 pub fn all_index_tokens(text: &str) -> Vec<String> {
-    let mut all: Vec<String> = index_tokens(text).all().cloned().collect();
+    let tokens = index_tokens(text);
+    let mut all: Vec<String> = tokens.all().map(str::to_owned).collect();
     all.sort_unstable();
     all.dedup();
     all
-}
-
-/// Emits the tokens of a chain of numbers: versions individually and joined, dates joined.
-fn flush_number_run(run: &mut Vec<&str>, t: &mut IndexTokens) {
-    let mut version: Vec<&str> = Vec::new();
-    let mut date: Vec<&str> = Vec::new();
-    for &number in run.iter() {
-        if number.len() > VERSION_PART_MAX_DIGITS {
-            emit_version(&version, t);
-            version.clear();
-            emit_date(&date, t);
-            date.clear();
-            date.push(number);
-        } else if !date.is_empty() {
-            date.push(number);
-        } else {
-            version.push(number);
-        }
-    }
-    emit_version(&version, t);
-    emit_date(&date, t);
-    run.clear();
-}
-
-fn emit_version(version: &[&str], t: &mut IndexTokens) {
-    t.parts.extend(version.iter().map(|p| (*p).to_owned()));
-    if version.len() > 1 {
-        t.extras.push(version.concat());
-    }
-}
-
-fn emit_date(date: &[&str], t: &mut IndexTokens) {
-    if let Some(first) = date.first() {
-        t.parts.push((*first).to_owned());
-    }
-    if date.len() > 1 {
-        t.extras.push(date.concat());
-    }
 }
 
 /// Typo budget by term length: exact for short terms, 1 edit for 4–7 chars, 2 edits from 8.
@@ -166,14 +219,53 @@ pub fn edit_distance_within(a: &str, b: &str, max: u8) -> Option<u8> {
     osa_within(&a, &b, max)
 }
 
+fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: u8) -> Option<u8> {
+    if a.len().abs_diff(b.len()) > usize::from(max) {
+        return None;
+    }
+    let d = osa_last_row(a, b, max, |row| row[b.len()])?;
+    (d <= usize::from(max)).then(|| u8::try_from(d).expect("bounded by max, which is a u8"))
+}
+
+/// Whether some prefix of `candidate` is within `max` edits of `typed` (the last word while typing).
+pub fn prefix_within(typed: &str, candidate: &str, max: u8) -> bool {
+    if candidate.starts_with(typed) {
+        return true;
+    }
+    if max == 0 {
+        return false;
+    }
+    if typed.is_ascii() && candidate.is_ascii() {
+        return osa_prefix_within(typed.as_bytes(), candidate.as_bytes(), max);
+    }
+    let a: Vec<char> = typed.chars().collect();
+    let b: Vec<char> = candidate.chars().collect();
+    osa_prefix_within(&a, &b, max)
+}
+
+/// The last row of the distance table holds the distance of `typed` to every prefix of
+/// `candidate`; prefixes longer than `typed` plus `max` cannot be within reach.
+fn osa_prefix_within<T: PartialEq>(typed: &[T], candidate: &[T], max: u8) -> bool {
+    let reach = typed.len() + usize::from(max);
+    let candidate = &candidate[..candidate.len().min(reach)];
+    osa_last_row(typed, candidate, max, |row| row.iter().min().copied())
+        .flatten()
+        .is_some_and(|d| d <= usize::from(max))
+}
+
 /// Rows on the stack for the usual short tokens; longer ones allocate.
 const STACK_ROW: usize = 48;
 
-fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: u8) -> Option<u8> {
+/// Runs the optimal-string-alignment table of `a` against `b` and hands its last row (the
+/// distances of all of `a` to each prefix of `b`) to `last`; `None` once a whole row exceeds
+/// `max`, as every later one then does too.
+fn osa_last_row<T: PartialEq, R>(
+    a: &[T],
+    b: &[T],
+    max: u8,
+    last: impl FnOnce(&[usize]) -> R,
+) -> Option<R> {
     let max = usize::from(max);
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
     let width = b.len() + 1;
     let mut stack = [0usize; 3 * STACK_ROW];
     let mut heap = Vec::new();
@@ -206,30 +298,7 @@ fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: u8) -> Option<u8> {
         std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    let d = prev[b.len()];
-    (d <= max).then(|| u8::try_from(d).expect("bounded by max, which is a u8"))
-}
-
-/// Whether some prefix of `candidate` is within `max` edits of `typed` (the last word while typing).
-pub fn prefix_within(typed: &str, candidate: &str, max: u8) -> bool {
-    if candidate.starts_with(typed) {
-        return true;
-    }
-    if max == 0 {
-        return false;
-    }
-    let typed_len = typed.chars().count();
-    let lo = typed_len.saturating_sub(usize::from(max));
-    let hi = typed_len + usize::from(max);
-    // Every char boundary of `candidate` whose prefix length (in chars) is within reach.
-    candidate
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(candidate.len()))
-        .enumerate()
-        .skip(lo)
-        .take_while(|(n, _)| *n <= hi)
-        .any(|(_, end)| edit_distance_within(typed, &candidate[..end], max).is_some())
+    Some(last(prev))
 }
 
 #[cfg(test)]
@@ -238,6 +307,10 @@ mod tests {
 
     fn has(tokens: &IndexTokens, t: &str) -> bool {
         tokens.all().any(|x| x == t)
+    }
+
+    fn parts_of(tokens: &IndexTokens) -> Vec<&str> {
+        tokens.parts().collect()
     }
 
     #[test]
@@ -257,10 +330,12 @@ mod tests {
             assert!(has(&dotted, t), "{t} in {dotted:?}");
         }
         assert_eq!(
-            dashed.parts,
+            parts_of(&dashed),
             ["claude", "sonnet", "4", "5"],
             "joins do not add length"
         );
+        assert_eq!(dashed.parts_text(), "claude sonnet 4 5");
+        assert_eq!(dashed, dotted);
     }
 
     #[test]
@@ -310,6 +385,51 @@ mod tests {
         assert_eq!(edit_distance_within("café", "cafe", 1), Some(1));
         let long = "a".repeat(60);
         assert_eq!(edit_distance_within(&long, &format!("{long}b"), 1), Some(1));
+    }
+
+    #[test]
+    fn prefix_match_is_the_best_distance_to_any_prefix() {
+        let words = [
+            "",
+            "a",
+            "fla",
+            "flash",
+            "flsh",
+            "flashlite",
+            "thinkng",
+            "thinking",
+            "codr",
+            "coder",
+            "codex",
+            "gemni",
+            "gemini",
+            "kimi",
+            "mini",
+            "sonet",
+            "sonnet",
+            "qwen",
+            "café",
+            "cafe",
+        ];
+        for typed in words {
+            for candidate in words {
+                for max in 0..=2 {
+                    let chars: Vec<usize> = candidate
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .chain([candidate.len()])
+                        .collect();
+                    let brute = chars
+                        .iter()
+                        .any(|&end| edit_distance_within(typed, &candidate[..end], max).is_some());
+                    assert_eq!(
+                        prefix_within(typed, candidate, max),
+                        brute,
+                        "{typed:?} {candidate:?} {max}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
