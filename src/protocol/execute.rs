@@ -457,6 +457,11 @@ async fn stream_body(
     let mut next_chunk = first_chunk;
     let mut interrupted: Option<ProviderFailure> = None;
     let mut cancelled = false;
+    // One idle timer, armed once and pushed back only when it fires: a fresh timeout per chunk would
+    // register a timer per socket read, and each registration may wake the runtime's timer driver.
+    let idle_timer = tokio::time::sleep(idle);
+    tokio::pin!(idle_timer);
+    let mut last_data = Instant::now();
     loop {
         let Some(chunk) = next_chunk.take() else {
             break;
@@ -472,11 +477,25 @@ async fn stream_body(
             interrupted = Some(failure);
             break;
         }
-        let next = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => { cancelled = true; break; }
-            next = tokio::time::timeout(idle, response.chunk()) => next,
+        let next = loop {
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => break None,
+                next = response.chunk() => break Some(Ok(next)),
+                () = &mut idle_timer => {
+                    let deadline = last_data + idle;
+                    if deadline <= Instant::now() {
+                        break Some(Err(()));
+                    }
+                    idle_timer.as_mut().reset(deadline);
+                }
+            }
         };
+        let Some(next) = next else {
+            cancelled = true;
+            break;
+        };
+        last_data = Instant::now();
         match next {
             Err(_) => {
                 interrupted = Some(ProviderFailure::interrupted(format!(
