@@ -73,7 +73,8 @@ impl std::fmt::Debug for ChatParams {
 /// Shared by every chat call: token caches, the request authorizer, the concurrency limits and the HTTP
 /// clients.
 pub struct ChatService {
-    broker: TokenBroker,
+    /// Built on first use: its HTTP client loads the root certificates, which start-up must not wait for.
+    broker: std::sync::OnceLock<TokenBroker>,
     authorizer: RequestAuthorizer,
     limits: ConcurrencyLimits,
     /// One client per proxy and CA setting, so connections are pooled.
@@ -89,7 +90,7 @@ impl Default for ChatService {
 impl ChatService {
     pub fn new() -> Self {
         ChatService {
-            broker: TokenBroker::new(reqwest::Client::new()),
+            broker: std::sync::OnceLock::new(),
             authorizer: RequestAuthorizer::default(),
             limits: ConcurrencyLimits::new(),
             clients: Mutex::new(HashMap::new()),
@@ -104,10 +105,13 @@ impl ChatService {
         target: &ModelRef,
         call_headers: Option<&BTreeMap<String, String>>,
     ) -> Result<ResolvedCall, ResolveError> {
+        let broker = self
+            .broker
+            .get_or_init(|| TokenBroker::new(reqwest::Client::new()));
         let mut resolved = resolve_call(
             session,
             sources,
-            &self.broker,
+            broker,
             &target.provider_id,
             &target.model_id,
         )
