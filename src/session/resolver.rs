@@ -112,22 +112,37 @@ pub async fn resolve_call(
         max_concurrency,
         cost: model.info.cost.as_ref().map(super::pricing::model_cost),
         credential_source: chosen.source,
-        timeouts: provider_timeouts(provider),
+        timeouts: call_timeouts(provider, &model),
         model,
     })
 }
 
-/// OpenCode's provider timeouts: `headerTimeout` bounds the wait for the first byte, `chunkTimeout`
-/// the silence between chunks; `false` disables one.
-fn provider_timeouts(provider: &ResolvedProvider) -> Timeouts {
+/// OpenCode's provider timeouts: `headerTimeout` (else `timeout`) bounds the wait for the first byte,
+/// `chunkTimeout` the silence between chunks; `false` disables one. A model's own `options` win over
+/// its provider's.
+fn call_timeouts(provider: &ResolvedProvider, model: &ResolvedModel) -> Timeouts {
     let mut timeouts = Timeouts::default();
-    match provider.options.header_timeout.or(provider.options.timeout) {
+    let provider_first_byte = provider.options.header_timeout.or(provider.options.timeout);
+    let model_setting = |key: &str| {
+        model
+            .options
+            .get(key)
+            .and_then(|value| serde_json::from_value::<TimeoutSetting>(value.clone()).ok())
+    };
+    let first_byte = model_setting("headerTimeout")
+        .or_else(|| model_setting("timeout"))
+        .or(provider_first_byte);
+    match first_byte {
         Some(TimeoutSetting::Millis(ms)) => timeouts.first_byte_ms = ms,
         Some(TimeoutSetting::Enabled(false)) => timeouts.first_byte_ms = 0,
         Some(TimeoutSetting::Enabled(true)) | None => {}
     }
-    if let Some(ms) = provider.options.chunk_timeout {
-        timeouts.idle_ms = ms;
+    let idle = model_setting("chunkTimeout")
+        .or(provider.options.chunk_timeout.map(TimeoutSetting::Millis));
+    match idle {
+        Some(TimeoutSetting::Millis(ms)) => timeouts.idle_ms = ms,
+        Some(TimeoutSetting::Enabled(false)) => timeouts.idle_ms = 0,
+        Some(TimeoutSetting::Enabled(true)) | None => {}
     }
     timeouts
 }

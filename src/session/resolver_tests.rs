@@ -407,3 +407,29 @@ async fn concurrent_calls_share_one_refresh_of_an_expiring_sign_in() {
     }
     assert_eq!(issuer.requests().len(), 1, "one refresh for 20 calls");
 }
+
+#[tokio::test]
+async fn timeouts_come_from_the_provider_and_a_model_overrides_them() {
+    let store = SessionStore::new();
+    let s = session(&store, json!({}), &[]);
+    let sources = sources(
+        json!({"provider": {"local": {"npm": "@ai-sdk/openai-compatible",
+            "options": {"baseURL": "http://127.0.0.1:9/v1", "headerTimeout": 120000, "chunkTimeout": 45000},
+            "models": {"slow": {"options": {"chunkTimeout": false, "timeout": 600000}}, "fast": {}}}}}),
+        None,
+    );
+    let fast = resolve(&s, &sources, "local", "fast")
+        .await
+        .expect("resolves");
+    assert_eq!(
+        (fast.timeouts.first_byte_ms, fast.timeouts.idle_ms),
+        (120_000, 45_000)
+    );
+    let slow = resolve(&s, &sources, "local", "slow")
+        .await
+        .expect("resolves");
+    assert_eq!(
+        (slow.timeouts.first_byte_ms, slow.timeouts.idle_ms),
+        (600_000, 0)
+    );
+}
