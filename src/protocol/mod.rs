@@ -2,15 +2,13 @@
 //! [`types::StreamPart`]s and final [`types::ChatResult`], and building its request body from a
 //! [`types::ChatRequest`].
 //!
-//! Flow for the session layer: [`call::prepare`] (wire body + path + the format's default headers on the
-//! provider's [`call::Endpoint`]) → sign if needed (Bedrock SigV4) → [`execute::execute_stream`] with a
-//! client from [`execute::build_client`], a `CancellationToken` and a part callback; or [`call::stream_chat`]
-//! for both steps. [`limits::ConcurrencyLimits`] queues requests per provider/model, [`cost::ModelCost`]
-//! prices the final usage from models.dev.
+//! Flow for the session layer (`session::prepare`): [`request::build_request`] for the wire body →
+//! the provider layer's URL and authorized headers → [`execute::execute_stream`] with a client from
+//! [`execute::build_client`], a `CancellationToken` and a part callback. [`limits::ConcurrencyLimits`]
+//! queues requests per provider/model, [`cost::ModelCost`] prices the final usage from models.dev.
 
 pub mod anthropic;
 pub mod bedrock;
-pub mod call;
 pub mod cohere;
 pub mod collector;
 pub mod cost;

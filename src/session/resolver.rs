@@ -9,7 +9,7 @@
 //! Request authorization that needs the exact body (SigV4, Z.AI JWT, Copilot headers) happens per
 //! outgoing request, in [`super::prepare`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -73,7 +73,7 @@ pub async fn resolve_call(
         .ok_or_else(|| ResolveError::ProviderNotFound(provider_id.to_string()))?;
     let model = find_model(provider, model_id, sources, provider_id)?;
 
-    let env = session_env(session);
+    let env = session.env_view();
     let chosen = choose_credential(session, sources, provider, &model, &env).await?;
     let options = provider_options(provider);
     let api_url = model_api_url(provider, &model);
@@ -157,7 +157,7 @@ fn session_catalog(
     let Some(overlay) = session.config_overlay() else {
         return Ok(Arc::clone(&sources.merged));
     };
-    let env = session_env(session);
+    let env = session.env_view();
     let overlay =
         crate::config::SidecarConfig::from_value(overlay.clone(), &env, None).map_err(|error| {
             ResolveError::Config {
@@ -253,11 +253,6 @@ fn provider_options(provider: &ResolvedProvider) -> Map<String, Value> {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
     }
-}
-
-/// The start-time snapshot with the session's overlay on top, as one map for the loaders.
-pub fn session_env(session: &SessionSnapshot) -> HashMap<String, String> {
-    session.env_view()
 }
 
 fn provider_error(provider_id: &str, error: ProviderError) -> ResolveError {
