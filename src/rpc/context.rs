@@ -1,11 +1,29 @@
 //! What a handler knows about the request it is serving.
 
+use std::sync::{Arc, Mutex};
+
 use serde::Serialize;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::framing::Framing;
+use super::message::OutgoingMessage;
 use super::outbound::Outbound;
+
+/// Where a handler leaves its whole serialized response for the dispatcher, so that a result is
+/// serialized once, straight into the buffer written to stdout (see `method::run_handler`).
+#[derive(Clone, Default)]
+pub struct AnswerSlot(Arc<Mutex<Option<OutgoingMessage>>>);
+
+impl AnswerSlot {
+    pub fn put(&self, message: OutgoingMessage) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
+    }
+
+    pub fn take(&self) -> Option<OutgoingMessage> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
 
 /// Per-request context, handed to every handler by the dispatcher.
 #[derive(Clone)]
@@ -16,6 +34,7 @@ pub struct RequestContext {
     pub cancel: CancellationToken,
     framing: Framing,
     outbound: Outbound,
+    answer: AnswerSlot,
 }
 
 impl RequestContext {
@@ -25,7 +44,13 @@ impl RequestContext {
             cancel,
             framing,
             outbound,
+            answer: AnswerSlot::default(),
         }
+    }
+
+    /// The slot the handler's serialized response is left in.
+    pub fn answer_slot(&self) -> &AnswerSlot {
+        &self.answer
     }
 
     /// Sends a notification to the client in this request's framing, before the response.

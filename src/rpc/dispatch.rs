@@ -26,6 +26,7 @@ use tokio_util::task::TaskTracker;
 use super::context::RequestContext;
 use super::error::{ErrorKind, RpcError};
 use super::framing::{Frame, FrameError, FrameReader, Framing, ReadEvent};
+use super::message::OutgoingMessage;
 use super::outbound::Outbound;
 use super::state::ServerState;
 
@@ -211,10 +212,11 @@ impl Dispatcher {
                 self.tasks.spawn(async move {
                     let answers =
                         join_all(jobs.into_iter().map(|job| this.run(job, framing))).await;
-                    let answers: Vec<String> = answers.into_iter().flatten().collect();
+                    let answers: Vec<OutgoingMessage> = answers.into_iter().flatten().collect();
                     if !answers.is_empty() {
-                        let batch = format!("[{}]", answers.join(","));
-                        this.outbound().send(framing, batch.as_bytes()).await;
+                        this.outbound()
+                            .send_message(framing, batch_response(&answers))
+                            .await;
                     }
                 });
             }
@@ -232,7 +234,7 @@ impl Dispatcher {
         let this = Arc::clone(self);
         self.tasks.spawn(async move {
             if let Some(answer) = this.run(job, framing).await {
-                this.outbound().send(framing, answer.as_bytes()).await;
+                this.outbound().send_message(framing, answer).await;
             }
         });
     }
@@ -286,10 +288,10 @@ impl Dispatcher {
         }
     }
 
-    async fn run(self: &Arc<Self>, job: Job, framing: Framing) -> Option<String> {
+    async fn run(self: &Arc<Self>, job: Job, framing: Framing) -> Option<OutgoingMessage> {
         match job {
             Job::Nothing => None,
-            Job::Answer(answer) => Some(answer),
+            Job::Answer(answer) => Some(OutgoingMessage::from_body(answer.as_bytes())),
             Job::Notification { method, params } => {
                 let flight = InFlight {
                     token: self.stop.child_token(),
@@ -361,7 +363,7 @@ impl Dispatcher {
         params: Option<Value>,
         framing: Framing,
         flight: InFlight,
-    ) -> String {
+    ) -> OutgoingMessage {
         let answer = self
             .execute_inner(&id, method, params, framing, &flight)
             .await;
@@ -376,32 +378,40 @@ impl Dispatcher {
         params: Option<Value>,
         framing: Framing,
         flight: &InFlight,
-    ) -> String {
+    ) -> OutgoingMessage {
+        let text = |text: String| OutgoingMessage::from_body(text.as_bytes());
         if self.state.is_shutting_down() {
-            return RpcError::new(
-                ErrorKind::ServerShuttingDown,
-                "the server is shutting down; only `exit` is accepted",
-            )
-            .to_response(id)
-            .to_string();
+            return text(
+                RpcError::new(
+                    ErrorKind::ServerShuttingDown,
+                    "the server is shutting down; only `exit` is accepted",
+                )
+                .to_response(id)
+                .to_string(),
+            );
         }
         let Some((name, callback)) = self.methods.method_with_name(method) else {
-            return RpcError::new(
-                ErrorKind::MethodNotFound,
-                format!("method not found: {method}"),
-            )
-            .with_data(serde_json::json!({ "method": method }))
-            .to_response(id)
-            .to_string();
+            return text(
+                RpcError::new(
+                    ErrorKind::MethodNotFound,
+                    format!("method not found: {method}"),
+                )
+                .with_data(serde_json::json!({ "method": method }))
+                .to_response(id)
+                .to_string(),
+            );
         };
         let MethodCallback::Async(callback) = callback else {
-            return RpcError::internal(format!("method {name} is not an async method"))
-                .to_response(id)
-                .to_string();
+            return text(
+                RpcError::internal(format!("method {name} is not an async method"))
+                    .to_response(id)
+                    .to_string(),
+            );
         };
         let callback = callback.clone();
         let token = flight.token.clone();
         let cx = RequestContext::new(id.clone(), token.clone(), framing, self.outbound().clone());
+        let answer = cx.answer_slot().clone();
         let mut extensions = jsonrpsee::Extensions::new();
         extensions.insert(cx);
         let rpc_id = to_rpc_id(id);
@@ -434,18 +444,23 @@ impl Dispatcher {
         };
 
         match outcome {
-            Ok(raw) if exact_id => String::from(Box::<str>::from(raw)),
-            Ok(raw) => with_id(&raw, id),
+            Ok(raw) => match answer.take() {
+                Some(success) => success,
+                None if exact_id => text(String::from(Box::<str>::from(raw))),
+                None => text(with_id(&raw, id)),
+            },
             Err(join_error) if join_error.is_panic() => {
                 tracing::error!(method = %name, "handler panicked");
-                RpcError::new(
-                    ErrorKind::InternalPanic,
-                    format!("internal error in {name}"),
+                text(
+                    RpcError::new(
+                        ErrorKind::InternalPanic,
+                        format!("internal error in {name}"),
+                    )
+                    .to_response(id)
+                    .to_string(),
                 )
-                .to_response(id)
-                .to_string()
             }
-            Err(_) => cancelled_response_text(id),
+            Err(_) => text(cancelled_response_text(id)),
         }
     }
 }
@@ -470,6 +485,22 @@ enum Job {
         params: Option<Value>,
         flight: InFlight,
     },
+}
+
+/// `[a,b,...]` of the answers of a batch.
+fn batch_response(answers: &[OutgoingMessage]) -> OutgoingMessage {
+    let size = answers.iter().map(|a| a.body().len() + 1).sum::<usize>() + 1;
+    let mut batch = OutgoingMessage::with_capacity(size);
+    let body = batch.body_writer();
+    body.push(b'[');
+    for (index, answer) in answers.iter().enumerate() {
+        if index > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(answer.body());
+    }
+    body.push(b']');
+    batch
 }
 
 fn cancelled_response(id: &Value) -> Box<RawValue> {

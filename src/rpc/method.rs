@@ -17,6 +17,7 @@ use serde_json::value::RawValue;
 
 use super::context::RequestContext;
 use super::error::RpcError;
+use super::message::OutgoingMessage;
 use super::openrpc::{MethodDoc, SchemaCollector};
 use super::state::ServerState;
 
@@ -31,6 +32,12 @@ pub trait Method: Send + Sync + 'static {
 
     type Params: DeserializeOwned + JsonSchema + Send + 'static;
     type Result: Serialize + JsonSchema + Send + 'static;
+
+    /// About how many bytes the result serializes to, so a large one is written into a buffer
+    /// of the right size at once.
+    fn result_size_hint(_result: &Self::Result) -> usize {
+        0
+    }
 
     fn call(
         state: Arc<ServerState>,
@@ -173,8 +180,36 @@ async fn run_handler<M: Method>(
         .cloned()
         .ok_or_else(|| RpcError::internal("request dispatched without a context"))?;
     let params = decode_params::<M::Params>(params.as_str())?;
+    let (id, answer) = (cx.id.clone(), cx.answer_slot().clone());
     let result = M::call(state, params, cx).await?;
-    serde_json::value::to_raw_value(&result)
+    answer.put(success_response(
+        &id,
+        &result,
+        M::result_size_hint(&result),
+    )?);
+    // jsonrpsee would serialize the result into a string, then copy and re-validate it; the
+    // dispatcher takes the response from the slot instead and never reads this placeholder.
+    Ok(RawValue::NULL.to_owned())
+}
+
+/// The whole response `{"jsonrpc":"2.0","id":..,"result":..}`, serialized once.
+fn success_response<T: Serialize>(
+    id: &serde_json::Value,
+    result: &T,
+    size_hint: usize,
+) -> Result<OutgoingMessage, RpcError> {
+    #[derive(Serialize)]
+    struct Success<'a, T> {
+        jsonrpc: &'static str,
+        id: &'a serde_json::Value,
+        result: &'a T,
+    }
+    let response = Success {
+        jsonrpc: "2.0",
+        id,
+        result,
+    };
+    OutgoingMessage::serialize(&response, size_hint + 64)
         .map_err(|err| RpcError::internal(format!("result could not be serialized: {err}")))
 }
 

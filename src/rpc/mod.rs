@@ -4,6 +4,7 @@ pub mod context;
 pub mod dispatch;
 pub mod error;
 pub mod framing;
+pub mod message;
 pub mod method;
 pub mod methods;
 pub mod openrpc;

@@ -9,21 +9,24 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use super::framing::Framing;
+use super::message::{FramedMessage, OutgoingMessage};
 
 /// Messages queued for the writer before a sender waits (backpressure for fast streams).
 const QUEUE_DEPTH: usize = 4096;
+/// A typical `chat/delta` fits, so serializing one does not grow its buffer.
+const NOTIFICATION_CAPACITY: usize = 256;
 
 /// A cloneable handle that queues framed messages for the writer task.
 #[derive(Clone)]
 pub struct Outbound {
-    tx: mpsc::Sender<Vec<u8>>,
+    tx: mpsc::Sender<FramedMessage>,
     /// The framing of the last message the client sent: server-initiated notifications use it.
     last_client_framing_is_lsp: Arc<AtomicBool>,
 }
 
 impl Outbound {
     /// An outbound whose queue is drained by `drain` (for example a writer thread).
-    pub fn with_drain<T>(drain: impl FnOnce(mpsc::Receiver<Vec<u8>>) -> T) -> (Outbound, T) {
+    pub fn with_drain<T>(drain: impl FnOnce(mpsc::Receiver<FramedMessage>) -> T) -> (Outbound, T) {
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
         let outbound = Outbound {
             tx,
@@ -68,9 +71,15 @@ impl Outbound {
         }
     }
 
-    /// Queues one serialized JSON-RPC message.
+    /// Queues one serialized JSON-RPC message (a copy of `body`).
     pub async fn send(&self, framing: Framing, body: &[u8]) {
-        if self.tx.send(framing.encode(body)).await.is_err() {
+        self.send_message(framing, OutgoingMessage::from_body(body))
+            .await;
+    }
+
+    /// Queues one JSON-RPC message, framed in place.
+    pub async fn send_message(&self, framing: Framing, message: OutgoingMessage) {
+        if self.tx.send(message.frame(framing)).await.is_err() {
             tracing::debug!("stdout writer has stopped; message dropped");
         }
     }
@@ -88,17 +97,17 @@ impl Outbound {
             method,
             params,
         };
-        match serde_json::to_vec(&message) {
-            Ok(body) => self.send(framing, &body).await,
+        match OutgoingMessage::serialize(&message, NOTIFICATION_CAPACITY) {
+            Ok(message) => self.send_message(framing, message).await,
             Err(err) => tracing::error!(%method, %err, "notification could not be serialized"),
         }
     }
 }
 
-async fn write_loop<W: AsyncWrite + Unpin>(output: W, mut rx: mpsc::Receiver<Vec<u8>>) {
+async fn write_loop<W: AsyncWrite + Unpin>(output: W, mut rx: mpsc::Receiver<FramedMessage>) {
     let mut output = tokio::io::BufWriter::with_capacity(64 * 1024, output);
     while let Some(message) = rx.recv().await {
-        if let Err(err) = output.write_all(&message).await {
+        if let Err(err) = output.write_all(message.as_ref()).await {
             tracing::warn!(%err, "writing to stdout failed; stopping the writer");
             return;
         }

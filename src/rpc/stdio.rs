@@ -51,7 +51,9 @@ pub fn stdin_reader() -> StreamReader<impl Stream<Item = std::io::Result<Bytes>>
 
 /// Writes every queued message to stdout on a writer thread; flushes when the queue is drained.
 /// The returned handle resolves when the queue has closed and everything was written.
-pub fn spawn_stdout_writer(mut rx: mpsc::Receiver<Vec<u8>>) -> tokio::sync::oneshot::Receiver<()> {
+pub fn spawn_stdout_writer(
+    mut rx: mpsc::Receiver<super::message::FramedMessage>,
+) -> tokio::sync::oneshot::Receiver<()> {
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new()
         .name("stdout-writer".into())
@@ -59,7 +61,7 @@ pub fn spawn_stdout_writer(mut rx: mpsc::Receiver<Vec<u8>>) -> tokio::sync::ones
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
             while let Some(message) = rx.blocking_recv() {
-                if out.write_all(&message).is_err() {
+                if out.write_all(message.as_ref()).is_err() {
                     break;
                 }
                 if rx.is_empty() && out.flush().is_err() {
