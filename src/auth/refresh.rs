@@ -62,7 +62,7 @@ impl AuthService {
             ));
         };
         let urls = self.github_urls(tokens);
-        copilot::exchange_copilot_token(&self.inner.http, &urls, &tokens.refresh).await
+        copilot::exchange_copilot_token(self.inner.http.get(), &urls, &tokens.refresh).await
     }
 
     fn needs_refresh(&self, stored: &StoredCredential) -> bool {
@@ -110,7 +110,7 @@ impl AuthService {
         let refreshed: AuthResult<(Credential, Option<String>)> = match provider {
             openai::PROVIDER_ID => {
                 match openai::refresh(
-                    &self.inner.http,
+                    self.inner.http.get(),
                     &self.inner.config.endpoints.openai_issuer,
                     &tokens.refresh,
                 )
@@ -126,7 +126,7 @@ impl AuthService {
             }
             copilot::PROVIDER_ID => {
                 let urls = self.github_urls(tokens);
-                copilot::exchange_copilot_token(&self.inner.http, &urls, &tokens.refresh)
+                copilot::exchange_copilot_token(self.inner.http.get(), &urls, &tokens.refresh)
                     .await
                     .map(|token| {
                         let credential = Credential::Oauth(OAuthTokens {

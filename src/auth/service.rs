@@ -55,10 +55,45 @@ pub struct AuthService {
 pub(crate) struct Inner {
     pub(crate) store: Arc<dyn CredentialBackend>,
     pub(crate) fallback_reason: Option<String>,
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: LazyHttpClient,
     pub(crate) config: AuthConfig,
     pub(crate) pending: PendingAuthorizations,
     pub(crate) refresh_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The HTTP client for token endpoints, built on first use: building one loads the system's
+/// root certificates (tens of milliseconds), which no start-up request needs.
+pub(crate) struct LazyHttpClient {
+    client: std::sync::OnceLock<reqwest::Client>,
+    timeout: std::time::Duration,
+}
+
+impl LazyHttpClient {
+    fn with_timeout(timeout: std::time::Duration) -> Self {
+        Self {
+            client: std::sync::OnceLock::new(),
+            timeout,
+        }
+    }
+
+    fn ready(client: reqwest::Client) -> Self {
+        Self {
+            client: std::sync::OnceLock::from(client),
+            timeout: std::time::Duration::ZERO,
+        }
+    }
+
+    pub(crate) fn get(&self) -> &reqwest::Client {
+        self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(self.timeout)
+                .build()
+                .unwrap_or_else(|err| {
+                    tracing::warn!(%err, "HTTP client with a timeout unavailable; using defaults");
+                    reqwest::Client::new()
+                })
+        })
+    }
 }
 
 impl AuthService {
@@ -66,11 +101,8 @@ impl AuthService {
     /// to the probe timeout) and builds the HTTP client.
     pub fn open(config: AuthConfig) -> AuthResult<Self> {
         let opened = open_store(&config.store)?;
-        let http = reqwest::Client::builder()
-            .timeout(config.http_timeout)
-            .build()
-            .map_err(|err| AuthError::StoreUnavailable(format!("HTTP client: {err}")))?;
-        Ok(Self::with_parts(config, opened, http))
+        let http = LazyHttpClient::with_timeout(config.http_timeout);
+        Ok(Self::from_parts(config, opened, http))
     }
 
     /// [`AuthService::open`] from async code: the keyring probe runs on a blocking thread.
@@ -82,6 +114,10 @@ impl AuthService {
 
     /// Builds the service from an opened store and an HTTP client (tests use mocks).
     pub fn with_parts(config: AuthConfig, opened: OpenedStore, http: reqwest::Client) -> Self {
+        Self::from_parts(config, opened, LazyHttpClient::ready(http))
+    }
+
+    fn from_parts(config: AuthConfig, opened: OpenedStore, http: LazyHttpClient) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store: opened.backend,
@@ -146,7 +182,7 @@ impl AuthService {
             KeyValidation::Unsupported => Some(KeyValidationReport::not_supported(&provider)),
             KeyValidation::Against(check) => Some(
                 validate_api_key(
-                    &self.inner.http,
+                    self.inner.http.get(),
                     &provider,
                     &params.token,
                     &check,
