@@ -60,6 +60,7 @@ impl OutgoingMessage {
                 FramedMessage {
                     buf: self.buf,
                     start,
+                    deferrable: false,
                 }
             }
             Framing::Line => {
@@ -67,6 +68,7 @@ impl OutgoingMessage {
                 FramedMessage {
                     buf: self.buf,
                     start: HEADER_ROOM,
+                    deferrable: false,
                 }
             }
         }
@@ -77,6 +79,20 @@ impl OutgoingMessage {
 pub struct FramedMessage {
     buf: Vec<u8>,
     start: usize,
+    deferrable: bool,
+}
+
+impl FramedMessage {
+    /// Marks a message nobody waits on (a notification): the writer may hold it briefly to
+    /// write it together with the ones that follow.
+    pub fn deferrable(mut self) -> Self {
+        self.deferrable = true;
+        self
+    }
+
+    pub fn is_deferrable(&self) -> bool {
+        self.deferrable
+    }
 }
 
 impl AsRef<[u8]> for FramedMessage {

@@ -79,7 +79,11 @@ impl Outbound {
 
     /// Queues one JSON-RPC message, framed in place.
     pub async fn send_message(&self, framing: Framing, message: OutgoingMessage) {
-        if self.tx.send(message.frame(framing)).await.is_err() {
+        self.queue(message.frame(framing)).await;
+    }
+
+    async fn queue(&self, message: FramedMessage) {
+        if self.tx.send(message).await.is_err() {
             tracing::debug!("stdout writer has stopped; message dropped");
         }
     }
@@ -98,7 +102,7 @@ impl Outbound {
             params,
         };
         match OutgoingMessage::serialize(&message, NOTIFICATION_CAPACITY) {
-            Ok(message) => self.send_message(framing, message).await,
+            Ok(message) => self.queue(message.frame(framing).deferrable()).await,
             Err(err) => tracing::error!(%method, %err, "notification could not be serialized"),
         }
     }
