@@ -186,24 +186,24 @@ pub struct Execution {
 }
 
 enum Decoder {
-    Sse(SseDecoder),
+    /// The decoder and a buffer for its events, reused across chunks.
+    Sse(SseDecoder, Vec<super::sse::SseEvent>),
     Aws(EventStreamDecoder),
 }
 
 impl Decoder {
     fn new(framing: Framing) -> Self {
         match framing {
-            Framing::Sse => Decoder::Sse(SseDecoder::new()),
+            Framing::Sse => Decoder::Sse(SseDecoder::new(), Vec::new()),
             Framing::AwsEventStream => Decoder::Aws(EventStreamDecoder::new()),
         }
     }
 
     fn feed(&mut self, chunk: &[u8], out: &mut Vec<WireEvent>) -> Result<(), ProviderFailure> {
         match self {
-            Decoder::Sse(decoder) => {
-                let mut events = Vec::new();
-                decoder.feed(chunk, &mut events);
-                out.extend(events.into_iter().map(|e| WireEvent {
+            Decoder::Sse(decoder, events) => {
+                decoder.feed(chunk, events);
+                out.extend(events.drain(..).map(|e| WireEvent {
                     name: e.event,
                     data: e.data,
                     exception: false,
@@ -239,10 +239,9 @@ impl Decoder {
     /// End of body; an error if a frame was cut off.
     fn finish(&mut self, out: &mut Vec<WireEvent>) -> Result<(), ProviderFailure> {
         match self {
-            Decoder::Sse(decoder) => {
-                let mut events = Vec::new();
-                decoder.finish(&mut events);
-                out.extend(events.into_iter().map(|e| WireEvent {
+            Decoder::Sse(decoder, events) => {
+                decoder.finish(events);
+                out.extend(events.drain(..).map(|e| WireEvent {
                     name: e.event,
                     data: e.data,
                     exception: false,

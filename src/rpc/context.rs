@@ -68,6 +68,11 @@ impl RequestContext {
         self.notify("$/progress", &Progress { token, value }).await;
     }
 
+    /// The framing of the request, which its notifications use too.
+    pub fn framing(&self) -> Framing {
+        self.framing
+    }
+
     pub fn outbound(&self) -> &Outbound {
         &self.outbound
     }

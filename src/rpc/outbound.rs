@@ -82,7 +82,20 @@ impl Outbound {
         self.queue(message.frame(framing)).await;
     }
 
-    async fn queue(&self, message: FramedMessage) {
+    /// Queues an already framed message without waiting; hands it back when the queue is full.
+    pub fn try_queue(&self, message: FramedMessage) -> Result<(), FramedMessage> {
+        match self.tx.try_send(message) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full(message)) => Err(message),
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                tracing::debug!("stdout writer has stopped; message dropped");
+                Ok(())
+            }
+        }
+    }
+
+    /// Queues an already framed message, waiting while the queue is full.
+    pub async fn queue(&self, message: FramedMessage) {
         if self.tx.send(message).await.is_err() {
             tracing::debug!("stdout writer has stopped; message dropped");
         }
@@ -90,20 +103,35 @@ impl Outbound {
 
     /// Sends a notification `{jsonrpc, method, params}`.
     pub async fn notify<P: Serialize>(&self, framing: Framing, method: &str, params: &P) {
-        #[derive(Serialize)]
-        struct Notification<'a, P> {
-            jsonrpc: &'static str,
-            method: &'a str,
-            params: &'a P,
+        if let Some(message) = notification(framing, method, params) {
+            self.queue(message).await;
         }
-        let message = Notification {
-            jsonrpc: "2.0",
-            method,
-            params,
-        };
-        match OutgoingMessage::serialize(&message, NOTIFICATION_CAPACITY) {
-            Ok(message) => self.queue(message.frame(framing).deferrable()).await,
-            Err(err) => tracing::error!(%method, %err, "notification could not be serialized"),
+    }
+}
+
+/// A notification `{jsonrpc, method, params}`, framed and marked deferrable; `None` (logged)
+/// when the params cannot be serialized.
+pub fn notification<P: Serialize>(
+    framing: Framing,
+    method: &str,
+    params: &P,
+) -> Option<FramedMessage> {
+    #[derive(Serialize)]
+    struct Notification<'a, P> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a P,
+    }
+    let message = Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    };
+    match OutgoingMessage::serialize(&message, NOTIFICATION_CAPACITY) {
+        Ok(message) => Some(message.frame(framing).deferrable()),
+        Err(err) => {
+            tracing::error!(%method, %err, "notification could not be serialized");
+            None
         }
     }
 }

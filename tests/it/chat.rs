@@ -315,3 +315,95 @@ fn session_close_cancels_its_in_flight_chats_only() {
     let error = sidecar.call_err("chat/stream", params("a"));
     assert_eq!(error_kind(&error), "session_not_found");
 }
+
+/// A client that stops reading stdout mid-stream: the pipe and the outbound queue fill up, later
+/// deltas wait inside the sidecar, and once the client reads again every delta arrives, in order,
+/// before the final response.
+#[test]
+fn a_client_that_stops_reading_still_gets_every_delta_in_order() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+
+    const CHUNKS: usize = 12_000;
+    let rt = runtime();
+    let mut chunks = Vec::with_capacity(CHUNKS + 2);
+    for i in 0..CHUNKS {
+        let event = json!({"id": "c1", "object": "chat.completion.chunk", "model": "m",
+            "choices": [{"index": 0, "delta": {"content": format!("t{i} ")}, "finish_reason": null}]});
+        chunks.push(format!("data: {event}\n\n").into_bytes());
+    }
+    let last = json!({"id": "c1", "object": "chat.completion.chunk", "model": "m",
+        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+    chunks.push(format!("data: {last}\n\ndata: [DONE]\n\n").into_bytes());
+    let server = rt
+        .block_on(MockServer::start(vec![MockResponse::stream(
+            "text/event-stream",
+            chunks,
+        )]))
+        .expect("mock starts");
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let mut child = Command::new(crate::support::BIN)
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the sidecar");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let config = json!({"provider": {"slow": {"npm": "@ai-sdk/openai-compatible",
+        "options": {"baseURL": format!("{}/v1", server.base_url), "apiKey": "k"}}}});
+    let requests = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"initializationOptions": {"config": config}}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "session/open", "params": {"sessionId": "s"}}),
+        json!({"jsonrpc": "2.0", "id": 3, "method": "chat/stream", "params": {"sessionId": "s",
+            "providerId": "slow", "modelId": "m", "messages": user("hi")}}),
+    ];
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    // Requests run concurrently: the chat goes only once the config and session are in place.
+    for request in &requests {
+        writeln!(stdin, "{request}").expect("write request");
+        if request["method"] == "chat/stream" {
+            break;
+        }
+        line.clear();
+        reader.read_line(&mut line).expect("read the answer");
+        let answer: Value = serde_json::from_str(&line).expect("JSON answer");
+        assert!(answer.get("result").is_some(), "{answer}");
+    }
+    // Not reading while the whole stream arrives upstream.
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut texts = Vec::new();
+    let response = loop {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).expect("read stdout") > 0,
+            "stdout closed before the chat's response"
+        );
+        let message: Value = serde_json::from_str(&line).expect("one JSON message per line");
+        if message["id"] == json!(3) {
+            break message;
+        }
+        assert!(
+            message.get("id").is_none(),
+            "an answer to another request: {message}"
+        );
+        if message["method"] == "chat/delta" && message["params"]["part"]["type"] == "text-delta" {
+            texts.push(
+                message["params"]["part"]["delta"]
+                    .as_str()
+                    .expect("text")
+                    .to_owned(),
+            );
+        }
+    };
+    let expected: Vec<String> = (0..CHUNKS).map(|i| format!("t{i} ")).collect();
+    assert_eq!(texts.len(), CHUNKS, "every delta arrived");
+    assert!(texts == expected, "deltas arrived in stream order");
+    assert_eq!(response["result"]["finishReason"], "stop", "{response}");
+    drop(stdin);
+    let _ = child.wait();
+}

@@ -1,6 +1,7 @@
 //! `chat/stream` (with `chat/delta` notifications) and `chat/generate`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,9 @@ use super::session::session_error;
 use crate::protocol::{ChatResult, StreamPart};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
+use crate::rpc::message::FramedMessage;
 use crate::rpc::method::Method;
+use crate::rpc::outbound::notification;
 use crate::rpc::state::ServerState;
 use crate::session::{ChatError, ChatParams, ResolveError};
 
@@ -69,28 +72,47 @@ async fn run(
 ) -> Result<ChatResult, RpcError> {
     let (snapshot, sources) = super::call_sources::session_call(&state, &params.session_id).await?;
     let service = state.chat.clone();
-    let (tx, mut rx) = mpsc::unbounded_channel::<StreamPart>();
+    // Each part is serialized as it is parsed and queued for stdout at once. Only when the queue
+    // is full (the client reads slowly) do deltas wait here, in order, for the forwarder.
+    let (overflow_tx, mut overflow_rx) = mpsc::unbounded_channel::<FramedMessage>();
+    let overflowing = Arc::new(AtomicUsize::new(0));
     let cancel = cx.cancel.clone();
-    let call = async move {
-        let mut on_part = move |part: StreamPart| {
-            if stream {
-                let _ = tx.send(part);
-            }
-        };
-        service
-            .run(&snapshot, &sources, &params, &cancel, &mut on_part)
-            .await
+    let call = {
+        let outbound = cx.outbound().clone();
+        let (framing, request_id) = (cx.framing(), cx.id.clone());
+        let overflowing = Arc::clone(&overflowing);
+        async move {
+            let mut on_part = move |part: StreamPart| {
+                if !stream {
+                    return;
+                }
+                let delta = ChatDelta {
+                    request_id: request_id.clone(),
+                    part,
+                };
+                let Some(message) = notification(framing, DELTA, &delta) else {
+                    return;
+                };
+                let message = if overflowing.load(Ordering::Acquire) == 0 {
+                    match outbound.try_queue(message) {
+                        Ok(()) => return,
+                        Err(message) => message,
+                    }
+                } else {
+                    message
+                };
+                overflowing.fetch_add(1, Ordering::AcqRel);
+                let _ = overflow_tx.send(message);
+            };
+            service
+                .run(&snapshot, &sources, &params, &cancel, &mut on_part)
+                .await
+        }
     };
     let forward = async {
-        while let Some(part) = rx.recv().await {
-            cx.notify(
-                DELTA,
-                &ChatDelta {
-                    request_id: cx.id.clone(),
-                    part,
-                },
-            )
-            .await;
+        while let Some(message) = overflow_rx.recv().await {
+            cx.outbound().queue(message).await;
+            overflowing.fetch_sub(1, Ordering::AcqRel);
         }
     };
     let (result, ()) = tokio::join!(call, forward);
