@@ -1,5 +1,6 @@
 //! JSON-RPC transport, method table, errors and the OpenRPC document.
 
+pub mod chat_io;
 pub mod context;
 pub mod dispatch;
 pub mod error;

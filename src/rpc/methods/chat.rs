@@ -115,8 +115,14 @@ async fn run(
             overflowing.fetch_sub(1, Ordering::AcqRel);
         }
     };
-    let (result, ()) = tokio::join!(call, forward);
-    result.map_err(chat_error)
+    let (result, ()) = tokio::join!(crate::rpc::chat_io::run(call), forward);
+    match result {
+        Ok(result) => result.map_err(chat_error),
+        Err(join_error) if join_error.is_panic() => {
+            std::panic::resume_unwind(join_error.into_panic())
+        }
+        Err(_) => Err(RpcError::cancelled()),
+    }
 }
 
 pub(super) fn chat_error(err: ChatError) -> RpcError {

@@ -1,0 +1,83 @@
+//! The thread provider streams run on.
+//!
+//! A stream is a ping-pong between the HTTP connection task, which reads the socket, and the task
+//! that parses the body. On the multi-threaded runtime the two sit on different workers and every
+//! chunk wakes the other thread: measured, that was ~25 ms of CPU per 10,000 chunks, more than the
+//! parsing itself. So chats run on a single-threaded runtime of their own, which queues each delta
+//! for stdout directly; requests keep being served on the main runtime meanwhile.
+
+use std::future::Future;
+use std::sync::OnceLock;
+
+use tokio::runtime::Handle;
+use tokio::task::{JoinError, JoinHandle};
+
+static CHAT_IO: OnceLock<Option<Handle>> = OnceLock::new();
+
+/// Runs `future` on the chat I/O thread (on the caller's runtime when that thread could not be
+/// started). Dropping the returned future aborts the task.
+pub async fn run<F>(future: F) -> Result<F::Output, JoinError>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let task = match CHAT_IO.get_or_init(start) {
+        Some(handle) => handle.spawn(future),
+        None => tokio::spawn(future),
+    };
+    let mut task = AbortOnDrop(task);
+    (&mut task.0).await
+}
+
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn start() -> Option<Handle> {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::warn!(%err, "no chat I/O runtime; chats run on the main runtime");
+            return None;
+        }
+    };
+    let handle = runtime.handle().clone();
+    let spawned = std::thread::Builder::new()
+        .name("chat-io".into())
+        .spawn(move || runtime.block_on(std::future::pending::<()>()));
+    match spawned {
+        Ok(_) => Some(handle),
+        Err(err) => {
+            tracing::warn!(%err, "no chat I/O thread; chats run on the main runtime");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn runs_elsewhere_and_aborts_when_dropped() {
+        let name = super::run(async { std::thread::current().name().map(str::to_owned) })
+            .await
+            .expect("runs");
+        assert_eq!(name.as_deref(), Some("chat-io"));
+
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let pending = super::run(async move {
+            let _keep = tx;
+            std::future::pending::<()>().await;
+        });
+        let timed_out = tokio::time::timeout(std::time::Duration::from_millis(20), pending).await;
+        assert!(timed_out.is_err(), "the task never ends by itself");
+        // Dropping the waiting future aborted the task, which dropped the sender.
+        assert!(rx.await.is_err());
+    }
+}
