@@ -3,27 +3,34 @@
 //! A stream is a ping-pong between the HTTP connection task, which reads the socket, and the task
 //! that parses the body. On the multi-threaded runtime the two sit on different workers and every
 //! chunk wakes the other thread: measured, that was ~25 ms of CPU per 10,000 chunks, more than the
-//! parsing itself. So chats run on a single-threaded runtime of their own, which queues each delta
-//! for stdout directly; requests keep being served on the main runtime meanwhile.
+//! parsing itself. So each chat runs whole on one single-threaded runtime (one per core, up to
+//! four, taken in turn), which queues each delta for stdout directly; requests keep being served
+//! on the main runtime meanwhile.
 
 use std::future::Future;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::runtime::Handle;
 use tokio::task::{JoinError, JoinHandle};
 
-static CHAT_IO: OnceLock<Option<Handle>> = OnceLock::new();
+/// Concurrent chats are spread over this many threads at most (one per core below that).
+const MAX_THREADS: usize = 4;
 
-/// Runs `future` on the chat I/O thread (on the caller's runtime when that thread could not be
-/// started). Dropping the returned future aborts the task.
+static CHAT_IO: OnceLock<Vec<Handle>> = OnceLock::new();
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `future` on a chat I/O thread, taking them in turn (on the caller's runtime when no
+/// thread could be started). Dropping the returned future aborts the task.
 pub async fn run<F>(future: F) -> Result<F::Output, JoinError>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let task = match CHAT_IO.get_or_init(start) {
-        Some(handle) => handle.spawn(future),
-        None => tokio::spawn(future),
+    let threads = CHAT_IO.get_or_init(start_threads);
+    let task = match threads.len() {
+        0 => tokio::spawn(future),
+        n => threads[NEXT.fetch_add(1, Ordering::Relaxed) % n].spawn(future),
     };
     let mut task = AbortOnDrop(task);
     (&mut task.0).await
@@ -37,7 +44,12 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-fn start() -> Option<Handle> {
+fn start_threads() -> Vec<Handle> {
+    let wanted = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
+    (0..wanted).filter_map(start).collect()
+}
+
+fn start(index: usize) -> Option<Handle> {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -50,7 +62,7 @@ fn start() -> Option<Handle> {
     };
     let handle = runtime.handle().clone();
     let spawned = std::thread::Builder::new()
-        .name("chat-io".into())
+        .name(format!("chat-io-{index}"))
         .spawn(move || runtime.block_on(std::future::pending::<()>()));
     match spawned {
         Ok(_) => Some(handle),
@@ -68,7 +80,7 @@ mod tests {
         let name = super::run(async { std::thread::current().name().map(str::to_owned) })
             .await
             .expect("runs");
-        assert_eq!(name.as_deref(), Some("chat-io"));
+        assert!(name.is_some_and(|name| name.starts_with("chat-io-")));
 
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let pending = super::run(async move {

@@ -54,9 +54,12 @@ pub fn stdin_reader() -> StreamReader<impl Stream<Item = std::io::Result<Bytes>>
 
 /// While notifications stream, the writer holds them until this long after its previous write,
 /// so a 10,000-delta chat costs a few hundred `write(2)` calls instead of 10,000. A message someone
-/// waits on (a response) is written at once, and so is the first notification after a quiet spell:
-/// time to first delta does not change.
+/// waits on (a response) is written at once, and so are the first notifications after a quiet
+/// spell (see [`STREAK_BEFORE_COALESCING`]): time to first delta does not change.
 const COALESCE_WINDOW: Duration = Duration::from_micros(200);
+/// Writes in a row, each within the window of the one before, after which the writer starts
+/// holding notifications: a stream's `text-start` and first `text-delta` still go out at once.
+const STREAK_BEFORE_COALESCING: u32 = 3;
 
 /// Writes every queued message to stdout on a writer thread.
 /// The returned handle resolves when the queue has closed and everything was written.
@@ -88,16 +91,21 @@ fn write_queued<W: Write>(
     out: &mut std::io::BufWriter<W>,
 ) -> std::io::Result<()> {
     let mut last_flush: Option<Instant> = None;
+    let mut streak = 0u32;
     while let Some(first) = rx.blocking_recv() {
         let mut urgent = !first.is_deferrable();
         out.write_all(first.as_ref())?;
+        let soon_after_last = last_flush.is_some_and(|at| at.elapsed() < COALESCE_WINDOW);
+        streak = if soon_after_last { streak + 1 } else { 0 };
         loop {
             while let Ok(message) = rx.try_recv() {
                 urgent |= !message.is_deferrable();
                 out.write_all(message.as_ref())?;
             }
             let wait = match last_flush {
-                Some(flushed) if !urgent => COALESCE_WINDOW.checked_sub(flushed.elapsed()),
+                Some(flushed) if !urgent && streak >= STREAK_BEFORE_COALESCING => {
+                    COALESCE_WINDOW.checked_sub(flushed.elapsed())
+                }
                 _ => None,
             };
             match wait {
