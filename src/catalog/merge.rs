@@ -197,14 +197,16 @@ fn from_catalog_provider(id: &str, provider: &CatalogProvider) -> ResolvedProvid
         .npm
         .clone()
         .unwrap_or_else(|| OPENAI_COMPATIBLE_NPM.to_owned());
-    let mut models = BTreeMap::new();
+    // Collected, not inserted one by one: a map built from a sorted run packs its nodes full
+    // (inserting in order leaves them about half empty). On a repeated id the last one wins, as
+    // with inserts.
+    let mut models = Vec::with_capacity(provider.models.len());
     for (model_id, model) in &provider.models {
         let resolved = from_catalog_model(id, &npm, provider.api.as_deref(), model_id, model);
-        for (mode_id, mode_model) in expand_modes(&resolved) {
-            models.insert(mode_id, mode_model);
-        }
-        models.insert(model_id.clone(), resolved);
+        models.extend(expand_modes(&resolved));
+        models.push((model_id.clone(), resolved));
     }
+    let models: BTreeMap<String, ResolvedModel> = models.into_iter().collect();
     ResolvedProvider {
         id: id.to_owned(),
         name: provider.name.clone(),

@@ -17,7 +17,6 @@ use std::sync::{Arc, Mutex, Weak};
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::Serialize;
 use serde::ser::SerializeStruct;
-use serde_json::value::RawValue;
 
 use super::descriptor_view::ModelDescriptorView;
 use super::merge::{MergedCatalog, ResolvedModel, ResolvedProvider};
@@ -45,7 +44,7 @@ struct RenderedChunk {
     /// Position of the chunk's first model among all the catalog's models.
     first: u32,
     /// The models' JSON separated by commas.
-    json: Vec<u8>,
+    json: String,
     /// Per model, the offset just past its JSON; the next model starts one byte (a comma) later.
     ends: Vec<u32>,
 }
@@ -73,7 +72,7 @@ impl RenderedChunk {
         }
         Self {
             first: offset(first),
-            json,
+            json: String::from_utf8(json).expect("serde_json writes UTF-8"),
             ends,
         }
     }
@@ -88,7 +87,7 @@ impl RenderedChunk {
         start..self.ends[last] as usize
     }
 
-    fn piece(&self, local: usize) -> &[u8] {
+    fn piece(&self, local: usize) -> &str {
         &self.json[self.span(local, local)]
     }
 }
@@ -179,7 +178,7 @@ impl RenderedModels {
         (chunk, local)
     }
 
-    fn piece(&self, index: u32) -> &[u8] {
+    fn piece(&self, index: u32) -> &str {
         let (chunk, local) = self.locate(index);
         self.chunks[chunk].piece(local)
     }
@@ -270,7 +269,7 @@ impl ModelListJson {
             if position > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(&self.rendered.chunks[chunk].json[span]);
+            out.extend_from_slice(&self.rendered.chunks[chunk].json.as_bytes()[span]);
         }
         out.extend_from_slice(ANSWER_CLOSE);
     }
@@ -297,7 +296,7 @@ impl ModelListJson {
         })
     }
 
-    fn pieces(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+    fn pieces(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.selected
             .iter()
             .map(|index| self.rendered.piece(*index))
@@ -310,20 +309,30 @@ impl Serialize for ModelListJson {
 
         impl Serialize for Pieces<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::{Error, SerializeSeq};
-                let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-                for piece in self.0.pieces() {
-                    // Borrowing a piece as a raw value checks it; it was written by serde_json.
-                    let raw: &RawValue = serde_json::from_slice(piece).map_err(S::Error::custom)?;
-                    seq.serialize_element(raw)?;
-                }
-                seq.end()
+                serializer.collect_seq(self.0.pieces().map(Verbatim))
             }
         }
 
         let mut result = serializer.serialize_struct("ModelListResult", 1)?;
         result.serialize_field("models", &Pieces(self))?;
         result.end()
+    }
+}
+
+/// A piece of JSON that serde_json writes as is: serialized the way serde_json's own
+/// [`RawValue`](serde_json::value::RawValue) serializes (a struct named by its private token, which
+/// its serializers write verbatim). Borrowing the piece as a `&RawValue` would do the same but
+/// parse all ~5 MB of pieces again to check them, and serde_json wrote them. The byte-for-byte
+/// tests hold this to `serde_json::to_vec` / `to_value` of the owned descriptors.
+struct Verbatim<'a>(&'a str);
+
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+impl Serialize for Verbatim<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut raw = serializer.serialize_struct(RAW_VALUE_TOKEN, 1)?;
+        raw.serialize_field(RAW_VALUE_TOKEN, self.0)?;
+        raw.end()
     }
 }
 
@@ -431,6 +440,16 @@ mod tests {
                 serde_json::to_vec(&answer).expect("serializes"),
                 owned.as_bytes()
             );
+            assert_eq!(
+                serde_json::value::to_raw_value(&answer)
+                    .expect("serializes")
+                    .get(),
+                owned
+            );
+            assert_eq!(
+                serde_json::to_value(&answer).expect("to a value"),
+                serde_json::from_str::<serde_json::Value>(&owned).expect("parses")
+            );
         }
         let full = json_of(&catalog, &cases[1], &openai_connected);
         assert!(full.contains(r#""name":"Renamed \"quoted\"""#));
@@ -510,10 +529,7 @@ mod tests {
         for selected in selections {
             let answer = ModelListJson::new(Arc::clone(&rendered), selected.clone());
             let expected = serde_json::to_vec(&answer).expect("serializes");
-            let pieces: Vec<&str> = selected
-                .iter()
-                .map(|i| std::str::from_utf8(rendered.piece(*i)).expect("utf-8"))
-                .collect();
+            let pieces: Vec<&str> = selected.iter().map(|i| rendered.piece(*i)).collect();
             assert_eq!(
                 expected,
                 format!("{{\"models\":[{}]}}", pieces.join(",")).into_bytes()
