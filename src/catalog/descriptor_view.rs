@@ -135,7 +135,7 @@ impl<'a> ModelDescriptorView<'a> {
             provider_id: &provider.id,
             provider_name: &provider.name,
             provider_api_url: api_url,
-            provider_npm_package: Some(&model.npm),
+            provider_npm_package: Some(&*model.npm),
             provider_env_vars: Some(&provider.env),
             context_window: limit.context,
             max_output_tokens: limit.output,

@@ -112,10 +112,10 @@ fn estimated_len(provider: &ResolvedProvider, model: &ResolvedModel) -> usize {
         + provider
             .options
             .base_url
-            .as_ref()
-            .or(model.api_url.as_ref())
-            .or(provider.api_url.as_ref())
-            .map_or(0, String::len)
+            .as_deref()
+            .or(model.api_url.as_deref())
+            .or(provider.api_url.as_deref())
+            .map_or(0, str::len)
         + provider.env.iter().map(|e| e.len() + 3).sum::<usize>()
         + optional(&info.family)
         + optional(&info.release_date)
