@@ -63,11 +63,7 @@ impl RenderedChunk {
             if !ends.is_empty() {
                 json.push(b',');
             }
-            serde_json::to_writer(
-                &mut json,
-                &ModelDescriptorView::new(provider, model, *connected),
-            )
-            .expect("a descriptor holds only strings, numbers and string-keyed maps");
+            ModelDescriptorView::new(provider, model, *connected).write_json(&mut json);
             ends.push(offset(json.len()));
         }
         Self {
