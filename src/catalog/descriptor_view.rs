@@ -3,7 +3,9 @@
 //! modalities, variant names, base URL) are worked out; [`ModelDescriptor`] is its owned copy.
 //!
 //! The view's fields, their order and their `serde` attributes mirror [`ModelDescriptor`] so that
-//! both serialize to the same bytes (a test compares them over the whole catalog).
+//! both serialize to the same bytes (a test compares them over the whole catalog); `model/list`
+//! writes the view with the hand-written `descriptor_json`, which a field added here must follow
+//! (its tests compare it with serde's bytes).
 
 use serde::Serialize;
 
