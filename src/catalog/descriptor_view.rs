@@ -3,7 +3,9 @@
 //! modalities, variant names, base URL) are worked out; [`ModelDescriptor`] is its owned copy.
 //!
 //! The view's fields, their order and their `serde` attributes mirror [`ModelDescriptor`] so that
-//! both serialize to the same bytes (a test compares them over the whole catalog).
+//! both serialize to the same bytes (a test compares them over the whole catalog); `model/list`
+//! writes the view with the hand-written `descriptor_json`, which a field added here must follow
+//! (its tests compare it with serde's bytes).
 
 use serde::Serialize;
 
@@ -135,7 +137,7 @@ impl<'a> ModelDescriptorView<'a> {
             provider_id: &provider.id,
             provider_name: &provider.name,
             provider_api_url: api_url,
-            provider_npm_package: Some(&model.npm),
+            provider_npm_package: Some(&*model.npm),
             provider_env_vars: Some(&provider.env),
             context_window: limit.context,
             max_output_tokens: limit.output,

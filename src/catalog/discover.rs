@@ -69,7 +69,7 @@ pub fn models_url(base_url: &str) -> Result<String, DiscoveryError> {
 /// The base URL discovery uses for a provider, if it takes part: OpenAI-compatible, discovery not
 /// turned off, and a base URL from config (or any URL for a provider defined by config alone).
 pub fn discovery_base_url(provider: &ResolvedProvider) -> Option<&str> {
-    if !provider.discover_models || provider.npm != OPENAI_COMPATIBLE_NPM {
+    if !provider.discover_models || &*provider.npm != OPENAI_COMPATIBLE_NPM {
         return None;
     }
     provider

@@ -46,10 +46,10 @@ pub struct ResolvedProvider {
     pub id: String,
     pub name: String,
     pub env: Vec<String>,
-    /// Provider-level npm package (models may override it).
-    pub npm: String,
+    /// Provider-level npm package (models may override it); shared with the provider's models.
+    pub npm: Arc<str>,
     /// Base URL: `options.baseURL`, else config `api`, else the catalog's; may hold `${VAR}`.
-    pub api_url: Option<String>,
+    pub api_url: Option<Arc<str>>,
     pub doc: Option<String>,
     pub origin: ProviderOrigin,
     pub options: ProviderOptions,
@@ -63,8 +63,9 @@ pub struct ResolvedModel {
     pub id: String,
     /// The id sent upstream.
     pub api_id: String,
-    pub npm: String,
-    pub api_url: Option<String>,
+    /// Usually the provider's (shared, not copied per model).
+    pub npm: Arc<str>,
+    pub api_url: Option<Arc<str>>,
     pub shape: Option<ApiShape>,
     pub protocol: RuntimeProtocol,
     pub origin: ModelOrigin,
@@ -193,24 +194,24 @@ fn accept_model(
 }
 
 fn from_catalog_provider(id: &str, provider: &CatalogProvider) -> ResolvedProvider {
-    let npm = provider
-        .npm
-        .clone()
-        .unwrap_or_else(|| OPENAI_COMPATIBLE_NPM.to_owned());
-    let mut models = BTreeMap::new();
+    let npm: Arc<str> = Arc::from(provider.npm.as_deref().unwrap_or(OPENAI_COMPATIBLE_NPM));
+    let api_url: Option<Arc<str>> = provider.api.as_deref().map(Arc::from);
+    // Collected, not inserted one by one: a map built from a sorted run packs its nodes full
+    // (inserting in order leaves them about half empty). On a repeated id the last one wins, as
+    // with inserts.
+    let mut models = Vec::with_capacity(provider.models.len());
     for (model_id, model) in &provider.models {
-        let resolved = from_catalog_model(id, &npm, provider.api.as_deref(), model_id, model);
-        for (mode_id, mode_model) in expand_modes(&resolved) {
-            models.insert(mode_id, mode_model);
-        }
-        models.insert(model_id.clone(), resolved);
+        let resolved = from_catalog_model(id, &npm, api_url.as_ref(), model_id, model);
+        models.extend(expand_modes(&resolved));
+        models.push((model_id.clone(), resolved));
     }
+    let models: BTreeMap<String, ResolvedModel> = models.into_iter().collect();
     ResolvedProvider {
         id: id.to_owned(),
         name: provider.name.clone(),
         env: provider.env.clone(),
         npm,
-        api_url: provider.api.clone(),
+        api_url,
         doc: provider.doc.clone(),
         origin: ProviderOrigin::Catalog,
         options: ProviderOptions::default(),
@@ -221,19 +222,20 @@ fn from_catalog_provider(id: &str, provider: &CatalogProvider) -> ResolvedProvid
 
 fn from_catalog_model(
     provider_id: &str,
-    provider_npm: &str,
-    provider_api: Option<&str>,
+    provider_npm: &Arc<str>,
+    provider_api: Option<&Arc<str>>,
     key: &str,
     model: &Arc<CatalogModel>,
 ) -> ResolvedModel {
     let overrides = model.provider.as_ref();
     let npm = overrides
-        .and_then(|p| p.npm.clone())
+        .and_then(|p| p.npm.as_deref())
         .or_else(|| cloudflare_gateway_npm(provider_id, key))
-        .unwrap_or_else(|| provider_npm.to_owned());
+        .map_or_else(|| Arc::clone(provider_npm), Arc::from);
     let api_url = overrides
-        .and_then(|p| p.api.clone())
-        .or_else(|| provider_api.map(str::to_owned));
+        .and_then(|p| p.api.as_deref())
+        .map(Arc::from)
+        .or_else(|| provider_api.cloned());
     let shape = overrides.and_then(|p| p.shape);
     let api_id = if model.id.is_empty() {
         key.to_owned()
@@ -257,14 +259,14 @@ fn from_catalog_model(
 }
 
 /// Cloudflare AI Gateway routes `openai/*` and `anthropic/*` through the native SDKs.
-fn cloudflare_gateway_npm(provider_id: &str, model_id: &str) -> Option<String> {
+fn cloudflare_gateway_npm(provider_id: &str, model_id: &str) -> Option<&'static str> {
     if provider_id != "cloudflare-ai-gateway" {
         return None;
     }
     if model_id.starts_with("openai/") {
-        Some("@ai-sdk/openai".to_owned())
+        Some("@ai-sdk/openai")
     } else if model_id.starts_with("anthropic/") {
-        Some("@ai-sdk/anthropic".to_owned())
+        Some("@ai-sdk/anthropic")
     } else {
         None
     }
@@ -290,7 +292,7 @@ fn expand_modes(base: &ResolvedModel) -> Vec<(String, ResolvedModel)> {
             }
             if let Some(provider) = &spec.provider {
                 for (key, value) in &provider.body {
-                    if model.npm == "@ai-sdk/openai"
+                    if &*model.npm == "@ai-sdk/openai"
                         && key == "reasoning"
                         && let Some(mode) = value.get("mode")
                     {
@@ -369,7 +371,7 @@ fn apply_provider_config(
         id: id.to_owned(),
         name: id.to_owned(),
         env: Vec::new(),
-        npm: OPENAI_COMPATIBLE_NPM.to_owned(),
+        npm: Arc::from(OPENAI_COMPATIBLE_NPM),
         api_url: None,
         doc: None,
         origin: ProviderOrigin::Custom,
@@ -387,7 +389,7 @@ fn apply_provider_config(
         provider.env.clone_from(env);
     }
     if let Some(npm) = &config.npm {
-        provider.npm.clone_from(npm);
+        provider.npm = Arc::from(npm.as_str());
     }
     provider.options = merge_options(&provider.options, &config.options);
     if let Some(url) = provider
@@ -396,7 +398,7 @@ fn apply_provider_config(
         .clone()
         .or_else(|| config.api.clone())
     {
-        provider.api_url = Some(url);
+        provider.api_url = Some(Arc::from(url));
     }
     if let Some(discover) = config.discover_models {
         provider.discover_models = discover;
@@ -477,18 +479,31 @@ fn merge_model(
         .clone()
         .or_else(|| existing.map(|m| m.api_id.clone()))
         .unwrap_or_else(|| key.to_owned());
-    let npm = model_provider
-        .and_then(|p| p.npm.clone())
-        .or_else(|| provider_config.npm.clone())
-        .or_else(|| existing.map(|m| m.npm.clone()))
-        .or_else(|| cloudflare_gateway_npm(provider_id, key))
-        .or_else(|| catalog_npm.map(str::to_owned))
-        .unwrap_or_else(|| OPENAI_COMPATIBLE_NPM.to_owned());
-    let api_url = model_provider
-        .and_then(|p| p.api.clone())
-        .or_else(|| provider_config.api.clone())
-        .or_else(|| existing.and_then(|m| m.api_url.clone()))
-        .or_else(|| catalog_api.map(str::to_owned));
+    let npm: Arc<str> = match model_provider
+        .and_then(|p| p.npm.as_deref())
+        .or(provider_config.npm.as_deref())
+    {
+        Some(npm) => Arc::from(npm),
+        None => existing.map_or_else(
+            || {
+                Arc::from(
+                    cloudflare_gateway_npm(provider_id, key)
+                        .or(catalog_npm)
+                        .unwrap_or(OPENAI_COMPATIBLE_NPM),
+                )
+            },
+            |m| Arc::clone(&m.npm),
+        ),
+    };
+    let api_url: Option<Arc<str>> = match model_provider
+        .and_then(|p| p.api.as_deref())
+        .or(provider_config.api.as_deref())
+    {
+        Some(url) => Some(Arc::from(url)),
+        None => existing
+            .and_then(|m| m.api_url.clone())
+            .or_else(|| catalog_api.map(Arc::from)),
+    };
     let shape = model_provider
         .and_then(|p| p.shape)
         .or_else(|| existing.and_then(|m| m.shape));
@@ -526,7 +541,7 @@ fn merge_model(
     };
     if existing.is_none()
         && info.interleaved.is_none()
-        && npm == OPENAI_COMPATIBLE_NPM
+        && &*npm == OPENAI_COMPATIBLE_NPM
         && api_id.contains("deepseek")
     {
         info.interleaved = Some(Interleaved::Field {
@@ -648,7 +663,7 @@ mod tests {
                 .contains_key("gpt-5-chat-latest")
         );
         let mantle = &merged.providers["amazon-bedrock"].models["openai.gpt-5.4"];
-        assert_eq!(mantle.npm, "@ai-sdk/amazon-bedrock/mantle");
+        assert_eq!(&*mantle.npm, "@ai-sdk/amazon-bedrock/mantle");
         assert_eq!(mantle.protocol, RuntimeProtocol::OpenaiResponses);
         assert_eq!(
             merged.providers["anthropic"].models["claude-sonnet-4-5"].protocol,
@@ -660,7 +675,7 @@ mod tests {
             .keys()
             .find(|k| k.starts_with("openai/"))
             .expect("an openai/* model");
-        assert_eq!(cf.models[openai_via_cf].npm, "@ai-sdk/openai");
+        assert_eq!(&*cf.models[openai_via_cf].npm, "@ai-sdk/openai");
     }
 
     #[test]
@@ -696,7 +711,7 @@ mod tests {
         assert_eq!(sonnet.origin, ModelOrigin::Catalog);
         let private = &anthropic.models["claude-private"];
         assert_eq!(private.origin, ModelOrigin::Config);
-        assert_eq!(private.npm, "@ai-sdk/anthropic");
+        assert_eq!(&*private.npm, "@ai-sdk/anthropic");
         assert_eq!(private.protocol, RuntimeProtocol::Anthropic);
         assert_eq!(private.info.reasoning, Some(true));
         assert_eq!(private.info.tool_call, Some(true));

@@ -4,6 +4,7 @@
 pub mod auth_view;
 pub mod cache;
 pub mod default_model;
+mod descriptor_json;
 pub mod descriptor_view;
 pub mod descriptors;
 pub mod discover;

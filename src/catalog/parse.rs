@@ -220,13 +220,15 @@ fn typed_models<'de, D: serde::Deserializer<'de>>(
             self,
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
-            let mut models = BTreeMap::new();
+            // Collected rather than inserted one by one, so that the map's nodes are packed full;
+            // a repeated key keeps its last value either way.
+            let mut models = Vec::with_capacity(map.size_hint().unwrap_or(0));
             while let Some(key) = map.next_key::<String>()? {
                 let mut model: CatalogModel = map.next_value()?;
                 fill_model_defaults(&mut model, &key);
-                models.insert(key, Arc::new(model));
+                models.push((key, Arc::new(model)));
             }
-            Ok(models)
+            Ok(models.into_iter().collect())
         }
     }
 

@@ -322,8 +322,8 @@ pub fn provider_descriptor(provider: &ResolvedProvider, auth: &dyn AuthView) -> 
         },
         connected: credential_source.is_some(),
         credential_source,
-        npm: provider.npm.clone(),
-        api_url: provider.api_url.clone(),
+        npm: provider.npm.to_string(),
+        api_url: provider.api_url.as_deref().map(str::to_owned),
         doc: provider.doc.clone(),
         origin: provider.origin,
         model_count: provider.models.len(),
@@ -347,8 +347,8 @@ fn catalog_item(provider: &ResolvedProvider, auth: &dyn AuthView) -> ProviderCat
         note: note.map(str::to_owned),
         env: provider.env.clone(),
         credential_source,
-        npm: provider.npm.clone(),
-        api_url: provider.api_url.clone(),
+        npm: provider.npm.to_string(),
+        api_url: provider.api_url.as_deref().map(str::to_owned),
         doc: provider.doc.clone(),
     }
 }

@@ -1,18 +1,22 @@
 //! `model/list` as JSON: every model of a merged catalog serialized once (on two threads) for its
 //! connection state, and picked from for each query's filters; the answer is written straight
-//! from the pieces into the response.
+//! from the rendered text into the response.
 //!
-//! The pieces are shared while some answer still holds them (concurrent `model/list` calls,
+//! Each render thread writes its models into one contiguous buffer, sized up front from an
+//! estimate, as `piece,piece,...`: an answer copies each run of consecutive selected models with
+//! one copy, commas included, and no model costs an allocation of its own.
+//!
+//! The buffers are shared while some answer still holds them (concurrent `model/list` calls,
 //! whatever their filters, render once) but not kept after: holding ~5 MB of JSON for the life of
 //! the process would put the peak RSS over its budget, and a render costs ~10 ms.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, Weak};
 
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::Serialize;
 use serde::ser::SerializeStruct;
-use serde_json::value::RawValue;
 
 use super::descriptor_view::ModelDescriptorView;
 use super::merge::{MergedCatalog, ResolvedModel, ResolvedProvider};
@@ -22,17 +26,113 @@ use super::query::ModelListResult;
 const PARALLEL_MIN_MODELS: usize = 512;
 const RENDER_THREADS: usize = 2;
 
+const ANSWER_OPEN: &[u8] = br#"{"models":["#;
+const ANSWER_CLOSE: &[u8] = b"]}";
+
 /// Every model's descriptor as JSON, in catalog order, for one connection state.
 #[derive(Debug)]
 pub struct RenderedModels {
     /// Per provider, in catalog order.
     connected: Vec<bool>,
-    pieces: Vec<Box<RawValue>>,
+    /// One per render thread, in catalog order.
+    chunks: Vec<RenderedChunk>,
+}
+
+/// Consecutive models rendered into one buffer.
+#[derive(Debug)]
+struct RenderedChunk {
+    /// Position of the chunk's first model among all the catalog's models.
+    first: u32,
+    /// The models' JSON separated by commas.
+    json: String,
+    /// Per model, the offset just past its JSON; the next model starts one byte (a comma) later.
+    ends: Vec<u32>,
+}
+
+type Listed<'a> = (&'a ResolvedProvider, &'a ResolvedModel, bool);
+
+impl RenderedChunk {
+    fn render(first: usize, models: &[Listed<'_>]) -> Self {
+        let estimate: usize = models
+            .iter()
+            .map(|(provider, model, _)| estimated_len(provider, model))
+            .sum();
+        let mut json = Vec::with_capacity(estimate);
+        let mut ends = Vec::with_capacity(models.len());
+        for (provider, model, connected) in models {
+            if !ends.is_empty() {
+                json.push(b',');
+            }
+            ModelDescriptorView::new(provider, model, *connected).write_json(&mut json);
+            ends.push(offset(json.len()));
+        }
+        Self {
+            first: offset(first),
+            json: String::from_utf8(json).expect("serde_json writes UTF-8"),
+            ends,
+        }
+    }
+
+    /// The byte range of this chunk's models `first..=last` (chunk-local positions), with the
+    /// commas between them.
+    fn span(&self, first: usize, last: usize) -> Range<usize> {
+        let start = match first {
+            0 => 0,
+            _ => self.ends[first - 1] as usize + 1,
+        };
+        start..self.ends[last] as usize
+    }
+
+    fn piece(&self, local: usize) -> &str {
+        &self.json[self.span(local, local)]
+    }
+}
+
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).expect("a rendered chunk stays under 4 GiB")
+}
+
+/// About the length of a model's descriptor JSON, on the high side: the fixed keys and values
+/// (~560 bytes), each string it holds (the model id three times), and room for costs,
+/// reasoning options and variants. Too high costs only untouched address space; too low a copy.
+fn estimated_len(provider: &ResolvedProvider, model: &ResolvedModel) -> usize {
+    const FIXED: usize = 640;
+    let info = &*model.info;
+    let optional = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len() + 24);
+    FIXED
+        + info.name.len()
+        + 3 * (provider.id.len() + model.id.len())
+        + model.api_id.len()
+        + provider.name.len()
+        + model.npm.len()
+        + provider
+            .options
+            .base_url
+            .as_deref()
+            .or(model.api_url.as_deref())
+            .or(provider.api_url.as_deref())
+            .map_or(0, str::len)
+        + provider.env.iter().map(|e| e.len() + 3).sum::<usize>()
+        + optional(&info.family)
+        + optional(&info.release_date)
+        + optional(&info.last_updated)
+        + optional(&info.knowledge)
+        + info
+            .cost
+            .as_ref()
+            .map_or(0, |cost| 160 + 180 * cost.tiers.len())
+        + info
+            .cost
+            .as_ref()
+            .and_then(|c| c.context_over_200k.as_ref())
+            .map_or(0, |_| 200)
+        + info.reasoning_options.as_ref().map_or(0, |o| 40 * o.len())
+        + 16 * (model.variants.len() + 4)
 }
 
 impl RenderedModels {
     fn render(catalog: &MergedCatalog, connected: Vec<bool>) -> Self {
-        let models: Vec<(&ResolvedProvider, &ResolvedModel, bool)> = catalog
+        let models: Vec<Listed<'_>> = catalog
             .providers
             .values()
             .zip(&connected)
@@ -43,35 +143,40 @@ impl RenderedModels {
                     .map(move |model| (provider, model, *connected))
             })
             .collect();
-        let render_all = |slice: &[(&ResolvedProvider, &ResolvedModel, bool)]| {
-            slice
-                .iter()
-                .map(|(provider, model, connected)| {
-                    serde_json::value::to_raw_value(&ModelDescriptorView::new(
-                        provider, model, *connected,
-                    ))
-                    .expect("a descriptor holds only strings, numbers and string-keyed maps")
-                })
-                .collect::<Vec<_>>()
-        };
         let threads =
             std::thread::available_parallelism().map_or(1, |n| n.get().min(RENDER_THREADS));
-        let pieces = if threads < 2 || models.len() < PARALLEL_MIN_MODELS {
-            render_all(&models)
+        let chunks = if threads < 2 || models.len() < PARALLEL_MIN_MODELS {
+            vec![RenderedChunk::render(0, &models)]
         } else {
-            let (first, second) = models.split_at(models.len() / 2);
+            let middle = models.len() / 2;
+            let (first, second) = models.split_at(middle);
             std::thread::scope(|scope| {
-                let helper = scope.spawn(|| render_all(second));
-                let mut pieces = render_all(first);
-                pieces.extend(
-                    helper
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                );
-                pieces
+                let helper = scope.spawn(|| RenderedChunk::render(middle, second));
+                let first = RenderedChunk::render(0, first);
+                let second = helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                vec![first, second]
             })
         };
-        Self { connected, pieces }
+        Self { connected, chunks }
+    }
+
+    /// The chunk holding model `index` (its position among all the catalog's models) and the
+    /// model's position inside it.
+    fn locate(&self, index: u32) -> (usize, usize) {
+        let chunk = self
+            .chunks
+            .iter()
+            .rposition(|chunk| chunk.first <= index)
+            .expect("the first chunk starts at model 0");
+        let local = (index - self.chunks[chunk].first) as usize;
+        (chunk, local)
+    }
+
+    fn piece(&self, index: u32) -> &str {
+        let (chunk, local) = self.locate(index);
+        self.chunks[chunk].piece(local)
     }
 }
 
@@ -144,10 +249,53 @@ impl ModelListJson {
         self.selected.is_empty()
     }
 
-    fn pieces(&self) -> impl ExactSizeIterator<Item = &RawValue> + '_ {
+    /// The exact length of [`Self::write_json`]'s output (and of `serde_json::to_vec(self)`).
+    pub fn serialized_len(&self) -> usize {
+        let pieces: usize = self.runs().map(|(_, span)| span.len()).sum();
+        let commas_between_runs = self.runs().count().saturating_sub(1);
+        ANSWER_OPEN.len() + pieces + commas_between_runs + ANSWER_CLOSE.len()
+    }
+
+    /// Appends the answer's JSON (`{"models":[...]}`), the same bytes as `serde_json::to_vec(self)`,
+    /// copying each run of consecutive selected models at once.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.reserve(self.serialized_len());
+        out.extend_from_slice(ANSWER_OPEN);
+        for (position, (chunk, span)) in self.runs().enumerate() {
+            if position > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&self.rendered.chunks[chunk].json.as_bytes()[span]);
+        }
+        out.extend_from_slice(ANSWER_CLOSE);
+    }
+
+    /// The selected models as runs of consecutive models of one chunk: `(chunk, byte range)`.
+    fn runs(&self) -> impl Iterator<Item = (usize, Range<usize>)> + '_ {
+        let mut selected = self
+            .selected
+            .iter()
+            .map(|index| self.rendered.locate(*index));
+        let mut current = selected.next().map(|(chunk, local)| (chunk, local, local));
+        std::iter::from_fn(move || {
+            let (chunk, first, mut last) = current?;
+            current = None;
+            for (next_chunk, local) in selected.by_ref() {
+                if next_chunk == chunk && local == last + 1 {
+                    last = local;
+                } else {
+                    current = Some((next_chunk, local, local));
+                    break;
+                }
+            }
+            Some((chunk, self.rendered.chunks[chunk].span(first, last)))
+        })
+    }
+
+    fn pieces(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.selected
             .iter()
-            .map(|index| &*self.rendered.pieces[*index as usize])
+            .map(|index| self.rendered.piece(*index))
     }
 }
 
@@ -157,13 +305,30 @@ impl Serialize for ModelListJson {
 
         impl Serialize for Pieces<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(self.0.pieces())
+                serializer.collect_seq(self.0.pieces().map(Verbatim))
             }
         }
 
         let mut result = serializer.serialize_struct("ModelListResult", 1)?;
         result.serialize_field("models", &Pieces(self))?;
         result.end()
+    }
+}
+
+/// A piece of JSON that serde_json writes as is: serialized the way serde_json's own
+/// [`RawValue`](serde_json::value::RawValue) serializes (a struct named by its private token, which
+/// its serializers write verbatim). Borrowing the piece as a `&RawValue` would do the same but
+/// parse all ~5 MB of pieces again to check them, and serde_json wrote them. The byte-for-byte
+/// tests hold this to `serde_json::to_vec` / `to_value` of the owned descriptors.
+struct Verbatim<'a>(&'a str);
+
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+impl Serialize for Verbatim<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut raw = serializer.serialize_struct(RAW_VALUE_TOKEN, 1)?;
+        raw.serialize_field(RAW_VALUE_TOKEN, self.0)?;
+        raw.end()
     }
 }
 
@@ -253,10 +418,33 @@ mod tests {
             },
         ];
         for params in &cases {
+            let owned = owned_json(&catalog, params, &openai_connected);
             assert_eq!(
                 json_of(&catalog, params, &openai_connected),
-                owned_json(&catalog, params, &openai_connected),
+                owned,
                 "{params:?}"
+            );
+            let answer = catalog
+                .model_list_json(params, &openai_connected)
+                .expect("lists");
+            let mut written = b"prefix".to_vec();
+            answer.write_json(&mut written);
+            assert_eq!(&written[..6], b"prefix");
+            assert_eq!(written[6..], *owned.as_bytes(), "{params:?}");
+            assert_eq!(answer.serialized_len(), owned.len(), "{params:?}");
+            assert_eq!(
+                serde_json::to_vec(&answer).expect("serializes"),
+                owned.as_bytes()
+            );
+            assert_eq!(
+                serde_json::value::to_raw_value(&answer)
+                    .expect("serializes")
+                    .get(),
+                owned
+            );
+            assert_eq!(
+                serde_json::to_value(&answer).expect("to a value"),
+                serde_json::from_str::<serde_json::Value>(&owned).expect("parses")
             );
         }
         let full = json_of(&catalog, &cases[1], &openai_connected);
@@ -316,6 +504,72 @@ mod tests {
             !Arc::ptr_eq(&again.rendered, &connected.rendered),
             "a clone renders its own"
         );
+    }
+
+    #[test]
+    fn runs_across_chunks_and_gaps_write_the_same_bytes_as_serde() {
+        let catalog = MergedCatalog::build(&embedded_catalog(), &SidecarConfig::default());
+        let rendered = catalog
+            .rendered
+            .get_or_render(&catalog, vec![false; catalog.providers.len()]);
+        let total = u32::try_from(catalog.model_count()).expect("fits");
+        let middle = rendered.chunks.last().expect("a chunk").first;
+        let selections: [Vec<u32>; 6] = [
+            Vec::new(),
+            vec![0],
+            vec![total - 1],
+            (0..total).collect(),
+            (middle.saturating_sub(3)..(middle + 3).min(total)).collect(),
+            (0..total).filter(|i| i % 7 != 3 && i % 11 != 0).collect(),
+        ];
+        for selected in selections {
+            let answer = ModelListJson::new(Arc::clone(&rendered), selected.clone());
+            let expected = serde_json::to_vec(&answer).expect("serializes");
+            let pieces: Vec<&str> = selected.iter().map(|i| rendered.piece(*i)).collect();
+            assert_eq!(
+                expected,
+                format!("{{\"models\":[{}]}}", pieces.join(",")).into_bytes()
+            );
+            let mut written = Vec::new();
+            answer.write_json(&mut written);
+            assert_eq!(written, expected, "{} models", selected.len());
+            assert_eq!(answer.serialized_len(), expected.len());
+        }
+    }
+
+    #[test]
+    fn the_estimate_holds_every_chunk_without_growing() {
+        let config: SidecarConfig = serde_json::from_value(serde_json::json!({
+            "provider": {"corp": {"npm": "@ai-sdk/openai-compatible", "api": "http://127.0.0.1:9/v1",
+                "models": {"big": {"name": "Big", "variants": {"a": {}, "b": {}, "c": {}}}}}}
+        }))
+        .expect("config");
+        let catalog = MergedCatalog::build(&embedded_catalog(), &config);
+        let models: Vec<Listed<'_>> = catalog
+            .providers
+            .values()
+            .flat_map(|p| p.models.values().map(move |m| (p, m, true)))
+            .collect();
+        let chunk = RenderedChunk::render(0, &models);
+        let estimate: usize = models.iter().map(|(p, m, _)| estimated_len(p, m)).sum();
+        assert!(
+            chunk.json.len() <= estimate,
+            "{} > {estimate}",
+            chunk.json.len()
+        );
+        assert!(
+            estimate < chunk.json.len() * 3 / 2,
+            "{estimate} wastes too much over {}",
+            chunk.json.len()
+        );
+        for (index, (provider, model, _)) in models.iter().enumerate() {
+            assert!(
+                chunk.piece(index).len() <= estimated_len(provider, model),
+                "{}/{}",
+                provider.id,
+                model.id
+            );
+        }
     }
 
     #[test]

@@ -1,21 +1,32 @@
 //! The models.dev catalog compiled into the binary, so a first start offline has every provider
 //! and model. The source is `snapshot/api.json.gz` (refreshed by `scripts/update-catalog-snapshot`;
-//! provenance in `snapshot/SNAPSHOT.md`); `build.rs` splits its providers into parts, gzip-compressed
-//! each, that are decompressed and parsed on separate threads where the machine has cores to spare.
+//! provenance in `snapshot/SNAPSHOT.md`); `build.rs` splits its providers into parts, deflated each
+//! with its text length recorded. A loading thread inflates its parts one after the other into one
+//! buffer of the largest part's size, so the whole text is never held (nor first touched) at once;
+//! the parts are spread over threads where the machine has cores to spare.
 
-use std::io::Read;
 use std::sync::{Arc, OnceLock};
 
-use flate2::read::GzDecoder;
+use miniz_oxide::inflate::TINFLStatus;
+use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
 
 use super::parse::{Catalog, CatalogParseError};
+
+/// One part of the snapshot: a raw deflate stream of a JSON object of providers.
+struct SnapshotPart {
+    deflated: &'static [u8],
+    /// The length of the inflated text.
+    text_len: usize,
+}
 
 include!(concat!(env!("OUT_DIR"), "/catalog_snapshot_parts.rs"));
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
-    #[error("embedded catalog snapshot is not valid gzip: {0}")]
-    Decompress(#[from] std::io::Error),
+    #[error("embedded catalog snapshot does not inflate to its recorded length ({0:?})")]
+    Inflate(TINFLStatus),
+    #[error("embedded catalog snapshot is not UTF-8: {0}")]
+    NotUtf8(#[from] std::str::Utf8Error),
     #[error("embedded catalog snapshot does not parse: {0}")]
     Parse(#[from] CatalogParseError),
 }
@@ -25,41 +36,52 @@ pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
     // The load starts with the process: on two cores a second decoding thread would hold up the
     // answer to `initialize`, so the parts load in parallel only where a core is left over.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let parts: Vec<Result<Catalog, SnapshotError>> = if threads < 3 {
-        SNAPSHOT_PARTS
-            .iter()
-            .map(|part| decode_part(part))
-            .collect()
+    let catalog = if threads < 3 {
+        decode_parts(SNAPSHOT_PARTS)?
     } else {
-        std::thread::scope(|scope| {
-            let (first, rest) = SNAPSHOT_PARTS
-                .split_first()
-                .expect("build.rs writes a part");
-            let helpers: Vec<_> = rest
-                .iter()
-                .map(|part| scope.spawn(|| decode_part(part)))
-                .collect();
-            let mut parts = vec![decode_part(first)];
-            parts.extend(helpers.into_iter().map(|helper| {
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }));
-            parts
-        })
+        let (first, second) = SNAPSHOT_PARTS.split_at(SNAPSHOT_PARTS.len() / 2);
+        let (first, second) = std::thread::scope(|scope| {
+            let helper = scope.spawn(|| decode_parts(second));
+            let first = decode_parts(first);
+            let second = helper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (first, second)
+        });
+        let mut catalog = first?;
+        catalog.providers.append(&mut second?.providers);
+        catalog
     };
+    Ok(catalog)
+}
+
+/// Inflates and parses `parts` in order, reusing one text buffer.
+fn decode_parts(parts: &[SnapshotPart]) -> Result<Catalog, SnapshotError> {
+    let largest = parts.iter().map(|part| part.text_len).max().unwrap_or(0);
+    let mut buffer = vec![0u8; largest];
     let mut catalog = Catalog::default();
     for part in parts {
-        catalog.providers.extend(part?.providers);
+        let text = inflate(part, &mut buffer[..part.text_len])?;
+        let (mut parsed, _report) = Catalog::from_json_str(text)?;
+        catalog.providers.append(&mut parsed.providers);
     }
     Ok(catalog)
 }
 
-fn decode_part(compressed: &[u8]) -> Result<Catalog, SnapshotError> {
-    let mut text = String::with_capacity(compressed.len() * 16);
-    GzDecoder::new(compressed).read_to_string(&mut text)?;
-    let (catalog, _report) = Catalog::from_json_str(&text)?;
-    Ok(catalog)
+/// Inflates a part straight into `out`, which has exactly its text's length.
+fn inflate<'a>(part: &SnapshotPart, out: &'a mut [u8]) -> Result<&'a str, SnapshotError> {
+    let mut decompressor = Box::<DecompressorOxide>::default();
+    let (status, read, written) = decompress(
+        &mut decompressor,
+        part.deflated,
+        out,
+        0,
+        inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+    );
+    if status != TINFLStatus::Done || read != part.deflated.len() || written != out.len() {
+        return Err(SnapshotError::Inflate(status));
+    }
+    Ok(std::str::from_utf8(out)?)
 }
 
 static EMBEDDED: OnceLock<Arc<Catalog>> = OnceLock::new();
@@ -94,6 +116,8 @@ pub fn prewarm_embedded() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flate2::read::GzDecoder;
+    use std::io::Read;
 
     const FIXTURE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -106,6 +130,12 @@ mod tests {
         assert_eq!(catalog.provider_count(), 147);
         assert_eq!(catalog.model_count(), 5276);
         assert!(SNAPSHOT_PARTS.len() > 1, "split for parallel loading");
+        let largest = SNAPSHOT_PARTS.iter().map(|p| p.text_len).max();
+        let total: usize = SNAPSHOT_PARTS.iter().map(|p| p.text_len).sum();
+        assert!(
+            largest.is_some_and(|largest| largest < total / 2),
+            "a loading thread never holds most of the text at once"
+        );
     }
 
     #[test]
@@ -130,11 +160,10 @@ mod tests {
         assert_eq!(decode_embedded().expect("snapshot decodes"), whole);
         let mut texts = Vec::new();
         for part in SNAPSHOT_PARTS {
-            let mut text = String::new();
-            GzDecoder::new(*part)
-                .read_to_string(&mut text)
-                .expect("part is gzip");
-            texts.push(text);
+            let mut buffer = vec![0u8; part.text_len];
+            let text = inflate(part, &mut buffer).expect("part inflates");
+            assert_eq!(text.len(), part.text_len);
+            texts.push(text.to_owned());
         }
         let members: Vec<&str> = texts
             .iter()
@@ -145,6 +174,25 @@ mod tests {
             })
             .collect();
         assert_eq!(format!("{{{}}}", members.join(",")), fixture.trim_end());
+    }
+
+    #[test]
+    fn a_part_that_does_not_inflate_to_its_length_is_an_error() {
+        let part = &SNAPSHOT_PARTS[0];
+        let mut short = vec![0u8; part.text_len - 1];
+        assert!(matches!(
+            inflate(part, &mut short),
+            Err(SnapshotError::Inflate(_))
+        ));
+        let truncated = SnapshotPart {
+            deflated: &part.deflated[..part.deflated.len() / 2],
+            text_len: part.text_len,
+        };
+        let mut buffer = vec![0u8; part.text_len];
+        assert!(matches!(
+            inflate(&truncated, &mut buffer),
+            Err(SnapshotError::Inflate(_))
+        ));
     }
 
     #[test]

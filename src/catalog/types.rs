@@ -67,11 +67,12 @@ pub struct CatalogModel {
     pub limit: Option<Limit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ModelStatus>,
+    /// Boxed, as the next one: few models have it, and every model would carry its room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experimental: Option<Experimental>,
+    pub experimental: Option<Box<Experimental>>,
     /// Per-model override of the provider's npm package, base URL and API shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<ModelProviderOverride>,
+    pub provider: Option<Box<ModelProviderOverride>>,
     /// `None` when the catalog says nothing; `Some(vec![])` means "no reasoning variants".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_options: Option<Vec<ReasoningOption>>,

@@ -88,7 +88,7 @@ pub async fn resolve_call(
     let input = LoaderInput {
         provider_id,
         model_id: &model.api_id,
-        npm: Some(model.npm.as_str()),
+        npm: Some(&*model.npm),
         api_url: api_url.as_deref(),
         options: &options,
         session_headers: &session_headers,
@@ -244,8 +244,8 @@ fn model_api_url(provider: &ResolvedProvider, model: &ResolvedModel) -> Option<S
         .and_then(|p| p.api.clone())
         .filter(|url| !url.trim().is_empty());
     model_override
-        .or_else(|| provider.api_url.clone())
-        .or_else(|| model.api_url.clone())
+        .or_else(|| provider.api_url.as_deref().map(str::to_owned))
+        .or_else(|| model.api_url.as_deref().map(str::to_owned))
 }
 
 fn provider_options(provider: &ResolvedProvider) -> Map<String, Value> {

@@ -42,7 +42,7 @@ impl Dialect {
         match format {
             WireFormat::OpenaiChat => chat_dialect(provider_id, &model.npm),
             WireFormat::OpenaiResponses => Dialect::OpenaiResponses {
-                summary: !(model.npm == "@ai-sdk/xai" || provider_id == "xai"),
+                summary: !(&*model.npm == "@ai-sdk/xai" || provider_id == "xai"),
             },
             WireFormat::Anthropic => Dialect::Anthropic {
                 adaptive: claude_is_adaptive(api_id),

@@ -58,7 +58,7 @@ pub fn derive(
             copilot(&id)
         }
         Dialect::OpenaiResponses { summary: true } => {
-            if model.npm == "@ai-sdk/azure" || provider_id.starts_with("azure") {
+            if &*model.npm == "@ai-sdk/azure" || provider_id.starts_with("azure") {
                 azure(&id)
             } else {
                 efforts(&openai_efforts(&id, release))

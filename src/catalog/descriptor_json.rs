@@ -1,0 +1,225 @@
+//! A model descriptor written straight as JSON bytes: the same bytes as serializing
+//! [`ModelDescriptorView`] with serde_json (the `rendered` tests compare them over the whole
+//! catalog), at about half the cost. Going through serde, every one of a descriptor's ~40 keys is
+//! scanned for characters to escape; here the keys are literals, and strings that need no escaping
+//! (nearly all) are copied as they are. Nested catalog types (costs, limits, reasoning options)
+//! and enums still go through serde.
+
+use serde::Serialize;
+
+use super::descriptor_view::{KnownModalities, ModelDescriptorView};
+
+impl ModelDescriptorView<'_> {
+    /// Appends this descriptor's JSON, the same bytes as `serde_json::to_writer(out, self)`.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(br#"{"id":""#);
+        escaped_contents(out, self.id.provider_id);
+        out.push(b'/');
+        escaped_contents(out, self.id.model_id);
+        out.extend_from_slice(br#"","name":"#);
+        string(out, self.name);
+        out.extend_from_slice(br#","providerId":"#);
+        string(out, self.provider_id);
+        out.extend_from_slice(br#","providerName":"#);
+        string(out, self.provider_name);
+        if let Some(url) = self.provider_api_url {
+            out.extend_from_slice(br#","providerApiUrl":"#);
+            string(out, url);
+        }
+        if let Some(npm) = self.provider_npm_package {
+            out.extend_from_slice(br#","providerNpmPackage":"#);
+            string(out, npm);
+        }
+        if let Some(vars) = self.provider_env_vars {
+            out.extend_from_slice(br#","providerEnvVars":"#);
+            strings(out, vars.iter().map(String::as_str));
+        }
+        out.extend_from_slice(br#","contextWindow":"#);
+        number(out, self.context_window);
+        out.extend_from_slice(br#","maxOutputTokens":"#);
+        number(out, self.max_output_tokens);
+        if let Some(modalities) = &self.modalities {
+            out.extend_from_slice(br#","modalities":{"input":"#);
+            known_modalities(out, &modalities.input);
+            out.extend_from_slice(br#","output":"#);
+            known_modalities(out, &modalities.output);
+            out.push(b'}');
+        }
+        let caps = &self.capabilities;
+        out.extend_from_slice(br#","capabilities":{"text":"#);
+        boolean(out, caps.text);
+        out.extend_from_slice(br#","vision":"#);
+        boolean(out, caps.vision);
+        out.extend_from_slice(br#","tools":"#);
+        boolean(out, caps.tools);
+        out.extend_from_slice(br#","reasoning":"#);
+        boolean(out, caps.reasoning);
+        out.extend_from_slice(br#","plan":"#);
+        boolean(out, caps.plan);
+        out.extend_from_slice(br#"},"modelId":"#);
+        string(out, self.model_id);
+        out.extend_from_slice(br#","apiId":"#);
+        string(out, self.api_id);
+        out.extend_from_slice(br#","protocol":"#);
+        serialized(out, &self.protocol);
+        out.extend_from_slice(br#","connected":"#);
+        boolean(out, self.connected);
+        out.extend_from_slice(br#","status":"#);
+        serialized(out, &self.status);
+        optional_string(out, br#","family":"#, self.family);
+        optional_string(out, br#","releaseDate":"#, self.release_date);
+        optional_string(out, br#","lastUpdated":"#, self.last_updated);
+        optional_string(out, br#","knowledge":"#, self.knowledge);
+        if let Some(open) = self.open_weights {
+            out.extend_from_slice(br#","openWeights":"#);
+            boolean(out, open);
+        }
+        if let Some(cost) = self.cost {
+            out.extend_from_slice(br#","cost":"#);
+            serialized(out, cost);
+        }
+        out.extend_from_slice(br#","limit":"#);
+        serialized(out, &self.limit);
+        out.extend_from_slice(br#","attachment":"#);
+        boolean(out, self.attachment);
+        out.extend_from_slice(br#","temperature":"#);
+        boolean(out, self.temperature);
+        out.extend_from_slice(br#","structuredOutput":"#);
+        boolean(out, self.structured_output);
+        if let Some(interleaved) = self.interleaved {
+            out.extend_from_slice(br#","interleaved":"#);
+            serialized(out, interleaved);
+        }
+        if let Some(options) = self.reasoning_options {
+            out.extend_from_slice(br#","reasoningOptions":"#);
+            serialized(out, options);
+        }
+        out.extend_from_slice(br#","variants":"#);
+        strings(out, self.variants.iter().copied());
+        out.extend_from_slice(br#","origin":"#);
+        serialized(out, &self.origin);
+        out.push(b'}');
+    }
+}
+
+fn serialized<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(out, value)
+        .expect("catalog types hold only strings, numbers and string-keyed maps");
+}
+
+fn string(out: &mut Vec<u8>, value: &str) {
+    out.push(b'"');
+    escaped_contents(out, value);
+    out.push(b'"');
+}
+
+/// serde_json escapes exactly the control characters, `"` and `\`.
+fn escaped_contents(out: &mut Vec<u8>, value: &str) {
+    if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.extend_from_slice(value.as_bytes());
+    } else {
+        let quoted = serde_json::to_string(value).expect("a string serializes");
+        out.extend_from_slice(&quoted.as_bytes()[1..quoted.len() - 1]);
+    }
+}
+
+fn optional_string(out: &mut Vec<u8>, key: &[u8], value: Option<&str>) {
+    if let Some(value) = value {
+        out.extend_from_slice(key);
+        string(out, value);
+    }
+}
+
+fn strings<'a>(out: &mut Vec<u8>, values: impl Iterator<Item = &'a str>) {
+    out.push(b'[');
+    for (index, value) in values.enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        string(out, value);
+    }
+    out.push(b']');
+}
+
+fn known_modalities(out: &mut Vec<u8>, modalities: &KnownModalities<'_>) {
+    out.push(b'[');
+    for (index, modality) in modalities.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        serialized(out, &modality);
+    }
+    out.push(b']');
+}
+
+fn number(out: &mut Vec<u8>, value: u64) {
+    serialized(out, &value);
+}
+
+fn boolean(out: &mut Vec<u8>, value: bool) {
+    out.extend_from_slice(if value { b"true" } else { b"false" });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::descriptor_view::ModelDescriptorView;
+    use crate::catalog::merge::MergedCatalog;
+    use crate::catalog::snapshot::embedded_catalog;
+    use crate::config::SidecarConfig;
+
+    fn assert_same_bytes(catalog: &MergedCatalog) -> usize {
+        let mut compared = 0;
+        for provider in catalog.providers.values() {
+            for model in provider.models.values() {
+                for connected in [false, true] {
+                    let view = ModelDescriptorView::new(provider, model, connected);
+                    let mut written = Vec::new();
+                    view.write_json(&mut written);
+                    let expected = serde_json::to_vec(&view).expect("serializes");
+                    assert_eq!(
+                        String::from_utf8_lossy(&written),
+                        String::from_utf8_lossy(&expected),
+                        "{}/{}",
+                        provider.id,
+                        model.id
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        compared
+    }
+
+    #[test]
+    fn every_catalog_model_writes_the_bytes_serde_writes() {
+        let catalog = MergedCatalog::build(&embedded_catalog(), &SidecarConfig::default());
+        assert_eq!(assert_same_bytes(&catalog), 2 * catalog.model_count());
+    }
+
+    #[test]
+    fn strings_that_need_escaping_and_config_fields_write_the_same_bytes() {
+        let config: SidecarConfig = serde_json::from_value(serde_json::json!({
+            "provider": {
+                "anthropic": {
+                    "env": ["KEY_\"A\"", "B\\C"],
+                    "options": {"baseURL": "https://proxy.example/v1?q=\"x\""},
+                    "models": {
+                        "claude-sonnet-4-5": {"name": "Tab\tnew\nline \u{1} \"q\" \\ é 😀 </script>",
+                                              "family": "f\"", "knowledge": "2025\\01",
+                                              "variants": {"we\"ird": {"x": 1}, "high": {"disabled": true}}},
+                        "bare": {}
+                    }
+                },
+                "corp/x": {"npm": "@ai-sdk/openai-compatible", "api": "http://127.0.0.1:9/v1",
+                           "models": {"m\"1": {"name": "M", "open_weights": true, "interleaved": {"field": "r\"c"},
+                                              "modalities": {"input": ["text", "hologram", "image"], "output": []},
+                                              "limit": {"context": 5, "input": 3, "output": 2},
+                                              "cost": {"input": 0.1, "output": 1e-7, "cache_read": 3}}}}
+            }
+        }))
+        .expect("config");
+        let catalog = MergedCatalog::build(&embedded_catalog(), &config);
+        assert!(catalog.model("corp/x", "m\"1").is_some());
+        assert_same_bytes(&catalog);
+    }
+}
