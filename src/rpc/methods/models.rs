@@ -77,6 +77,10 @@ impl Method for ModelList {
     type Params = ModelListParams;
     type Result = ModelListJson;
 
+    fn result_size_hint(result: &ModelListJson) -> usize {
+        result.serialized_len()
+    }
+
     async fn call(
         state: Arc<ServerState>,
         params: ModelListParams,
