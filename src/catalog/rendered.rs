@@ -196,7 +196,12 @@ impl RenderCache {
         if let Some(rendered) = slot.upgrade().filter(|r| r.connected == connected) {
             return rendered;
         }
+        let started = std::time::Instant::now();
         let rendered = Arc::new(RenderedModels::render(catalog, connected));
+        tracing::debug!(
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "model descriptors rendered"
+        );
         *slot = Arc::downgrade(&rendered);
         rendered
     }

@@ -243,7 +243,12 @@ impl CatalogService {
             memo.insert(0, entry);
             return merged;
         }
+        let started = std::time::Instant::now();
         let merged = Arc::new(MergedCatalog::build(&catalog, config));
+        tracing::debug!(
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "catalog merged with config"
+        );
         memo.insert(
             0,
             MergedMemo {

@@ -90,7 +90,7 @@ static EMBEDDED: OnceLock<Arc<Catalog>> = OnceLock::new();
 /// catch) degrades to an empty catalog rather than a crash.
 pub fn embedded_catalog() -> Arc<Catalog> {
     EMBEDDED
-        .get_or_init(|| match decode_embedded() {
+        .get_or_init(|| match timed_decode() {
             Ok(catalog) => Arc::new(catalog),
             Err(error) => {
                 tracing::error!(%error, "embedded catalog unusable; starting with an empty catalog");
@@ -98,6 +98,16 @@ pub fn embedded_catalog() -> Arc<Catalog> {
             }
         })
         .clone()
+}
+
+fn timed_decode() -> Result<Catalog, SnapshotError> {
+    let started = std::time::Instant::now();
+    let decoded = decode_embedded();
+    tracing::debug!(
+        elapsed_us = started.elapsed().as_micros() as u64,
+        "embedded catalog decoded"
+    );
+    decoded
 }
 
 /// Starts decoding the snapshot on a background thread so that it is ready by the time the first

@@ -70,8 +70,7 @@ pub fn spawn_stdout_writer(
     let spawned = std::thread::Builder::new()
         .name("stdout-writer".into())
         .spawn(move || {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, raw_stdout());
             if let Err(err) = write_queued(&mut rx, &mut out) {
                 tracing::warn!(%err, "writing to stdout failed; stopping the writer");
             }
@@ -82,6 +81,19 @@ pub fn spawn_stdout_writer(
         tracing::error!(%err, "could not start the stdout writer thread");
     }
     done_rx
+}
+
+/// stdout without the standard library's line buffering, which would split every LSP-framed
+/// message into two `write(2)` calls at the newline ending its header.
+fn raw_stdout() -> Box<dyn Write + Send> {
+    use std::os::fd::AsFd;
+    match std::io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(std::fs::File::from(fd)),
+        Err(err) => {
+            tracing::debug!(%err, "stdout could not be duplicated; writing through std's handle");
+            Box::new(std::io::stdout())
+        }
+    }
 }
 
 /// Writes messages until the queue closes, flushing whenever it is drained, except that
