@@ -38,7 +38,7 @@ pub use query::{
     Capability, ModelGetParams, ModelListParams, ModelListResult, ProviderCatalogResult,
     ProviderGetParams, ProviderListResult,
 };
-pub use rendered::ModelListJson;
+pub use rendered::{AnswerPiece, ModelListJson};
 pub use service::{
     CatalogDiff, CatalogService, CatalogSource, CatalogStatus, RefreshOutcome, RefreshParams,
     RefreshProgress, RefreshResult,

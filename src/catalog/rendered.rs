@@ -44,7 +44,8 @@ struct RenderedChunk {
     /// Position of the chunk's first model among all the catalog's models.
     first: u32,
     /// The models' JSON separated by commas.
-    json: String,
+    /// Shared so an answer can be written to stdout straight from it.
+    json: Arc<String>,
     /// Per model, the offset just past its JSON; the next model starts one byte (a comma) later.
     ends: Vec<u32>,
 }
@@ -68,7 +69,7 @@ impl RenderedChunk {
         }
         Self {
             first: offset(first),
-            json: String::from_utf8(json).expect("serde_json writes UTF-8"),
+            json: Arc::new(String::from_utf8(json).expect("serde_json writes UTF-8")),
             ends,
         }
     }
@@ -233,6 +234,13 @@ impl std::fmt::Debug for RenderCache {
     }
 }
 
+/// A piece of a `model/list` answer's JSON.
+pub enum AnswerPiece {
+    Literal(&'static [u8]),
+    /// A byte range of a rendered buffer.
+    Rendered(Arc<String>, Range<usize>),
+}
+
 /// The `model/list` result (the shape of [`ModelListResult`]) as already-serialized pieces.
 #[derive(Debug, Clone)]
 pub struct ModelListJson {
@@ -273,6 +281,21 @@ impl ModelListJson {
             out.extend_from_slice(&self.rendered.chunks[chunk].json.as_bytes()[span]);
         }
         out.extend_from_slice(ANSWER_CLOSE);
+    }
+
+    /// The answer's JSON (the bytes of [`Self::write_json`]) as pieces to write one after the
+    /// other, the rendered ones without copying them.
+    pub fn answer_pieces(&self) -> Vec<AnswerPiece> {
+        let mut pieces = vec![AnswerPiece::Literal(ANSWER_OPEN)];
+        for (position, (chunk, span)) in self.runs().enumerate() {
+            if position > 0 {
+                pieces.push(AnswerPiece::Literal(b","));
+            }
+            let json = Arc::clone(&self.rendered.chunks[chunk].json);
+            pieces.push(AnswerPiece::Rendered(json, span));
+        }
+        pieces.push(AnswerPiece::Literal(ANSWER_CLOSE));
+        pieces
     }
 
     /// The selected models as runs of consecutive models of one chunk: `(chunk, byte range)`.
@@ -539,6 +562,16 @@ mod tests {
             answer.write_json(&mut written);
             assert_eq!(written, expected, "{} models", selected.len());
             assert_eq!(answer.serialized_len(), expected.len());
+            let mut joined = Vec::new();
+            for piece in answer.answer_pieces() {
+                match piece {
+                    AnswerPiece::Literal(bytes) => joined.extend_from_slice(bytes),
+                    AnswerPiece::Rendered(json, range) => {
+                        joined.extend_from_slice(&json.as_bytes()[range]);
+                    }
+                }
+            }
+            assert_eq!(joined, expected, "pieces of {} models", selected.len());
         }
     }
 

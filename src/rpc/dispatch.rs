@@ -489,17 +489,16 @@ enum Job {
 
 /// `[a,b,...]` of the answers of a batch.
 fn batch_response(answers: &[OutgoingMessage]) -> OutgoingMessage {
-    let size = answers.iter().map(|a| a.body().len() + 1).sum::<usize>() + 1;
+    let size = answers.iter().map(|a| a.body_len() + 1).sum::<usize>() + 1;
     let mut batch = OutgoingMessage::with_capacity(size);
-    let body = batch.body_writer();
-    body.push(b'[');
+    batch.push_bytes(b"[");
     for (index, answer) in answers.iter().enumerate() {
         if index > 0 {
-            body.push(b',');
+            batch.push_bytes(b",");
         }
-        body.extend_from_slice(answer.body());
+        batch.push_bytes(&answer.body());
     }
-    body.push(b']');
+    batch.push_bytes(b"]");
     batch
 }
 

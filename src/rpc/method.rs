@@ -39,6 +39,12 @@ pub trait Method: Send + Sync + 'static {
         0
     }
 
+    /// Writes the result's JSON into the response (a result that holds JSON already may hand
+    /// over shared bytes instead of copying them).
+    fn write_result(result: &Self::Result, out: &mut OutgoingMessage) -> serde_json::Result<()> {
+        serde_json::to_writer(out, result)
+    }
+
     fn call(
         state: Arc<ServerState>,
         params: Self::Params,
@@ -182,35 +188,27 @@ async fn run_handler<M: Method>(
     let params = decode_params::<M::Params>(params.as_str())?;
     let (id, answer) = (cx.id.clone(), cx.answer_slot().clone());
     let result = M::call(state, params, cx).await?;
-    answer.put(success_response(
-        &id,
-        &result,
-        M::result_size_hint(&result),
-    )?);
+    answer.put(success_response::<M>(&id, &result)?);
     // jsonrpsee would serialize the result into a string, then copy and re-validate it; the
     // dispatcher takes the response from the slot instead and never reads this placeholder.
     Ok(RawValue::NULL.to_owned())
 }
 
 /// The whole response `{"jsonrpc":"2.0","id":..,"result":..}`, serialized once.
-fn success_response<T: Serialize>(
+fn success_response<M: Method>(
     id: &serde_json::Value,
-    result: &T,
-    size_hint: usize,
+    result: &M::Result,
 ) -> Result<OutgoingMessage, RpcError> {
-    #[derive(Serialize)]
-    struct Success<'a, T> {
-        jsonrpc: &'static str,
-        id: &'a serde_json::Value,
-        result: &'a T,
-    }
-    let response = Success {
-        jsonrpc: "2.0",
-        id,
-        result,
+    let write = || {
+        let mut message = OutgoingMessage::with_capacity(M::result_size_hint(result) + 64);
+        message.push_bytes(br#"{"jsonrpc":"2.0","id":"#);
+        serde_json::to_writer(&mut message, id)?;
+        message.push_bytes(br#","result":"#);
+        M::write_result(result, &mut message)?;
+        message.push_bytes(b"}");
+        Ok::<_, serde_json::Error>(message)
     };
-    OutgoingMessage::serialize(&response, size_hint + 64)
-        .map_err(|err| RpcError::internal(format!("result could not be serialized: {err}")))
+    write().map_err(|err| RpcError::internal(format!("result could not be serialized: {err}")))
 }
 
 /// Decodes by-name params (an object). No params, `null` and `[]` mean `{}`; `[{..}]` is

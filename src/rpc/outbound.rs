@@ -139,7 +139,11 @@ pub fn notification<P: Serialize>(
 async fn write_loop<W: AsyncWrite + Unpin>(output: W, mut rx: mpsc::Receiver<FramedMessage>) {
     let mut output = tokio::io::BufWriter::with_capacity(64 * 1024, output);
     while let Some(message) = rx.recv().await {
-        if let Err(err) = output.write_all(message.as_ref()).await {
+        let mut bytes = Vec::with_capacity(message.len());
+        message
+            .write_to(&mut bytes)
+            .expect("writing to a Vec cannot fail");
+        if let Err(err) = output.write_all(&bytes).await {
             tracing::warn!(%err, "writing to stdout failed; stopping the writer");
             return;
         }

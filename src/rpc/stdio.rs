@@ -106,13 +106,13 @@ fn write_queued<W: Write>(
     let mut streak = 0u32;
     while let Some(first) = rx.blocking_recv() {
         let mut urgent = !first.is_deferrable();
-        out.write_all(first.as_ref())?;
+        first.write_to(out)?;
         let soon_after_last = last_flush.is_some_and(|at| at.elapsed() < COALESCE_WINDOW);
         streak = if soon_after_last { streak + 1 } else { 0 };
         loop {
             while let Ok(message) = rx.try_recv() {
                 urgent |= !message.is_deferrable();
-                out.write_all(message.as_ref())?;
+                message.write_to(out)?;
             }
             let wait = match last_flush {
                 Some(flushed) if !urgent && streak >= STREAK_BEFORE_COALESCING => {

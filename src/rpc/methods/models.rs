@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use super::catalog_state::{auth_view, catalog_error};
 use crate::catalog::{
-    DefaultModelResult, ModelDescriptor, ModelGetParams, ModelListJson, ModelListParams,
-    ProviderCatalogResult, ProviderDescriptor, ProviderGetParams, ProviderListResult,
+    AnswerPiece, DefaultModelResult, ModelDescriptor, ModelGetParams, ModelListJson,
+    ModelListParams, ProviderCatalogResult, ProviderDescriptor, ProviderGetParams,
+    ProviderListResult,
 };
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
+use crate::rpc::message::{OutgoingMessage, SharedBytes};
 use crate::rpc::method::{Method, NoParams};
 use crate::rpc::state::ServerState;
 
@@ -77,8 +79,19 @@ impl Method for ModelList {
     type Params = ModelListParams;
     type Result = ModelListJson;
 
-    fn result_size_hint(result: &ModelListJson) -> usize {
-        result.serialized_len()
+    /// The answer is written from the rendered descriptors themselves, not from a copy.
+    fn write_result(result: &ModelListJson, out: &mut OutgoingMessage) -> serde_json::Result<()> {
+        for piece in result.answer_pieces() {
+            match piece {
+                AnswerPiece::Literal(bytes) => out.push_bytes(bytes),
+                AnswerPiece::Rendered(json, range) => {
+                    let shared = SharedBytes::new(json, range)
+                        .expect("a rendered run lies within its buffer");
+                    out.push_shared(shared);
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn call(
