@@ -262,29 +262,8 @@ impl ModelListJson {
         self.selected.is_empty()
     }
 
-    /// The exact length of [`Self::write_json`]'s output (and of `serde_json::to_vec(self)`).
-    pub fn serialized_len(&self) -> usize {
-        let pieces: usize = self.runs().map(|(_, span)| span.len()).sum();
-        let commas_between_runs = self.runs().count().saturating_sub(1);
-        ANSWER_OPEN.len() + pieces + commas_between_runs + ANSWER_CLOSE.len()
-    }
-
-    /// Appends the answer's JSON (`{"models":[...]}`), the same bytes as `serde_json::to_vec(self)`,
-    /// copying each run of consecutive selected models at once.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        out.reserve(self.serialized_len());
-        out.extend_from_slice(ANSWER_OPEN);
-        for (position, (chunk, span)) in self.runs().enumerate() {
-            if position > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(&self.rendered.chunks[chunk].json.as_bytes()[span]);
-        }
-        out.extend_from_slice(ANSWER_CLOSE);
-    }
-
-    /// The answer's JSON (the bytes of [`Self::write_json`]) as pieces to write one after the
-    /// other, the rendered ones without copying them.
+    /// The answer's JSON (the bytes of `serde_json::to_vec(self)`) as pieces to write one after
+    /// the other, the rendered ones without copying them.
     pub fn answer_pieces(&self) -> Vec<AnswerPiece> {
         let mut pieces = vec![AnswerPiece::Literal(ANSWER_OPEN)];
         for (position, (chunk, span)) in self.runs().enumerate() {
@@ -455,11 +434,7 @@ mod tests {
             let answer = catalog
                 .model_list_json(params, &openai_connected)
                 .expect("lists");
-            let mut written = b"prefix".to_vec();
-            answer.write_json(&mut written);
-            assert_eq!(&written[..6], b"prefix");
-            assert_eq!(written[6..], *owned.as_bytes(), "{params:?}");
-            assert_eq!(answer.serialized_len(), owned.len(), "{params:?}");
+            assert_eq!(joined_pieces(&answer), owned.as_bytes(), "{params:?}");
             assert_eq!(
                 serde_json::to_vec(&answer).expect("serializes"),
                 owned.as_bytes()
@@ -558,21 +533,27 @@ mod tests {
                 expected,
                 format!("{{\"models\":[{}]}}", pieces.join(",")).into_bytes()
             );
-            let mut written = Vec::new();
-            answer.write_json(&mut written);
-            assert_eq!(written, expected, "{} models", selected.len());
-            assert_eq!(answer.serialized_len(), expected.len());
-            let mut joined = Vec::new();
-            for piece in answer.answer_pieces() {
-                match piece {
-                    AnswerPiece::Literal(bytes) => joined.extend_from_slice(bytes),
-                    AnswerPiece::Rendered(json, range) => {
-                        joined.extend_from_slice(&json.as_bytes()[range]);
-                    }
+            assert_eq!(
+                joined_pieces(&answer),
+                expected,
+                "pieces of {} models",
+                selected.len()
+            );
+        }
+    }
+
+    /// The answer's pieces written one after the other, as the RPC layer writes them.
+    fn joined_pieces(answer: &ModelListJson) -> Vec<u8> {
+        let mut joined = Vec::new();
+        for piece in answer.answer_pieces() {
+            match piece {
+                AnswerPiece::Literal(bytes) => joined.extend_from_slice(bytes),
+                AnswerPiece::Rendered(json, range) => {
+                    joined.extend_from_slice(&json.as_bytes()[range]);
                 }
             }
-            assert_eq!(joined, expected, "pieces of {} models", selected.len());
         }
+        joined
     }
 
     #[test]

@@ -33,12 +33,6 @@ pub trait Method: Send + Sync + 'static {
     type Params: DeserializeOwned + JsonSchema + Send + 'static;
     type Result: Serialize + JsonSchema + Send + 'static;
 
-    /// About how many bytes the result serializes to, so a large one is written into a buffer
-    /// of the right size at once.
-    fn result_size_hint(_result: &Self::Result) -> usize {
-        0
-    }
-
     /// Writes the result's JSON into the response (a result that holds JSON already may hand
     /// over shared bytes instead of copying them).
     fn write_result(result: &Self::Result, out: &mut OutgoingMessage) -> serde_json::Result<()> {
@@ -194,13 +188,16 @@ async fn run_handler<M: Method>(
     Ok(RawValue::NULL.to_owned())
 }
 
+/// Most answers fit without growing the buffer.
+const RESPONSE_CAPACITY: usize = 1024;
+
 /// The whole response `{"jsonrpc":"2.0","id":..,"result":..}`, serialized once.
 fn success_response<M: Method>(
     id: &serde_json::Value,
     result: &M::Result,
 ) -> Result<OutgoingMessage, RpcError> {
     let write = || {
-        let mut message = OutgoingMessage::with_capacity(M::result_size_hint(result) + 64);
+        let mut message = OutgoingMessage::with_capacity(RESPONSE_CAPACITY);
         message.push_bytes(br#"{"jsonrpc":"2.0","id":"#);
         serde_json::to_writer(&mut message, id)?;
         message.push_bytes(br#","result":"#);
