@@ -81,17 +81,25 @@ impl OutgoingMessage {
         body_capacity: usize,
     ) -> serde_json::Result<Self> {
         let mut message = Self::with_capacity(body_capacity);
-        serde_json::to_writer(&mut message, value)?;
+        serde_json::to_writer(message.writer(), value)?;
         Ok(message)
+    }
+
+    /// The buffer the body goes on in: serde_json writes into a `Vec` much faster than through
+    /// a `Write` impl of its own (it writes many pieces of a few bytes each).
+    pub fn writer(&mut self) -> &mut Vec<u8> {
+        if matches!(self.tail.last(), Some(Segment::Shared(_))) {
+            self.tail.push(Segment::Owned(Vec::new()));
+        }
+        match self.tail.last_mut() {
+            Some(Segment::Owned(owned)) => owned,
+            _ => &mut self.buf,
+        }
     }
 
     /// Appends a copy of `bytes` to the body.
     pub fn push_bytes(&mut self, bytes: &[u8]) {
-        match self.tail.last_mut() {
-            None => self.buf.extend_from_slice(bytes),
-            Some(Segment::Owned(owned)) => owned.extend_from_slice(bytes),
-            Some(Segment::Shared(_)) => self.tail.push(Segment::Owned(bytes.to_vec())),
-        }
+        self.writer().extend_from_slice(bytes);
     }
 
     /// Appends shared bytes to the body without copying them.
@@ -141,17 +149,6 @@ impl OutgoingMessage {
                 }
             }
         }
-    }
-}
-
-impl std::io::Write for OutgoingMessage {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.push_bytes(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

@@ -36,7 +36,7 @@ pub trait Method: Send + Sync + 'static {
     /// Writes the result's JSON into the response (a result that holds JSON already may hand
     /// over shared bytes instead of copying them).
     fn write_result(result: &Self::Result, out: &mut OutgoingMessage) -> serde_json::Result<()> {
-        serde_json::to_writer(out, result)
+        serde_json::to_writer(out.writer(), result)
     }
 
     fn call(
@@ -199,7 +199,7 @@ fn success_response<M: Method>(
     let write = || {
         let mut message = OutgoingMessage::with_capacity(RESPONSE_CAPACITY);
         message.push_bytes(br#"{"jsonrpc":"2.0","id":"#);
-        serde_json::to_writer(&mut message, id)?;
+        serde_json::to_writer(message.writer(), id)?;
         message.push_bytes(br#","result":"#);
         M::write_result(result, &mut message)?;
         message.push_bytes(b"}");
