@@ -460,6 +460,9 @@ async fn stream_body(
     // register a timer per socket read, and each registration may wake the runtime's timer driver.
     let idle_timer = tokio::time::sleep(idle);
     tokio::pin!(idle_timer);
+    // Created once: a fresh `cancelled()` per chunk would register with the token each time.
+    let cancel_signal = cancel.cancelled();
+    tokio::pin!(cancel_signal);
     let mut last_data = Instant::now();
     loop {
         let Some(chunk) = next_chunk.take() else {
@@ -479,7 +482,7 @@ async fn stream_body(
         let next = loop {
             tokio::select! {
                 biased;
-                _ = cancel.cancelled() => break None,
+                _ = &mut cancel_signal => break None,
                 next = response.chunk() => break Some(Ok(next)),
                 () = &mut idle_timer => {
                     let deadline = last_data + idle;
