@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use super::framing::Framing;
@@ -33,20 +32,6 @@ impl Outbound {
             last_client_framing_is_lsp: Arc::new(AtomicBool::new(false)),
         };
         (outbound, drain(rx))
-    }
-
-    /// Starts the writer task on `output`; the task ends when every `Outbound` is dropped.
-    pub fn spawn<W>(output: W) -> (Outbound, tokio::task::JoinHandle<()>)
-    where
-        W: AsyncWrite + Unpin + Send + 'static,
-    {
-        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
-        let task = tokio::spawn(write_loop(output, rx));
-        let outbound = Outbound {
-            tx,
-            last_client_framing_is_lsp: Arc::new(AtomicBool::new(false)),
-        };
-        (outbound, task)
     }
 
     /// An outbound whose messages go nowhere (for building the method table offline).
@@ -134,26 +119,4 @@ pub fn notification<P: Serialize>(
             None
         }
     }
-}
-
-async fn write_loop<W: AsyncWrite + Unpin>(output: W, mut rx: mpsc::Receiver<FramedMessage>) {
-    let mut output = tokio::io::BufWriter::with_capacity(64 * 1024, output);
-    while let Some(message) = rx.recv().await {
-        let mut bytes = Vec::with_capacity(message.len());
-        message
-            .write_to(&mut bytes)
-            .expect("writing to a Vec cannot fail");
-        if let Err(err) = output.write_all(&bytes).await {
-            tracing::warn!(%err, "writing to stdout failed; stopping the writer");
-            return;
-        }
-        // Flush once the queue is drained: pipelined replies share one write syscall.
-        if rx.is_empty()
-            && let Err(err) = output.flush().await
-        {
-            tracing::warn!(%err, "flushing stdout failed; stopping the writer");
-            return;
-        }
-    }
-    let _ = output.flush().await;
 }
