@@ -4,6 +4,8 @@
 //! requests.
 //!
 //! Run with `cargo bench --bench rpc` (or `scripts/bench`). Numbers are printed, not asserted.
+//! `RPC_BENCH_SIDECAR` runs another sidecar binary instead (A/B comparisons of builds);
+//! `RPC_BENCH_STARTUP_ONLY` stops after the start-up numbers.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -21,7 +23,8 @@ struct Proc {
 impl Proc {
     fn spawn() -> Proc {
         let data_dir = std::env::temp_dir().join(format!("sidecar-bench-{}", std::process::id()));
-        let mut child = Command::new(BIN)
+        let binary = std::env::var_os("RPC_BENCH_SIDECAR").unwrap_or_else(|| BIN.into());
+        let mut child = Command::new(binary)
             .args(["--enable-test-methods", "--data-dir"])
             .arg(&data_dir)
             .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
@@ -131,6 +134,9 @@ fn main() {
         );
     }
 
+    if std::env::var_os("RPC_BENCH_STARTUP_ONLY").is_some() {
+        return;
+    }
     let mut proc = Proc::spawn();
     proc.send(initialize);
     proc.stdin.flush().expect("flush");

@@ -112,11 +112,7 @@ pub struct MergedCatalog {
 
 impl MergedCatalog {
     pub fn build(catalog: &Catalog, config: &SidecarConfig) -> Self {
-        let mut providers: BTreeMap<String, ResolvedProvider> = catalog
-            .providers
-            .iter()
-            .map(|(id, provider)| (id.clone(), from_catalog_provider(id, provider)))
-            .collect();
+        let mut providers = resolve_catalog_providers(catalog);
         for (id, provider_config) in &config.provider {
             let base = catalog.providers.get(id);
             let entry = providers.remove(id);
@@ -155,6 +151,46 @@ impl MergedCatalog {
     pub fn model_count(&self) -> usize {
         self.providers.values().map(|p| p.models.len()).sum()
     }
+}
+
+/// Below this many models one thread resolves them all.
+const PARALLEL_MIN_MODELS: usize = 512;
+
+/// Every catalog provider resolved, on two threads where the machine has them: at startup this
+/// is most of a merge, and the first `model/list` waits for it.
+fn resolve_catalog_providers(catalog: &Catalog) -> BTreeMap<String, ResolvedProvider> {
+    type Entry<'a> = (&'a String, &'a CatalogProvider);
+    fn resolve(entries: &[Entry<'_>]) -> Vec<(String, ResolvedProvider)> {
+        entries
+            .iter()
+            .map(|(id, provider)| ((*id).clone(), from_catalog_provider(id, provider)))
+            .collect()
+    }
+    let entries: Vec<Entry<'_>> = catalog.providers.iter().collect();
+    let models = catalog.model_count();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || models < PARALLEL_MIN_MODELS {
+        return resolve(&entries).into_iter().collect();
+    }
+    // Split where half the models are behind: providers range from one model to hundreds.
+    let mut behind = 0;
+    let split = entries
+        .iter()
+        .position(|(_, provider)| {
+            behind += provider.models.len();
+            behind * 2 >= models
+        })
+        .map_or(entries.len(), |at| at + 1);
+    let (first, second) = entries.split_at(split);
+    let (first, second) = std::thread::scope(|scope| {
+        let helper = scope.spawn(|| resolve(second));
+        let first = resolve(first);
+        let second = helper
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    });
+    first.into_iter().chain(second).collect()
 }
 
 fn provider_enabled(config: &SidecarConfig, id: &str) -> bool {

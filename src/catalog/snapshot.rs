@@ -1,16 +1,21 @@
 //! The models.dev catalog compiled into the binary, so a first start offline has every provider
 //! and model. The source is `snapshot/api.json.gz` (refreshed by `scripts/update-catalog-snapshot`;
 //! provenance in `snapshot/SNAPSHOT.md`); `build.rs` splits its providers into parts, deflated each
-//! with its text length recorded. A loading thread inflates its parts one after the other into one
-//! buffer of the largest part's size, so the whole text is never held (nor first touched) at once;
-//! the parts are spread over threads where the machine has cores to spare.
+//! with its text length recorded. Two loading threads take the parts in turn, each inflating them
+//! one after the other into one buffer of the largest part's size, so the whole text is never held
+//! (nor first touched) at once.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use miniz_oxide::inflate::TINFLStatus;
 use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
 
 use super::parse::{Catalog, CatalogParseError};
+use super::thread_heap;
+
+/// About what a loading thread's share of the parsed catalog takes on the heap.
+const HEAP_PER_THREAD: usize = 4 << 20;
 
 /// One part of the snapshot: a raw deflate stream of a JSON object of providers.
 struct SnapshotPart {
@@ -33,39 +38,56 @@ pub enum SnapshotError {
 
 /// Decodes and parses the snapshot (no caching; see [`embedded_catalog`]).
 pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
-    // The load starts with the process: on two cores a second decoding thread would hold up the
-    // answer to `initialize`, so the parts load in parallel only where a core is left over.
+    let next = AtomicUsize::new(0);
+    let claim = || SNAPSHOT_PARTS.get(next.fetch_add(1, Ordering::Relaxed));
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let catalog = if threads < 3 {
-        decode_parts(SNAPSHOT_PARTS)?
-    } else {
-        let (first, second) = SNAPSHOT_PARTS.split_at(SNAPSHOT_PARTS.len() / 2);
-        let (first, second) = std::thread::scope(|scope| {
-            let helper = scope.spawn(|| decode_parts(second));
-            let first = decode_parts(first);
-            let second = helper
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (first, second)
+    if threads < 2 {
+        return decode_claimed(claim);
+    }
+    // The load starts with the process. The helper takes the parts the first thread has not
+    // claimed yet, at a lower priority: on two cores it must not hold up the answer to
+    // `initialize`, and it runs at full speed once that is out.
+    let (first, second) = std::thread::scope(|scope| {
+        let helper = scope.spawn(|| {
+            lower_current_thread_priority();
+            decode_claimed(claim)
         });
-        let mut catalog = first?;
-        catalog.providers.append(&mut second?.providers);
-        catalog
-    };
+        let first = decode_claimed(claim);
+        let second = helper
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    });
+    let mut catalog = first?;
+    catalog.providers.append(&mut second?.providers);
     Ok(catalog)
 }
 
-/// Inflates and parses `parts` in order, reusing one text buffer.
-fn decode_parts(parts: &[SnapshotPart]) -> Result<Catalog, SnapshotError> {
-    let largest = parts.iter().map(|part| part.text_len).max().unwrap_or(0);
-    let mut buffer = vec![0u8; largest];
+/// Inflates and parses the parts `claim` hands out until none is left, reusing one text buffer.
+/// Parts hold disjoint providers, so their order does not matter.
+fn decode_claimed<'a>(
+    claim: impl Fn() -> Option<&'a SnapshotPart>,
+) -> Result<Catalog, SnapshotError> {
+    thread_heap::reserve(HEAP_PER_THREAD);
+    let largest = SNAPSHOT_PARTS.iter().map(|part| part.text_len).max();
+    let mut buffer = vec![0u8; largest.unwrap_or(0)];
     let mut catalog = Catalog::default();
-    for part in parts {
+    while let Some(part) = claim() {
         let text = inflate(part, &mut buffer[..part.text_len])?;
         let (mut parsed, _report) = Catalog::from_json_str(text)?;
         catalog.providers.append(&mut parsed.providers);
     }
     Ok(catalog)
+}
+
+/// Makes the calling thread yield to the process's other threads when they compete for a core.
+fn lower_current_thread_priority() {
+    // On Linux the nice value belongs to the thread, and `who == 0` names the calling one.
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }
 
 /// Inflates a part straight into `out`, which has exactly its text's length.
