@@ -9,31 +9,22 @@ use serde::Serialize;
 
 use super::descriptor_view::{KnownModalities, ModelDescriptorView};
 
-impl ModelDescriptorView<'_> {
+impl<'a> ModelDescriptorView<'a> {
     /// Appends this descriptor's JSON, the same bytes as `serde_json::to_writer(out, self)`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_sharing(out, &mut ProviderFields::default());
+    }
+
+    /// [`Self::write_json`] for one of a run of models: the fields that come from the provider are
+    /// escaped once for the models that share them and copied for the others.
+    pub fn write_json_sharing(&self, out: &mut Vec<u8>, shared: &mut ProviderFields<'a>) {
         out.extend_from_slice(br#"{"id":""#);
         escaped_contents(out, self.id.provider_id);
         out.push(b'/');
         escaped_contents(out, self.id.model_id);
         out.extend_from_slice(br#"","name":"#);
         string(out, self.name);
-        out.extend_from_slice(br#","providerId":"#);
-        string(out, self.provider_id);
-        out.extend_from_slice(br#","providerName":"#);
-        string(out, self.provider_name);
-        if let Some(url) = self.provider_api_url {
-            out.extend_from_slice(br#","providerApiUrl":"#);
-            string(out, url);
-        }
-        if let Some(npm) = self.provider_npm_package {
-            out.extend_from_slice(br#","providerNpmPackage":"#);
-            string(out, npm);
-        }
-        if let Some(vars) = self.provider_env_vars {
-            out.extend_from_slice(br#","providerEnvVars":"#);
-            strings(out, vars.iter().map(String::as_str));
-        }
+        out.extend_from_slice(shared.json_for(self));
         out.extend_from_slice(br#","contextWindow":"#);
         number(out, self.context_window);
         out.extend_from_slice(br#","maxOutputTokens":"#);
@@ -60,12 +51,13 @@ impl ModelDescriptorView<'_> {
         string(out, self.model_id);
         out.extend_from_slice(br#","apiId":"#);
         string(out, self.api_id);
-        out.extend_from_slice(br#","protocol":"#);
-        serialized(out, &self.protocol);
-        out.extend_from_slice(br#","connected":"#);
+        out.extend_from_slice(br#","protocol":""#);
+        out.extend_from_slice(self.protocol.as_str().as_bytes());
+        out.extend_from_slice(br#"","connected":"#);
         boolean(out, self.connected);
-        out.extend_from_slice(br#","status":"#);
-        serialized(out, &self.status);
+        out.extend_from_slice(br#","status":""#);
+        out.extend_from_slice(self.status.as_str().as_bytes());
+        out.push(b'"');
         optional_string(out, br#","family":"#, self.family);
         optional_string(out, br#","releaseDate":"#, self.release_date);
         optional_string(out, br#","lastUpdated":"#, self.last_updated);
@@ -78,9 +70,15 @@ impl ModelDescriptorView<'_> {
             out.extend_from_slice(br#","cost":"#);
             serialized(out, cost);
         }
-        out.extend_from_slice(br#","limit":"#);
-        serialized(out, &self.limit);
-        out.extend_from_slice(br#","attachment":"#);
+        out.extend_from_slice(br#","limit":{"context":"#);
+        number(out, self.limit.context);
+        if let Some(input) = self.limit.input {
+            out.extend_from_slice(br#","input":"#);
+            number(out, input);
+        }
+        out.extend_from_slice(br#","output":"#);
+        number(out, self.limit.output);
+        out.extend_from_slice(br#"},"attachment":"#);
         boolean(out, self.attachment);
         out.extend_from_slice(br#","temperature":"#);
         boolean(out, self.temperature);
@@ -96,9 +94,86 @@ impl ModelDescriptorView<'_> {
         }
         out.extend_from_slice(br#","variants":"#);
         strings(out, self.variants.iter().copied());
-        out.extend_from_slice(br#","origin":"#);
-        serialized(out, &self.origin);
-        out.push(b'}');
+        out.extend_from_slice(br#","origin":""#);
+        out.extend_from_slice(self.origin.as_str().as_bytes());
+        out.extend_from_slice(br#""}"#);
+    }
+}
+
+/// `"providerId"` to `"providerEnvVars"` of the last descriptor written, as JSON: the same for
+/// every model of a provider unless a model overrides its base URL or package.
+#[derive(Default)]
+pub struct ProviderFields<'a> {
+    /// What the JSON was written from, compared by address: the strings are borrowed from one
+    /// merged catalog, so equal addresses are the same strings.
+    source: Option<ProviderSource<'a>>,
+    json: Vec<u8>,
+}
+
+#[derive(Clone, Copy)]
+struct ProviderSource<'a> {
+    id: &'a str,
+    name: &'a str,
+    api_url: Option<&'a str>,
+    npm: Option<&'a str>,
+    env: Option<&'a [String]>,
+}
+
+impl<'a> ProviderSource<'a> {
+    fn of(view: &ModelDescriptorView<'a>) -> Self {
+        Self {
+            id: view.provider_id,
+            name: view.provider_name,
+            api_url: view.provider_api_url,
+            npm: view.provider_npm_package,
+            env: view.provider_env_vars,
+        }
+    }
+
+    fn is(&self, other: &Self) -> bool {
+        fn same<T: ?Sized>(a: Option<&T>, b: Option<&T>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => std::ptr::eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+        }
+        std::ptr::eq(self.id, other.id)
+            && std::ptr::eq(self.name, other.name)
+            && same(self.api_url, other.api_url)
+            && same(self.npm, other.npm)
+            && same(self.env, other.env)
+    }
+}
+
+impl<'a> ProviderFields<'a> {
+    fn json_for(&mut self, view: &ModelDescriptorView<'a>) -> &[u8] {
+        let source = ProviderSource::of(view);
+        if !self.source.is_some_and(|last| last.is(&source)) {
+            self.json.clear();
+            write_provider_fields(&mut self.json, &source);
+            self.source = Some(source);
+        }
+        &self.json
+    }
+}
+
+fn write_provider_fields(out: &mut Vec<u8>, source: &ProviderSource<'_>) {
+    out.extend_from_slice(br#","providerId":"#);
+    string(out, source.id);
+    out.extend_from_slice(br#","providerName":"#);
+    string(out, source.name);
+    if let Some(url) = source.api_url {
+        out.extend_from_slice(br#","providerApiUrl":"#);
+        string(out, url);
+    }
+    if let Some(npm) = source.npm {
+        out.extend_from_slice(br#","providerNpmPackage":"#);
+        string(out, npm);
+    }
+    if let Some(vars) = source.env {
+        out.extend_from_slice(br#","providerEnvVars":"#);
+        strings(out, vars.iter().map(String::as_str));
     }
 }
 
@@ -147,13 +222,15 @@ fn known_modalities(out: &mut Vec<u8>, modalities: &KnownModalities<'_>) {
         if index > 0 {
             out.push(b',');
         }
-        serialized(out, &modality);
+        out.push(b'"');
+        out.extend_from_slice(modality.as_str().as_bytes());
+        out.push(b'"');
     }
     out.push(b']');
 }
 
 fn number(out: &mut Vec<u8>, value: u64) {
-    serialized(out, &value);
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
 fn boolean(out: &mut Vec<u8>, value: bool) {

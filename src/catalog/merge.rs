@@ -41,6 +41,18 @@ pub enum ModelOrigin {
     Discovered,
 }
 
+impl ModelOrigin {
+    /// The serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Catalog => "catalog",
+            Self::Config => "config",
+            Self::Mode => "mode",
+            Self::Discovered => "discovered",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedProvider {
     pub id: String,

@@ -18,6 +18,7 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 
+use super::descriptor_json::ProviderFields;
 use super::descriptor_view::ModelDescriptorView;
 use super::merge::{MergedCatalog, ResolvedModel, ResolvedProvider};
 use super::query::ModelListResult;
@@ -60,11 +61,13 @@ impl RenderedChunk {
             .sum();
         let mut json = Vec::with_capacity(estimate);
         let mut ends = Vec::with_capacity(models.len());
+        let mut provider_fields = ProviderFields::default();
         for (provider, model, connected) in models {
             if !ends.is_empty() {
                 json.push(b',');
             }
-            ModelDescriptorView::new(provider, model, *connected).write_json(&mut json);
+            ModelDescriptorView::new(provider, model, *connected)
+                .write_json_sharing(&mut json, &mut provider_fields);
             ends.push(offset(json.len()));
         }
         Self {

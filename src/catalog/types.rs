@@ -145,6 +145,20 @@ pub enum Modality {
     Unknown,
 }
 
+impl Modality {
+    /// The serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Audio => "audio",
+            Self::Image => "image",
+            Self::Video => "video",
+            Self::Pdf => "pdf",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelStatus {
