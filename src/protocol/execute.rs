@@ -19,6 +19,24 @@ use super::{Framing, PartCollector, StreamParser, WireEvent, WireFormat};
 /// The largest error body read from a failed response.
 const MAX_ERROR_BODY: usize = 256 * 1024;
 
+/// Where a stream's normalized parts go, in order. [`execute_stream`] calls `flush` once it has handed on
+/// every part of the network read it just parsed, before waiting for the next one, and when the stream
+/// ends (completed, failed or cancelled): a sink may gather the parts of one read and pass them on
+/// together. `part` must not block.
+pub trait PartSink: Send {
+    fn part(&mut self, part: StreamPart);
+
+    /// No more parts until the next network read: pass on whatever was gathered.
+    fn flush(&mut self) {}
+}
+
+/// A closure is a sink that passes each part on at once.
+impl<F: FnMut(StreamPart) + Send> PartSink for F {
+    fn part(&mut self, part: StreamPart) {
+        self(part)
+    }
+}
+
 /// A request as the provider layer prepared it (URL, headers with auth, body). Its `Debug` output shows no
 /// header values and no body.
 #[derive(Clone)]
@@ -280,8 +298,8 @@ fn transport_failure(err: reqwest::Error) -> ProviderFailure {
 }
 
 /// Sends `request`, retrying (bounded) before the first byte, then streams the body through the parser of
-/// `format`, calling `on_part` for each normalized part (it must not block: hand parts to an unbounded
-/// channel or a cheap sink). Never hangs: every wait is bounded by a timeout or by `cancel`, which drops
+/// `format`, handing each normalized part to `sink` and flushing it after each network read (see
+/// [`PartSink`]). Never hangs: every wait is bounded by a timeout or by `cancel`, which drops
 /// the connection at once and returns the partial result with `ProtocolError::Cancelled`.
 pub async fn execute_stream(
     client: &reqwest::Client,
@@ -289,7 +307,7 @@ pub async fn execute_stream(
     format: WireFormat,
     options: &ExecuteOptions,
     cancel: &CancellationToken,
-    on_part: &mut (dyn FnMut(StreamPart) + Send),
+    sink: &mut dyn PartSink,
 ) -> Execution {
     let mut attempts = 0;
     loop {
@@ -306,7 +324,7 @@ pub async fn execute_stream(
             Opened::Failed(failure) => failure,
             Opened::Response(response, first_chunk) => {
                 let (result, error) =
-                    stream_body(response, first_chunk, format, options, cancel, on_part).await;
+                    stream_body(response, first_chunk, format, options, cancel, sink).await;
                 return Execution {
                     result,
                     error,
@@ -329,9 +347,7 @@ pub async fn execute_stream(
                 let mut collector = PartCollector::new();
                 collector.fail(failure.clone());
                 collector.finish();
-                for part in collector.take_parts() {
-                    on_part(part);
-                }
+                hand_on(&mut collector, sink);
                 return Execution {
                     result: collector.result(),
                     error: Some(failure.into()),
@@ -446,7 +462,7 @@ async fn stream_body(
     format: WireFormat,
     options: &ExecuteOptions,
     cancel: &CancellationToken,
-    on_part: &mut (dyn FnMut(StreamPart) + Send),
+    sink: &mut dyn PartSink,
 ) -> (ChatResult, Option<ProtocolError>) {
     let mut parser = format.parser();
     let mut decoder = Decoder::new(format.framing());
@@ -472,9 +488,7 @@ async fn stream_body(
         for event in events.drain(..) {
             parser.on_event(&event, &mut collector);
         }
-        for part in collector.take_parts() {
-            on_part(part);
-        }
+        hand_on(&mut collector, sink);
         if let Err(failure) = fed {
             interrupted = Some(failure);
             break;
@@ -520,9 +534,7 @@ async fn stream_body(
     drop(response);
     if cancelled {
         parser.close(false, &mut collector);
-        for part in collector.take_parts() {
-            on_part(part);
-        }
+        hand_on(&mut collector, sink);
         return (collector.result(), Some(ProtocolError::Cancelled));
     }
     if interrupted.is_none() {
@@ -544,11 +556,17 @@ async fn stream_body(
         collector.fail(failure);
     }
     collector.finish();
-    for part in collector.take_parts() {
-        on_part(part);
-    }
+    hand_on(&mut collector, sink);
     let error = collector.error().cloned().map(ProtocolError::from);
     (collector.result(), error)
+}
+
+/// Hands every part collected so far to `sink`, then flushes it.
+fn hand_on(collector: &mut PartCollector, sink: &mut dyn PartSink) {
+    for part in collector.take_parts() {
+        sink.part(part);
+    }
+    sink.flush();
 }
 
 /// Runs a whole response body already in memory through a wire format's parser (tests, benchmarks,

@@ -190,6 +190,71 @@ impl FramedMessage {
     }
 }
 
+/// Several messages framed back to back in one buffer, queued and written as one [`FramedMessage`]:
+/// a stream's notifications from one network read cost one queue hand-off and one write, not one each.
+/// Each message's bytes are exactly those [`OutgoingMessage::frame`] would give it.
+#[derive(Default)]
+pub struct FramedBatch {
+    buf: Vec<u8>,
+    /// An LSP body is serialized here first: its header, written before it, needs its length.
+    body: Vec<u8>,
+}
+
+impl FramedBatch {
+    /// Appends one message whose body `write` puts into the buffer it is given; on an error nothing of
+    /// the message stays in the batch.
+    pub fn push_with<E>(
+        &mut self,
+        framing: Framing,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match framing {
+            Framing::Line => {
+                let start = self.buf.len();
+                if let Err(err) = write(&mut self.buf) {
+                    self.buf.truncate(start);
+                    return Err(err);
+                }
+                self.buf.push(b'\n');
+            }
+            Framing::Lsp => {
+                self.body.clear();
+                write(&mut self.body)?;
+                use std::io::Write as _;
+                write!(self.buf, "Content-Length: {}\r\n\r\n", self.body.len())
+                    .expect("writing into a Vec cannot fail");
+                self.buf.extend_from_slice(&self.body);
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes in the batch.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// The batch so far as one deferrable message (`None` when empty); the batch starts over with
+    /// room for as much as it held, up to `max_capacity` bytes.
+    pub fn take(&mut self, max_capacity: usize) -> Option<FramedMessage> {
+        if self.buf.is_empty() {
+            return None;
+        }
+        let capacity = self.buf.len().min(max_capacity);
+        let buf = std::mem::replace(&mut self.buf, Vec::with_capacity(capacity));
+        Some(FramedMessage {
+            buf,
+            start: 0,
+            tail: Vec::new(),
+            deferrable: true,
+        })
+    }
+}
+
 /// Lengths only: a body may be anything a method returns.
 impl std::fmt::Debug for OutgoingMessage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -252,6 +317,41 @@ mod tests {
             wire(&lsp),
             b"Content-Length: 13\r\n\r\n{\"a\":[1,2,3]}".as_slice()
         );
+    }
+
+    #[test]
+    fn a_batch_holds_each_message_framed_as_alone() {
+        let bodies = [r#"{"a":1}"#, r#"{"b":"two"}"#];
+        for framing in [Framing::Line, Framing::Lsp] {
+            let mut batch = FramedBatch::default();
+            assert!(batch.take(64).is_none(), "an empty batch is no message");
+            let mut expected = Vec::new();
+            for body in bodies {
+                batch
+                    .push_with(framing, |buf| {
+                        buf.extend_from_slice(body.as_bytes());
+                        Ok::<(), ()>(())
+                    })
+                    .expect("pushes");
+                expected.extend(wire(
+                    &OutgoingMessage::from_body(body.as_bytes()).frame(framing),
+                ));
+            }
+            let failed = batch.push_with(framing, |buf| {
+                buf.extend_from_slice(b"{\"half");
+                Err(())
+            });
+            assert!(failed.is_err());
+            assert_eq!(
+                batch.len(),
+                expected.len(),
+                "a failed message leaves nothing"
+            );
+            let message = batch.take(64).expect("a message");
+            assert!(message.is_deferrable());
+            assert_eq!(wire(&message), expected);
+            assert!(batch.is_empty(), "taking starts the batch over");
+        }
     }
 
     #[test]
