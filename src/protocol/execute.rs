@@ -20,8 +20,8 @@ use super::{Framing, PartCollector, StreamParser, WireEvent, WireFormat};
 const MAX_ERROR_BODY: usize = 256 * 1024;
 
 /// Where a stream's normalized parts go, in order. [`execute_stream`] calls `flush` once it has handed on
-/// every part of the network read it just parsed, before waiting for the next one, and when the stream
-/// ends (completed, failed or cancelled): a sink may gather the parts of one read and pass them on
+/// the parts of every byte received so far, before it waits for more, and when the stream ends
+/// (completed, failed or cancelled): a sink may gather the parts of one network read and pass them on
 /// together. `part` must not block.
 pub trait PartSink: Send {
     fn part(&mut self, part: StreamPart);
@@ -348,6 +348,7 @@ pub async fn execute_stream(
                 collector.fail(failure.clone());
                 collector.finish();
                 hand_on(&mut collector, sink);
+                sink.flush();
                 return Execution {
                     result: collector.result(),
                     error: Some(failure.into()),
@@ -493,11 +494,21 @@ async fn stream_body(
             interrupted = Some(failure);
             break;
         }
+        // The sink is flushed once the data already received is all parsed: when the next chunk is
+        // not there yet and the runtime has run everything else that was ready (the connection task
+        // among them, which hands over the body one HTTP chunk at a time, so a chunk is not a
+        // network read). `yield_now` wakes this task just then, so a burst goes on in a few large
+        // batches while the first part of a stream still goes on at once.
+        let mut flushed = false;
         let next = loop {
             tokio::select! {
                 biased;
                 _ = &mut cancel_signal => break None,
                 next = response.chunk() => break Some(Ok(next)),
+                () = tokio::task::yield_now(), if !flushed => {
+                    sink.flush();
+                    flushed = true;
+                }
                 () = &mut idle_timer => {
                     let deadline = last_data + idle;
                     if deadline <= Instant::now() {
@@ -535,6 +546,7 @@ async fn stream_body(
     if cancelled {
         parser.close(false, &mut collector);
         hand_on(&mut collector, sink);
+        sink.flush();
         return (collector.result(), Some(ProtocolError::Cancelled));
     }
     if interrupted.is_none() {
@@ -557,16 +569,16 @@ async fn stream_body(
     }
     collector.finish();
     hand_on(&mut collector, sink);
+    sink.flush();
     let error = collector.error().cloned().map(ProtocolError::from);
     (collector.result(), error)
 }
 
-/// Hands every part collected so far to `sink`, then flushes it.
+/// Hands every part collected so far to `sink`.
 fn hand_on(collector: &mut PartCollector, sink: &mut dyn PartSink) {
     for part in collector.take_parts() {
         sink.part(part);
     }
-    sink.flush();
 }
 
 /// Runs a whole response body already in memory through a wire format's parser (tests, benchmarks,
@@ -595,4 +607,123 @@ pub fn parse_body(format: WireFormat, body: &[u8]) -> (Vec<StreamPart>, ChatResu
     }
     collector.finish();
     (collector.take_parts(), collector.result())
+}
+
+#[cfg(test)]
+mod flush_tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+    use tokio_util::sync::CancellationToken;
+
+    use super::{ExecuteOptions, PartSink, PreparedRequest, build_client, execute_stream};
+    use crate::protocol::testing::{MockResponse, MockServer};
+    use crate::protocol::{StreamPart, WireFormat};
+
+    #[derive(Debug, PartialEq)]
+    enum Seen {
+        Text,
+        Other,
+        Flush,
+    }
+
+    /// Records parts and flushes; the first part stalls the stream loop for `stall_first`.
+    struct Recorder {
+        seen: Vec<Seen>,
+        stall_first: Duration,
+    }
+
+    impl PartSink for Recorder {
+        fn part(&mut self, part: StreamPart) {
+            if self.seen.is_empty() {
+                std::thread::sleep(self.stall_first);
+            }
+            self.seen.push(match part {
+                StreamPart::TextDelta { .. } => Seen::Text,
+                _ => Seen::Other,
+            });
+        }
+
+        fn flush(&mut self) {
+            self.seen.push(Seen::Flush);
+        }
+    }
+
+    fn text_chunks(count: usize) -> Vec<Vec<u8>> {
+        let mut chunks: Vec<Vec<u8>> = (0..count)
+            .map(|i| {
+                let event = json!({"id": "c", "model": "m", "choices": [{"index": 0,
+                    "delta": {"content": format!("t{i}")}, "finish_reason": null}]});
+                format!("data: {event}\n\n").into_bytes()
+            })
+            .collect();
+        let last = json!({"id": "c", "model": "m",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+        chunks.push(format!("data: {last}\n\ndata: [DONE]\n\n").into_bytes());
+        chunks
+    }
+
+    /// Streams `response` on a single-threaded runtime (as chats run), the mock on a runtime of its own.
+    fn record(response: MockResponse, stall_first: Duration) -> Vec<Seen> {
+        let server_runtime = tokio::runtime::Runtime::new().expect("server runtime");
+        let server = server_runtime
+            .block_on(MockServer::start(vec![response]))
+            .expect("mock starts");
+        let client_runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("client runtime");
+        let mut recorder = Recorder {
+            seen: Vec::new(),
+            stall_first,
+        };
+        client_runtime.block_on(async {
+            let client = build_client(&Default::default()).expect("client builds");
+            let request =
+                PreparedRequest::post_json(&server.base_url, Default::default(), &json!({}));
+            let execution = execute_stream(
+                &client,
+                &request,
+                WireFormat::OpenaiChat,
+                &ExecuteOptions::default(),
+                &CancellationToken::new(),
+                &mut recorder,
+            )
+            .await;
+            assert!(execution.error.is_none(), "{:?}", execution.error);
+        });
+        recorder.seen
+    }
+
+    #[test]
+    fn parts_of_data_already_received_are_flushed_together() {
+        const CHUNKS: usize = 2000;
+        // While the first part stalls the loop, the whole body arrives and waits in the socket.
+        let seen = record(
+            MockResponse::stream("text/event-stream", text_chunks(CHUNKS)),
+            Duration::from_millis(300),
+        );
+        let texts = seen.iter().filter(|s| **s == Seen::Text).count();
+        let flushes = seen.iter().filter(|s| **s == Seen::Flush).count();
+        assert_eq!(texts, CHUNKS);
+        assert!(
+            flushes < CHUNKS / 8,
+            "{flushes} flushes for {CHUNKS} chunks received at once"
+        );
+        assert_eq!(seen.last(), Some(&Seen::Flush), "the end is flushed");
+    }
+
+    #[test]
+    fn each_part_of_a_paced_stream_is_flushed_before_the_next_wait() {
+        let seen = record(
+            MockResponse::stream("text/event-stream", text_chunks(3))
+                .with_delay(Duration::from_millis(30)),
+            Duration::ZERO,
+        );
+        let texts: Vec<usize> = (0..seen.len()).filter(|&i| seen[i] == Seen::Text).collect();
+        assert_eq!(texts.len(), 3);
+        for i in texts {
+            assert_eq!(seen.get(i + 1), Some(&Seen::Flush), "{seen:?}");
+        }
+    }
 }
