@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -137,6 +137,7 @@ impl OutgoingMessage {
                     start,
                     tail: self.tail,
                     deferrable: false,
+                    recycle: None,
                 }
             }
             Framing::Line => {
@@ -146,6 +147,7 @@ impl OutgoingMessage {
                     start: HEADER_ROOM,
                     tail: self.tail,
                     deferrable: false,
+                    recycle: None,
                 }
             }
         }
@@ -158,6 +160,44 @@ pub struct FramedMessage {
     start: usize,
     tail: Vec<Segment>,
     deferrable: bool,
+    /// Where `buf` goes once the message is written (dropped), for the next batch to reuse.
+    recycle: Option<BufferPool>,
+}
+
+impl Drop for FramedMessage {
+    fn drop(&mut self) {
+        if let Some(pool) = self.recycle.take() {
+            pool.put(std::mem::take(&mut self.buf));
+        }
+    }
+}
+
+/// Buffers a batch's messages hand back once written: a stream's batches reuse a few buffers
+/// instead of allocating each on its thread and freeing it on the writer's.
+#[derive(Clone, Default)]
+pub struct BufferPool(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl BufferPool {
+    /// Buffers kept; more in flight at once (a client that reads slowly) are freed when written.
+    const KEEP: usize = 4;
+
+    fn take(&self) -> Option<Vec<u8>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop()
+    }
+
+    fn put(&self, mut buf: Vec<u8>) {
+        buf.clear();
+        let mut kept = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.len() < Self::KEEP {
+            kept.push(buf);
+        }
+    }
 }
 
 impl FramedMessage {
@@ -198,6 +238,7 @@ pub struct FramedBatch {
     buf: Vec<u8>,
     /// An LSP body is serialized here first: its header, written before it, needs its length.
     body: Vec<u8>,
+    pool: BufferPool,
 }
 
 impl FramedBatch {
@@ -238,19 +279,23 @@ impl FramedBatch {
         self.buf.is_empty()
     }
 
-    /// The batch so far as one deferrable message (`None` when empty); the batch starts over with
-    /// room for as much as it held, up to `max_capacity` bytes.
-    pub fn take(&mut self, max_capacity: usize) -> Option<FramedMessage> {
+    /// The batch so far as one deferrable message (`None` when empty); the batch goes on in a buffer
+    /// an earlier message gave back, or a new one with room for `capacity` bytes.
+    pub fn take(&mut self, capacity: usize) -> Option<FramedMessage> {
         if self.buf.is_empty() {
             return None;
         }
-        let capacity = self.buf.len().min(max_capacity);
-        let buf = std::mem::replace(&mut self.buf, Vec::with_capacity(capacity));
+        let next = self
+            .pool
+            .take()
+            .unwrap_or_else(|| Vec::with_capacity(capacity));
+        let buf = std::mem::replace(&mut self.buf, next);
         Some(FramedMessage {
             buf,
             start: 0,
             tail: Vec::new(),
             deferrable: true,
+            recycle: Some(self.pool.clone()),
         })
     }
 }
@@ -351,6 +396,21 @@ mod tests {
             assert!(message.is_deferrable());
             assert_eq!(wire(&message), expected);
             assert!(batch.is_empty(), "taking starts the batch over");
+            let (first_capacity, first_data) = (message.buf.capacity(), message.buf.as_ptr());
+            drop(message);
+            batch
+                .push_with(framing, |buf| {
+                    buf.extend_from_slice(b"{}");
+                    Ok::<(), ()>(())
+                })
+                .expect("pushes");
+            let _second = batch.take(64).expect("a message");
+            assert_eq!(batch.buf.capacity(), first_capacity);
+            assert_eq!(
+                batch.buf.as_ptr(),
+                first_data,
+                "the written message's buffer is reused"
+            );
         }
     }
 
