@@ -140,8 +140,10 @@ impl DeltaQueue {
     }
 }
 
-/// A batch is queued once it holds this much, even before its network read is fully handed on.
-const BATCH_LIMIT: usize = 64 * 1024;
+/// A batch is queued once it holds this much, even before its network read is fully handed on. Its
+/// buffer then has room for twice as much (it grows by doubling), which keeps it under the size
+/// malloc serves from `mmap`, whose every free unmaps the pages and every allocation faults them in.
+const BATCH_LIMIT: usize = 32 * 1024;
 /// A new batch buffer starts this small and grows: while the client reads slowly, single-delta
 /// batches of a paced stream wait in memory by the thousand.
 const BATCH_START_CAPACITY: usize = 1024;
