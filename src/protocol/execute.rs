@@ -19,6 +19,24 @@ use super::{Framing, PartCollector, StreamParser, WireEvent, WireFormat};
 /// The largest error body read from a failed response.
 const MAX_ERROR_BODY: usize = 256 * 1024;
 
+/// Where a stream's normalized parts go, in order. [`execute_stream`] calls `flush` once it has handed on
+/// the parts of every byte received so far, before it waits for more, and when the stream ends
+/// (completed, failed or cancelled): a sink may gather the parts of one network read and pass them on
+/// together. `part` must not block.
+pub trait PartSink: Send {
+    fn part(&mut self, part: StreamPart);
+
+    /// No more parts until the next network read: pass on whatever was gathered.
+    fn flush(&mut self) {}
+}
+
+/// A closure is a sink that passes each part on at once.
+impl<F: FnMut(StreamPart) + Send> PartSink for F {
+    fn part(&mut self, part: StreamPart) {
+        self(part)
+    }
+}
+
 /// A request as the provider layer prepared it (URL, headers with auth, body). Its `Debug` output shows no
 /// header values and no body.
 #[derive(Clone)]
@@ -280,8 +298,8 @@ fn transport_failure(err: reqwest::Error) -> ProviderFailure {
 }
 
 /// Sends `request`, retrying (bounded) before the first byte, then streams the body through the parser of
-/// `format`, calling `on_part` for each normalized part (it must not block: hand parts to an unbounded
-/// channel or a cheap sink). Never hangs: every wait is bounded by a timeout or by `cancel`, which drops
+/// `format`, handing each normalized part to `sink` and flushing it after each network read (see
+/// [`PartSink`]). Never hangs: every wait is bounded by a timeout or by `cancel`, which drops
 /// the connection at once and returns the partial result with `ProtocolError::Cancelled`.
 pub async fn execute_stream(
     client: &reqwest::Client,
@@ -289,7 +307,7 @@ pub async fn execute_stream(
     format: WireFormat,
     options: &ExecuteOptions,
     cancel: &CancellationToken,
-    on_part: &mut (dyn FnMut(StreamPart) + Send),
+    sink: &mut dyn PartSink,
 ) -> Execution {
     let mut attempts = 0;
     loop {
@@ -306,7 +324,7 @@ pub async fn execute_stream(
             Opened::Failed(failure) => failure,
             Opened::Response(response, first_chunk) => {
                 let (result, error) =
-                    stream_body(response, first_chunk, format, options, cancel, on_part).await;
+                    stream_body(response, first_chunk, format, options, cancel, sink).await;
                 return Execution {
                     result,
                     error,
@@ -329,9 +347,8 @@ pub async fn execute_stream(
                 let mut collector = PartCollector::new();
                 collector.fail(failure.clone());
                 collector.finish();
-                for part in collector.take_parts() {
-                    on_part(part);
-                }
+                hand_on(&mut collector, sink);
+                sink.flush();
                 return Execution {
                     result: collector.result(),
                     error: Some(failure.into()),
@@ -446,7 +463,7 @@ async fn stream_body(
     format: WireFormat,
     options: &ExecuteOptions,
     cancel: &CancellationToken,
-    on_part: &mut (dyn FnMut(StreamPart) + Send),
+    sink: &mut dyn PartSink,
 ) -> (ChatResult, Option<ProtocolError>) {
     let mut parser = format.parser();
     let mut decoder = Decoder::new(format.framing());
@@ -472,18 +489,26 @@ async fn stream_body(
         for event in events.drain(..) {
             parser.on_event(&event, &mut collector);
         }
-        for part in collector.take_parts() {
-            on_part(part);
-        }
+        hand_on(&mut collector, sink);
         if let Err(failure) = fed {
             interrupted = Some(failure);
             break;
         }
+        // The sink is flushed once the data already received is all parsed: when the next chunk is
+        // not there yet and the runtime has run everything else that was ready (the connection task
+        // among them, which hands over the body one HTTP chunk at a time, so a chunk is not a
+        // network read). `yield_now` wakes this task just then, so a burst goes on in a few large
+        // batches while the first part of a stream still goes on at once.
+        let mut flushed = false;
         let next = loop {
             tokio::select! {
                 biased;
                 _ = &mut cancel_signal => break None,
                 next = response.chunk() => break Some(Ok(next)),
+                () = tokio::task::yield_now(), if !flushed => {
+                    sink.flush();
+                    flushed = true;
+                }
                 () = &mut idle_timer => {
                     let deadline = last_data + idle;
                     if deadline <= Instant::now() {
@@ -520,9 +545,8 @@ async fn stream_body(
     drop(response);
     if cancelled {
         parser.close(false, &mut collector);
-        for part in collector.take_parts() {
-            on_part(part);
-        }
+        hand_on(&mut collector, sink);
+        sink.flush();
         return (collector.result(), Some(ProtocolError::Cancelled));
     }
     if interrupted.is_none() {
@@ -544,11 +568,17 @@ async fn stream_body(
         collector.fail(failure);
     }
     collector.finish();
-    for part in collector.take_parts() {
-        on_part(part);
-    }
+    hand_on(&mut collector, sink);
+    sink.flush();
     let error = collector.error().cloned().map(ProtocolError::from);
     (collector.result(), error)
+}
+
+/// Hands every part collected so far to `sink`.
+fn hand_on(collector: &mut PartCollector, sink: &mut dyn PartSink) {
+    for part in collector.take_parts() {
+        sink.part(part);
+    }
 }
 
 /// Runs a whole response body already in memory through a wire format's parser (tests, benchmarks,
@@ -577,4 +607,123 @@ pub fn parse_body(format: WireFormat, body: &[u8]) -> (Vec<StreamPart>, ChatResu
     }
     collector.finish();
     (collector.take_parts(), collector.result())
+}
+
+#[cfg(test)]
+mod flush_tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+    use tokio_util::sync::CancellationToken;
+
+    use super::{ExecuteOptions, PartSink, PreparedRequest, build_client, execute_stream};
+    use crate::protocol::testing::{MockResponse, MockServer};
+    use crate::protocol::{StreamPart, WireFormat};
+
+    #[derive(Debug, PartialEq)]
+    enum Seen {
+        Text,
+        Other,
+        Flush,
+    }
+
+    /// Records parts and flushes; the first part stalls the stream loop for `stall_first`.
+    struct Recorder {
+        seen: Vec<Seen>,
+        stall_first: Duration,
+    }
+
+    impl PartSink for Recorder {
+        fn part(&mut self, part: StreamPart) {
+            if self.seen.is_empty() {
+                std::thread::sleep(self.stall_first);
+            }
+            self.seen.push(match part {
+                StreamPart::TextDelta { .. } => Seen::Text,
+                _ => Seen::Other,
+            });
+        }
+
+        fn flush(&mut self) {
+            self.seen.push(Seen::Flush);
+        }
+    }
+
+    fn text_chunks(count: usize) -> Vec<Vec<u8>> {
+        let mut chunks: Vec<Vec<u8>> = (0..count)
+            .map(|i| {
+                let event = json!({"id": "c", "model": "m", "choices": [{"index": 0,
+                    "delta": {"content": format!("t{i}")}, "finish_reason": null}]});
+                format!("data: {event}\n\n").into_bytes()
+            })
+            .collect();
+        let last = json!({"id": "c", "model": "m",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+        chunks.push(format!("data: {last}\n\ndata: [DONE]\n\n").into_bytes());
+        chunks
+    }
+
+    /// Streams `response` on a single-threaded runtime (as chats run), the mock on a runtime of its own.
+    fn record(response: MockResponse, stall_first: Duration) -> Vec<Seen> {
+        let server_runtime = tokio::runtime::Runtime::new().expect("server runtime");
+        let server = server_runtime
+            .block_on(MockServer::start(vec![response]))
+            .expect("mock starts");
+        let client_runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("client runtime");
+        let mut recorder = Recorder {
+            seen: Vec::new(),
+            stall_first,
+        };
+        client_runtime.block_on(async {
+            let client = build_client(&Default::default()).expect("client builds");
+            let request =
+                PreparedRequest::post_json(&server.base_url, Default::default(), &json!({}));
+            let execution = execute_stream(
+                &client,
+                &request,
+                WireFormat::OpenaiChat,
+                &ExecuteOptions::default(),
+                &CancellationToken::new(),
+                &mut recorder,
+            )
+            .await;
+            assert!(execution.error.is_none(), "{:?}", execution.error);
+        });
+        recorder.seen
+    }
+
+    #[test]
+    fn parts_of_data_already_received_are_flushed_together() {
+        const CHUNKS: usize = 2000;
+        // While the first part stalls the loop, the whole body arrives and waits in the socket.
+        let seen = record(
+            MockResponse::stream("text/event-stream", text_chunks(CHUNKS)),
+            Duration::from_millis(300),
+        );
+        let texts = seen.iter().filter(|s| **s == Seen::Text).count();
+        let flushes = seen.iter().filter(|s| **s == Seen::Flush).count();
+        assert_eq!(texts, CHUNKS);
+        assert!(
+            flushes < CHUNKS / 8,
+            "{flushes} flushes for {CHUNKS} chunks received at once"
+        );
+        assert_eq!(seen.last(), Some(&Seen::Flush), "the end is flushed");
+    }
+
+    #[test]
+    fn each_part_of_a_paced_stream_is_flushed_before_the_next_wait() {
+        let seen = record(
+            MockResponse::stream("text/event-stream", text_chunks(3))
+                .with_delay(Duration::from_millis(30)),
+            Duration::ZERO,
+        );
+        let texts: Vec<usize> = (0..seen.len()).filter(|&i| seen[i] == Seen::Text).collect();
+        assert_eq!(texts.len(), 3);
+        for i in texts {
+            assert_eq!(seen.get(i + 1), Some(&Seen::Flush), "{seen:?}");
+        }
+    }
 }

@@ -4,8 +4,8 @@
 //! that parses the body. On the multi-threaded runtime the two sit on different workers and every
 //! chunk wakes the other thread: measured, that was ~25 ms of CPU per 10,000 chunks, more than the
 //! parsing itself. So each chat runs whole on one single-threaded runtime (one per core, up to
-//! four, taken in turn), which queues each delta for stdout directly; requests keep being served
-//! on the main runtime meanwhile.
+//! four, taken in turn), which queues the deltas for stdout directly, those of each network read
+//! together; requests keep being served on the main runtime meanwhile.
 
 use std::future::Future;
 use std::sync::OnceLock;

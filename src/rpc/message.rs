@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -137,6 +137,7 @@ impl OutgoingMessage {
                     start,
                     tail: self.tail,
                     deferrable: false,
+                    recycle: None,
                 }
             }
             Framing::Line => {
@@ -146,6 +147,7 @@ impl OutgoingMessage {
                     start: HEADER_ROOM,
                     tail: self.tail,
                     deferrable: false,
+                    recycle: None,
                 }
             }
         }
@@ -158,6 +160,44 @@ pub struct FramedMessage {
     start: usize,
     tail: Vec<Segment>,
     deferrable: bool,
+    /// Where `buf` goes once the message is written (dropped), for the next batch to reuse.
+    recycle: Option<BufferPool>,
+}
+
+impl Drop for FramedMessage {
+    fn drop(&mut self) {
+        if let Some(pool) = self.recycle.take() {
+            pool.put(std::mem::take(&mut self.buf));
+        }
+    }
+}
+
+/// Buffers a batch's messages hand back once written: a stream's batches reuse a few buffers
+/// instead of allocating each on its thread and freeing it on the writer's.
+#[derive(Clone, Default)]
+pub struct BufferPool(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl BufferPool {
+    /// Buffers kept; more in flight at once (a client that reads slowly) are freed when written.
+    const KEEP: usize = 4;
+
+    fn take(&self) -> Option<Vec<u8>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop()
+    }
+
+    fn put(&self, mut buf: Vec<u8>) {
+        buf.clear();
+        let mut kept = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.len() < Self::KEEP {
+            kept.push(buf);
+        }
+    }
 }
 
 impl FramedMessage {
@@ -187,6 +227,76 @@ impl FramedMessage {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Several messages framed back to back in one buffer, queued and written as one [`FramedMessage`]:
+/// a stream's notifications from one network read cost one queue hand-off and one write, not one each.
+/// Each message's bytes are exactly those [`OutgoingMessage::frame`] would give it.
+#[derive(Default)]
+pub struct FramedBatch {
+    buf: Vec<u8>,
+    /// An LSP body is serialized here first: its header, written before it, needs its length.
+    body: Vec<u8>,
+    pool: BufferPool,
+}
+
+impl FramedBatch {
+    /// Appends one message whose body `write` puts into the buffer it is given; on an error nothing of
+    /// the message stays in the batch.
+    pub fn push_with<E>(
+        &mut self,
+        framing: Framing,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match framing {
+            Framing::Line => {
+                let start = self.buf.len();
+                if let Err(err) = write(&mut self.buf) {
+                    self.buf.truncate(start);
+                    return Err(err);
+                }
+                self.buf.push(b'\n');
+            }
+            Framing::Lsp => {
+                self.body.clear();
+                write(&mut self.body)?;
+                use std::io::Write as _;
+                write!(self.buf, "Content-Length: {}\r\n\r\n", self.body.len())
+                    .expect("writing into a Vec cannot fail");
+                self.buf.extend_from_slice(&self.body);
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes in the batch.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// The batch so far as one deferrable message (`None` when empty); the batch goes on in a buffer
+    /// an earlier message gave back, or a new one with room for `capacity` bytes.
+    pub fn take(&mut self, capacity: usize) -> Option<FramedMessage> {
+        if self.buf.is_empty() {
+            return None;
+        }
+        let next = self
+            .pool
+            .take()
+            .unwrap_or_else(|| Vec::with_capacity(capacity));
+        let buf = std::mem::replace(&mut self.buf, next);
+        Some(FramedMessage {
+            buf,
+            start: 0,
+            tail: Vec::new(),
+            deferrable: true,
+            recycle: Some(self.pool.clone()),
+        })
     }
 }
 
@@ -252,6 +362,56 @@ mod tests {
             wire(&lsp),
             b"Content-Length: 13\r\n\r\n{\"a\":[1,2,3]}".as_slice()
         );
+    }
+
+    #[test]
+    fn a_batch_holds_each_message_framed_as_alone() {
+        let bodies = [r#"{"a":1}"#, r#"{"b":"two"}"#];
+        for framing in [Framing::Line, Framing::Lsp] {
+            let mut batch = FramedBatch::default();
+            assert!(batch.take(64).is_none(), "an empty batch is no message");
+            let mut expected = Vec::new();
+            for body in bodies {
+                batch
+                    .push_with(framing, |buf| {
+                        buf.extend_from_slice(body.as_bytes());
+                        Ok::<(), ()>(())
+                    })
+                    .expect("pushes");
+                expected.extend(wire(
+                    &OutgoingMessage::from_body(body.as_bytes()).frame(framing),
+                ));
+            }
+            let failed = batch.push_with(framing, |buf| {
+                buf.extend_from_slice(b"{\"half");
+                Err(())
+            });
+            assert!(failed.is_err());
+            assert_eq!(
+                batch.len(),
+                expected.len(),
+                "a failed message leaves nothing"
+            );
+            let message = batch.take(64).expect("a message");
+            assert!(message.is_deferrable());
+            assert_eq!(wire(&message), expected);
+            assert!(batch.is_empty(), "taking starts the batch over");
+            let (first_capacity, first_data) = (message.buf.capacity(), message.buf.as_ptr());
+            drop(message);
+            batch
+                .push_with(framing, |buf| {
+                    buf.extend_from_slice(b"{}");
+                    Ok::<(), ()>(())
+                })
+                .expect("pushes");
+            let _second = batch.take(64).expect("a message");
+            assert_eq!(batch.buf.capacity(), first_capacity);
+            assert_eq!(
+                batch.buf.as_ptr(),
+                first_data,
+                "the written message's buffer is reused"
+            );
+        }
     }
 
     #[test]

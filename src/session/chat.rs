@@ -15,7 +15,7 @@ use super::resolver::{ResolvedCall, resolve_call};
 use super::sources::CallSources;
 use super::store::SessionSnapshot;
 use crate::protocol::execute::{
-    ClientOptions, ExecuteOptions, PreparedRequest, build_client, execute_stream,
+    ClientOptions, ExecuteOptions, PartSink, PreparedRequest, build_client, execute_stream,
 };
 use crate::protocol::limits::ConcurrencyLimits;
 use crate::protocol::types::merge_options;
@@ -151,15 +151,16 @@ impl ChatService {
         request
     }
 
-    /// Runs one chat call for `session`; `on_part` sees every part of the attempt that produced the answer
-    /// (it must not block). Cancelled by `cancel` or by the session's own token.
+    /// Runs one chat call for `session`; `sink` sees every part of the attempt that produced the answer
+    /// (it must not block), flushed after each network read and before this returns. Cancelled by
+    /// `cancel` or by the session's own token.
     pub async fn run(
         &self,
         session: &SessionSnapshot,
         sources: &CallSources,
         params: &ChatParams,
         cancel: &CancellationToken,
-        on_part: &mut (dyn FnMut(StreamPart) + Send),
+        sink: &mut dyn PartSink,
     ) -> Result<ChatResult, ChatError> {
         let cancel = either(cancel, &session.cancel);
         // Ends the watcher task of `either` when the call returns.
@@ -196,7 +197,7 @@ impl ChatService {
             };
             match self
                 .attempt(
-                    &client, target, &resolved, &prepared, &options, &cancel, on_part, is_last,
+                    &client, target, &resolved, &prepared, &options, &cancel, sink, is_last,
                 )
                 .await
             {
@@ -220,7 +221,7 @@ impl ChatService {
         prepared: &PreparedRequest,
         options: &ExecuteOptions,
         cancel: &CancellationToken,
-        on_part: &mut (dyn FnMut(StreamPart) + Send),
+        sink: &mut dyn PartSink,
         is_last: bool,
     ) -> Attempt {
         let key = format!("{}/{}", target.provider_id, target.model_id);
@@ -233,52 +234,32 @@ impl ChatService {
                 partial: Box::new(crate::protocol::PartCollector::new().result()),
             }));
         };
-        // Error and finish parts are held back until real content arrives: if this attempt fails before its
-        // first byte and a fallback follows, the caller never sees the failed attempt.
-        let mut held: Vec<StreamPart> = Vec::new();
-        let mut streaming = false;
+        let mut held = HoldBack::new(sink);
         let execution = execute_stream(
             client,
             prepared,
             resolved.format,
             options,
             cancel,
-            &mut |part| {
-                if streaming {
-                    on_part(part);
-                } else if matches!(part, StreamPart::Error { .. } | StreamPart::Finish { .. }) {
-                    held.push(part);
-                } else {
-                    streaming = true;
-                    for held in held.drain(..) {
-                        on_part(held);
-                    }
-                    on_part(part);
-                }
-            },
+            &mut held,
         )
         .await;
         let result = execution.result;
         match execution.error {
-            None => {
-                for part in held {
-                    on_part(part);
-                }
-                Attempt::Done(Ok(result))
-            }
             Some(ProtocolError::Provider(failure))
-                if failure.retryable && !streaming && !is_last =>
+                if failure.retryable && !held.streaming && !is_last =>
             {
                 Attempt::FallBack(ChatError::Provider {
                     failure,
                     partial: Box::new(result),
                 })
             }
-            Some(err) => {
-                for part in held {
-                    on_part(part);
+            error => {
+                held.release();
+                match error {
+                    None => Attempt::Done(Ok(result)),
+                    Some(err) => Attempt::Done(Err(protocol_error(err, result))),
                 }
-                Attempt::Done(Err(protocol_error(err, result)))
             }
         }
     }
@@ -322,6 +303,55 @@ impl ChatService {
         })?;
         clients.insert(key, client.clone());
         Ok(client)
+    }
+}
+
+/// Error and finish parts are held back until real content arrives: if an attempt fails before its first
+/// byte and a fallback follows, the caller never sees the failed attempt.
+struct HoldBack<'a> {
+    sink: &'a mut dyn PartSink,
+    held: Vec<StreamPart>,
+    /// Content arrived: parts go straight on.
+    streaming: bool,
+}
+
+impl<'a> HoldBack<'a> {
+    fn new(sink: &'a mut dyn PartSink) -> Self {
+        HoldBack {
+            sink,
+            held: Vec::new(),
+            streaming: false,
+        }
+    }
+
+    /// The attempt's answer stands: the held parts go on, and everything is flushed.
+    fn release(mut self) {
+        for part in self.held.drain(..) {
+            self.sink.part(part);
+        }
+        self.sink.flush();
+    }
+}
+
+impl PartSink for HoldBack<'_> {
+    fn part(&mut self, part: StreamPart) {
+        if self.streaming {
+            self.sink.part(part);
+        } else if matches!(part, StreamPart::Error { .. } | StreamPart::Finish { .. }) {
+            self.held.push(part);
+        } else {
+            self.streaming = true;
+            for held in self.held.drain(..) {
+                self.sink.part(held);
+            }
+            self.sink.part(part);
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.streaming {
+            self.sink.flush();
+        }
     }
 }
 
