@@ -18,6 +18,9 @@ use super::{Framing, PartCollector, StreamParser, WireEvent, WireFormat};
 
 /// The largest error body read from a failed response.
 const MAX_ERROR_BODY: usize = 256 * 1024;
+/// A stream's parts passed on with no wait for a batch, once each has been parsed: a start and the
+/// first deltas.
+const FLUSHED_AT_ONCE: usize = 4;
 
 /// Where a stream's normalized parts go, in order. [`execute_stream`] calls `flush` once it has handed on
 /// the parts of every byte received so far, before it waits for more, and when the stream ends
@@ -481,6 +484,7 @@ async fn stream_body(
     let cancel_signal = cancel.cancelled();
     tokio::pin!(cancel_signal);
     let mut last_data = Instant::now();
+    let mut parts_flushed_at_once = 0;
     loop {
         let Some(chunk) = next_chunk.take() else {
             break;
@@ -489,7 +493,13 @@ async fn stream_body(
         for event in events.drain(..) {
             parser.on_event(&event, &mut collector);
         }
-        hand_on(&mut collector, sink);
+        let handed = hand_on(&mut collector, sink);
+        // A stream's first parts go on at once even in a burst, where the data would not run dry
+        // before a whole batch has gathered.
+        if handed > 0 && parts_flushed_at_once < FLUSHED_AT_ONCE {
+            sink.flush();
+            parts_flushed_at_once += handed;
+        }
         if let Err(failure) = fed {
             interrupted = Some(failure);
             break;
@@ -574,11 +584,14 @@ async fn stream_body(
     (collector.result(), error)
 }
 
-/// Hands every part collected so far to `sink`.
-fn hand_on(collector: &mut PartCollector, sink: &mut dyn PartSink) {
-    for part in collector.take_parts() {
+/// Hands every part collected so far to `sink`; returns how many.
+fn hand_on(collector: &mut PartCollector, sink: &mut dyn PartSink) -> usize {
+    let parts = collector.take_parts();
+    let count = parts.len();
+    for part in parts {
         sink.part(part);
     }
+    count
 }
 
 /// Runs a whole response body already in memory through a wire format's parser (tests, benchmarks,
@@ -711,6 +724,27 @@ mod flush_tests {
             "{flushes} flushes for {CHUNKS} chunks received at once"
         );
         assert_eq!(seen.last(), Some(&Seen::Flush), "the end is flushed");
+    }
+
+    #[test]
+    fn a_burst_passes_its_first_parts_on_before_the_rest_is_parsed() {
+        const CHUNKS: usize = 2000;
+        let seen = record(
+            MockResponse::stream("text/event-stream", text_chunks(CHUNKS)),
+            Duration::ZERO,
+        );
+        let first_flush = seen
+            .iter()
+            .position(|s| *s == Seen::Flush)
+            .expect("a flush");
+        let texts_before = seen[..first_flush]
+            .iter()
+            .filter(|s| **s == Seen::Text)
+            .count();
+        assert!(
+            (1..CHUNKS / 8).contains(&texts_before),
+            "{texts_before} text parts before the first flush"
+        );
     }
 
     #[test]
