@@ -314,6 +314,18 @@ mod tests {
         ]
     }
 
+    /// A queue whose messages land in the returned receiver (its overflow goes nowhere).
+    fn test_queue() -> (DeltaQueue, mpsc::Receiver<FramedMessage>) {
+        let (outbound, rx) = Outbound::with_drain(|rx| rx);
+        let (overflow, _) = mpsc::unbounded_channel();
+        let queue = DeltaQueue {
+            outbound,
+            overflow,
+            overflowing: Arc::new(AtomicUsize::new(0)),
+        };
+        (queue, rx)
+    }
+
     /// The batched bytes are, message for message, what `outbound::notification` gives each delta.
     #[tokio::test]
     async fn batched_deltas_are_the_notifications_they_replace() {
@@ -321,13 +333,7 @@ mod tests {
             (Framing::Line, json!(7)),
             (Framing::Lsp, json!("req-\"x\"")),
         ] {
-            let (outbound, mut rx) = Outbound::with_drain(|rx| rx);
-            let (overflow, _overflow_rx) = mpsc::unbounded_channel();
-            let queue = DeltaQueue {
-                outbound,
-                overflow,
-                overflowing: Arc::new(AtomicUsize::new(0)),
-            };
+            let (queue, mut rx) = test_queue();
             let mut sink = DeltaSink::new(framing, &request_id, queue);
             let mut expected = Vec::new();
             for part in parts() {
@@ -354,13 +360,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_large_read_is_queued_in_bounded_batches() {
-        let (outbound, mut rx) = Outbound::with_drain(|rx| rx);
-        let (overflow, _overflow_rx) = mpsc::unbounded_channel();
-        let queue = DeltaQueue {
-            outbound,
-            overflow,
-            overflowing: Arc::new(AtomicUsize::new(0)),
-        };
+        let (queue, mut rx) = test_queue();
         let mut sink = DeltaSink::new(Framing::Line, &json!(1), queue);
         let delta = "x".repeat(1000);
         for _ in 0..200 {
