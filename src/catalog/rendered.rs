@@ -44,9 +44,10 @@ pub struct RenderedModels {
 struct RenderedChunk {
     /// Position of the chunk's first model among all the catalog's models.
     first: u32,
-    /// The models' JSON separated by commas.
+    /// The models' JSON separated by commas (UTF-8: written from strings; not checked again, as
+    /// it only goes to stdout as bytes, except through [`Self::piece`]).
     /// Shared so an answer can be written to stdout straight from it.
-    json: Arc<String>,
+    json: Arc<Vec<u8>>,
     /// Per model, the offset just past its JSON; the next model starts one byte (a comma) later.
     ends: Vec<u32>,
 }
@@ -72,7 +73,7 @@ impl RenderedChunk {
         }
         Self {
             first: offset(first),
-            json: Arc::new(String::from_utf8(json).expect("serde_json writes UTF-8")),
+            json: Arc::new(json),
             ends,
         }
     }
@@ -88,7 +89,8 @@ impl RenderedChunk {
     }
 
     fn piece(&self, local: usize) -> &str {
-        &self.json[self.span(local, local)]
+        std::str::from_utf8(&self.json[self.span(local, local)])
+            .expect("a model's JSON is written from UTF-8 strings and ASCII")
     }
 }
 
@@ -241,7 +243,7 @@ impl std::fmt::Debug for RenderCache {
 pub enum AnswerPiece {
     Literal(&'static [u8]),
     /// A byte range of a rendered buffer.
-    Rendered(Arc<String>, Range<usize>),
+    Rendered(Arc<Vec<u8>>, Range<usize>),
 }
 
 /// The `model/list` result (the shape of [`ModelListResult`]) as already-serialized pieces.
@@ -552,7 +554,7 @@ mod tests {
             match piece {
                 AnswerPiece::Literal(bytes) => joined.extend_from_slice(bytes),
                 AnswerPiece::Rendered(json, range) => {
-                    joined.extend_from_slice(&json.as_bytes()[range]);
+                    joined.extend_from_slice(&json[range]);
                 }
             }
         }
