@@ -1,40 +1,71 @@
 //! Prepares the embedded models.dev snapshot (`src/catalog/snapshot/api.json.gz`, refreshed by
-//! `scripts/update-catalog-snapshot`) for a fast, lean start: its providers are split into
-//! [`PARTS`] JSON objects of about equal size, each deflate-compressed on its own with its
-//! uncompressed length recorded, so that the sidecar inflates each straight into a buffer of the
-//! exact size, reuses that buffer from part to part, and can spread the parts over threads. The
-//! parts hold the snapshot's text unchanged.
+//! `scripts/update-catalog-snapshot`) for a fast, lean start. The snapshot is parsed here, once,
+//! with the sidecar's own lenient parser, and its providers are stored in the sidecar's compact
+//! binary form (`src/catalog/compact.rs`) in [`PARTS`] parts of about equal size, each
+//! LZ4-compressed on its own with its length recorded. The sidecar decompresses each part straight
+//! into a buffer of the exact size, reuses that buffer from part to part, and spreads the parts over
+//! threads; it never lexes the snapshot's JSON.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::PathBuf;
+
+// The catalog's types, parser and compact form, compiled into the build script as they are.
+#[allow(dead_code)]
+#[path = "src/catalog"]
+mod catalog {
+    pub mod compact;
+    pub mod parse;
+    pub mod types;
+}
 
 const SNAPSHOT: &str = "src/catalog/snapshot/api.json.gz";
-/// Small parts keep the one text buffer a loading thread reuses small.
+/// Small parts keep the one buffer a loading thread reuses small.
 const PARTS: usize = 6;
 
 fn main() {
-    println!("cargo:rerun-if-changed={SNAPSHOT}");
-    println!("cargo:rerun-if-changed=build.rs");
+    const CATALOG_CODE: [&str; 3] = [
+        "src/catalog/compact.rs",
+        "src/catalog/parse.rs",
+        "src/catalog/types.rs",
+    ];
+    for source in [SNAPSHOT, "build.rs"].iter().chain(&CATALOG_CODE) {
+        println!("cargo:rerun-if-changed={source}");
+    }
+    // Names the code that reads catalogs and writes their compact form, so that a compact cache
+    // written by another build is not trusted.
+    let mut code_id = flate2::Crc::new();
+    for source in CATALOG_CODE {
+        code_id.update(&std::fs::read(source).expect("catalog code is part of the sources"));
+    }
+    println!("cargo:rustc-env=CATALOG_CODE_ID={}", code_id.sum());
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
 
-    let mut text = Vec::new();
+    let mut text = String::new();
     let compressed = std::fs::read(SNAPSHOT).expect("the catalog snapshot is part of the sources");
     flate2::read::GzDecoder::new(compressed.as_slice())
-        .read_to_end(&mut text)
+        .read_to_string(&mut text)
         .expect("the catalog snapshot is valid gzip");
-
-    let entries = top_level_entries(&text);
+    let (snapshot, report) =
+        catalog::parse::Catalog::from_json_str(&text).expect("the catalog snapshot parses");
     assert!(
-        !entries.is_empty(),
-        "the catalog snapshot holds no provider"
+        report.skipped_providers.is_empty() && report.skipped_models.is_empty(),
+        "the catalog snapshot has malformed entries: {report:?}"
     );
+
+    let providers: Vec<_> = snapshot.providers.iter().collect();
+    let sizes: Vec<usize> = providers
+        .iter()
+        .map(|&provider| catalog::compact::encode(std::iter::once(provider)).len())
+        .collect();
     let mut parts = String::new();
-    for (index, part) in split_evenly(&entries, PARTS).iter().enumerate() {
-        let path = out_dir.join(format!("catalog-snapshot-{index}.json.deflate"));
-        let text_len = write_part(&path, part);
+    for (index, range) in split_evenly(&sizes, PARTS).into_iter().enumerate() {
+        let encoded = catalog::compact::encode(providers[range].iter().copied());
+        let path = out_dir.join(format!("catalog-snapshot-{index}.bin.lz4"));
+        std::fs::write(&path, lz4_flex::block::compress(&encoded)).expect("OUT_DIR is writable");
         parts.push_str(&format!(
-            "    SnapshotPart {{ deflated: include_bytes!({:?}), text_len: {text_len} }},\n",
-            path.display().to_string()
+            "    SnapshotPart {{ compressed: include_bytes!({:?}), len: {} }},\n",
+            path.display().to_string(),
+            encoded.len()
         ));
     }
     let source = format!(
@@ -43,72 +74,22 @@ fn main() {
     std::fs::write(out_dir.join("catalog_snapshot_parts.rs"), source).expect("OUT_DIR is writable");
 }
 
-/// The `"key": value` members of the top-level JSON object, as slices of `text`.
-fn top_level_entries(text: &[u8]) -> Vec<&[u8]> {
-    let mut entries = Vec::new();
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let mut start = None;
-    for (at, &byte) in text.iter().enumerate() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                if depth == 1 {
-                    start = Some(at + 1);
-                }
-            }
-            b'}' | b']' => {
-                if depth == 1 {
-                    entries.extend(start.take().map(|s| &text[s..at]));
-                }
-                depth = depth.checked_sub(1).expect("the snapshot is balanced JSON");
-            }
-            b',' if depth == 1 => {
-                entries.extend(start.map(|s| &text[s..at]));
-                start = Some(at + 1);
-            }
-            _ => {}
-        }
-    }
-    entries
-        .into_iter()
-        .filter(|entry| entry.iter().any(|b| !b.is_ascii_whitespace()))
-        .collect()
-}
-
-/// Consecutive runs of entries of about `total / parts` bytes each.
-fn split_evenly<'a>(entries: &[&'a [u8]], parts: usize) -> Vec<Vec<&'a [u8]>> {
-    let total: usize = entries.iter().map(|e| e.len()).sum();
-    let target = total.div_ceil(parts);
-    let mut split = vec![Vec::new()];
+/// Consecutive index ranges over `sizes` of about `total / parts` each.
+fn split_evenly(sizes: &[usize], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let target = sizes.iter().sum::<usize>().div_ceil(parts);
+    let mut starts = vec![0];
     let mut size = 0;
-    for entry in entries {
-        if size >= target && split.len() < parts {
-            split.push(Vec::new());
+    for (index, entry) in sizes.iter().enumerate() {
+        if size >= target && starts.len() < parts {
+            starts.push(index);
             size = 0;
         }
-        size += entry.len();
-        split.last_mut().expect("starts with one part").push(*entry);
+        size += entry;
     }
-    split
-}
-
-/// Writes the part's text, deflated, and returns its uncompressed length.
-fn write_part(path: &Path, entries: &[&[u8]]) -> usize {
-    let text = [&b"{"[..], &entries.join(&b","[..]), b"}"].concat();
-    let file = std::fs::File::create(path).expect("OUT_DIR is writable");
-    // Fast compression: this runs unoptimized at every snapshot change; the parts are read once.
-    let mut encoder = flate2::write::DeflateEncoder::new(file, flate2::Compression::fast());
-    encoder.write_all(&text).expect("write part");
-    encoder.finish().expect("write part");
-    text.len()
+    let ends = starts.iter().skip(1).copied().chain([sizes.len()]);
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(&start, end)| start..end)
+        .collect()
 }

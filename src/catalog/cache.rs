@@ -1,18 +1,31 @@
-//! The on-disk catalog cache: `<data_dir>/catalog/models.json` (the body as fetched) and
-//! `models.meta.json` (validators and fetch time). Both are replaced atomically.
+//! The on-disk catalog cache: `<data_dir>/catalog/models.json` (the body as fetched),
+//! `models.meta.json` (validators and fetch time) and `models.compact` (the body parsed, in the
+//! compact form of [`super::compact`], so that a start reads it without parsing JSON). All are
+//! replaced atomically. The compact file names the body it was made from (length and CRC-32) and
+//! the catalog code that made it; when either differs, the body is parsed and the compact file
+//! written again.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::compact;
 use super::parse::Catalog;
 use crate::config::atomic_file::write_atomic;
 
 pub const CACHE_DIR: &str = "catalog";
 pub const MODELS_FILE: &str = "models.json";
 pub const META_FILE: &str = "models.meta.json";
+pub const COMPACT_FILE: &str = "models.compact";
+
+/// The compact file's header: the body's length (8 bytes) and CRC-32 (4 bytes), and the
+/// [`CATALOG_CODE_ID`] (4 bytes), little-endian.
+const BODY_ID_LEN: usize = 16;
+/// A checksum of this build's catalog parser, types and compact form (see `build.rs`).
+const CATALOG_CODE_ID: &str = env!("CATALOG_CODE_ID");
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -57,26 +70,25 @@ impl CatalogCache {
         self.dir.join(META_FILE)
     }
 
+    pub fn compact_path(&self) -> PathBuf {
+        self.dir.join(COMPACT_FILE)
+    }
+
     /// The cached catalog; `None` when absent or corrupt (a corrupt file is removed, so the next
     /// successful fetch replaces it cleanly).
     pub fn load(&self) -> Option<CachedCatalog> {
         let path = self.models_path();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        let body_id = match body_id(&path) {
+            Ok(id) => id,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
             Err(error) => {
                 tracing::warn!(path = %path.display(), %error, "catalog cache unreadable; ignoring it");
                 return None;
             }
         };
-        let catalog = match Catalog::from_json_str(&text) {
-            Ok((catalog, _)) => catalog,
-            Err(error) => {
-                tracing::warn!(path = %path.display(), %error, "catalog cache corrupt; ignoring and removing it");
-                let _ = std::fs::remove_file(&path);
-                let _ = std::fs::remove_file(self.meta_path());
-                return None;
-            }
+        let catalog = match self.load_compact(&body_id) {
+            Some(catalog) => catalog,
+            None => self.load_body(&path)?,
         };
         let metadata = std::fs::read(self.meta_path())
             .ok()
@@ -92,16 +104,105 @@ impl CatalogCache {
         })
     }
 
-    /// Stores a fetched body, then its metadata.
-    pub fn store(&self, body: &[u8], metadata: &CacheMetadata) -> std::io::Result<()> {
+    /// The compact catalog, when the file is there, made from this body, and decodes.
+    fn load_compact(&self, body_id: &[u8; BODY_ID_LEN]) -> Option<Catalog> {
+        let bytes = std::fs::read(self.compact_path()).ok()?;
+        let (made_from, compact) = bytes.split_first_chunk::<BODY_ID_LEN>()?;
+        if made_from != body_id {
+            return None;
+        }
+        match compact::decode(compact) {
+            Ok(catalog) => Some(catalog),
+            Err(error) => {
+                tracing::debug!(%error, "compact catalog cache unusable; parsing the body");
+                None
+            }
+        }
+    }
+
+    /// Parses the body, and writes its compact form for the next start; a corrupt body is removed.
+    fn load_body(&self, path: &Path) -> Option<Catalog> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                tracing::warn!(path = %path.display(), %error, "catalog cache unreadable; ignoring it");
+                return None;
+            }
+        };
+        match Catalog::from_json_str(&text) {
+            Ok((catalog, _)) => {
+                if let Err(error) = self.store_compact(text.as_bytes(), &catalog) {
+                    tracing::debug!(%error, "could not write the compact catalog cache");
+                }
+                Some(catalog)
+            }
+            Err(error) => {
+                tracing::warn!(path = %path.display(), %error, "catalog cache corrupt; ignoring and removing it");
+                let _ = std::fs::remove_file(path);
+                let _ = std::fs::remove_file(self.meta_path());
+                let _ = std::fs::remove_file(self.compact_path());
+                None
+            }
+        }
+    }
+
+    /// Stores a fetched body and its parsed catalog, then its metadata.
+    pub fn store(
+        &self,
+        body: &[u8],
+        catalog: &Catalog,
+        metadata: &CacheMetadata,
+    ) -> std::io::Result<()> {
         write_atomic(&self.models_path(), body)?;
+        self.store_compact(body, catalog)?;
         self.store_metadata(metadata)
+    }
+
+    fn store_compact(&self, body: &[u8], catalog: &Catalog) -> std::io::Result<()> {
+        let id = body_id_of(body);
+        let bytes = [&id[..], &compact::encode(catalog.providers.iter())].concat();
+        write_atomic(&self.compact_path(), &bytes)
     }
 
     pub fn store_metadata(&self, metadata: &CacheMetadata) -> std::io::Result<()> {
         let bytes = serde_json::to_vec_pretty(metadata).map_err(std::io::Error::other)?;
         write_atomic(&self.meta_path(), &bytes)
     }
+}
+
+/// The length and CRC-32 of the body file, read in small pieces.
+fn body_id(path: &Path) -> std::io::Result<[u8; BODY_ID_LEN]> {
+    let mut file = std::fs::File::open(path)?;
+    let mut crc = crc32fast::Hasher::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut len = 0u64;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => {
+                crc.update(&buffer[..read]);
+                len += read as u64;
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(encode_body_id(len, crc.finalize()))
+}
+
+fn body_id_of(body: &[u8]) -> [u8; BODY_ID_LEN] {
+    encode_body_id(body.len() as u64, crc32fast::hash(body))
+}
+
+fn encode_body_id(len: u64, crc: u32) -> [u8; BODY_ID_LEN] {
+    let code: u32 = CATALOG_CODE_ID
+        .parse()
+        .expect("build.rs writes the code id as a decimal u32");
+    let mut id = [0u8; BODY_ID_LEN];
+    id[..8].copy_from_slice(&len.to_le_bytes());
+    id[8..12].copy_from_slice(&crc.to_le_bytes());
+    id[12..].copy_from_slice(&code.to_le_bytes());
+    id
 }
 
 #[cfg(test)]
@@ -122,7 +223,9 @@ mod tests {
             fetched_at: Utc::now(),
             source_url: "http://x/api.json".into(),
         };
-        cache.store(SMALL.as_bytes(), &meta).expect("store");
+        cache
+            .store(SMALL.as_bytes(), &small(), &meta)
+            .expect("store");
         let loaded = cache.load().expect("cached");
         assert_eq!(loaded.catalog.model_count(), 1);
         assert_eq!(loaded.metadata.as_ref(), Some(&meta));
@@ -131,6 +234,78 @@ mod tests {
         std::fs::write(cache.models_path(), b"{\"p\": {\"models\": ").expect("corrupt");
         assert!(cache.load().is_none());
         assert!(!cache.models_path().exists(), "corrupt cache removed");
+        assert!(!cache.compact_path().exists(), "with its compact form");
+    }
+
+    fn small() -> Catalog {
+        Catalog::from_json_str(SMALL).expect("parses").0
+    }
+
+    fn meta() -> CacheMetadata {
+        CacheMetadata {
+            etag: None,
+            last_modified: None,
+            fetched_at: Utc::now(),
+            source_url: "http://x/api.json".into(),
+        }
+    }
+
+    #[test]
+    fn a_start_reads_the_compact_form_of_the_body_it_was_made_from() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = CatalogCache::new(dir.path());
+        cache
+            .store(SMALL.as_bytes(), &small(), &meta())
+            .expect("store");
+        assert!(cache.compact_path().exists());
+
+        // A compact file that decodes to something else proves which one was read.
+        let mut other = small();
+        let provider = other.providers.get_mut("p").expect("p");
+        provider.name = "From the compact file".to_owned();
+        cache
+            .store_compact(SMALL.as_bytes(), &other)
+            .expect("store");
+        assert_eq!(cache.load().expect("cached").catalog, other);
+
+        // Once the body changes (same length, one byte), the compact file no longer applies.
+        let changed = SMALL.replace("\"M\"", "\"N\"");
+        assert_eq!(changed.len(), SMALL.len());
+        std::fs::write(cache.models_path(), &changed).expect("write");
+        let loaded = cache.load().expect("cached");
+        assert_eq!(loaded.catalog.providers["p"].name, "P");
+        assert_eq!(loaded.catalog.providers["p"].models["m"].name, "N");
+        // ...and is made again from the body.
+        assert_eq!(
+            cache.load_compact(&body_id(&cache.models_path()).expect("id")),
+            Some(loaded.catalog)
+        );
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_compact_file_falls_back_to_the_body() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = CatalogCache::new(dir.path());
+        cache
+            .store(SMALL.as_bytes(), &small(), &meta())
+            .expect("store");
+        let mut bytes = std::fs::read(cache.compact_path()).expect("compact");
+        for damaged in [
+            bytes[..BODY_ID_LEN + 5].to_vec(),
+            Vec::new(),
+            b"not a compact catalog at all".to_vec(),
+        ] {
+            std::fs::write(cache.compact_path(), &damaged).expect("write");
+            assert_eq!(cache.load().expect("cached").catalog, small());
+            assert_eq!(
+                std::fs::read(cache.compact_path()).expect("rewritten"),
+                bytes
+            );
+        }
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xff;
+        std::fs::write(cache.compact_path(), &bytes).expect("write");
+        assert_eq!(cache.load().expect("cached").catalog, small());
     }
 
     #[test]

@@ -124,7 +124,9 @@ pub struct MergedCatalog {
 
 impl MergedCatalog {
     pub fn build(catalog: &Catalog, config: &SidecarConfig) -> Self {
-        let mut providers = resolve_catalog_providers(catalog);
+        // The embedded snapshot's providers are resolved as they load; the first merge takes them.
+        let mut providers = super::snapshot::take_resolved(catalog)
+            .unwrap_or_else(|| resolve_catalog_providers(catalog));
         for (id, provider_config) in &config.provider {
             let base = catalog.providers.get(id);
             let entry = providers.remove(id);
@@ -172,17 +174,11 @@ const PARALLEL_MIN_MODELS: usize = 512;
 /// is most of a merge, and the first `model/list` waits for it.
 fn resolve_catalog_providers(catalog: &Catalog) -> BTreeMap<String, ResolvedProvider> {
     type Entry<'a> = (&'a String, &'a CatalogProvider);
-    fn resolve(entries: &[Entry<'_>]) -> Vec<(String, ResolvedProvider)> {
-        entries
-            .iter()
-            .map(|(id, provider)| ((*id).clone(), from_catalog_provider(id, provider)))
-            .collect()
-    }
     let entries: Vec<Entry<'_>> = catalog.providers.iter().collect();
     let models = catalog.model_count();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     if threads < 2 || models < PARALLEL_MIN_MODELS {
-        return resolve(&entries).into_iter().collect();
+        return resolve_providers(entries).into_iter().collect();
     }
     // Split where half the models are behind: providers range from one model to hundreds.
     let mut behind = 0;
@@ -195,14 +191,24 @@ fn resolve_catalog_providers(catalog: &Catalog) -> BTreeMap<String, ResolvedProv
         .map_or(entries.len(), |at| at + 1);
     let (first, second) = entries.split_at(split);
     let (first, second) = std::thread::scope(|scope| {
-        let helper = scope.spawn(|| resolve(second));
-        let first = resolve(first);
+        let helper = scope.spawn(|| resolve_providers(second.iter().copied()));
+        let first = resolve_providers(first.iter().copied());
         let second = helper
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (first, second)
     });
     first.into_iter().chain(second).collect()
+}
+
+/// Catalog providers resolved as they stand, before any config: what a merge starts from.
+pub fn resolve_providers<'a>(
+    entries: impl IntoIterator<Item = (&'a String, &'a CatalogProvider)>,
+) -> Vec<(String, ResolvedProvider)> {
+    entries
+        .into_iter()
+        .map(|(id, provider)| (id.clone(), from_catalog_provider(id, provider)))
+        .collect()
 }
 
 fn provider_enabled(config: &SidecarConfig, id: &str) -> bool {

@@ -3,6 +3,7 @@
 
 pub mod auth_view;
 pub mod cache;
+mod compact;
 pub mod default_model;
 mod descriptor_json;
 pub mod descriptor_view;

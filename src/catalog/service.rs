@@ -420,18 +420,20 @@ impl CatalogService {
                 };
                 let cache = self.cache.clone();
                 let body = fresh.body;
+                let fresh_catalog = Arc::new(fresh.catalog);
+                let to_store = Arc::clone(&fresh_catalog);
                 let meta_for_store = metadata.clone();
                 let stored = tokio::task::spawn_blocking(move || {
-                    cache.store(body.as_bytes(), &meta_for_store)
+                    cache.store(body.as_bytes(), &to_store, &meta_for_store)
                 })
                 .await;
                 if let Err(error) = stored.map_err(std::io::Error::other).and_then(|r| r) {
                     tracing::warn!(%error, "could not write the catalog cache; serving the fetched catalog from memory");
                 }
-                let diff = CatalogDiff::between(&current.catalog, &fresh.catalog);
+                let diff = CatalogDiff::between(&current.catalog, &fresh_catalog);
                 let changed = !diff.is_empty();
                 let catalog = if changed {
-                    Arc::new(fresh.catalog)
+                    fresh_catalog
                 } else {
                     Arc::clone(&current.catalog)
                 };
@@ -518,12 +520,15 @@ fn embedded_served() -> Served {
 /// Cache if valid, else the embedded snapshot.
 fn load_initial(cache: &CatalogCache) -> Served {
     match cache.load() {
-        Some(cached) => Served {
-            catalog: Arc::new(cached.catalog),
-            source: CatalogSource::Cache,
-            metadata: cached.metadata,
-            modified: cached.modified,
-        },
+        Some(cached) => {
+            super::snapshot::discard_resolved();
+            Served {
+                catalog: Arc::new(cached.catalog),
+                source: CatalogSource::Cache,
+                metadata: cached.metadata,
+                modified: cached.modified,
+            }
+        }
         None => embedded_served(),
     }
 }

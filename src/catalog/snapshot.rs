@@ -1,48 +1,61 @@
 //! The models.dev catalog compiled into the binary, so a first start offline has every provider
 //! and model. The source is `snapshot/api.json.gz` (refreshed by `scripts/update-catalog-snapshot`;
-//! provenance in `snapshot/SNAPSHOT.md`); `build.rs` splits its providers into parts, deflated each
-//! with its text length recorded. Two loading threads take the parts in turn, each inflating them
-//! one after the other into one buffer of the largest part's size, so the whole text is never held
-//! (nor first touched) at once.
+//! provenance in `snapshot/SNAPSHOT.md`); `build.rs` parses it with the sidecar's own parser and
+//! stores its providers in the compact binary form of [`super::compact`], in parts LZ4-compressed
+//! each with their length recorded (LZ4 decompresses several times faster than deflate, and the
+//! snapshot is read at every start). Two loading threads take the parts in turn, each
+//! decompressing them one after the other into one buffer of the largest part's size.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use miniz_oxide::inflate::TINFLStatus;
-use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
-
-use super::parse::{Catalog, CatalogParseError};
+use super::compact::{self, CompactError};
+use super::merge::{ResolvedProvider, resolve_providers};
+use super::parse::Catalog;
 use super::thread_heap;
 
 /// About what a loading thread's share of the parsed catalog takes on the heap.
 const HEAP_PER_THREAD: usize = 4 << 20;
 
-/// One part of the snapshot: a raw deflate stream of a JSON object of providers.
+/// One part of the snapshot: an LZ4 block of providers in compact form.
 struct SnapshotPart {
-    deflated: &'static [u8],
-    /// The length of the inflated text.
-    text_len: usize,
+    compressed: &'static [u8],
+    /// The decompressed length.
+    len: usize,
 }
 
 include!(concat!(env!("OUT_DIR"), "/catalog_snapshot_parts.rs"));
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
-    #[error("embedded catalog snapshot does not inflate to its recorded length ({0:?})")]
-    Inflate(TINFLStatus),
-    #[error("embedded catalog snapshot is not UTF-8: {0}")]
-    NotUtf8(#[from] std::str::Utf8Error),
-    #[error("embedded catalog snapshot does not parse: {0}")]
-    Parse(#[from] CatalogParseError),
+    #[error("embedded catalog snapshot does not decompress to its recorded length ({0})")]
+    Decompress(String),
+    #[error("embedded catalog snapshot does not decode: {0}")]
+    Decode(#[from] CompactError),
 }
 
-/// Decodes and parses the snapshot (no caching; see [`embedded_catalog`]).
+/// Decodes the snapshot (no caching; see [`embedded_catalog`]).
 pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
+    decode(Resolve::No).map(|(catalog, _)| catalog)
+}
+
+/// Whether the loading threads also resolve the providers they decode.
+#[derive(Clone, Copy, PartialEq)]
+enum Resolve {
+    No,
+    Yes,
+}
+
+/// The snapshot's catalog, and with [`Resolve::Yes`] its providers resolved for a merge
+/// ([`resolve_providers`]). Resolving a part right after decoding it reads the models while they
+/// are still in the core's cache, and needs no threads of its own.
+fn decode(resolve: Resolve) -> Result<(Catalog, Vec<(String, ResolvedProvider)>), SnapshotError> {
     let next = AtomicUsize::new(0);
     let claim = || SNAPSHOT_PARTS.get(next.fetch_add(1, Ordering::Relaxed));
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     if threads < 2 {
-        return decode_claimed(claim);
+        return decode_claimed(claim, resolve);
     }
     // The load starts with the process. The helper takes the parts the first thread has not
     // claimed yet, at a lower priority: on two cores it must not hold up the answer to
@@ -50,34 +63,41 @@ pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
     let (first, second) = std::thread::scope(|scope| {
         let helper = scope.spawn(|| {
             lower_current_thread_priority();
-            decode_claimed(claim)
+            decode_claimed(claim, resolve)
         });
-        let first = decode_claimed(claim);
+        let first = decode_claimed(claim, resolve);
         let second = helper
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (first, second)
     });
-    let mut catalog = first?;
-    catalog.providers.append(&mut second?.providers);
-    Ok(catalog)
+    let (mut catalog, mut resolved) = first?;
+    let (mut second_catalog, second_resolved) = second?;
+    catalog.providers.append(&mut second_catalog.providers);
+    resolved.extend(second_resolved);
+    Ok((catalog, resolved))
 }
 
-/// Inflates and parses the parts `claim` hands out until none is left, reusing one text buffer.
+/// Decompresses and decodes the parts `claim` hands out until none is left, reusing one buffer.
 /// Parts hold disjoint providers, so their order does not matter.
 fn decode_claimed<'a>(
     claim: impl Fn() -> Option<&'a SnapshotPart>,
-) -> Result<Catalog, SnapshotError> {
+    resolve: Resolve,
+) -> Result<(Catalog, Vec<(String, ResolvedProvider)>), SnapshotError> {
     thread_heap::reserve(HEAP_PER_THREAD);
-    let largest = SNAPSHOT_PARTS.iter().map(|part| part.text_len).max();
+    let largest = SNAPSHOT_PARTS.iter().map(|part| part.len).max();
     let mut buffer = vec![0u8; largest.unwrap_or(0)];
     let mut catalog = Catalog::default();
+    let mut resolved = Vec::new();
     while let Some(part) = claim() {
-        let text = inflate(part, &mut buffer[..part.text_len])?;
-        let (mut parsed, _report) = Catalog::from_json_str(text)?;
-        catalog.providers.append(&mut parsed.providers);
+        let bytes = decompress(part, &mut buffer[..part.len])?;
+        let mut decoded = compact::decode(bytes)?;
+        if resolve == Resolve::Yes {
+            resolved.extend(resolve_providers(&decoded.providers));
+        }
+        catalog.providers.append(&mut decoded.providers);
     }
-    Ok(catalog)
+    Ok((catalog, resolved))
 }
 
 /// Makes the calling thread yield to the process's other threads when they compete for a core.
@@ -90,44 +110,76 @@ fn lower_current_thread_priority() {
     }
 }
 
-/// Inflates a part straight into `out`, which has exactly its text's length.
-fn inflate<'a>(part: &SnapshotPart, out: &'a mut [u8]) -> Result<&'a str, SnapshotError> {
-    let mut decompressor = Box::<DecompressorOxide>::default();
-    let (status, read, written) = decompress(
-        &mut decompressor,
-        part.deflated,
-        out,
-        0,
-        inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
-    );
-    if status != TINFLStatus::Done || read != part.deflated.len() || written != out.len() {
-        return Err(SnapshotError::Inflate(status));
+/// Decompresses a part straight into `out`, which has exactly its decompressed length.
+fn decompress<'a>(part: &SnapshotPart, out: &'a mut [u8]) -> Result<&'a [u8], SnapshotError> {
+    match lz4_flex::block::decompress_into(part.compressed, out) {
+        Ok(written) if written == out.len() => Ok(out),
+        Ok(written) => Err(SnapshotError::Decompress(format!("{written} bytes"))),
+        Err(error) => Err(SnapshotError::Decompress(error.to_string())),
     }
-    Ok(std::str::from_utf8(out)?)
 }
 
-static EMBEDDED: OnceLock<Arc<Catalog>> = OnceLock::new();
+struct Embedded {
+    catalog: Arc<Catalog>,
+    /// The catalog's providers resolved while loading, until the first merge takes them.
+    resolved: Mutex<Option<BTreeMap<String, ResolvedProvider>>>,
+}
+
+static EMBEDDED: OnceLock<Embedded> = OnceLock::new();
 
 /// The embedded catalog, decoded once per process. A broken snapshot (a build defect the tests
 /// catch) degrades to an empty catalog rather than a crash.
 pub fn embedded_catalog() -> Arc<Catalog> {
-    EMBEDDED
-        .get_or_init(|| match timed_decode() {
-            Ok(catalog) => Arc::new(catalog),
-            Err(error) => {
-                tracing::error!(%error, "embedded catalog unusable; starting with an empty catalog");
-                Arc::new(Catalog::default())
-            }
-        })
-        .clone()
+    Arc::clone(&embedded().catalog)
 }
 
-fn timed_decode() -> Result<Catalog, SnapshotError> {
+fn embedded() -> &'static Embedded {
+    EMBEDDED.get_or_init(|| {
+        let (catalog, resolved) = match timed_decode() {
+            Ok((catalog, resolved)) => (catalog, Some(resolved.into_iter().collect())),
+            Err(error) => {
+                tracing::error!(%error, "embedded catalog unusable; starting with an empty catalog");
+                (Catalog::default(), None)
+            }
+        };
+        Embedded {
+            catalog: Arc::new(catalog),
+            resolved: Mutex::new(resolved),
+        }
+    })
+}
+
+/// The providers of `catalog` resolved while it loaded, when it is the embedded catalog and no
+/// merge has taken them yet (each merge needs its own, and config changes them).
+pub fn take_resolved(catalog: &Catalog) -> Option<BTreeMap<String, ResolvedProvider>> {
+    let embedded = EMBEDDED.get()?;
+    if !std::ptr::eq(&*embedded.catalog, catalog) {
+        return None;
+    }
+    embedded
+        .resolved
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
+}
+
+/// Drops the providers resolved while loading, when another catalog is served instead.
+pub fn discard_resolved() {
+    if let Some(embedded) = EMBEDDED.get() {
+        embedded
+            .resolved
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+    }
+}
+
+fn timed_decode() -> Result<(Catalog, Vec<(String, ResolvedProvider)>), SnapshotError> {
     let started = std::time::Instant::now();
-    let decoded = decode_embedded();
+    let decoded = decode(Resolve::Yes);
     tracing::debug!(
         elapsed_us = started.elapsed().as_micros() as u64,
-        "embedded catalog decoded"
+        "embedded catalog decoded and resolved"
     );
     decoded
 }
@@ -162,11 +214,11 @@ mod tests {
         assert_eq!(catalog.provider_count(), 147);
         assert_eq!(catalog.model_count(), 5276);
         assert!(SNAPSHOT_PARTS.len() > 1, "split for parallel loading");
-        let largest = SNAPSHOT_PARTS.iter().map(|p| p.text_len).max();
-        let total: usize = SNAPSHOT_PARTS.iter().map(|p| p.text_len).sum();
+        let largest = SNAPSHOT_PARTS.iter().map(|p| p.len).max();
+        let total: usize = SNAPSHOT_PARTS.iter().map(|p| p.len).sum();
         assert!(
             largest.is_some_and(|largest| largest < total / 2),
-            "a loading thread never holds most of the text at once"
+            "a loading thread never holds most of the snapshot at once"
         );
     }
 
@@ -186,44 +238,46 @@ mod tests {
     }
 
     #[test]
-    fn the_parts_hold_the_whole_snapshot_unchanged() {
+    fn the_parts_hold_exactly_what_parsing_the_snapshot_gives() {
         let fixture = std::fs::read_to_string(FIXTURE).expect("fixture present");
         let (whole, _) = Catalog::from_json_str(&fixture).expect("fixture parses");
         assert_eq!(decode_embedded().expect("snapshot decodes"), whole);
-        let mut texts = Vec::new();
+        let mut providers = 0;
         for part in SNAPSHOT_PARTS {
-            let mut buffer = vec![0u8; part.text_len];
-            let text = inflate(part, &mut buffer).expect("part inflates");
-            assert_eq!(text.len(), part.text_len);
-            texts.push(text.to_owned());
+            let mut buffer = vec![0u8; part.len];
+            let bytes = decompress(part, &mut buffer).expect("part decompresses");
+            let decoded = compact::decode(bytes).expect("part decodes");
+            assert!(!decoded.providers.is_empty(), "no empty part");
+            providers += decoded.provider_count();
         }
-        let members: Vec<&str> = texts
-            .iter()
-            .map(|t| {
-                t.strip_prefix('{')
-                    .and_then(|t| t.strip_suffix('}'))
-                    .expect("an object")
-            })
-            .collect();
-        assert_eq!(format!("{{{}}}", members.join(",")), fixture.trim_end());
+        assert_eq!(
+            providers,
+            whole.provider_count(),
+            "no provider in two parts"
+        );
     }
 
     #[test]
-    fn a_part_that_does_not_inflate_to_its_length_is_an_error() {
+    fn a_part_that_does_not_decompress_to_its_length_is_an_error() {
         let part = &SNAPSHOT_PARTS[0];
-        let mut short = vec![0u8; part.text_len - 1];
+        let mut short = vec![0u8; part.len - 1];
         assert!(matches!(
-            inflate(part, &mut short),
-            Err(SnapshotError::Inflate(_))
+            decompress(part, &mut short),
+            Err(SnapshotError::Decompress(_))
+        ));
+        let mut long = vec![0u8; part.len + 1];
+        assert!(matches!(
+            decompress(part, &mut long),
+            Err(SnapshotError::Decompress(_))
         ));
         let truncated = SnapshotPart {
-            deflated: &part.deflated[..part.deflated.len() / 2],
-            text_len: part.text_len,
+            compressed: &part.compressed[..part.compressed.len() / 2],
+            len: part.len,
         };
-        let mut buffer = vec![0u8; part.text_len];
+        let mut buffer = vec![0u8; part.len];
         assert!(matches!(
-            inflate(&truncated, &mut buffer),
-            Err(SnapshotError::Inflate(_))
+            decompress(&truncated, &mut buffer),
+            Err(SnapshotError::Decompress(_))
         ));
     }
 
