@@ -4,8 +4,11 @@
 //! result in this form; the sidecar reads it back without lexing JSON, parsing decimal floats or
 //! matching field names, several times faster than the typed JSON parse. Fields are written in a
 //! fixed order: lengths and integers as LEB128 varints, floats as their 8 little-endian bytes
-//! (exact), strings as length and UTF-8 bytes, an absent value as a 0 tag. The one free-form value
-//! (an experimental mode's request `body`) is kept as JSON text.
+//! (exact), an absent value as a 0 tag. A string is its length; its text comes next in the text
+//! section, which holds every string in the order they are read and is checked as UTF-8 once. The
+//! one free-form value (an experimental mode's request `body`) is kept as JSON text.
+//!
+//! Layout: the format header, the text section's length, the text section, then the fields.
 //!
 //! The form is private to one build: the bytes are written and read by the same code, and
 //! [`FORMAT`] changes whenever the layout does.
@@ -21,7 +24,7 @@ use super::types::{
 };
 
 /// Leads every encoded part; bump the digit with any change of layout.
-const FORMAT: &[u8; 8] = b"PSCAT\x00\x00\x01";
+const FORMAT: &[u8; 8] = b"PSCAT\x00\x00\x02";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CompactError {
@@ -43,34 +46,44 @@ pub enum CompactError {
 pub fn encode<'a>(
     providers: impl ExactSizeIterator<Item = (&'a String, &'a CatalogProvider)>,
 ) -> Vec<u8> {
-    let mut out = Writer(FORMAT.to_vec());
-    out.len(providers.len());
+    let mut fields = Writer::default();
+    fields.len(providers.len());
     for (key, provider) in providers {
-        out.str(key);
-        out.provider(provider);
+        fields.str(key);
+        fields.provider(provider);
     }
+    let mut out = Writer(FORMAT.to_vec(), String::new());
+    out.len(fields.1.len());
+    out.0.extend_from_slice(fields.1.as_bytes());
+    out.0.extend_from_slice(&fields.0);
     out.0
 }
 
 /// Decodes one part written by [`encode`].
 pub fn decode(bytes: &[u8]) -> Result<Catalog, CompactError> {
     let body = bytes.strip_prefix(FORMAT).ok_or(CompactError::Format)?;
-    let mut input = Reader(body);
+    let mut sections = Reader(body, "");
+    let text_len = sections.len()?;
+    let text = std::str::from_utf8(sections.take(text_len)?).map_err(|_| CompactError::NotUtf8)?;
+    let mut input = Reader(sections.0, text);
     let count = input.len()?;
     let mut providers = Vec::with_capacity(count.min(body.len()));
     for _ in 0..count {
         let key = input.string()?;
         providers.push((key, input.provider()?));
     }
-    if !input.0.is_empty() {
-        return Err(CompactError::Trailing(input.0.len()));
+    let trailing = input.0.len() + input.1.len();
+    if trailing > 0 {
+        return Err(CompactError::Trailing(trailing));
     }
     Ok(Catalog {
         providers: providers.into_iter().collect(),
     })
 }
 
-struct Writer(Vec<u8>);
+/// The fields, and the text section.
+#[derive(Default)]
+struct Writer(Vec<u8>, String);
 
 impl Writer {
     fn byte(&mut self, byte: u8) {
@@ -91,7 +104,7 @@ impl Writer {
 
     fn str(&mut self, text: &str) {
         self.len(text.len());
-        self.0.extend_from_slice(text.as_bytes());
+        self.1.push_str(text);
     }
 
     fn f64(&mut self, value: f64) {
@@ -273,7 +286,8 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+/// The fields left to read, and the text of the strings left to read.
+struct Reader<'a>(&'a [u8], &'a str);
 
 impl<'a> Reader<'a> {
     fn byte(&mut self) -> Result<u8, CompactError> {
@@ -313,8 +327,17 @@ impl<'a> Reader<'a> {
     }
 
     fn str(&mut self) -> Result<&'a str, CompactError> {
-        let len = self.len()?;
-        std::str::from_utf8(self.take(len)?).map_err(|_| CompactError::NotUtf8)
+        let len = usize::try_from(self.varint()?).map_err(|_| CompactError::Truncated)?;
+        if len > self.1.len() {
+            return Err(CompactError::Truncated);
+        }
+        // Splitting inside a character would be a corrupt length.
+        if !self.1.is_char_boundary(len) {
+            return Err(CompactError::NotUtf8);
+        }
+        let (text, rest) = self.1.split_at(len);
+        self.1 = rest;
+        Ok(text)
     }
 
     fn string(&mut self) -> Result<String, CompactError> {
@@ -727,6 +750,12 @@ mod tests {
         let bytes = encode(first.iter());
         assert_eq!(decode(&bytes[..8]), Err(CompactError::Truncated));
         assert_eq!(decode(b"PSCAT\0\0\0"), Err(CompactError::Format));
+        let mut split_character = FORMAT.to_vec();
+        split_character.extend_from_slice(&[2, 0xc3, 0xa9, 1, 1]);
+        assert_eq!(decode(&split_character), Err(CompactError::NotUtf8));
+        let mut not_utf8 = FORMAT.to_vec();
+        not_utf8.extend_from_slice(&[1, 0xff, 0]);
+        assert_eq!(decode(&not_utf8), Err(CompactError::NotUtf8));
         for cut in (9..bytes.len()).step_by(97) {
             assert!(decode(&bytes[..cut]).is_err(), "cut at {cut}");
         }

@@ -2,12 +2,13 @@
 //! [`ModelDescriptorView`] with serde_json (the `rendered` tests compare them over the whole
 //! catalog), at about half the cost. Going through serde, every one of a descriptor's ~40 keys is
 //! scanned for characters to escape; here the keys are literals, and strings that need no escaping
-//! (nearly all) are copied as they are. Nested catalog types (costs, limits, reasoning options)
-//! and enums still go through serde.
+//! (nearly all) are copied as they are. Costs are written here too, with serde_json's own number
+//! formatting; the rarer nested types (interleaved, reasoning options) still go through serde.
 
 use serde::Serialize;
 
 use super::descriptor_view::{KnownModalities, ModelDescriptorView};
+use super::types::{Cost, CostTier};
 
 impl<'a> ModelDescriptorView<'a> {
     /// Appends this descriptor's JSON, the same bytes as `serde_json::to_writer(out, self)`.
@@ -68,7 +69,7 @@ impl<'a> ModelDescriptorView<'a> {
         }
         if let Some(cost) = self.cost {
             out.extend_from_slice(br#","cost":"#);
-            serialized(out, cost);
+            write_cost(out, cost);
         }
         out.extend_from_slice(br#","limit":{"context":"#);
         number(out, self.limit.context);
@@ -177,6 +178,62 @@ fn write_provider_fields(out: &mut Vec<u8>, source: &ProviderSource<'_>) {
     }
 }
 
+/// A [`Cost`] as serde writes it: fields in declaration order, absent options left out.
+fn write_cost(out: &mut Vec<u8>, cost: &Cost) {
+    out.extend_from_slice(br#"{"input":"#);
+    float(out, cost.input);
+    out.extend_from_slice(br#","output":"#);
+    float(out, cost.output);
+    optional_float(out, br#","cacheRead":"#, cost.cache_read);
+    optional_float(out, br#","cacheWrite":"#, cost.cache_write);
+    optional_float(out, br#","reasoning":"#, cost.reasoning);
+    optional_float(out, br#","inputAudio":"#, cost.input_audio);
+    optional_float(out, br#","outputAudio":"#, cost.output_audio);
+    if let Some(over) = &cost.context_over_200k {
+        out.extend_from_slice(br#","contextOver200k":"#);
+        write_cost(out, over);
+    }
+    if !cost.tiers.is_empty() {
+        out.extend_from_slice(br#","tiers":["#);
+        for (index, tier) in cost.tiers.iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            write_cost_tier(out, tier);
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
+}
+
+fn write_cost_tier(out: &mut Vec<u8>, tier: &CostTier) {
+    out.extend_from_slice(br#"{"input":"#);
+    float(out, tier.input);
+    out.extend_from_slice(br#","output":"#);
+    float(out, tier.output);
+    optional_float(out, br#","cacheRead":"#, tier.cache_read);
+    optional_float(out, br#","cacheWrite":"#, tier.cache_write);
+    optional_float(out, br#","inputAudio":"#, tier.input_audio);
+    optional_float(out, br#","outputAudio":"#, tier.output_audio);
+    out.extend_from_slice(br#","tier":{"type":"#);
+    string(out, &tier.tier.kind);
+    out.extend_from_slice(br#","size":"#);
+    number(out, tier.tier.size);
+    out.extend_from_slice(b"}}");
+}
+
+/// serde_json's formatting of a number (`null` when not finite).
+fn float(out: &mut Vec<u8>, value: f64) {
+    serialized(out, &value);
+}
+
+fn optional_float(out: &mut Vec<u8>, key: &[u8], value: Option<f64>) {
+    if let Some(value) = value {
+        out.extend_from_slice(key);
+        float(out, value);
+    }
+}
+
 fn serialized<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     serde_json::to_writer(out, value)
         .expect("catalog types hold only strings, numbers and string-keyed maps");
@@ -190,12 +247,33 @@ fn string(out: &mut Vec<u8>, value: &str) {
 
 /// serde_json escapes exactly the control characters, `"` and `\`.
 fn escaped_contents(out: &mut Vec<u8>, value: &str) {
-    if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if !needs_escaping(value.as_bytes()) {
         out.extend_from_slice(value.as_bytes());
     } else {
         let quoted = serde_json::to_string(value).expect("a string serializes");
         out.extend_from_slice(&quoted.as_bytes()[1..quoted.len() - 1]);
     }
+}
+
+/// Whether any byte is a control character, `"` or `\`; eight bytes at a time, as this runs for
+/// every string of every descriptor.
+fn needs_escaping(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Some byte of `word` is below `n` (for n <= 0x80): the classic bit trick, exact as a whole.
+    let any_below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS != 0;
+    let any_equal = |word: u64, byte: u8| any_below(word ^ (ONES * u64::from(byte)), 1);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_ne_bytes(word.try_into().expect("chunks of 8 bytes"));
+        if any_below(word, 0x20) || any_equal(word, b'"') || any_equal(word, b'\\') {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 fn optional_string(out: &mut Vec<u8>, key: &[u8], value: Option<&str>) {
@@ -265,6 +343,60 @@ mod tests {
             }
         }
         compared
+    }
+
+    #[test]
+    fn the_escaping_check_finds_every_byte_that_needs_it_at_every_position() {
+        for len in 0..20 {
+            for at in 0..len {
+                for byte in 0u8..=255 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = byte;
+                    let expected = byte < 0x20 || byte == b'"' || byte == b'\\';
+                    assert_eq!(super::needs_escaping(&bytes), expected, "{bytes:?}");
+                }
+            }
+            assert!(!super::needs_escaping("é😀 ~\u{7f}".repeat(len).as_bytes()));
+        }
+    }
+
+    #[test]
+    fn costs_with_every_field_write_the_bytes_serde_writes() {
+        use crate::catalog::types::{Cost, CostTier, TierThreshold};
+        let tier = CostTier {
+            input: 0.1,
+            output: 1e-7,
+            cache_read: Some(3.0),
+            cache_write: Some(f64::NAN),
+            input_audio: Some(12345678.9),
+            output_audio: Some(-0.0),
+            tier: TierThreshold {
+                kind: "con\"text".to_owned(),
+                size: 200_000,
+            },
+        };
+        let cost = Cost {
+            input: 1.5,
+            output: f64::INFINITY,
+            cache_read: Some(0.3),
+            cache_write: Some(3.75),
+            reasoning: Some(2.0),
+            input_audio: Some(1e21),
+            output_audio: Some(5e-324),
+            context_over_200k: Some(Box::new(Cost {
+                tiers: vec![tier.clone()],
+                ..Cost::default()
+            })),
+            tiers: vec![tier.clone(), tier],
+        };
+        for cost in [cost, Cost::default()] {
+            let mut written = Vec::new();
+            super::write_cost(&mut written, &cost);
+            assert_eq!(
+                String::from_utf8_lossy(&written),
+                serde_json::to_string(&cost).expect("serializes")
+            );
+        }
     }
 
     #[test]
