@@ -13,6 +13,7 @@ pub mod error;
 pub mod fetch;
 pub mod merge;
 pub mod parse;
+mod prefetch;
 pub mod protocol_family;
 pub mod query;
 #[cfg(test)]
