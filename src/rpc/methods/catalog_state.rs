@@ -104,7 +104,13 @@ impl CatalogState {
     /// Builds the runtime for the current settings and starts loading the catalog (server start).
     /// An invalid startup config is logged and replaced by the empty config.
     pub fn start(&self, state: &ServerState) {
-        snapshot::prewarm_embedded();
+        // Without a cache the embedded snapshot is served: its decoding starts first thing. With
+        // one, the service's initial load reads the cache, and the snapshot is decoded only if the
+        // cache turns out unusable.
+        let cache = crate::catalog::cache::CatalogCache::new(&state.settings().data_dir);
+        if !cache.models_path().exists() {
+            snapshot::prewarm_embedded();
+        }
         if let Err(error) = self.runtime(state) {
             tracing::error!(%error, "invalid config; continuing without it");
         }
