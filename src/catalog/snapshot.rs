@@ -282,6 +282,33 @@ mod tests {
     }
 
     #[test]
+    fn providers_resolved_while_loading_are_what_resolving_the_catalog_gives() {
+        let (catalog, resolved) = decode(Resolve::Yes).expect("snapshot decodes");
+        assert_eq!(resolved.len(), catalog.provider_count());
+        let fresh: BTreeMap<_, _> = resolve_providers(&catalog.providers).into_iter().collect();
+        assert_eq!(resolved.into_iter().collect::<BTreeMap<_, _>>(), fresh);
+    }
+
+    #[test]
+    fn only_the_embedded_catalog_hands_out_its_resolved_providers() {
+        let embedded = embedded_catalog();
+        let copy = Catalog::clone(&embedded);
+        assert!(
+            take_resolved(&copy).is_none(),
+            "an equal catalog is not the embedded one"
+        );
+        let config = crate::config::SidecarConfig::default();
+        // Whether or not an earlier test took them, both merges agree.
+        let first = super::super::MergedCatalog::build(&embedded, &config);
+        assert!(
+            take_resolved(&embedded).is_none(),
+            "taken by the first merge, once"
+        );
+        let second = super::super::MergedCatalog::build(&embedded, &config);
+        assert_eq!(first, second);
+    }
+
+    #[test]
     fn embedded_catalog_is_shared() {
         prewarm_embedded();
         let a = embedded_catalog();
