@@ -558,66 +558,46 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn modality_tag(modality: Modality) -> u8 {
-    match modality {
-        Modality::Text => 0,
-        Modality::Audio => 1,
-        Modality::Image => 2,
-        Modality::Video => 3,
-        Modality::Pdf => 4,
-        Modality::Unknown => 5,
-    }
+/// The one-byte tags of an enum's variants, both ways, from one table.
+macro_rules! tags {
+    ($name:literal, $kind:ty, $to_tag:ident, $from_tag:ident, { $($variant:path => $tag:literal,)+ }) => {
+        fn $to_tag(value: $kind) -> u8 {
+            match value {
+                $($variant => $tag,)+
+            }
+        }
+
+        fn $from_tag(tag: u8) -> Result<$kind, CompactError> {
+            match tag {
+                $($tag => Ok($variant),)+
+                _ => Err(CompactError::Tag($name, tag)),
+            }
+        }
+    };
 }
 
-fn modality_from_tag(tag: u8) -> Result<Modality, CompactError> {
-    Ok(match tag {
-        0 => Modality::Text,
-        1 => Modality::Audio,
-        2 => Modality::Image,
-        3 => Modality::Video,
-        4 => Modality::Pdf,
-        5 => Modality::Unknown,
-        _ => return Err(CompactError::Tag("modality", tag)),
-    })
-}
+tags!("modality", Modality, modality_tag, modality_from_tag, {
+    Modality::Text => 0,
+    Modality::Audio => 1,
+    Modality::Image => 2,
+    Modality::Video => 3,
+    Modality::Pdf => 4,
+    Modality::Unknown => 5,
+});
 
-fn status_tag(status: ModelStatus) -> u8 {
-    match status {
-        ModelStatus::Active => 0,
-        ModelStatus::Alpha => 1,
-        ModelStatus::Beta => 2,
-        ModelStatus::Deprecated => 3,
-        ModelStatus::Unknown => 4,
-    }
-}
+tags!("status", ModelStatus, status_tag, status_from_tag, {
+    ModelStatus::Active => 0,
+    ModelStatus::Alpha => 1,
+    ModelStatus::Beta => 2,
+    ModelStatus::Deprecated => 3,
+    ModelStatus::Unknown => 4,
+});
 
-fn status_from_tag(tag: u8) -> Result<ModelStatus, CompactError> {
-    Ok(match tag {
-        0 => ModelStatus::Active,
-        1 => ModelStatus::Alpha,
-        2 => ModelStatus::Beta,
-        3 => ModelStatus::Deprecated,
-        4 => ModelStatus::Unknown,
-        _ => return Err(CompactError::Tag("status", tag)),
-    })
-}
-
-fn shape_tag(shape: ApiShape) -> u8 {
-    match shape {
-        ApiShape::Responses => 0,
-        ApiShape::Completions => 1,
-        ApiShape::Unknown => 2,
-    }
-}
-
-fn shape_from_tag(tag: u8) -> Result<ApiShape, CompactError> {
-    Ok(match tag {
-        0 => ApiShape::Responses,
-        1 => ApiShape::Completions,
-        2 => ApiShape::Unknown,
-        _ => return Err(CompactError::Tag("shape", tag)),
-    })
-}
+tags!("shape", ApiShape, shape_tag, shape_from_tag, {
+    ApiShape::Responses => 0,
+    ApiShape::Completions => 1,
+    ApiShape::Unknown => 2,
+});
 
 #[cfg(test)]
 mod tests {
