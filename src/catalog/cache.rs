@@ -146,7 +146,9 @@ impl CatalogCache {
         }
     }
 
-    /// Stores a fetched body and its parsed catalog, then its metadata.
+    /// Stores a fetched body and its parsed catalog, then its metadata. The compact form is a
+    /// convenience: when it cannot be written, a stale one no longer matches the body and the
+    /// next start parses the body.
     pub fn store(
         &self,
         body: &[u8],
@@ -154,7 +156,9 @@ impl CatalogCache {
         metadata: &CacheMetadata,
     ) -> std::io::Result<()> {
         write_atomic(&self.models_path(), body)?;
-        self.store_compact(body, catalog)?;
+        if let Err(error) = self.store_compact(body, catalog) {
+            tracing::debug!(%error, "could not write the compact catalog cache");
+        }
         self.store_metadata(metadata)
     }
 

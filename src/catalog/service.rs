@@ -433,6 +433,8 @@ impl CatalogService {
                 let diff = CatalogDiff::between(&current.catalog, &fresh_catalog);
                 let changed = !diff.is_empty();
                 let catalog = if changed {
+                    // What the embedded snapshot's loading resolved is of no use any more.
+                    super::snapshot::discard_resolved();
                     fresh_catalog
                 } else {
                     Arc::clone(&current.catalog)
