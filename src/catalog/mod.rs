@@ -25,7 +25,6 @@ mod service_tests;
 pub mod settings;
 pub mod snapshot;
 pub mod table;
-mod thread_heap;
 pub mod types;
 
 pub use auth_view::{AuthKind, AuthView, CredentialSource, NoCredentials, env_credential};

@@ -13,10 +13,11 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use super::compact::{self, CompactError};
 use super::merge::{ResolvedProvider, resolve_providers};
 use super::parse::Catalog;
-use super::thread_heap;
+use crate::heap::BuildArena;
 
-/// About what a loading thread's share of the parsed catalog takes on the heap.
-const HEAP_PER_THREAD: usize = 4 << 20;
+/// Address space for a loading thread's build arena: its share of the catalog and resolved
+/// providers takes 4–6 MB with two threads, ~10 MB with one. Past it, the system allocator serves.
+const ARENA_PER_THREAD: usize = 16 << 20;
 
 /// One part of the snapshot: an LZ4 block of providers in compact form.
 struct SnapshotPart {
@@ -40,7 +41,9 @@ pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
     decode(Resolve::No).map(|(catalog, _)| catalog)
 }
 
-/// Whether the loading threads also resolve the providers they decode.
+/// Whether the loading threads also resolve the providers they decode. `Yes` is the process's
+/// one load of the snapshot ([`embedded_catalog`]), kept for the life of the process, so its
+/// threads build in a [`BuildArena`] each.
 #[derive(Clone, Copy, PartialEq)]
 enum Resolve {
     No,
@@ -84,9 +87,9 @@ fn decode_claimed<'a>(
     claim: impl Fn() -> Option<&'a SnapshotPart>,
     resolve: Resolve,
 ) -> Result<(Catalog, Vec<(String, ResolvedProvider)>), SnapshotError> {
-    thread_heap::reserve(HEAP_PER_THREAD);
     let largest = SNAPSHOT_PARTS.iter().map(|part| part.len).max();
     let mut buffer = vec![0u8; largest.unwrap_or(0)];
+    let _arena = (resolve == Resolve::Yes).then(|| BuildArena::enter(ARENA_PER_THREAD));
     let mut catalog = Catalog::default();
     let mut resolved = Vec::new();
     while let Some(part) = claim() {
