@@ -61,8 +61,8 @@ fn decode(resolve: Resolve) -> Result<(Catalog, Vec<(String, ResolvedProvider)>)
         return decode_claimed(claim, resolve);
     }
     // The load starts with the process. The helper takes the parts the first thread has not
-    // claimed yet, at a lower priority: on two cores it must not hold up the answer to
-    // `initialize`, and it runs at full speed once that is out.
+    // claimed yet, at a lower priority (as the prewarming thread runs): on two cores the load must
+    // not hold up the answer to `initialize`, and it runs at full speed once that is out.
     let (first, second) = std::thread::scope(|scope| {
         let helper = scope.spawn(|| {
             lower_current_thread_priority();
@@ -188,12 +188,16 @@ fn timed_decode() -> Result<(Catalog, Vec<(String, ResolvedProvider)>), Snapshot
 }
 
 /// Starts decoding the snapshot on a background thread so that it is ready by the time the first
-/// request needs it; later [`embedded_catalog`] calls wait for it or return it at once.
+/// request needs it; later [`embedded_catalog`] calls wait for it or return it at once. The thread
+/// (and its helper) yield to the request threads: `initialize` arrives while they work.
 pub fn prewarm_embedded() {
     if EMBEDDED.get().is_none() {
         let spawned = std::thread::Builder::new()
             .name("catalog-snapshot".to_owned())
-            .spawn(|| drop(embedded_catalog()));
+            .spawn(|| {
+                lower_current_thread_priority();
+                drop(embedded_catalog())
+            });
         if let Err(error) = spawned {
             tracing::debug!(%error, "could not prewarm the catalog snapshot; it will load on first use");
         }
