@@ -5,7 +5,9 @@
 //!
 //! Run with `cargo bench --bench rpc` (or `scripts/bench`). Numbers are printed, not asserted.
 //! `RPC_BENCH_SIDECAR` runs another sidecar binary instead (A/B comparisons of builds);
-//! `RPC_BENCH_STARTUP_ONLY` stops after the start-up numbers.
+//! `RPC_BENCH_STARTUP_ONLY` stops after the start-up numbers; `RPC_BENCH_CATALOG_CACHE=DIR` also
+//! measures the first `model/list` of a start with a catalog cache, copying the files of DIR (a
+//! data dir's `catalog/` after a `catalog/refresh`) into each data dir.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -21,8 +23,22 @@ struct Proc {
 }
 
 impl Proc {
+    fn data_dir() -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("sidecar-bench-{}", std::process::id()))
+    }
+
+    /// Puts the catalog cache files of `cache` into the data dir the next spawn uses.
+    fn seed_cache(cache: &std::path::Path) {
+        let catalog = Self::data_dir().join("catalog");
+        std::fs::create_dir_all(&catalog).expect("data dir");
+        for entry in std::fs::read_dir(cache).expect("catalog cache dir") {
+            let entry = entry.expect("cache entry");
+            std::fs::copy(entry.path(), catalog.join(entry.file_name())).expect("copy cache");
+        }
+    }
+
     fn spawn() -> Proc {
-        let data_dir = std::env::temp_dir().join(format!("sidecar-bench-{}", std::process::id()));
+        let data_dir = Self::data_dir();
         let binary = std::env::var_os("RPC_BENCH_SIDECAR").unwrap_or_else(|| BIN.into());
         let mut child = Command::new(binary)
             .args(["--enable-test-methods", "--data-dir"])
@@ -104,6 +120,26 @@ fn main() {
     report("spawn -> initialize answered", spawn_to_initialize);
 
     let model_list = r#"{"jsonrpc":"2.0","id":2,"method":"model/list","params":{}}"#;
+    let cache = std::env::var_os("RPC_BENCH_CATALOG_CACHE").map(std::path::PathBuf::from);
+    if let Some(cache) = &cache {
+        let mut samples = Vec::new();
+        for _ in 0..15 {
+            Proc::seed_cache(cache);
+            let started = Instant::now();
+            let mut proc = Proc::spawn();
+            proc.send(initialize);
+            proc.send(model_list);
+            proc.stdin.flush().expect("flush");
+            let mut answered = 0;
+            while answered < 2 {
+                if !proc.read().starts_with(br#"{"jsonrpc":"2.0","method""#) {
+                    answered += 1;
+                }
+            }
+            samples.push(started.elapsed());
+        }
+        report("spawn -> model/list (cache)", samples);
+    }
     let mut spawn_to_model_list = Vec::new();
     let mut peak_rss_kib = Vec::new();
     for _ in 0..15 {

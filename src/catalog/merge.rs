@@ -124,8 +124,8 @@ pub struct MergedCatalog {
 
 impl MergedCatalog {
     pub fn build(catalog: &Catalog, config: &SidecarConfig) -> Self {
-        // The embedded snapshot's providers are resolved as they load; the first merge takes them.
-        let mut providers = super::snapshot::take_resolved(catalog)
+        // The loading thread resolved the served catalog's providers; its first merge takes them.
+        let mut providers = super::loaded_providers::take(catalog)
             .unwrap_or_else(|| resolve_catalog_providers(catalog));
         for (id, provider_config) in &config.provider {
             let base = catalog.providers.get(id);

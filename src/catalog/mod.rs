@@ -11,6 +11,7 @@ pub mod descriptors;
 pub mod discover;
 pub mod error;
 pub mod fetch;
+mod loaded_providers;
 pub mod merge;
 pub mod parse;
 mod prefetch;

@@ -433,8 +433,8 @@ impl CatalogService {
                 let diff = CatalogDiff::between(&current.catalog, &fresh_catalog);
                 let changed = !diff.is_empty();
                 let catalog = if changed {
-                    // What the embedded snapshot's loading resolved is of no use any more.
-                    super::snapshot::discard_resolved();
+                    // What the loading thread resolved is of no use any more.
+                    super::loaded_providers::discard();
                     fresh_catalog
                 } else {
                     Arc::clone(&current.catalog)
@@ -521,11 +521,23 @@ fn embedded_served() -> Served {
 
 /// Cache if valid, else the embedded snapshot.
 fn load_initial(cache: &CatalogCache) -> Served {
+    let started = std::time::Instant::now();
     match cache.load() {
         Some(cached) => {
-            super::snapshot::discard_resolved();
+            let loaded_us = started.elapsed().as_micros() as u64;
+            // Resolved here, on the loading thread, while the models are in its core's cache.
+            let resolved = super::merge::resolve_providers(&cached.catalog.providers)
+                .into_iter()
+                .collect();
+            let catalog = Arc::new(cached.catalog);
+            super::loaded_providers::offer(&catalog, resolved);
+            tracing::debug!(
+                loaded_us,
+                resolved_us = started.elapsed().as_micros() as u64 - loaded_us,
+                "catalog cache loaded and resolved"
+            );
             Served {
-                catalog: Arc::new(cached.catalog),
+                catalog,
                 source: CatalogSource::Cache,
                 metadata: cached.metadata,
                 modified: cached.modified,

@@ -6,11 +6,11 @@
 //! snapshot is read at every start). Two loading threads take the parts in turn, each
 //! decompressing them one after the other into one buffer of the largest part's size.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 
 use super::compact::{self, CompactError};
+use super::loaded_providers;
 use super::merge::{ResolvedProvider, resolve_providers};
 use super::parse::Catalog;
 use crate::heap::BuildArena;
@@ -124,8 +124,6 @@ fn decompress<'a>(part: &SnapshotPart, out: &'a mut [u8]) -> Result<&'a [u8], Sn
 
 struct Embedded {
     catalog: Arc<Catalog>,
-    /// The catalog's providers resolved while loading, until the first merge takes them.
-    resolved: Mutex<Option<BTreeMap<String, ResolvedProvider>>>,
 }
 
 static EMBEDDED: OnceLock<Embedded> = OnceLock::new();
@@ -138,43 +136,19 @@ pub fn embedded_catalog() -> Arc<Catalog> {
 
 fn embedded() -> &'static Embedded {
     EMBEDDED.get_or_init(|| {
-        let (catalog, resolved) = match timed_decode() {
-            Ok((catalog, resolved)) => (catalog, Some(resolved.into_iter().collect())),
+        let catalog = match timed_decode() {
+            Ok((catalog, resolved)) => {
+                let catalog = Arc::new(catalog);
+                loaded_providers::offer(&catalog, resolved.into_iter().collect());
+                catalog
+            }
             Err(error) => {
                 tracing::error!(%error, "embedded catalog unusable; starting with an empty catalog");
-                (Catalog::default(), None)
+                Arc::new(Catalog::default())
             }
         };
-        Embedded {
-            catalog: Arc::new(catalog),
-            resolved: Mutex::new(resolved),
-        }
+        Embedded { catalog }
     })
-}
-
-/// The providers of `catalog` resolved while it loaded, when it is the embedded catalog and no
-/// merge has taken them yet (each merge needs its own, and config changes them).
-pub fn take_resolved(catalog: &Catalog) -> Option<BTreeMap<String, ResolvedProvider>> {
-    let embedded = EMBEDDED.get()?;
-    if !std::ptr::eq(&*embedded.catalog, catalog) {
-        return None;
-    }
-    embedded
-        .resolved
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .take()
-}
-
-/// Drops the providers resolved while loading, when another catalog is served instead.
-pub fn discard_resolved() {
-    if let Some(embedded) = EMBEDDED.get() {
-        embedded
-            .resolved
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-    }
 }
 
 fn timed_decode() -> Result<(Catalog, Vec<(String, ResolvedProvider)>), SnapshotError> {
@@ -292,6 +266,7 @@ mod tests {
     fn providers_resolved_while_loading_are_what_resolving_the_catalog_gives() {
         let (catalog, resolved) = decode(Resolve::Yes).expect("snapshot decodes");
         assert_eq!(resolved.len(), catalog.provider_count());
+        use std::collections::BTreeMap;
         let fresh: BTreeMap<_, _> = resolve_providers(&catalog.providers).into_iter().collect();
         assert_eq!(resolved.into_iter().collect::<BTreeMap<_, _>>(), fresh);
     }
@@ -301,14 +276,14 @@ mod tests {
         let embedded = embedded_catalog();
         let copy = Catalog::clone(&embedded);
         assert!(
-            take_resolved(&copy).is_none(),
+            loaded_providers::take(&copy).is_none(),
             "an equal catalog is not the embedded one"
         );
         let config = crate::config::SidecarConfig::default();
         // Whether or not an earlier test took them, both merges agree.
         let first = super::super::MergedCatalog::build(&embedded, &config);
         assert!(
-            take_resolved(&embedded).is_none(),
+            loaded_providers::take(&embedded).is_none(),
             "taken by the first merge, once"
         );
         let second = super::super::MergedCatalog::build(&embedded, &config);
