@@ -3,7 +3,8 @@
 //! compact form of [`super::compact`], so that a start reads it without parsing JSON). All are
 //! replaced atomically. The compact file names the body it was made from (length and CRC-32) and
 //! the catalog code that made it; when either differs, the body is parsed and the compact file
-//! written again.
+//! written again. It holds the providers in a few parts, which two threads decode and resolve for
+//! the first merge ([`super::part_loader`]).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::compact;
+use super::merge::ResolvedProvider;
 use super::parse::Catalog;
+use super::part_loader::{LoadedParts, PartLoad};
+use super::types::CatalogProvider;
 use crate::config::atomic_file::write_atomic;
 
 pub const CACHE_DIR: &str = "catalog";
@@ -26,6 +30,11 @@ pub const COMPACT_FILE: &str = "models.compact";
 const BODY_ID_LEN: usize = 16;
 /// A checksum of this build's catalog parser, types and compact form (see `build.rs`).
 const CATALOG_CODE_ID: &str = env!("CATALOG_CODE_ID");
+/// After the body id: this layout's marker, the part count and each part's length (u32,
+/// little-endian), then the parts, each the compact form of a run of providers.
+const PARTS_MARKER: &[u8; 4] = b"PRT1";
+/// About equal shares of the models: enough for two threads to even out.
+const PARTS: usize = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -49,6 +58,9 @@ pub struct CatalogCache {
 #[derive(Debug)]
 pub struct CachedCatalog {
     pub catalog: Catalog,
+    /// The catalog's providers as resolved by the loading threads, for its first merge (`None`
+    /// when the body was parsed instead).
+    pub resolved: Option<Vec<(String, ResolvedProvider)>>,
     /// `None` when the metadata file is missing or unreadable (the body is still used).
     pub metadata: Option<CacheMetadata>,
     /// The body file's modification time, the age fallback without metadata.
@@ -86,9 +98,9 @@ impl CatalogCache {
                 return None;
             }
         };
-        let catalog = match self.load_compact(&body_id) {
-            Some(catalog) => catalog,
-            None => self.load_body(&path)?,
+        let (catalog, resolved) = match self.load_compact(&body_id) {
+            Some((catalog, resolved)) => (catalog, Some(resolved)),
+            None => (self.load_body(&path)?, None),
         };
         let metadata = std::fs::read(self.meta_path())
             .ok()
@@ -99,20 +111,32 @@ impl CatalogCache {
             .map(DateTime::<Utc>::from);
         Some(CachedCatalog {
             catalog,
+            resolved,
             metadata,
             modified,
         })
     }
 
-    /// The compact catalog, when the file is there, made from this body, and decodes.
-    fn load_compact(&self, body_id: &[u8; BODY_ID_LEN]) -> Option<Catalog> {
+    /// The compact catalog with its providers resolved, when the file is there, made from this
+    /// body, and decodes.
+    fn load_compact(&self, body_id: &[u8; BODY_ID_LEN]) -> Option<LoadedParts> {
         let bytes = std::fs::read(self.compact_path()).ok()?;
-        let (made_from, compact) = bytes.split_first_chunk::<BODY_ID_LEN>()?;
+        let (made_from, parts) = bytes.split_first_chunk::<BODY_ID_LEN>()?;
         if made_from != body_id {
             return None;
         }
-        match compact::decode(compact) {
-            Ok(catalog) => Some(catalog),
+        let Some(parts) = split_parts(parts) else {
+            tracing::debug!("compact catalog cache in another layout; parsing the body");
+            return None;
+        };
+        let load = PartLoad {
+            parts: &parts,
+            resolve: true,
+            arena: None,
+            scratch: 0,
+        };
+        match load.run(|part, _| compact::decode(part)) {
+            Ok(loaded) => Some(loaded),
             Err(error) => {
                 tracing::debug!(%error, "compact catalog cache unusable; parsing the body");
                 None
@@ -163,8 +187,7 @@ impl CatalogCache {
     }
 
     fn store_compact(&self, body: &[u8], catalog: &Catalog) -> std::io::Result<()> {
-        let id = body_id_of(body);
-        let bytes = [&id[..], &compact::encode(catalog.providers.iter())].concat();
+        let bytes = [&body_id_of(body)[..], &encode_parts(catalog)].concat();
         write_atomic(&self.compact_path(), &bytes)
     }
 
@@ -172,6 +195,58 @@ impl CatalogCache {
         let bytes = serde_json::to_vec_pretty(metadata).map_err(std::io::Error::other)?;
         write_atomic(&self.meta_path(), &bytes)
     }
+}
+
+/// The catalog's providers in [`PARTS`] runs of about equal numbers of models, compact, behind
+/// the [`PARTS_MARKER`] header.
+fn encode_parts(catalog: &Catalog) -> Vec<u8> {
+    let total = catalog.model_count().max(1);
+    let mut runs: Vec<Vec<(&String, &CatalogProvider)>> = vec![Vec::new(); PARTS];
+    let mut behind = 0;
+    for (id, provider) in &catalog.providers {
+        runs[(behind * PARTS / total).min(PARTS - 1)].push((id, provider));
+        behind += provider.models.len();
+    }
+    let parts: Vec<Vec<u8>> = runs
+        .into_iter()
+        .map(|run| compact::encode(run.into_iter()))
+        .collect();
+    let mut out = PARTS_MARKER.to_vec();
+    out.extend_from_slice(&part_len(parts.len()).to_le_bytes());
+    for part in &parts {
+        out.extend_from_slice(&part_len(part.len()).to_le_bytes());
+    }
+    for part in &parts {
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+fn part_len(len: usize) -> u32 {
+    u32::try_from(len).expect("a compact catalog part stays under 4 GiB")
+}
+
+/// The parts [`encode_parts`] wrote; `None` for another layout or a damaged header.
+fn split_parts(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let rest = bytes.strip_prefix(PARTS_MARKER)?;
+    let (count, mut rest) = rest.split_first_chunk::<4>()?;
+    let count = u32::from_le_bytes(*count) as usize;
+    if count > rest.len() / 4 {
+        return None;
+    }
+    let mut lens = Vec::with_capacity(count);
+    for _ in 0..count {
+        let (len, tail) = rest.split_first_chunk::<4>()?;
+        lens.push(u32::from_le_bytes(*len) as usize);
+        rest = tail;
+    }
+    let mut parts = Vec::with_capacity(count);
+    for len in lens {
+        let (part, tail) = rest.split_at_checked(len)?;
+        parts.push(part);
+        rest = tail;
+    }
+    rest.is_empty().then_some(parts)
 }
 
 /// The length and CRC-32 of the body file, read in small pieces.
@@ -280,10 +355,10 @@ mod tests {
         assert_eq!(loaded.catalog.providers["p"].name, "P");
         assert_eq!(loaded.catalog.providers["p"].models["m"].name, "N");
         // ...and is made again from the body.
-        assert_eq!(
-            cache.load_compact(&body_id(&cache.models_path()).expect("id")),
-            Some(loaded.catalog)
-        );
+        let (remade, _) = cache
+            .load_compact(&body_id(&cache.models_path()).expect("id"))
+            .expect("compact form made again");
+        assert_eq!(remade, loaded.catalog);
     }
 
     #[test]
@@ -310,6 +385,91 @@ mod tests {
         bytes[last] ^= 0xff;
         std::fs::write(cache.compact_path(), &bytes).expect("write");
         assert_eq!(cache.load().expect("cached").catalog, small());
+    }
+
+    #[test]
+    fn the_real_catalog_loads_from_parts_with_its_providers_resolved() {
+        let body = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/fixtures/models-dev/api.json"
+        ))
+        .expect("fixture");
+        let catalog = Catalog::from_json_str(&body).expect("parses").0;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = CatalogCache::new(dir.path());
+        cache
+            .store(body.as_bytes(), &catalog, &meta())
+            .expect("store");
+        let compact = std::fs::read(cache.compact_path()).expect("compact");
+        let parts = split_parts(&compact[BODY_ID_LEN..]).expect("parts layout");
+        assert_eq!(parts.len(), PARTS);
+        let models: Vec<usize> = parts
+            .iter()
+            .map(|part| compact::decode(part).expect("part decodes").model_count())
+            .collect();
+        assert!(
+            models
+                .iter()
+                .all(|count| *count > catalog.model_count() / PARTS / 2),
+            "parts share the models: {models:?}"
+        );
+
+        let loaded = cache.load().expect("cached");
+        assert_eq!(loaded.catalog, catalog);
+        let resolved: std::collections::BTreeMap<_, _> = loaded
+            .resolved
+            .expect("resolved while loading")
+            .into_iter()
+            .collect();
+        let fresh: std::collections::BTreeMap<_, _> =
+            crate::catalog::merge::resolve_providers(&catalog.providers)
+                .into_iter()
+                .collect();
+        assert_eq!(resolved, fresh);
+    }
+
+    #[test]
+    fn a_compact_file_of_the_single_part_layout_is_parsed_again_and_rewritten() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = CatalogCache::new(dir.path());
+        cache
+            .store(SMALL.as_bytes(), &small(), &meta())
+            .expect("store");
+        let current = std::fs::read(cache.compact_path()).expect("compact");
+        let single = [
+            &body_id_of(SMALL.as_bytes())[..],
+            &compact::encode(small().providers.iter()),
+        ]
+        .concat();
+        std::fs::write(cache.compact_path(), &single).expect("write");
+        let loaded = cache.load().expect("cached");
+        assert_eq!(loaded.catalog, small());
+        assert!(loaded.resolved.is_none(), "the body was parsed");
+        assert_eq!(
+            std::fs::read(cache.compact_path()).expect("rewritten"),
+            current
+        );
+    }
+
+    #[test]
+    fn a_damaged_parts_header_is_refused() {
+        let parts = encode_parts(&small());
+        assert_eq!(split_parts(&parts).expect("splits").len(), PARTS);
+        let mut too_many = parts.clone();
+        too_many[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut too_long = parts.clone();
+        too_long[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
+        let trailing = [&parts[..], b"x"].concat();
+        for damaged in [
+            &parts[..3],
+            &parts[..10],
+            &parts[..parts.len() - 1],
+            &too_many[..],
+            &too_long[..],
+            &trailing[..],
+        ] {
+            assert!(split_parts(damaged).is_none(), "{damaged:?}");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod fetch;
 mod loaded_providers;
 pub mod merge;
 pub mod parse;
+mod part_loader;
 mod prefetch;
 pub mod protocol_family;
 pub mod query;

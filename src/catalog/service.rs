@@ -525,10 +525,13 @@ fn load_initial(cache: &CatalogCache) -> Served {
     match cache.load() {
         Some(cached) => {
             let loaded_us = started.elapsed().as_micros() as u64;
-            // Resolved here, on the loading thread, while the models are in its core's cache.
-            let resolved = super::merge::resolve_providers(&cached.catalog.providers)
-                .into_iter()
-                .collect();
+            // The compact form's loading threads resolved them; a parsed body is resolved here,
+            // while its models are still in this core's cache.
+            let resolved = match cached.resolved {
+                Some(resolved) => resolved,
+                None => super::merge::resolve_providers(&cached.catalog.providers),
+            };
+            let resolved = resolved.into_iter().collect();
             let catalog = Arc::new(cached.catalog);
             super::loaded_providers::offer(&catalog, resolved);
             tracing::debug!(

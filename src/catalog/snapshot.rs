@@ -6,14 +6,12 @@
 //! snapshot is read at every start). Two loading threads take the parts in turn, each
 //! decompressing them one after the other into one buffer of the largest part's size.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::compact::{self, CompactError};
 use super::loaded_providers;
-use super::merge::{ResolvedProvider, resolve_providers};
 use super::parse::Catalog;
-use crate::heap::BuildArena;
+use super::part_loader::{LoadedParts, PartLoad, lower_current_thread_priority};
 
 /// Address space for a loading thread's build arena: its share of the catalog and resolved
 /// providers takes 4–6 MB with two threads, ~10 MB with one. Past it, the system allocator serves.
@@ -43,7 +41,7 @@ pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
 
 /// Whether the loading threads also resolve the providers they decode. `Yes` is the process's
 /// one load of the snapshot ([`embedded_catalog`]), kept for the life of the process, so its
-/// threads build in a [`BuildArena`] each.
+/// threads build in a [`crate::heap::BuildArena`] each.
 #[derive(Clone, Copy, PartialEq)]
 enum Resolve {
     No,
@@ -51,66 +49,22 @@ enum Resolve {
 }
 
 /// The snapshot's catalog, and with [`Resolve::Yes`] its providers resolved for a merge
-/// ([`resolve_providers`]). Resolving a part right after decoding it reads the models while they
-/// are still in the core's cache, and needs no threads of its own.
-fn decode(resolve: Resolve) -> Result<(Catalog, Vec<(String, ResolvedProvider)>), SnapshotError> {
-    let next = AtomicUsize::new(0);
-    let claim = || SNAPSHOT_PARTS.get(next.fetch_add(1, Ordering::Relaxed));
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 {
-        return decode_claimed(claim, resolve);
-    }
-    // The load starts with the process. The helper takes the parts the first thread has not
-    // claimed yet, at a lower priority (as the prewarming thread runs): on two cores the load must
-    // not hold up the answer to `initialize`, and it runs at full speed once that is out.
-    let (first, second) = std::thread::scope(|scope| {
-        let helper = scope.spawn(|| {
-            lower_current_thread_priority();
-            decode_claimed(claim, resolve)
-        });
-        let first = decode_claimed(claim, resolve);
-        let second = helper
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
-    });
-    let (mut catalog, mut resolved) = first?;
-    let (mut second_catalog, second_resolved) = second?;
-    catalog.providers.append(&mut second_catalog.providers);
-    resolved.extend(second_resolved);
-    Ok((catalog, resolved))
-}
-
-/// Decompresses and decodes the parts `claim` hands out until none is left, reusing one buffer.
-/// Parts hold disjoint providers, so their order does not matter.
-fn decode_claimed<'a>(
-    claim: impl Fn() -> Option<&'a SnapshotPart>,
-    resolve: Resolve,
-) -> Result<(Catalog, Vec<(String, ResolvedProvider)>), SnapshotError> {
-    let largest = SNAPSHOT_PARTS.iter().map(|part| part.len).max();
-    let mut buffer = vec![0u8; largest.unwrap_or(0)];
-    let _arena = (resolve == Resolve::Yes).then(|| BuildArena::enter(ARENA_PER_THREAD));
-    let mut catalog = Catalog::default();
-    let mut resolved = Vec::new();
-    while let Some(part) = claim() {
-        let bytes = decompress(part, &mut buffer[..part.len])?;
-        let mut decoded = compact::decode(bytes)?;
-        if resolve == Resolve::Yes {
-            resolved.extend(resolve_providers(&decoded.providers));
-        }
-        catalog.providers.append(&mut decoded.providers);
-    }
-    Ok((catalog, resolved))
-}
-
-/// Makes the calling thread yield to the process's other threads when they compete for a core.
-fn lower_current_thread_priority() {
-    // On Linux the nice value belongs to the thread, and `who == 0` names the calling one.
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority only reads its integer arguments.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
+/// ([`super::part_loader`]).
+fn decode(resolve: Resolve) -> Result<LoadedParts, SnapshotError> {
+    let load = PartLoad {
+        parts: SNAPSHOT_PARTS,
+        resolve: resolve == Resolve::Yes,
+        arena: (resolve == Resolve::Yes).then_some(ARENA_PER_THREAD),
+        scratch: SNAPSHOT_PARTS
+            .iter()
+            .map(|part| part.len)
+            .max()
+            .unwrap_or(0),
+    };
+    load.run(|part, scratch| {
+        let bytes = decompress(part, &mut scratch[..part.len])?;
+        Ok(compact::decode(bytes)?)
+    })
 }
 
 /// Decompresses a part straight into `out`, which has exactly its decompressed length.
@@ -151,7 +105,7 @@ fn embedded() -> &'static Embedded {
     })
 }
 
-fn timed_decode() -> Result<(Catalog, Vec<(String, ResolvedProvider)>), SnapshotError> {
+fn timed_decode() -> Result<LoadedParts, SnapshotError> {
     let started = std::time::Instant::now();
     let decoded = decode(Resolve::Yes);
     tracing::debug!(
@@ -267,7 +221,9 @@ mod tests {
         let (catalog, resolved) = decode(Resolve::Yes).expect("snapshot decodes");
         assert_eq!(resolved.len(), catalog.provider_count());
         use std::collections::BTreeMap;
-        let fresh: BTreeMap<_, _> = resolve_providers(&catalog.providers).into_iter().collect();
+        let fresh: BTreeMap<_, _> = crate::catalog::merge::resolve_providers(&catalog.providers)
+            .into_iter()
+            .collect();
         assert_eq!(resolved.into_iter().collect::<BTreeMap<_, _>>(), fresh);
     }
 
