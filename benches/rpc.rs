@@ -59,6 +59,22 @@ impl Proc {
         }
     }
 
+    /// Spawns a sidecar, sends `initialize` and `model/list` at once and waits for both answers
+    /// (notifications skipped).
+    fn spawn_and_list_models(initialize: &str, model_list: &str) -> Proc {
+        let mut proc = Proc::spawn();
+        proc.send(initialize);
+        proc.send(model_list);
+        proc.stdin.flush().expect("flush");
+        let mut answered = 0;
+        while answered < 2 {
+            if !proc.read().starts_with(br#"{"jsonrpc":"2.0","method""#) {
+                answered += 1;
+            }
+        }
+        proc
+    }
+
     fn send(&mut self, body: &str) {
         write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write");
     }
@@ -126,16 +142,7 @@ fn main() {
         for _ in 0..15 {
             Proc::seed_cache(cache);
             let started = Instant::now();
-            let mut proc = Proc::spawn();
-            proc.send(initialize);
-            proc.send(model_list);
-            proc.stdin.flush().expect("flush");
-            let mut answered = 0;
-            while answered < 2 {
-                if !proc.read().starts_with(br#"{"jsonrpc":"2.0","method""#) {
-                    answered += 1;
-                }
-            }
+            let _proc = Proc::spawn_and_list_models(initialize, model_list);
             samples.push(started.elapsed());
         }
         report("spawn -> model/list (cache)", samples);
@@ -144,17 +151,7 @@ fn main() {
     let mut peak_rss_kib = Vec::new();
     for _ in 0..15 {
         let started = Instant::now();
-        let mut proc = Proc::spawn();
-        proc.send(initialize);
-        proc.send(model_list);
-        proc.stdin.flush().expect("flush");
-        let mut answered = 0;
-        while answered < 2 {
-            let body = proc.read();
-            if !body.starts_with(br#"{"jsonrpc":"2.0","method""#) {
-                answered += 1;
-            }
-        }
+        let proc = Proc::spawn_and_list_models(initialize, model_list);
         spawn_to_model_list.push(started.elapsed());
         if let Some(kib) = peak_rss_kib_of(proc.child.id()) {
             peak_rss_kib.push(kib);

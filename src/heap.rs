@@ -50,27 +50,15 @@ impl Drop for BuildArena {
 // the same layout `alloc` saw, as `GlobalAlloc` guarantees.
 unsafe impl GlobalAlloc for SidecarAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if let Some(block) = imp::arena_alloc(layout) {
-            return block;
-        }
-        if imp::is_large(layout) {
-            return imp::map_large(layout.size());
-        }
         // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.alloc(layout) }
+        unsafe { allocate(layout, |layout| System.alloc(layout)) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // Arena memory is fresh from a mapping (never reused) and large blocks are fresh
         // mappings: both are zeroed by the kernel already.
-        if let Some(block) = imp::arena_alloc(layout) {
-            return block;
-        }
-        if imp::is_large(layout) {
-            return imp::map_large(layout.size());
-        }
         // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.alloc_zeroed(layout) }
+        unsafe { allocate(layout, |layout| System.alloc_zeroed(layout)) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -111,6 +99,20 @@ unsafe impl GlobalAlloc for SidecarAllocator {
         }
         moved
     }
+}
+
+/// A block from the thread's arena, else a mapping of its own when large, else from `system`.
+///
+/// # Safety
+/// As [`GlobalAlloc::alloc`]: `layout` has a non-zero size.
+unsafe fn allocate(layout: Layout, system: impl FnOnce(Layout) -> *mut u8) -> *mut u8 {
+    if let Some(block) = imp::arena_alloc(layout) {
+        return block;
+    }
+    if imp::is_large(layout) {
+        return imp::map_large(layout.size());
+    }
+    system(layout)
 }
 
 #[cfg(target_os = "linux")]
