@@ -10,7 +10,7 @@ import MiniSearch from "minisearch";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const catalog = JSON.parse(readFileSync(join(root, "..", "shared", "fixtures", "models-dev", "api.json"), "utf8"));
+const catalog = JSON.parse(readFileSync(join(root, "fixtures", "models-dev", "api.json"), "utf8"));
 const relevance = JSON.parse(readFileSync(join(root, "fixtures", "search", "relevance.json"), "utf8"));
 
 const BUILD_RUNS = 30;

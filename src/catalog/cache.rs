@@ -391,7 +391,7 @@ mod tests {
     fn the_real_catalog_loads_from_parts_with_its_providers_resolved() {
         let body = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/models-dev/api.json"
+            "/fixtures/models-dev/api.json"
         ))
         .expect("fixture");
         let catalog = Catalog::from_json_str(&body).expect("parses").0;

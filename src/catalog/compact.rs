@@ -606,7 +606,7 @@ mod tests {
     fn fixture() -> Catalog {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/models-dev/api.json"
+            "/fixtures/models-dev/api.json"
         ))
         .expect("fixture present");
         Catalog::from_json_str(&text).expect("fixture parses").0

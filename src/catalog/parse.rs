@@ -252,7 +252,7 @@ mod tests {
 
     pub(crate) const FIXTURE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/models-dev/api.json"
+        "/fixtures/models-dev/api.json"
     );
 
     fn fixture() -> Catalog {

@@ -105,7 +105,7 @@ mod tests {
 
     fn catalog_cost(provider: &str, model: &str) -> ModelCost {
         let path = format!(
-            "{}/../shared/fixtures/models-dev/api.json",
+            "{}/fixtures/models-dev/api.json",
             env!("CARGO_MANIFEST_DIR")
         );
         let catalog: serde_json::Value =

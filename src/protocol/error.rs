@@ -406,7 +406,7 @@ mod tests {
 
     fn fixture(path: &str) -> String {
         let full = format!(
-            "{}/../shared/fixtures/provider-streams/{path}",
+            "{}/fixtures/provider-streams/{path}",
             env!("CARGO_MANIFEST_DIR")
         );
         std::fs::read_to_string(full).expect("fixture exists")

@@ -1,7 +1,7 @@
 //! A mock provider server on 127.0.0.1 for tests (compiled for unit tests and behind the `test-support`
 //! feature): serves scripted HTTP/1.1 responses with chunked bodies, optional delays, a dropped connection
 //! or a stall, records the requests, and reports when the client closed the connection.
-//! Also turns the recorded fixtures of `shared/fixtures/provider-streams` into wire bytes as their
+//! Also turns the recorded fixtures of `fixtures/provider-streams` into wire bytes as their
 //! SOURCE.md says.
 
 use std::sync::{Arc, Mutex};
@@ -242,7 +242,7 @@ async fn read_request(socket: &mut TcpStream) -> std::io::Result<RecordedRequest
 
 /// The folder of the recorded provider streams.
 pub fn fixtures_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/provider-streams")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/provider-streams")
 }
 
 /// The non-empty lines of a `*.chunks.txt` fixture, byte for byte.

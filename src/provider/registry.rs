@@ -132,9 +132,9 @@ mod tests {
     fn whole_catalog_resolves() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/models-dev/api.json"
+            "/fixtures/models-dev/api.json"
         );
-        let text = std::fs::read_to_string(path).expect("shared models.dev fixture");
+        let text = std::fs::read_to_string(path).expect("models.dev fixture");
         let catalog: serde_json::Value = serde_json::from_str(&text).expect("catalog json");
         let catalog = catalog.as_object().expect("object");
         let mut compatible = 0;

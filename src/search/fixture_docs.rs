@@ -5,7 +5,7 @@ use super::{ModelStatus, ProviderDoc, SearchDoc};
 
 pub const MODELS_DEV: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/models-dev/api.json"
+    "/fixtures/models-dev/api.json"
 );
 pub const RELEVANCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -15,7 +15,7 @@ use crate::support::{Incoming, Sidecar, error_kind};
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/models-dev/api.json"
+    "/fixtures/models-dev/api.json"
 );
 
 fn fixture() -> Map<String, Value> {

@@ -353,9 +353,9 @@ mod tests {
     fn catalog_models_are_routed() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/models-dev/api.json"
+            "/fixtures/models-dev/api.json"
         );
-        let text = std::fs::read_to_string(path).expect("shared models.dev fixture");
+        let text = std::fs::read_to_string(path).expect("models.dev fixture");
         let catalog: serde_json::Value = serde_json::from_str(&text).expect("json");
         let models = catalog["gitlab"]["models"]
             .as_object()
