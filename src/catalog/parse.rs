@@ -250,10 +250,8 @@ mod tests {
     use super::*;
     use crate::catalog::types::*;
 
-    pub(crate) const FIXTURE: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/models-dev/api.json"
-    );
+    pub(crate) const FIXTURE: &str =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/models-dev/api.json");
 
     fn fixture() -> Catalog {
         let text = std::fs::read_to_string(FIXTURE).expect("fixture present");

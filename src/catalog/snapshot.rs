@@ -158,7 +158,11 @@ mod tests {
             serde_json::from_str(&snapshot_source()).expect("snapshot source is a JSON object");
         let model_count: usize = source
             .values()
-            .map(|provider| provider["models"].as_object().map_or(0, |models| models.len()))
+            .map(|provider| {
+                provider["models"]
+                    .as_object()
+                    .map_or(0, |models| models.len())
+            })
             .sum();
         let catalog = decode_embedded().expect("snapshot decodes");
         // Every provider of the source and every model: the snapshot is real, well-formed data.

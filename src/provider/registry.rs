@@ -130,10 +130,7 @@ mod tests {
     /// every `@ai-sdk/openai-compatible` one resolves to a chat URL under its `api`.
     #[test]
     fn whole_catalog_resolves() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/models-dev/api.json"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/models-dev/api.json");
         let text = std::fs::read_to_string(path).expect("models.dev fixture");
         let catalog: serde_json::Value = serde_json::from_str(&text).expect("catalog json");
         let catalog = catalog.as_object().expect("object");

@@ -3,10 +3,7 @@
 
 use super::{ModelStatus, ProviderDoc, SearchDoc};
 
-pub const MODELS_DEV: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/models-dev/api.json"
-);
+pub const MODELS_DEV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/models-dev/api.json");
 pub const RELEVANCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/fixtures/search/relevance.json"

@@ -13,10 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::support::{Incoming, Sidecar, error_kind};
 
-const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/models-dev/api.json"
-);
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/models-dev/api.json");
 
 fn fixture() -> Map<String, Value> {
     let text = std::fs::read_to_string(FIXTURE).expect("models.dev fixture");

@@ -351,10 +351,7 @@ mod tests {
     /// Every GitLab model of the real catalog has a gateway route.
     #[test]
     fn catalog_models_are_routed() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/models-dev/api.json"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/models-dev/api.json");
         let text = std::fs::read_to_string(path).expect("models.dev fixture");
         let catalog: serde_json::Value = serde_json::from_str(&text).expect("json");
         let models = catalog["gitlab"]["models"]
