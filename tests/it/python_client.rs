@@ -30,7 +30,14 @@ fn python_client_generated_code_is_fresh() {
 #[test]
 fn python_client_tests_pass_against_the_binary() {
     let output = Command::new("python3")
-        .args(["-W", "ignore::ResourceWarning", "-m", "unittest", "discover", "-v"])
+        .args([
+            "-W",
+            "ignore::ResourceWarning",
+            "-m",
+            "unittest",
+            "discover",
+            "-v",
+        ])
         .args(["-s", "tests", "-t", "."])
         .current_dir(repo_path("clients/python"))
         .env("PROVIDER_SIDECAR_BIN", BIN)
