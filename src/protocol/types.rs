@@ -13,27 +13,49 @@ use serde_json::{Map, Value};
 /// `bedrock`, `cohere`), e.g. `{"anthropic": {"signature": "..."}}`.
 pub type ProviderOptions = Map<String, Value>;
 
+/// A chat message. Its `providerOptions` were once spelled `provider_options`; that spelling is still
+/// accepted on input, never published or sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "role", rename_all = "camelCase")]
 pub enum Message {
     System {
         content: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            rename = "providerOptions",
+            alias = "provider_options",
+            skip_serializing_if = "Option::is_none"
+        )]
         provider_options: Option<ProviderOptions>,
     },
     User {
         content: Content,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            rename = "providerOptions",
+            alias = "provider_options",
+            skip_serializing_if = "Option::is_none"
+        )]
         provider_options: Option<ProviderOptions>,
     },
     Assistant {
         content: Content,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            rename = "providerOptions",
+            alias = "provider_options",
+            skip_serializing_if = "Option::is_none"
+        )]
         provider_options: Option<ProviderOptions>,
     },
     Tool {
         content: Vec<Part>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            rename = "providerOptions",
+            alias = "provider_options",
+            skip_serializing_if = "Option::is_none"
+        )]
         provider_options: Option<ProviderOptions>,
     },
 }
@@ -409,6 +431,27 @@ mod tests {
         );
         let back = serde_json::to_value(&messages[1]).expect("serializes");
         assert_eq!(back["content"][1]["mediaType"], "image/png");
+    }
+
+    #[test]
+    fn message_provider_options_are_camel_case_and_the_old_spelling_still_parses() {
+        let camel: Message = serde_json::from_value(json!({
+            "role": "user", "content": "hi",
+            "providerOptions": {"anthropic": {"cacheControl": {"type": "ephemeral"}}}
+        }))
+        .expect("camelCase");
+        let snake: Message = serde_json::from_value(json!({
+            "role": "user", "content": "hi",
+            "provider_options": {"anthropic": {"cacheControl": {"type": "ephemeral"}}}
+        }))
+        .expect("snake_case alias");
+        assert_eq!(camel, snake);
+        let back = serde_json::to_value(&snake).expect("serializes");
+        assert_eq!(
+            back["providerOptions"]["anthropic"]["cacheControl"]["type"],
+            "ephemeral"
+        );
+        assert!(back.get("provider_options").is_none(), "{back}");
     }
 
     #[test]

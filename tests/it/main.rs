@@ -13,3 +13,4 @@ mod schema_contract;
 mod search;
 mod sessions;
 mod transport;
+mod typescript_client;

@@ -8,9 +8,10 @@ pub mod slot;
 use std::sync::Arc;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
+use super::progress::{SignInStep, WorkDoneProgress};
 use crate::auth::import::default_opencode_auth_path;
 use crate::auth::types::{ImportParams, ImportReport, ImportSource, SetKeyResult};
 use crate::auth::{
@@ -192,19 +193,6 @@ pub struct AuthorizeRpcParams {
     pub work_done_token: Option<Value>,
 }
 
-/// The `value` of the `$/progress` notifications of a waiting sign-in.
-#[derive(Debug, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthProgressValue {
-    /// `begin` for the first notification, then `report`; a last `{kind: "end"}` follows
-    /// when the flow is over.
-    pub kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<&'static str>,
-    #[serde(flatten)]
-    pub progress: AuthProgress,
-}
-
 pub struct Authorize;
 
 impl Method for Authorize {
@@ -251,17 +239,32 @@ fn progress_forwarder(cx: RequestContext, token: Option<Value>) -> ProgressSink 
             let token = token
                 .clone()
                 .unwrap_or_else(|| Value::String(progress.authorization_id.clone()));
-            let value = AuthProgressValue {
-                kind: if begun.is_none() { "begin" } else { "report" },
-                title: begun.is_none().then_some("Waiting for sign-in"),
-                progress,
+            let step = SignInStep {
+                provider_id: progress.provider_id,
+                authorization_id: progress.authorization_id,
+                attempt: progress.attempt,
+            };
+            let value = if begun.is_none() {
+                WorkDoneProgress::Begin {
+                    title: "Waiting for sign-in".into(),
+                    cancellable: None,
+                    message: Some(progress.message),
+                    percentage: None,
+                    sign_in: Some(step),
+                }
+            } else {
+                WorkDoneProgress::Report {
+                    message: Some(progress.message),
+                    percentage: None,
+                    sign_in: Some(step),
+                }
             };
             cx.progress(&token, &value).await;
             begun = Some(token);
         }
         // The flow is over (signed in, failed or abandoned): close the progress.
         if let Some(token) = begun {
-            cx.progress(&token, &serde_json::json!({"kind": "end"}))
+            cx.progress(&token, &WorkDoneProgress::End { message: None })
                 .await;
         }
     });

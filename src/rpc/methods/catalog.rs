@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::catalog_state::{CATALOG_CHANGED, catalog_error};
+use super::progress::WorkDoneProgress;
 use crate::catalog::{CatalogStatus, RefreshProgress, RefreshResult};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
@@ -49,24 +50,6 @@ pub struct RefreshCatalogParams {
     pub work_done_token: Option<ProgressToken>,
 }
 
-/// LSP `WorkDoneProgress` values: `begin`, `report`s, `end`.
-#[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
-enum WorkDone<'a> {
-    Begin {
-        title: &'a str,
-        cancellable: bool,
-    },
-    Report {
-        message: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        percentage: Option<u32>,
-    },
-    End {
-        message: String,
-    },
-}
-
 pub struct Refresh;
 
 impl Method for Refresh {
@@ -89,9 +72,12 @@ impl Method for Refresh {
         let force = params.force.unwrap_or(true);
         cx.progress(
             &token,
-            &WorkDone::Begin {
-                title: "Refreshing the model catalog",
-                cancellable: true,
+            &WorkDoneProgress::Begin {
+                title: "Refreshing the model catalog".into(),
+                cancellable: Some(true),
+                message: None,
+                percentage: None,
+                sign_in: None,
             },
         )
         .await;
@@ -104,9 +90,10 @@ impl Method for Refresh {
             service.refresh(force, &hook).await
         };
         tokio::pin!(refresh);
-        let report = |step: RefreshProgress| WorkDone::Report {
-            message: step.message,
+        let report = |step: RefreshProgress| WorkDoneProgress::Report {
+            message: Some(step.message),
             percentage: step.percentage,
+            sign_in: None,
         };
         let result = loop {
             tokio::select! {
@@ -121,7 +108,8 @@ impl Method for Refresh {
             Ok(done) => format!("Catalog {:?}", done.outcome).to_lowercase(),
             Err(error) => format!("Catalog refresh failed: {error}"),
         };
-        cx.progress(&token, &WorkDone::End { message: end }).await;
+        cx.progress(&token, &WorkDoneProgress::End { message: Some(end) })
+            .await;
         let result = result.map_err(catalog_error)?;
         if let Some(diff) = &result.diff {
             cx.notify(CATALOG_CHANGED, diff).await;

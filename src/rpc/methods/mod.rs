@@ -9,6 +9,7 @@ mod discover;
 mod lifecycle;
 mod models;
 mod preferences;
+pub mod progress;
 pub mod search;
 mod session;
 mod testing;
@@ -44,6 +45,10 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
         .add::<preferences::Update>()
         .add::<search::ModelSearch>()
         .add::<search::ProviderSearch>()
+        .add_notification::<progress::ProgressParams>(
+            progress::PROGRESS,
+            "LSP work-done progress of `catalog/refresh` and of a device sign-in waiting in `auth/oauth/authorize`: `begin`, then `report`s, then `end`, under the request's `workDoneToken` (or one the sidecar made).",
+        )
         .add_notification::<crate::catalog::CatalogDiff>(
             catalog_state::CATALOG_CHANGED,
             "The served catalog changed (after `catalog/refresh` or a background refresh): counts of providers and models added, removed and changed, and the new totals.",

@@ -1,0 +1,2358 @@
+// Generated from schema/openrpc.json by scripts/generate.mjs (json-schema-to-typescript). Do not edit:
+// run `npm run generate` after `cargo run -- schema --out schema`.
+
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CatalogSource".
+ */
+export type CatalogSource = "embedded" | "cache" | "remote";
+/**
+ * An LSP progress token.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProgressToken".
+ */
+export type ProgressToken = number | string;
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "RefreshOutcome".
+ */
+export type RefreshOutcome = "updated" | "unchanged" | "skipped";
+/**
+ * The desktop contract's `ProviderDescriptor.auth.kind`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthKind".
+ */
+export type AuthKind = "token" | "oauth" | "none";
+/**
+ * Where a provider's credential comes from. Never the credential itself.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CredentialSource".
+ */
+export type CredentialSource = "env" | "keyring" | "file" | "config" | "oauth" | "session";
+/**
+ * Where a provider's definition comes from.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderOrigin".
+ */
+export type ProviderOrigin = "catalog" | "config" | "custom";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Capability".
+ */
+export type Capability =
+  | "text"
+  | "vision"
+  | "tools"
+  | "reasoning"
+  | "plan"
+  | "attachment"
+  | "structuredOutput"
+  | "temperature"
+  | "audio"
+  | "pdf"
+  | "video";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelStatus".
+ */
+export type ModelStatus = "active" | "alpha" | "beta" | "deprecated" | "unknown";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Modality".
+ */
+export type Modality = ("text" | "audio" | "image" | "video" | "pdf") | "unknown";
+/**
+ * `interleaved`: `true`, or the response field that carries reasoning text.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Interleaved".
+ */
+export type Interleaved =
+  | boolean
+  | {
+      field: string;
+    };
+/**
+ * How a model's reasoning can be controlled.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ReasoningOption".
+ */
+export type ReasoningOption =
+  | {
+      type: "toggle";
+    }
+  | {
+      type: "effort";
+      values?: (string | null)[];
+    }
+  | {
+      type: "budget_tokens";
+      min?: number | null;
+      max?: number | null;
+    }
+  | {
+      type: "unknown";
+    };
+/**
+ * Where a model's definition comes from.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelOrigin".
+ */
+export type ModelOrigin = ("catalog" | "config") | "mode" | "discovered";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DefaultModelSource".
+ */
+export type DefaultModelSource = "config" | "preference" | "priority" | "none";
+/**
+ * Which part of a document a query matched; serialized as the `matchedFields` strings.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "MatchedField".
+ */
+export type MatchedField =
+  "modelId" | "modelName" | "family" | "providerId" | "providerName" | "providerAlias";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthMethodType".
+ */
+export type AuthMethodType = "api" | "token" | "oauth" | "none";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthPrompt".
+ */
+export type AuthPrompt =
+  | {
+      type: "text";
+      key: string;
+      message: string;
+      placeholder?: string | null;
+      when?: PromptCondition | null;
+    }
+  | {
+      type: "select";
+      key: string;
+      message: string;
+      options: PromptOption[];
+      when?: PromptCondition | null;
+    };
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ConditionOp".
+ */
+export type ConditionOp = "eq" | "neq";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ConnectionStatus".
+ */
+export type ConnectionStatus = "connected" | "disconnected" | "error" | "oauth_required";
+/**
+ * Where the credential in use comes from.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CredentialSource2".
+ */
+export type CredentialSource2 = ("keyring" | "file" | "env") | "config";
+/**
+ * The kind of a credential, without its secret.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CredentialKind".
+ */
+export type CredentialKind = "api" | "oauth" | "wellknown";
+/**
+ * A secret value (API key, token). Serializes as its plain value, so it belongs only in
+ * stored records and request params, never in result types.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Secret".
+ */
+export type Secret = string;
+/**
+ * How a requested validation ended (a rejected key is an error instead).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "KeyValidationOutcome".
+ */
+export type KeyValidationOutcome = "valid" | "not_supported" | "unreachable" | "unexpected_status";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "OAuthFlowMethod".
+ */
+export type OAuthFlowMethod = "auto" | "code";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CallbackStatus".
+ */
+export type CallbackStatus = "pending" | "connected";
+/**
+ * `auth/import`: which auth file to import.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ImportSource".
+ */
+export type ImportSource = "opencode";
+/**
+ * Why an entry of the source file was not imported.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ImportSkipReason".
+ */
+export type ImportSkipReason = "already_stored" | "invalid_entry" | "invalid_provider_id";
+/**
+ * A credential given for one provider; kept in memory only, wiped when the session closes.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CredentialInput".
+ */
+export type CredentialInput =
+  | {
+      /**
+       * Always `"oauth"`.
+       */
+      type: OAuthTag;
+      access: string;
+      refresh?: string | null;
+      /**
+       * Expiry in milliseconds since the epoch.
+       */
+      expires?: number | null;
+    }
+  | {
+      apiKey: string;
+    }
+  | {
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken?: string | null;
+    };
+/**
+ * A chat message. Its `providerOptions` were once spelled `provider_options`; that spelling is still
+ * accepted on input, never published or sent.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Message".
+ */
+export type Message =
+  | {
+      role: "system";
+      content: string;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      role: "user";
+      content: Content;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      role: "assistant";
+      content: Content;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      role: "tool";
+      content: Part[];
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    };
+/**
+ * A message body: a plain string or a list of parts.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Content".
+ */
+export type Content = string | Part[];
+/**
+ * One message part; also the parts of a final result's `content`, so a result can be sent back as an
+ * assistant message and its reasoning signatures round-trip.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Part".
+ */
+export type Part =
+  | {
+      type: "text";
+      text: string;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "image";
+      image: string;
+      mediaType?: string | null;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "file";
+      data: string;
+      mediaType: string;
+      filename?: string | null;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "reasoning";
+      text: string;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "tool-call";
+      toolCallId: string;
+      toolName: string;
+      input: unknown;
+      /**
+       * True for tools the provider ran itself (e.g. Anthropic web search).
+       */
+      providerExecuted?: boolean | null;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "tool-result";
+      toolCallId: string;
+      toolName: string;
+      output: unknown;
+      providerExecuted?: boolean | null;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "source";
+      sourceType: string;
+      id: string;
+      url?: string | null;
+      title?: string | null;
+      providerOptions?: {
+        [k: string]: unknown;
+      } | null;
+    };
+/**
+ * `"auto" | "none" | "required" | {toolName}`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ToolChoice".
+ */
+export type ToolChoice =
+  | ToolChoiceMode
+  | {
+      toolName: string;
+    };
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ToolChoiceMode".
+ */
+export type ToolChoiceMode = "auto" | "none" | "required";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "FinishReason".
+ */
+export type FinishReason =
+  "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other" | "unknown";
+/**
+ * One step: `begin` first, then `report`s, then `end`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "WorkDoneProgress".
+ */
+export type WorkDoneProgress =
+  | {
+      kind: "begin";
+      title: string;
+      cancellable?: boolean | null;
+      message?: string | null;
+      percentage?: number | null;
+      providerId?: string;
+      authorizationId?: string;
+      attempt?: number;
+    }
+  | {
+      kind: "report";
+      message?: string | null;
+      percentage?: number | null;
+      providerId?: string;
+      authorizationId?: string;
+      attempt?: number;
+    }
+  | {
+      kind: "end";
+      message?: string | null;
+    };
+/**
+ * One normalized stream part (a `chat/delta` notification's `part`).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "StreamPart".
+ */
+export type StreamPart =
+  | {
+      type: "text-start";
+      id: string;
+      providerMetadata?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "text-delta";
+      id: string;
+      delta: string;
+    }
+  | {
+      type: "text-end";
+      id: string;
+      providerMetadata?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "reasoning-start";
+      id: string;
+      providerMetadata?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "reasoning-delta";
+      id: string;
+      delta: string;
+    }
+  | {
+      type: "reasoning-end";
+      id: string;
+      providerMetadata?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "tool-input-start";
+      id: string;
+      toolName: string;
+      providerExecuted?: boolean | null;
+    }
+  | {
+      type: "tool-input-delta";
+      id: string;
+      delta: string;
+    }
+  | {
+      type: "tool-input-end";
+      id: string;
+    }
+  | {
+      type: "tool-call";
+      toolCallId: string;
+      toolName: string;
+      input: unknown;
+      providerExecuted?: boolean | null;
+      providerMetadata?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "tool-result";
+      toolCallId: string;
+      toolName: string;
+      output: unknown;
+      providerExecuted: boolean;
+    }
+  | {
+      type: "source";
+      sourceType: string;
+      id: string;
+      url?: string | null;
+      title?: string | null;
+      providerMetadata?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "usage";
+      usage: Usage;
+    }
+  | {
+      type: "finish";
+      finishReason: FinishReason;
+      usage: Usage;
+      providerMetadata?: {
+        [k: string]: unknown;
+      } | null;
+    }
+  | {
+      type: "error";
+      error: StreamError;
+    }
+  | {
+      type: "raw";
+      rawValue: unknown;
+    };
+/**
+ * Request-time header rules that depend on the body (added by `authorize_request`).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DynamicHeaders".
+ */
+export type DynamicHeaders = "copilot";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "OAuthTag".
+ */
+export type OAuthTag = "oauth";
+/**
+ * Which wire client speaks to the provider.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProtocolFamily".
+ */
+export type ProtocolFamily =
+  "openai-chat" | "openai-responses" | "anthropic" | "gemini" | "bedrock" | "cohere" | "zai";
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "RuntimeProtocol".
+ */
+export type RuntimeProtocol =
+  "anthropic" | "openai-responses" | "openai-chat" | "gemini" | "bedrock" | "cohere" | "zai";
+/**
+ * Where a credential is kept.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "StoreKind".
+ */
+export type StoreKind = "keyring" | "file";
+
+/**
+ * Every method's params and result, and every notification's params.
+ */
+export interface SidecarContract {
+  methods: {
+    /**
+     * Optional handshake: client info, config, data dir and log level in; server info and capabilities out.
+     */
+    initialize: {
+      params: InitializeParams;
+      result: InitializeResult;
+    };
+    /**
+     * Prepares to exit: later requests fail with server_shutting_down; `exit` then ends the process with 0.
+     */
+    shutdown: {
+      params: null;
+      result: null;
+    };
+    /**
+     * The OpenRPC document describing every method, its params, result and errors.
+     */
+    "rpc.discover": {
+      params: null;
+      result: DiscoverResult;
+    };
+    /**
+     * The served catalog: source (embedded, cache, remote), fetch time, provider and model counts, refresh settings and the last refresh error.
+     */
+    "catalog/status": {
+      params: null;
+      result: CatalogStatus;
+    };
+    /**
+     * Fetches the catalog now (conditionally); reports `$/progress` and sends `catalog/changed` when the served catalog changed. A failure leaves the served catalog intact.
+     */
+    "catalog/refresh": {
+      params: CatalogRefreshParams;
+      result: RefreshResult;
+    };
+    /**
+     * Every provider (catalog and config) with its connection state and credential source; never a secret.
+     */
+    "provider/list": {
+      params: null;
+      result: ProviderListResult;
+    };
+    /**
+     * Providers for a picker: connected first, then popular, then by name; with aliases and auth methods.
+     */
+    "provider/catalog": {
+      params: null;
+      result: ProviderCatalogResult;
+    };
+    /**
+     * One provider's descriptor.
+     */
+    "provider/get": {
+      params: ProviderGetParams;
+      result: ProviderDescriptor;
+    };
+    /**
+     * Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol), filtered by provider, capabilities, status and connection.
+     */
+    "model/list": {
+      params: ModelListParams;
+      result: ModelListResult;
+    };
+    /**
+     * One model's descriptor; `model_not_found` carries close model ids as suggestions.
+     */
+    "model/get": {
+      params: ModelGetParams;
+      result: ModelDescriptor;
+    };
+    /**
+     * The default model (config `model`, else the stored preference, else OpenCode's priority among connected providers) and the small model.
+     */
+    "model/default": {
+      params: null;
+      result: DefaultModelResult;
+    };
+    /**
+     * The selected provider and model and the hybrid vision choice (defaults when none stored).
+     */
+    "preferences/get": {
+      params: null;
+      result: Preferences;
+    };
+    /**
+     * Partial update (an absent field is kept, `null` clears it), persisted atomically; returns the stored preferences.
+     */
+    "preferences/update": {
+      params: PreferencesUpdateParams;
+      result: Preferences;
+    };
+    /**
+     * Typo-tolerant ranked model search over the merged catalog, with filters; an empty query lists connected and popular models first.
+     */
+    "model/search": {
+      params: ModelSearchParams;
+      result: ModelSearchResult;
+    };
+    /**
+     * Ranked provider search by id, name and aliases (connected, then popular), for a provider picker.
+     */
+    "provider/search": {
+      params: ProviderSearchParams;
+      result: ProviderSearchResult;
+    };
+    /**
+     * Sign-in methods of every provider; `method` in the OAuth calls is an index into a provider's list.
+     */
+    "auth/methods": {
+      params: null;
+      result: AuthMethodsResult;
+    };
+    /**
+     * Credential state of every provider, models.dev's and the config's (stored, from the environment, from the config, or none) and the store in use; never a secret.
+     */
+    "auth/status": {
+      params: null;
+      result: AuthStatusResult;
+    };
+    /**
+     * Stores an API key for a provider (optionally as a named account, optionally validated first against its models endpoint).
+     */
+    "auth/set": {
+      params: AuthSetParams;
+      result: SetKeyResult;
+    };
+    /**
+     * Removes a provider's stored credential: one account, or all of them when `account` is omitted.
+     */
+    "auth/remove": {
+      params: AuthRemoveParams;
+      result: OkResult;
+    };
+    /**
+     * Makes another stored account the provider's active one.
+     */
+    "auth/accounts/select": {
+      params: AuthAccountsSelectParams;
+      result: OkResult;
+    };
+    /**
+     * Starts a provider's OAuth sign-in (method = index into its auth/methods list): URL and instructions out; `$/progress` while a device flow waits.
+     */
+    "auth/oauth/authorize": {
+      params: AuthOauthAuthorizeParams;
+      result: OAuthAuthorizeResult;
+    };
+    /**
+     * Follows a sign-in: `pending` until an "auto" flow finishes, or finishes a "code" flow with the pasted code.
+     */
+    "auth/oauth/callback": {
+      params: AuthOauthCallbackParams;
+      result: OAuthCallbackResult;
+    };
+    /**
+     * Imports the credentials of OpenCode's auth.json (read only; never done unless asked): imported providers and skipped ones with reasons, never a secret.
+     */
+    "auth/import": {
+      params: AuthImportParams;
+      result: ImportReport;
+    };
+    /**
+     * Opens (or replaces) a session: config overlay, env overlay, in-memory credentials, default headers and options.
+     */
+    "session/open": {
+      params: SessionOpenParams;
+      result: SessionInfo;
+    };
+    /**
+     * Changes an open session: `config` and `options` are replaced, `env`, `credentials` and `headers` extended key by key; running chats keep their snapshot.
+     */
+    "session/update": {
+      params: SessionUpdateParams;
+      result: SessionInfo;
+    };
+    /**
+     * Closes a session: cancels its in-flight chats (-32800) and wipes its credentials.
+     */
+    "session/close": {
+      params: SessionCloseParams;
+      result: SessionCloseResult;
+    };
+    /**
+     * The open sessions: ids and the names of what they hold, never secret values.
+     */
+    "session/list": {
+      params: null;
+      result: SessionListResult;
+    };
+    /**
+     * Streams a chat turn: `chat/delta` notifications tagged with the request id, then the final result. Cancel answers -32800 with data.partial.
+     */
+    "chat/stream": {
+      params: ChatStreamParams;
+      result: ChatResult;
+    };
+    /**
+     * Runs a chat turn and answers with the final result only. Cancel answers -32800 with data.partial.
+     */
+    "chat/generate": {
+      params: ChatGenerateParams;
+      result: ChatResult;
+    };
+    /**
+     * The exact request (method, URL, headers with secrets redacted, body) `chat/*` would send for these params, without sending it.
+     */
+    "transform/preview": {
+      params: TransformPreviewParams;
+      result: TransformPreview;
+    };
+  };
+  notifications: {
+    "$/progress": ProgressParams;
+    "catalog/changed": CatalogDiff;
+    "chat/delta": ChatDelta;
+  };
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "InitializeParams".
+ */
+export interface InitializeParams {
+  /**
+   * The host's process id, if it wants the sidecar to know it.
+   */
+  processId?: number | null;
+  clientInfo?: ClientInfo | null;
+  /**
+   * The host's capabilities (free-form, kept for later negotiation).
+   */
+  capabilities?: {
+    [k: string]: unknown;
+  };
+  initializationOptions?: InitializationOptions | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ClientInfo".
+ */
+export interface ClientInfo {
+  name: string;
+  version?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "InitializationOptions".
+ */
+export interface InitializationOptions {
+  /**
+   * User config in OpenCode's format (`{"provider": {...}, "model": ..., ...}`).
+   */
+  config?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Where the sidecar keeps its cache, preferences and credential fallback file.
+   */
+  dataDir?: string | null;
+  /**
+   * A tracing filter such as `info` or `provider_sidecar=debug`.
+   */
+  logLevel?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "InitializeResult".
+ */
+export interface InitializeResult {
+  serverInfo: ServerInfo;
+  capabilities: ServerCapabilities;
+  /**
+   * The served catalog, when it has finished loading (`initialize` never waits for it).
+   */
+  catalog?: CatalogStatus | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ServerInfo".
+ */
+export interface ServerInfo {
+  name: string;
+  version: string;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ServerCapabilities".
+ */
+export interface ServerCapabilities {
+  /**
+   * Every method this sidecar answers.
+   */
+  methods: string[];
+  /**
+   * Notifications the sidecar may send.
+   */
+  notifications: string[];
+  /**
+   * Framings accepted on stdin: `lsp` (Content-Length headers) and `line` (newline-delimited).
+   */
+  framings: string[];
+  /**
+   * Messages larger than this are rejected.
+   */
+  maxMessageBytes: number;
+  /**
+   * `$/cancelRequest` is honoured for every request.
+   */
+  cancellation: boolean;
+  /**
+   * The data dir in use.
+   */
+  dataDir: string;
+}
+/**
+ * `catalog/status` result.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CatalogStatus".
+ */
+export interface CatalogStatus {
+  source: CatalogSource;
+  /**
+   * RFC 3339; absent for the embedded snapshot.
+   */
+  fetchedAt?: string | null;
+  providerCount: number;
+  modelCount: number;
+  etag?: string | null;
+  url: string;
+  fetchEnabled: boolean;
+  ttlMinutes: number;
+  /**
+   * Whether a background refresh is due now.
+   */
+  stale: boolean;
+  /**
+   * The last refresh failure, if the last attempt failed.
+   */
+  lastError?: string | null;
+}
+/**
+ * An OpenRPC 1.x document (see <https://spec.open-rpc.org>).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DiscoverResult".
+ */
+export interface DiscoverResult {
+  [k: string]: unknown;
+}
+/**
+ * Params of `catalog/refresh`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CatalogRefreshParams".
+ */
+export interface CatalogRefreshParams {
+  /**
+   * Fetch even when the served catalog is younger than the TTL (default true).
+   */
+  force?: boolean | null;
+  /**
+   * Token for the `$/progress` notifications; one is generated when absent.
+   */
+  workDoneToken?: ProgressToken | null;
+}
+/**
+ * `catalog/refresh` result.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "RefreshResult".
+ */
+export interface RefreshResult {
+  outcome: RefreshOutcome;
+  /**
+   * Present when the served catalog changed; the RPC layer sends it as `catalog/changed`.
+   */
+  diff?: CatalogDiff | null;
+  status: CatalogStatus;
+}
+/**
+ * `catalog/changed` notification params: what a refresh changed.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CatalogDiff".
+ */
+export interface CatalogDiff {
+  providersAdded: number;
+  providersRemoved: number;
+  modelsAdded: number;
+  modelsRemoved: number;
+  /**
+   * Models present before and after whose data changed.
+   */
+  modelsChanged: number;
+  providerCount: number;
+  modelCount: number;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderListResult".
+ */
+export interface ProviderListResult {
+  providers: ProviderDescriptor[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderDescriptor".
+ */
+export interface ProviderDescriptor {
+  id: string;
+  name: string;
+  /**
+   * Environment variables that can carry the provider's key.
+   */
+  env: string[];
+  /**
+   * Whether a base URL is known (from models.dev, config `api` or `options.baseURL`).
+   */
+  api: boolean;
+  /**
+   * Whether the provider has at least one model.
+   */
+  models: boolean;
+  auth: ProviderAuth;
+  connected: boolean;
+  credentialSource?: CredentialSource | null;
+  npm: string;
+  apiUrl?: string | null;
+  doc?: string | null;
+  origin: ProviderOrigin;
+  modelCount: number;
+  /**
+   * `false` when the provider needs a client this sidecar does not have.
+   */
+  supported: boolean;
+  note?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderAuth".
+ */
+export interface ProviderAuth {
+  kind: AuthKind;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderCatalogResult".
+ */
+export interface ProviderCatalogResult {
+  providers: ProviderCatalogItem[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderCatalogItem".
+ */
+export interface ProviderCatalogItem {
+  id: string;
+  name: string;
+  aliases: string[];
+  /**
+   * `AuthMethodDescriptor[]` from the auth layer.
+   */
+  authMethods: unknown[];
+  connected: boolean;
+  modelCount: number;
+  popular: boolean;
+  supported?: boolean | null;
+  note?: string | null;
+  env: string[];
+  credentialSource?: CredentialSource | null;
+  npm: string;
+  apiUrl?: string | null;
+  doc?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderGetParams".
+ */
+export interface ProviderGetParams {
+  providerId: string;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelListParams".
+ */
+export interface ModelListParams {
+  /**
+   * Only this provider's models.
+   */
+  providerId?: string | null;
+  /**
+   * Models must have every one of these.
+   */
+  capabilities?: Capability[];
+  /**
+   * Allowed statuses; default `active` and `beta` (alpha and deprecated hidden, as OpenCode does).
+   */
+  status?: ModelStatus[] | null;
+  /**
+   * `true`: only connected providers' models; `false`: only unconnected ones.
+   */
+  connected?: boolean | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelListResult".
+ */
+export interface ModelListResult {
+  models: ModelDescriptor[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelDescriptor".
+ */
+export interface ModelDescriptor {
+  /**
+   * `"<providerId>/<modelId>"`.
+   */
+  id: string;
+  name: string;
+  providerId: string;
+  providerName: string;
+  providerApiUrl?: string | null;
+  providerNpmPackage?: string | null;
+  providerEnvVars?: string[] | null;
+  /**
+   * Tokens; 0 means unknown.
+   */
+  contextWindow: number;
+  /**
+   * Tokens; 0 means unknown.
+   */
+  maxOutputTokens: number;
+  modalities?: ModelModalities | null;
+  capabilities: ModelCapabilities;
+  /**
+   * The model's own id under its provider (the part after the first `/` of `id`).
+   */
+  modelId: string;
+  /**
+   * The id sent upstream.
+   */
+  apiId: string;
+  /**
+   * The wire protocol the model is called with.
+   */
+  protocol: RuntimeProtocol;
+  connected: boolean;
+  status: ModelStatus;
+  family?: string | null;
+  releaseDate?: string | null;
+  lastUpdated?: string | null;
+  knowledge?: string | null;
+  openWeights?: boolean | null;
+  /**
+   * USD per million tokens; absent when unpublished.
+   */
+  cost?: Cost | null;
+  limit: Limit;
+  attachment: boolean;
+  temperature: boolean;
+  structuredOutput: boolean;
+  interleaved?: Interleaved | null;
+  reasoningOptions?: ReasoningOption[] | null;
+  /**
+   * Names of the option presets (reasoning efforts and config variants).
+   */
+  variants: string[];
+  origin: ModelOrigin;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelModalities".
+ */
+export interface ModelModalities {
+  input: Modality[];
+  output: Modality[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelCapabilities".
+ */
+export interface ModelCapabilities {
+  /**
+   * Reads and writes text.
+   */
+  text: boolean;
+  /**
+   * Accepts images.
+   */
+  vision: boolean;
+  /**
+   * Calls tools.
+   */
+  tools: boolean;
+  /**
+   * Reasons (thinking tokens).
+   */
+  reasoning: boolean;
+  /**
+   * Can drive an agent's plan (text out and tool calls).
+   */
+  plan: boolean;
+}
+/**
+ * Prices in USD per million tokens.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Cost".
+ */
+export interface Cost {
+  input?: number;
+  output?: number;
+  cache_read?: number | null;
+  cache_write?: number | null;
+  reasoning?: number | null;
+  input_audio?: number | null;
+  output_audio?: number | null;
+  /**
+   * Legacy form of the first context tier (prices above 200k input tokens).
+   */
+  context_over_200k?: Cost | null;
+  tiers?: CostTier[];
+}
+/**
+ * Prices that apply past a threshold (today always a context size).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CostTier".
+ */
+export interface CostTier {
+  input?: number;
+  output?: number;
+  cache_read?: number | null;
+  cache_write?: number | null;
+  input_audio?: number | null;
+  output_audio?: number | null;
+  tier?: TierThreshold;
+}
+/**
+ * Token limits; 0 means unknown.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Limit".
+ */
+export interface Limit {
+  context?: number;
+  input?: number | null;
+  output?: number;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelGetParams".
+ */
+export interface ModelGetParams {
+  providerId: string;
+  modelId: string;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DefaultModelResult".
+ */
+export interface DefaultModelResult {
+  model?: ModelRef | null;
+  source: DefaultModelSource;
+  /**
+   * Model for small tasks (titles, summaries).
+   */
+  smallModel?: ModelRef | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelRef".
+ */
+export interface ModelRef {
+  providerId: string;
+  modelId: string;
+  /**
+   * `"<providerId>/<modelId>"`.
+   */
+  id: string;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Preferences".
+ */
+export interface Preferences {
+  selectedProviderId?: string | null;
+  selectedModelId?: string | null;
+  hybridEnabled?: boolean;
+  hybridVisionProviderId?: string | null;
+  hybridVisionModelId?: string | null;
+  /**
+   * RFC 3339; when nothing was ever stored, the time of the read.
+   */
+  updatedAt?: string;
+}
+/**
+ * Params of `preferences/update`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "PreferencesUpdateParams".
+ */
+export interface PreferencesUpdateParams {
+  selectedProviderId?: string | null;
+  selectedModelId?: string | null;
+  hybridEnabled?: boolean | null;
+  hybridVisionProviderId?: string | null;
+  hybridVisionModelId?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelSearchParams".
+ */
+export interface ModelSearchParams {
+  /**
+   * What the user typed: typos, versions without separators ("gpt5", "sonnet45"), a
+   * provider name or alias ("openrouter qwen coder", "kimi"), a half-typed last word.
+   */
+  query?: string;
+  /**
+   * At most this many results (default 20, at most 500).
+   */
+  limit?: number | null;
+  filters?: SearchFilters | null;
+}
+/**
+ * Restrictions applied before ranking.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SearchFilters".
+ */
+export interface SearchFilters {
+  providerId?: string | null;
+  toolCall?: boolean | null;
+  reasoning?: boolean | null;
+  vision?: boolean | null;
+  minContext?: number | null;
+  connectedOnly?: boolean;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelSearchResult".
+ */
+export interface ModelSearchResult {
+  results: ModelSearchHit[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelSearchHit".
+ */
+export interface ModelSearchHit {
+  model: ModelDescriptor;
+  score: number;
+  /**
+   * True when the query names the model exactly (id or name, maybe provider-qualified).
+   */
+  exact: boolean;
+  matchedFields: MatchedField[];
+}
+/**
+ * Params of `provider/search`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderSearchParams".
+ */
+export interface ProviderSearchParams {
+  query?: string;
+  limit?: number | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderSearchResult".
+ */
+export interface ProviderSearchResult {
+  results: ProviderSearchHit[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderSearchHit".
+ */
+export interface ProviderSearchHit {
+  providerId: string;
+  name: string;
+  aliases: string[];
+  connected: boolean;
+  modelCount: number;
+  score: number;
+  matchedFields: MatchedField[];
+}
+/**
+ * `auth/methods`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthMethodsResult".
+ */
+export interface AuthMethodsResult {
+  methods: {
+    [k: string]: AuthMethodDescriptor[];
+  };
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthMethodDescriptor".
+ */
+export interface AuthMethodDescriptor {
+  type: AuthMethodType;
+  label: string;
+  prompts?: AuthPrompt[];
+}
+/**
+ * Show the prompt only when another prompt's answer equals (`eq`) or differs from (`neq`) `value`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "PromptCondition".
+ */
+export interface PromptCondition {
+  key: string;
+  op: ConditionOp;
+  value: string;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "PromptOption".
+ */
+export interface PromptOption {
+  label: string;
+  value: string;
+  hint?: string | null;
+}
+/**
+ * `auth/status`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthStatusResult".
+ */
+export interface AuthStatusResult {
+  auth: {
+    [k: string]: ProviderAuthState;
+  };
+  /**
+   * The store in use.
+   */
+  store: StoreKind;
+  /**
+   * Why `auto` mode fell back to the file, when it did.
+   */
+  storeFallbackReason?: string | null;
+}
+/**
+ * One provider's credential state (the desktop's `ProviderAuthState`, plus detail).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderAuthState".
+ */
+export interface ProviderAuthState {
+  providerId: string;
+  status: ConnectionStatus;
+  method: AuthMethodType;
+  accountLabel?: string | null;
+  /**
+   * RFC 3339; the stored record's time, or now when nothing is stored.
+   */
+  updatedAt: string;
+  source?: CredentialSource2 | null;
+  /**
+   * The environment variable providing the credential, when `source` is `env`.
+   */
+  envVar?: string | null;
+  activeAccount?: string | null;
+  accounts: AccountSummary[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AccountSummary".
+ */
+export interface AccountSummary {
+  name: string;
+  kind: CredentialKind;
+  label?: string | null;
+  active: boolean;
+  needsReauth: boolean;
+  updatedAt: string;
+}
+/**
+ * Params of `auth/set`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthSetParams".
+ */
+export interface AuthSetParams {
+  providerId: string;
+  token: Secret;
+  /**
+   * Account name; `default` when omitted.
+   */
+  account?: string | null;
+  label?: string | null;
+  /**
+   * Make this the provider's active account (default true).
+   */
+  activate?: boolean | null;
+  /**
+   * Extra non-secret values kept with the key (OpenCode's `metadata`, e.g. Azure `resourceName`).
+   */
+  metadata?: {
+    [k: string]: string;
+  };
+  /**
+   * Check the key against the provider's models endpoint first: a key it rejects (401/403)
+   * fails with `auth_failed` and is not stored; one it cannot check is stored with a warning.
+   */
+  validate?: boolean | null;
+}
+/**
+ * `auth/set`: `{ok: true}`, plus how the validation went when it was asked for.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SetKeyResult".
+ */
+export interface SetKeyResult {
+  ok: boolean;
+  validation?: KeyValidationReport | null;
+  /**
+   * Set when the key was stored without being confirmed (the validation's warning).
+   */
+  warning?: string | null;
+}
+/**
+ * The validation part of `auth/set`'s result. Never holds the key.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "KeyValidationReport".
+ */
+export interface KeyValidationReport {
+  outcome: KeyValidationOutcome;
+  /**
+   * The endpoint checked (without its query string).
+   */
+  endpoint?: string | null;
+  /**
+   * The HTTP status, when the endpoint answered.
+   */
+  httpStatus?: number | null;
+  /**
+   * Why the key is stored without being confirmed.
+   */
+  warning?: string | null;
+}
+/**
+ * Params of `auth/remove`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthRemoveParams".
+ */
+export interface AuthRemoveParams {
+  providerId: string;
+  account?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "OkResult".
+ */
+export interface OkResult {
+  ok: boolean;
+}
+/**
+ * Params of `auth/accounts/select`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthAccountsSelectParams".
+ */
+export interface AuthAccountsSelectParams {
+  providerId: string;
+  account: string;
+}
+/**
+ * Params of `auth/oauth/authorize`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthOauthAuthorizeParams".
+ */
+export interface AuthOauthAuthorizeParams {
+  providerId: string;
+  /**
+   * Index into the provider's `auth/methods` list.
+   */
+  method: number;
+  /**
+   * Answers to the method's prompts, by prompt key.
+   */
+  inputs?: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Account name to store the result under; `default` when omitted.
+   */
+  account?: string | null;
+  /**
+   * Token of the `$/progress` notifications sent while a device flow waits; the
+   * authorization id when omitted.
+   */
+  workDoneToken?: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "OAuthAuthorizeResult".
+ */
+export interface OAuthAuthorizeResult {
+  providerId: string;
+  authorizationId: string;
+  url: string;
+  method: OAuthFlowMethod;
+  instructions: string;
+}
+/**
+ * Params of `auth/oauth/callback`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthOauthCallbackParams".
+ */
+export interface AuthOauthCallbackParams {
+  providerId: string;
+  method: number;
+  authorizationId: string;
+  code?: Secret | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "OAuthCallbackResult".
+ */
+export interface OAuthCallbackResult {
+  status: CallbackStatus;
+}
+/**
+ * Params of `auth/import`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthImportParams".
+ */
+export interface AuthImportParams {
+  /**
+   * `opencode` (the default).
+   */
+  source?: ImportSource | null;
+  /**
+   * Absolute path of the file; OpenCode's own location under the XDG data home
+   * (`$XDG_DATA_HOME/opencode/auth.json`, else `~/.local/share/opencode/auth.json`) when omitted.
+   */
+  path?: string | null;
+  /**
+   * Replace credentials already stored for a provider (default false: keep them).
+   */
+  overwrite?: boolean | null;
+}
+/**
+ * Result of an import: provider ids and reasons, never a credential.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ImportReport".
+ */
+export interface ImportReport {
+  /**
+   * The file read (it is never written).
+   */
+  path: string;
+  /**
+   * Providers whose credential was stored (as their `default` account).
+   */
+  imported: string[];
+  skipped: SkippedImport[];
+  /**
+   * The store the credentials went to.
+   */
+  store: StoreKind;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SkippedImport".
+ */
+export interface SkippedImport {
+  providerId: string;
+  reason: ImportSkipReason;
+}
+/**
+ * `session/open` params (also `session/update`'s: there, fields present replace or extend the session's).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SessionOpenParams".
+ */
+export interface SessionOpenParams {
+  sessionId: string;
+  /**
+   * Config overlay in OpenCode's format (`{"provider": {...}}`), merged over the global config.
+   */
+  config?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Environment variables on top of the sidecar's start-time snapshot, for this session only.
+   */
+  env?: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Per provider id: `{apiKey}` or `{type: "oauth", access, refresh?, expires?}`.
+   */
+  credentials?: {
+    [k: string]: CredentialInput;
+  } | null;
+  /**
+   * Headers sent on every request of this session.
+   */
+  headers?: {
+    [k: string]: string;
+  } | null;
+  options?: SessionOptions | null;
+  /**
+   * Per provider id: the stored account this session uses instead of the provider's active one.
+   */
+  accounts?: {
+    [k: string]: string;
+  } | null;
+}
+/**
+ * Defaults for every chat call of a session.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SessionOptions".
+ */
+export interface SessionOptions {
+  /**
+   * Merged under each call's `providerOptions`.
+   */
+  providerOptions?: {
+    [k: string]: unknown;
+  } | null;
+  timeouts?: Timeouts | null;
+  retry?: RetryPolicy | null;
+}
+/**
+ * Timeouts in milliseconds; the defaults are generous for slow local models, and 0 disables one.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Timeouts".
+ */
+export interface Timeouts {
+  /**
+   * TCP + TLS connect (applied by [`build_client`]).
+   */
+  connectMs?: number;
+  /**
+   * From sending the request to the first byte of the response body.
+   */
+  firstByteMs?: number;
+  /**
+   * Longest silence between two body chunks.
+   */
+  idleMs?: number;
+}
+/**
+ * Bounded retries before the first streamed byte.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "RetryPolicy".
+ */
+export interface RetryPolicy {
+  /**
+   * Retries after the first attempt (0 disables retrying).
+   */
+  maxRetries?: number;
+  baseDelayMs?: number;
+  /**
+   * Cap of the exponential delay.
+   */
+  maxDelayMs?: number;
+  /**
+   * A provider asking to wait longer than this is not retried: the failure goes back to the caller with
+   * its retry-after.
+   */
+  maxRetryAfterMs?: number;
+}
+/**
+ * What `session/list` shows of a session: names only, never values.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SessionInfo".
+ */
+export interface SessionInfo {
+  sessionId: string;
+  /**
+   * Providers the session holds a credential for.
+   */
+  credentialProviders: string[];
+  /**
+   * Names of the session's env overlay variables.
+   */
+  envNames: string[];
+  headerNames: string[];
+  /**
+   * Provider ids of the session's config overlay.
+   */
+  configProviders: string[];
+  /**
+   * Provider id → the stored account the session uses instead of the active one.
+   */
+  accounts?: {
+    [k: string]: string;
+  };
+}
+/**
+ * Params of `session/update`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SessionUpdateParams".
+ */
+export interface SessionUpdateParams {
+  sessionId: string;
+  /**
+   * Config overlay in OpenCode's format (`{"provider": {...}}`), merged over the global config.
+   */
+  config?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Environment variables on top of the sidecar's start-time snapshot, for this session only.
+   */
+  env?: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Per provider id: `{apiKey}` or `{type: "oauth", access, refresh?, expires?}`.
+   */
+  credentials?: {
+    [k: string]: CredentialInput;
+  } | null;
+  /**
+   * Headers sent on every request of this session.
+   */
+  headers?: {
+    [k: string]: string;
+  } | null;
+  options?: SessionOptions | null;
+  /**
+   * Per provider id: the stored account this session uses instead of the provider's active one.
+   */
+  accounts?: {
+    [k: string]: string;
+  } | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SessionCloseParams".
+ */
+export interface SessionCloseParams {
+  sessionId: string;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SessionCloseResult".
+ */
+export interface SessionCloseResult {
+  closed: boolean;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SessionListResult".
+ */
+export interface SessionListResult {
+  sessions: SessionInfo[];
+}
+/**
+ * Params of `chat/stream`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatStreamParams".
+ */
+export interface ChatStreamParams {
+  sessionId: string;
+  providerId: string;
+  modelId: string;
+  /**
+   * A reasoning preset of the model (`model/get` lists them, e.g. `low`, `high`, `max`); an unknown
+   * name is invalid params with `data.available`.
+   */
+  variant?: string | null;
+  messages: Message[];
+  tools?: Tool[];
+  toolChoice?: ToolChoice | null;
+  temperature?: number | null;
+  topP?: number | null;
+  topK?: number | null;
+  maxOutputTokens?: number | null;
+  stopSequences?: string[];
+  /**
+   * Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
+   * {"thinking": {...}}}`); keys are passed as written.
+   */
+  providerOptions?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * Headers for this call only, on top of the session's.
+   */
+  headers?: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Tried in order when the call fails retryably before its first streamed byte.
+   */
+  fallbacks?: ModelRef2[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Tool".
+ */
+export interface Tool {
+  name: string;
+  description?: string | null;
+  /**
+   * A JSON Schema object.
+   */
+  inputSchema: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * A provider and model to try.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ModelRef2".
+ */
+export interface ModelRef2 {
+  providerId: string;
+  modelId: string;
+}
+/**
+ * The final result of a chat call.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatResult".
+ */
+export interface ChatResult {
+  content: Part[];
+  finishReason: FinishReason;
+  usage: Usage;
+  /**
+   * Filled by the session layer from catalog prices; the wire layer leaves it empty.
+   */
+  cost?: number | null;
+  response: ResponseInfo;
+  providerMetadata?: {
+    [k: string]: unknown;
+  } | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Usage".
+ */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ResponseInfo".
+ */
+export interface ResponseInfo {
+  id?: string | null;
+  modelId?: string | null;
+}
+/**
+ * Params of `chat/generate`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatGenerateParams".
+ */
+export interface ChatGenerateParams {
+  sessionId: string;
+  providerId: string;
+  modelId: string;
+  /**
+   * A reasoning preset of the model (`model/get` lists them, e.g. `low`, `high`, `max`); an unknown
+   * name is invalid params with `data.available`.
+   */
+  variant?: string | null;
+  messages: Message[];
+  tools?: Tool[];
+  toolChoice?: ToolChoice | null;
+  temperature?: number | null;
+  topP?: number | null;
+  topK?: number | null;
+  maxOutputTokens?: number | null;
+  stopSequences?: string[];
+  /**
+   * Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
+   * {"thinking": {...}}}`); keys are passed as written.
+   */
+  providerOptions?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * Headers for this call only, on top of the session's.
+   */
+  headers?: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Tried in order when the call fails retryably before its first streamed byte.
+   */
+  fallbacks?: ModelRef2[];
+}
+/**
+ * Params of `transform/preview`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "TransformPreviewParams".
+ */
+export interface TransformPreviewParams {
+  sessionId: string;
+  providerId: string;
+  modelId: string;
+  /**
+   * A reasoning preset of the model (`model/get` lists them, e.g. `low`, `high`, `max`); an unknown
+   * name is invalid params with `data.available`.
+   */
+  variant?: string | null;
+  messages: Message[];
+  tools?: Tool[];
+  toolChoice?: ToolChoice | null;
+  temperature?: number | null;
+  topP?: number | null;
+  topK?: number | null;
+  maxOutputTokens?: number | null;
+  stopSequences?: string[];
+  /**
+   * Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
+   * {"thinking": {...}}}`); keys are passed as written.
+   */
+  providerOptions?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * Headers for this call only, on top of the session's.
+   */
+  headers?: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Tried in order when the call fails retryably before its first streamed byte.
+   */
+  fallbacks?: ModelRef2[];
+}
+/**
+ * What `chat/*` with the same params would send first (fallbacks are not shown).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "TransformPreview".
+ */
+export interface TransformPreview {
+  method: string;
+  url: string;
+  /**
+   * Every header of the request, auth included, with credential values replaced by `[redacted]`.
+   */
+  headers: {
+    [k: string]: string;
+  };
+  /**
+   * The JSON body exactly as sent.
+   */
+  body: {
+    [k: string]: unknown;
+  };
+  /**
+   * The loader's resolved runtime (protocol, base URL, auth scheme, default options).
+   */
+  runtime: RuntimePreview;
+  /**
+   * Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-profile`,
+   * `config` or `none`.
+   */
+  credentialSource: string;
+  variant?: string | null;
+}
+/**
+ * The params of a `$/progress` notification: the token the request named (or one the sidecar
+ * made up) and one step of the work.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProgressParams".
+ */
+export interface ProgressParams {
+  token: ProgressToken;
+  value: WorkDoneProgress;
+}
+/**
+ * `chat/delta` params: one normalized stream part of the request `requestId`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatDelta".
+ */
+export interface ChatDelta {
+  requestId: unknown;
+  part: StreamPart;
+}
+/**
+ * The error carried by an `error` stream part (see [`crate::protocol::error::ProviderFailure`]).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "StreamError".
+ */
+export interface StreamError {
+  /**
+   * `rate_limited`, `context_overflow`, `auth`, `bad_request`, `provider_server`, `stream_interrupted`.
+   */
+  kind: string;
+  message: string;
+  status?: number | null;
+  retryable: boolean;
+  retryAfterMs?: number | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthPreview".
+ */
+export interface AuthPreview {
+  /**
+   * `none`, `bearer`, `header`, `sigv4` or `zai-jwt`.
+   */
+  scheme: string;
+  header?: string | null;
+  value?: string | null;
+  region?: string | null;
+  service?: string | null;
+}
+/**
+ * `auth/oauth/authorize`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "AuthorizeRpcParams".
+ */
+export interface AuthorizeRpcParams {
+  providerId: string;
+  /**
+   * Index into the provider's `auth/methods` list.
+   */
+  method: number;
+  /**
+   * Answers to the method's prompts, by prompt key.
+   */
+  inputs?: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Account name to store the result under; `default` when omitted.
+   */
+  account?: string | null;
+  /**
+   * Token of the `$/progress` notifications sent while a device flow waits; the
+   * authorization id when omitted.
+   */
+  workDoneToken?: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * `auth/oauth/callback`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CallbackParams".
+ */
+export interface CallbackParams {
+  providerId: string;
+  method: number;
+  authorizationId: string;
+  code?: Secret | null;
+}
+/**
+ * `chat/stream` and `chat/generate` params.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatParams".
+ */
+export interface ChatParams {
+  sessionId: string;
+  providerId: string;
+  modelId: string;
+  /**
+   * A reasoning preset of the model (`model/get` lists them, e.g. `low`, `high`, `max`); an unknown
+   * name is invalid params with `data.available`.
+   */
+  variant?: string | null;
+  messages: Message[];
+  tools?: Tool[];
+  toolChoice?: ToolChoice | null;
+  temperature?: number | null;
+  topP?: number | null;
+  topK?: number | null;
+  maxOutputTokens?: number | null;
+  stopSequences?: string[];
+  /**
+   * Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
+   * {"thinking": {...}}}`); keys are passed as written.
+   */
+  providerOptions?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * Headers for this call only, on top of the session's.
+   */
+  headers?: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Tried in order when the call fails retryably before its first streamed byte.
+   */
+  fallbacks?: ModelRef2[];
+}
+/**
+ * `auth/import` params. Nothing is imported unless asked: the sidecar never imports by itself.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ImportParams".
+ */
+export interface ImportParams {
+  /**
+   * `opencode` (the default).
+   */
+  source?: ImportSource | null;
+  /**
+   * Absolute path of the file; OpenCode's own location under the XDG data home
+   * (`$XDG_DATA_HOME/opencode/auth.json`, else `~/.local/share/opencode/auth.json`) when omitted.
+   */
+  path?: string | null;
+  /**
+   * Replace credentials already stored for a provider (default false: keep them).
+   */
+  overwrite?: boolean | null;
+}
+/**
+ * Params of a method that takes none; any object (or no params) is accepted.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "NoParams".
+ */
+export interface NoParams {}
+/**
+ * A partial update: an absent field keeps its value, `null` clears it.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "PreferencesUpdate".
+ */
+export interface PreferencesUpdate {
+  selectedProviderId?: string | null;
+  selectedModelId?: string | null;
+  hybridEnabled?: boolean | null;
+  hybridVisionProviderId?: string | null;
+  hybridVisionModelId?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "RefreshCatalogParams".
+ */
+export interface RefreshCatalogParams {
+  /**
+   * Fetch even when the served catalog is younger than the TTL (default true).
+   */
+  force?: boolean | null;
+  /**
+   * Token for the `$/progress` notifications; one is generated when absent.
+   */
+  workDoneToken?: ProgressToken | null;
+}
+/**
+ * `auth/remove`: one account, or every account of the provider when `account` is omitted.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "RemoveParams".
+ */
+export interface RemoveParams {
+  providerId: string;
+  account?: string | null;
+}
+/**
+ * A redacted, serializable view of a [`ResolvedRuntime`] for `transform/preview` and logs.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "RuntimePreview".
+ */
+export interface RuntimePreview {
+  providerId: string;
+  protocol: ProtocolFamily;
+  baseUrl: string;
+  chatUrl: string;
+  headers: {
+    [k: string]: string;
+  };
+  auth: AuthPreview;
+  defaultOptions: {
+    [k: string]: unknown;
+  };
+  wireModelId: string;
+  modelInBody: boolean;
+  dynamicHeaders?: DynamicHeaders | null;
+}
+/**
+ * Choose which stored account a provider uses.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SelectAccountParams".
+ */
+export interface SelectAccountParams {
+  providerId: string;
+  account: string;
+}
+/**
+ * `auth/set`: store an API key (optionally as a named account, validated first).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SetParams".
+ */
+export interface SetParams {
+  providerId: string;
+  token: Secret;
+  /**
+   * Account name; `default` when omitted.
+   */
+  account?: string | null;
+  label?: string | null;
+  /**
+   * Make this the provider's active account (default true).
+   */
+  activate?: boolean | null;
+  /**
+   * Extra non-secret values kept with the key (OpenCode's `metadata`, e.g. Azure `resourceName`).
+   */
+  metadata?: {
+    [k: string]: string;
+  };
+  /**
+   * Check the key against the provider's models endpoint first: a key it rejects (401/403)
+   * fails with `auth_failed` and is not stored; one it cannot check is stored with a warning.
+   */
+  validate?: boolean | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "TierThreshold".
+ */
+export interface TierThreshold {
+  /**
+   * `context` (the only kind so far).
+   */
+  type?: string;
+  size?: number;
+}
+
+/** Params and result of every RPC method, by method name. */
+export type RpcMethods = SidecarContract["methods"];
+/** Every RPC method name. */
+export type MethodName = keyof RpcMethods;
+export type MethodParams<M extends MethodName> = RpcMethods[M]["params"];
+export type MethodResult<M extends MethodName> = RpcMethods[M]["result"];
+/** Params of every notification the sidecar sends, by notification name. */
+export type RpcNotifications = SidecarContract["notifications"];
+export type NotificationName = keyof RpcNotifications;
+
+/** The method names of the contract, in its order. */
+export const METHOD_NAMES: readonly MethodName[] = [
+  "initialize",
+  "shutdown",
+  "rpc.discover",
+  "catalog/status",
+  "catalog/refresh",
+  "provider/list",
+  "provider/catalog",
+  "provider/get",
+  "model/list",
+  "model/get",
+  "model/default",
+  "preferences/get",
+  "preferences/update",
+  "model/search",
+  "provider/search",
+  "auth/methods",
+  "auth/status",
+  "auth/set",
+  "auth/remove",
+  "auth/accounts/select",
+  "auth/oauth/authorize",
+  "auth/oauth/callback",
+  "auth/import",
+  "session/open",
+  "session/update",
+  "session/close",
+  "session/list",
+  "chat/stream",
+  "chat/generate",
+  "transform/preview",
+];
+/** The notification names of the contract, in its order. */
+export const NOTIFICATION_NAMES: readonly NotificationName[] = [
+  "$/progress",
+  "catalog/changed",
+  "chat/delta",
+];
