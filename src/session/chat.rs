@@ -14,11 +14,11 @@ use super::prepare::{PrepareError, WireCall, authorized_request, wire_call};
 use super::resolver::{ResolvedCall, resolve_call};
 use super::sources::CallSources;
 use super::store::SessionSnapshot;
+use crate::json_merge::merge_deep_map;
 use crate::protocol::execute::{
     ClientOptions, ExecuteOptions, PartSink, PreparedRequest, build_client, execute_stream,
 };
 use crate::protocol::limits::ConcurrencyLimits;
-use crate::protocol::types::merge_options;
 use crate::protocol::{ChatRequest, ChatResult, ProtocolError, StreamPart};
 use crate::provider::common::set_header;
 use crate::provider::{RequestAuthorizer, TokenBroker};
@@ -144,7 +144,7 @@ impl ChatService {
         if let Some(defaults) = &session.options().provider_options {
             let mut merged = defaults.clone();
             if let Some(own) = &request.provider_options {
-                merge_options(&mut merged, own);
+                merge_deep_map(&mut merged, own);
             }
             request.provider_options = Some(merged);
         }

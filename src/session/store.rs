@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::SessionError;
 use super::secret::Secret;
+use crate::json_merge::merge_deep;
 use crate::protocol::error::RetryPolicy;
 use crate::protocol::execute::Timeouts;
 use crate::protocol::types::ProviderOptions;
@@ -229,14 +230,18 @@ impl SessionSnapshot {
             .map(String::as_str)
     }
 
-    /// The global config with the session's overlay deep-merged over it.
+    /// The global config with the session's overlay deep-merged over it by OpenCode's rule
+    /// ([`crate::json_merge`]); a session without a config overlay (none, or `null`) sees the
+    /// global config.
     pub fn merged_config(&self) -> Value {
         let mut merged = self
             .global_config
             .as_deref()
             .cloned()
             .unwrap_or(Value::Object(Default::default()));
-        deep_merge(&mut merged, &self.data.config);
+        if self.data.config.is_object() {
+            merge_deep(&mut merged, &self.data.config);
+        }
         merged
     }
 
@@ -276,24 +281,6 @@ impl SessionSnapshot {
                 .map(|(name, value)| (name.clone(), value.clone())),
         );
         env
-    }
-}
-
-/// Objects merged key by key; any other overlay value replaces the base, except `null`, which keeps it.
-pub fn deep_merge(base: &mut Value, overlay: &Value) {
-    match (base, overlay) {
-        (_, Value::Null) => {}
-        (Value::Object(base), Value::Object(overlay)) => {
-            for (key, value) in overlay {
-                match base.get_mut(key) {
-                    Some(existing) => deep_merge(existing, value),
-                    None => {
-                        base.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-        }
-        (base, overlay) => *base = overlay.clone(),
     }
 }
 
@@ -529,6 +516,28 @@ mod tests {
             "http://session"
         );
         assert_eq!(merged["provider"]["p"]["options"]["apiKey"], "k");
+    }
+
+    #[test]
+    fn a_null_config_is_no_overlay_and_a_null_inside_one_replaces() {
+        let global = Arc::new(json!({"provider": {"p": {"options": {"region": "eu", "k": 1}}}}));
+        let store = SessionStore::new();
+        store
+            .open(params(json!({"sessionId": "s", "config": null})))
+            .expect("opens");
+        let snapshot = store.snapshot("s", Default::default(), Some(Arc::clone(&global)));
+        assert_eq!(snapshot.expect("open").merged_config(), *global);
+        store
+            .open(params(json!({"sessionId": "s", "config": {"provider": {"p": {"options": {"region": null}}}}})))
+            .expect("reopens");
+        let merged = store
+            .snapshot("s", Default::default(), Some(global))
+            .expect("open")
+            .merged_config();
+        assert_eq!(
+            merged["provider"]["p"]["options"],
+            json!({"region": null, "k": 1})
+        );
     }
 
     #[test]
