@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::flows::pkce::challenge_for;
-use super::test_support::{MockResponse, MockServer, fake_jwt, poll_callback, service_for};
+use super::test_support::{MockAuthServer, MockResponse, fake_jwt, poll_callback, service_for};
 use super::*;
 
 fn authorize_params(provider: &str, method: usize, inputs: &[(&str, &str)]) -> AuthorizeParams {
@@ -31,7 +31,7 @@ async fn copilot_device_flow_handles_pending_and_slow_down() {
     ]);
     let polls = Arc::new(Mutex::new(0usize));
     let (script_ref, polls_ref) = (script.clone(), polls.clone());
-    let mock = MockServer::start(move |req| match req.path.as_str() {
+    let mock = MockAuthServer::start(move |req| match req.path.as_str() {
         "/login/device/code" => MockResponse::json(
             200,
             serde_json::json!({
@@ -122,7 +122,7 @@ async fn copilot_enterprise_denial_and_expiry() {
     let answer_ref = answer.clone();
     let expires_in = Arc::new(Mutex::new(900u64));
     let expires_ref = expires_in.clone();
-    let mock = MockServer::start(move |req| match req.path.as_str() {
+    let mock = MockAuthServer::start(move |req| match req.path.as_str() {
         "/login/device/code" => MockResponse::json(
             200,
             serde_json::json!({
@@ -214,7 +214,7 @@ fn query_param(url: &reqwest::Url, name: &str) -> String {
 async fn openai_browser_pkce_flow() {
     let expected_challenge = Arc::new(Mutex::new(String::new()));
     let challenge_ref = expected_challenge.clone();
-    let mock = MockServer::start(move |req| {
+    let mock = MockAuthServer::start(move |req| {
         assert_eq!(
             (req.method.as_str(), req.path.as_str()),
             ("POST", "/oauth/token")
@@ -319,7 +319,7 @@ async fn poll_once(
 
 #[tokio::test]
 async fn openai_browser_denial_and_restart() {
-    let mock = MockServer::start(|_| MockResponse::json(500, serde_json::json!({}))).await;
+    let mock = MockAuthServer::start(|_| MockResponse::json(500, serde_json::json!({}))).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let service = service_for(dir.path(), &mock.base);
     let first = service
@@ -361,7 +361,7 @@ async fn openai_browser_denial_and_restart() {
 async fn openai_headless_device_flow() {
     let polls = Arc::new(Mutex::new(0usize));
     let polls_ref = polls.clone();
-    let mock = MockServer::start(move |req| match req.path.as_str() {
+    let mock = MockAuthServer::start(move |req| match req.path.as_str() {
         "/api/accounts/deviceauth/usercode" => {
             assert_eq!(req.json()["client_id"], "app_EMoamEEZ73f0CkXaXp7hrann");
             MockResponse::json(
@@ -433,7 +433,7 @@ async fn openai_headless_device_flow() {
 
 #[tokio::test]
 async fn openai_headless_failure_is_reported() {
-    let mock = MockServer::start(|req| match req.path.as_str() {
+    let mock = MockAuthServer::start(|req| match req.path.as_str() {
         "/api/accounts/deviceauth/usercode" => MockResponse::json(
             200,
             serde_json::json!({"device_auth_id": "da", "user_code": "U", "interval": 1}),

@@ -59,19 +59,19 @@ impl MockResponse {
 
 type Handler = Arc<dyn Fn(&MockRequest) -> MockResponse + Send + Sync>;
 
-pub struct MockServer {
+pub struct MockAuthServer {
     pub base: String,
     pub requests: Arc<Mutex<Vec<MockRequest>>>,
     task: JoinHandle<()>,
 }
 
-impl Drop for MockServer {
+impl Drop for MockAuthServer {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-impl MockServer {
+impl MockAuthServer {
     pub async fn start(
         handler: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
     ) -> Self {

@@ -44,13 +44,13 @@ enum Reply {
     Truncated(&'static str),
 }
 
-struct MockServer {
+struct MockCatalogServer {
     url: String,
     reply: Arc<Mutex<Reply>>,
     requests: Arc<Mutex<Vec<String>>>,
 }
 
-impl MockServer {
+impl MockCatalogServer {
     async fn start(reply: Reply) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}/api.json", listener.local_addr().expect("addr"));
@@ -146,7 +146,7 @@ fn quiet(_: RefreshProgress) {}
 
 #[tokio::test]
 async fn starts_embedded_then_fresh_body_then_304() {
-    let server = MockServer::start(Reply::Json {
+    let server = MockCatalogServer::start(Reply::Json {
         body: V1,
         etag: "\"v1\"",
     })
@@ -231,7 +231,7 @@ async fn starts_embedded_then_fresh_body_then_304() {
 
 #[tokio::test]
 async fn failures_keep_the_served_catalog() {
-    let server = MockServer::start(Reply::Json {
+    let server = MockCatalogServer::start(Reply::Json {
         body: V1,
         etag: "\"v1\"",
     })
@@ -335,7 +335,7 @@ async fn loads_valid_cache_ignores_corrupt_one() {
 
 #[tokio::test]
 async fn corrupt_cache_replaced_by_next_fetch_and_disabled_fetch() {
-    let server = MockServer::start(Reply::Json {
+    let server = MockCatalogServer::start(Reply::Json {
         body: V2,
         etag: "\"v2\"",
     })

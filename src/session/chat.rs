@@ -23,10 +23,10 @@ use crate::protocol::{ChatRequest, ChatResult, ProtocolError, StreamPart};
 use crate::provider::common::set_header;
 use crate::provider::{RequestAuthorizer, TokenBroker};
 
-/// A provider and model to try.
+/// A provider and model a chat call tries: the call's own, then each of its `fallbacks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ModelRef {
+pub struct ChatTarget {
     pub provider_id: String,
     pub model_id: String,
 }
@@ -50,7 +50,7 @@ pub struct ChatParams {
     pub headers: Option<BTreeMap<String, String>>,
     /// Tried in order when the call fails retryably before its first streamed byte.
     #[serde(default)]
-    pub fallbacks: Vec<ModelRef>,
+    pub fallbacks: Vec<ChatTarget>,
 }
 
 impl std::fmt::Debug for ChatParams {
@@ -102,7 +102,7 @@ impl ChatService {
         &self,
         session: &SessionSnapshot,
         sources: &CallSources,
-        target: &ModelRef,
+        target: &ChatTarget,
         call_headers: Option<&BTreeMap<String, String>>,
     ) -> Result<ResolvedCall, ResolveError> {
         let broker = self
@@ -167,11 +167,11 @@ impl ChatService {
         let _stop_watching = cancel.clone().drop_guard();
         let client = self.client_for(session, &sources.network)?;
         let request = self.request_for(session, params);
-        let primary = ModelRef {
+        let primary = ChatTarget {
             provider_id: params.provider_id.clone(),
             model_id: params.model_id.clone(),
         };
-        let targets: Vec<&ModelRef> = std::iter::once(&primary)
+        let targets: Vec<&ChatTarget> = std::iter::once(&primary)
             .chain(params.fallbacks.iter())
             .collect();
         let mut last_error = None;
@@ -216,7 +216,7 @@ impl ChatService {
     async fn attempt(
         &self,
         client: &reqwest::Client,
-        target: &ModelRef,
+        target: &ChatTarget,
         resolved: &ResolvedCall,
         prepared: &PreparedRequest,
         options: &ExecuteOptions,

@@ -13,11 +13,9 @@ use serde_json::{Value, json};
 pub const BIN: &str = env!("CARGO_BIN_EXE_provider-sidecar");
 pub const WAIT: Duration = Duration::from_secs(10);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
-    Lsp,
-    Line,
-}
+/// The framing of one message (the sidecar's own type; this client frames and reads messages with
+/// its own code, [`frame`] and `read_stdout`, so the two sides are checked against each other).
+pub use provider_sidecar::rpc::framing::Framing;
 
 /// One message read from the sidecar's stdout, with the framing it came in.
 #[derive(Debug, Clone)]

@@ -494,7 +494,7 @@ async fn real_secret_service_through_the_async_service() {
         .expect("status");
     assert_eq!(
         status.auth["anthropic"].source,
-        Some(crate::auth::CredentialSource::Keyring)
+        Some(crate::auth::CredentialLocation::Keyring)
     );
     service
         .remove(crate::auth::RemoveParams {
