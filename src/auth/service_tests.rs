@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::test_support::{MockAuthServer, MockResponse, fake_jwt, service_for};
+use super::test_support::{MockAuthResponse, MockAuthServer, fake_jwt, service_for};
 use super::*;
 use crate::auth::flows::now_ms;
 use crate::auth::store::PutOptions;
@@ -35,7 +35,7 @@ fn expired_openai(refresh: &str) -> Credential {
 async fn api_key_set_validate_status_and_remove() {
     let mock = MockAuthServer::start(|req| {
         let ok = req.headers.get("authorization").map(String::as_str) == Some("Bearer sk-good");
-        MockResponse::json(if ok { 200 } else { 401 }, serde_json::json!({"data": []}))
+        MockAuthResponse::json(if ok { 200 } else { 401 }, serde_json::json!({"data": []}))
     })
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -112,7 +112,7 @@ async fn api_key_set_validate_status_and_remove() {
 /// else or is not known still stores the key, with a warning saying why it is unconfirmed.
 #[tokio::test]
 async fn unconfirmed_keys_are_stored_with_a_warning() {
-    let mock = MockAuthServer::start(|_| MockResponse::json(500, serde_json::json!({}))).await;
+    let mock = MockAuthServer::start(|_| MockAuthResponse::json(500, serde_json::json!({}))).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let service = service_for(dir.path(), &mock.base);
     let closed = {
@@ -235,7 +235,7 @@ async fn twenty_concurrent_callers_trigger_one_refresh() {
         assert_eq!(form["refresh_token"], "refresh-1");
         assert_eq!(form["client_id"], crate::auth::flows::openai::CLIENT_ID);
         counter.fetch_add(1, Ordering::SeqCst);
-        MockResponse::json(
+        MockAuthResponse::json(
             200,
             serde_json::json!({
                 "access_token": fake_jwt(serde_json::json!({
@@ -279,7 +279,7 @@ async fn twenty_concurrent_callers_trigger_one_refresh() {
 #[tokio::test]
 async fn a_rejected_refresh_requires_a_new_sign_in() {
     let mock = MockAuthServer::start(|_| {
-        MockResponse::json(
+        MockAuthResponse::json(
             400,
             serde_json::json!({"error": "invalid_grant", "error_description": "refresh token revoked"}),
         )
@@ -351,10 +351,10 @@ async fn copilot_tokens_exchange_and_old_records_refresh() {
             ("GET", "/copilot_internal/v2/token")
         );
         if req.headers.get("authorization").map(String::as_str) != Some("Bearer gho_github") {
-            return MockResponse::json(401, serde_json::json!({"message": "Bad credentials"}));
+            return MockAuthResponse::json(401, serde_json::json!({"message": "Bad credentials"}));
         }
         assert_eq!(req.headers["editor-version"], "vscode/1.99.3");
-        MockResponse::json(
+        MockAuthResponse::json(
             200,
             serde_json::json!({
                 "token": "tid=copilot-short",
@@ -645,13 +645,13 @@ fn check_no_secret_leaks() {
     runtime.block_on(async {
         let mock = MockAuthServer::start(|req| match req.path.as_str() {
             "/v1/models" => {
-                MockResponse::json(401, serde_json::json!({"error": "bad key sk-leak-api"}))
+                MockAuthResponse::json(401, serde_json::json!({"error": "bad key sk-leak-api"}))
             }
-            "/oauth/token" => MockResponse::json(
+            "/oauth/token" => MockAuthResponse::json(
                 401,
                 serde_json::json!({"error": "invalid_grant", "error_description": "bad"}),
             ),
-            "/login/device/code" => MockResponse::json(
+            "/login/device/code" => MockAuthResponse::json(
                 200,
                 serde_json::json!({
                     "device_code": "device-leak-code", "user_code": "LEAK-0000",
@@ -659,9 +659,9 @@ fn check_no_secret_leaks() {
                 }),
             ),
             "/login/oauth/access_token" => {
-                MockResponse::json(200, serde_json::json!({"access_token": "gho_leak_token"}))
+                MockAuthResponse::json(200, serde_json::json!({"access_token": "gho_leak_token"}))
             }
-            _ => MockResponse::json(404, serde_json::json!({})),
+            _ => MockAuthResponse::json(404, serde_json::json!({})),
         })
         .await;
         let dir = tempfile::tempdir().expect("tempdir");

@@ -36,13 +36,13 @@ impl MockRequest {
     }
 }
 
-pub struct MockResponse {
+pub struct MockAuthResponse {
     pub status: u16,
     pub body: String,
     pub delay: Duration,
 }
 
-impl MockResponse {
+impl MockAuthResponse {
     pub fn json(status: u16, value: serde_json::Value) -> Self {
         Self {
             status,
@@ -57,7 +57,7 @@ impl MockResponse {
     }
 }
 
-type Handler = Arc<dyn Fn(&MockRequest) -> MockResponse + Send + Sync>;
+type Handler = Arc<dyn Fn(&MockRequest) -> MockAuthResponse + Send + Sync>;
 
 pub struct MockAuthServer {
     pub base: String,
@@ -73,7 +73,7 @@ impl Drop for MockAuthServer {
 
 impl MockAuthServer {
     pub async fn start(
-        handler: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
+        handler: impl Fn(&MockRequest) -> MockAuthResponse + Send + Sync + 'static,
     ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind mock");
         let base = format!("http://{}", listener.local_addr().expect("addr"));

@@ -51,7 +51,7 @@ pub enum OAuthTag {
 
 /// A session's credential for one provider.
 #[derive(Debug, Clone)]
-pub(crate) enum Credential {
+pub(crate) enum SessionCredential {
     ApiKey(Secret),
     OAuth {
         access: Secret,
@@ -63,16 +63,16 @@ pub(crate) enum Credential {
     Aws(crate::provider::AwsCredentials),
 }
 
-impl From<CredentialInput> for Credential {
+impl From<CredentialInput> for SessionCredential {
     fn from(input: CredentialInput) -> Self {
         match input {
-            CredentialInput::ApiKey { api_key } => Credential::ApiKey(Secret::new(api_key)),
+            CredentialInput::ApiKey { api_key } => SessionCredential::ApiKey(Secret::new(api_key)),
             CredentialInput::OAuth {
                 access,
                 refresh,
                 expires,
                 ..
-            } => Credential::OAuth {
+            } => SessionCredential::OAuth {
                 access: Secret::new(access),
                 refresh: refresh.map(Secret::new),
                 expires,
@@ -81,7 +81,7 @@ impl From<CredentialInput> for Credential {
                 access_key_id,
                 secret_access_key,
                 session_token,
-            } => Credential::Aws(crate::provider::AwsCredentials {
+            } => SessionCredential::Aws(crate::provider::AwsCredentials {
                 access_key_id,
                 secret_access_key: Secret::new(secret_access_key),
                 session_token: session_token.map(Secret::new),
@@ -155,7 +155,7 @@ pub struct SessionInfo {
 pub(crate) struct SessionData {
     pub(crate) config: Value,
     pub(crate) env: HashMap<String, String>,
-    pub(crate) credentials: HashMap<String, Credential>,
+    pub(crate) credentials: HashMap<String, SessionCredential>,
     pub(crate) headers: BTreeMap<String, String>,
     pub(crate) options: SessionOptions,
     pub(crate) accounts: HashMap<String, String>,
@@ -179,7 +179,7 @@ impl SessionData {
             self.credentials.extend(
                 credentials
                     .into_iter()
-                    .map(|(provider, input)| (provider, Credential::from(input))),
+                    .map(|(provider, input)| (provider, SessionCredential::from(input))),
             );
         }
         if let Some(headers) = params.headers {
@@ -253,7 +253,7 @@ impl SessionSnapshot {
         &self.data.options
     }
 
-    pub(crate) fn credential(&self, provider_id: &str) -> Option<&Credential> {
+    pub(crate) fn credential(&self, provider_id: &str) -> Option<&SessionCredential> {
         self.data.credentials.get(provider_id)
     }
 
@@ -469,7 +469,7 @@ mod tests {
         assert!(
             after
                 .credential("x")
-                .is_some_and(|c| matches!(c, Credential::OAuth { .. }))
+                .is_some_and(|c| matches!(c, SessionCredential::OAuth { .. }))
         );
         assert!(!format!("{after:?}").contains("sk-a"));
 
