@@ -668,11 +668,12 @@ fn a_hanging_keyring_never_delays_initialize_and_falls_back_to_the_file() {
     let dir = tempfile::tempdir().expect("dir");
     let socket = dir.path().join("bus");
     let listener = UnixListener::bind(&socket).expect("bind fake bus");
-    let held = Arc::new(Mutex::new(Vec::new()));
-    let keep = Arc::clone(&held);
+    let (connected, bus_connection) = std::sync::mpsc::channel();
     thread::spawn(move || {
+        let mut held = Vec::new();
         for stream in listener.incoming().flatten() {
-            keep.lock().expect("lock").push(stream);
+            held.push(stream);
+            let _ = connected.send(());
         }
     });
     let mut child = Command::new(BIN)
@@ -702,7 +703,11 @@ fn a_hanging_keyring_never_delays_initialize_and_falls_back_to_the_file() {
             started.elapsed(),
         )
     };
-    thread::sleep(Duration::from_millis(100));
+    // The store opens at start: once the sidecar is connected to the silent bus, the keyring is
+    // hanging, and `initialize` must not wait for it.
+    bus_connection
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the sidecar connects to the session bus at start");
     let (init, took) =
         exchange(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}));
     assert!(init.get("result").is_some(), "{init}");
