@@ -5,7 +5,8 @@
 //! live below both. Like the catalog's types they read snake_case keys and write camelCase.
 //!
 //! `build.rs` compiles this file (through `#[path]`) with `catalog/{types,parse,compact}.rs` to
-//! encode the embedded snapshot: it may use only serde, schemars and the standard library.
+//! encode the embedded snapshot: it may use only the build script's dependencies
+//! (`[build-dependencies]` in Cargo.toml) and nothing else of the crate.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -6,8 +6,8 @@
 //! read again model by model, so one bad entry costs only itself.
 //!
 //! `build.rs` also compiles this file (through `#[path]`, with `types.rs`, `compact.rs` and
-//! `src/model_spec.rs`) to parse the embedded snapshot at build time: it may use only serde,
-//! thiserror, tracing, the standard library and those files.
+//! `src/model_spec.rs`) to parse the embedded snapshot at build time: it may use only the build
+//! script's dependencies (`[build-dependencies]` in Cargo.toml) and those files.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

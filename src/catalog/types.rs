@@ -8,9 +8,9 @@
 //! the newer fields, and unknown fields are ignored.
 //!
 //! `build.rs` also compiles this file, with `parse.rs`, `compact.rs` and `src/model_spec.rs`
-//! (through `#[path]`), to encode the embedded snapshot at build time: it may use only serde,
-//! schemars, the standard library and those files. Changing it changes the catalog code id that
-//! guards the compact cache.
+//! (through `#[path]`), to encode the embedded snapshot at build time: it may use only the build
+//! script's dependencies (`[build-dependencies]` in Cargo.toml) and those files. Changing it
+//! changes the catalog code id that guards the compact cache.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
