@@ -9,7 +9,11 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-// The catalog's types, parser and compact form, compiled into the build script as they are.
+// The catalog's types, parser and compact form, compiled into the build script as they are (the
+// catalog's types use the model fields of `src/model_spec.rs`, which the config shares).
+#[allow(dead_code)]
+#[path = "src/model_spec.rs"]
+mod model_spec;
 #[allow(dead_code)]
 #[path = "src/catalog"]
 mod catalog {
@@ -23,10 +27,11 @@ const SNAPSHOT: &str = "src/catalog/snapshot/api.json.gz";
 const PARTS: usize = 6;
 
 fn main() {
-    const CATALOG_CODE: [&str; 3] = [
+    const CATALOG_CODE: [&str; 4] = [
         "src/catalog/compact.rs",
         "src/catalog/parse.rs",
         "src/catalog/types.rs",
+        "src/model_spec.rs",
     ];
     for source in [SNAPSHOT, "build.rs"].iter().chain(&CATALOG_CODE) {
         println!("cargo:rerun-if-changed={source}");

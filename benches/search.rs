@@ -7,9 +7,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use provider_sidecar::search::{
-    ModelIndex, ModelStatus, ProviderDoc, SearchDoc, SearchParams, SearchService,
-};
+use provider_sidecar::model_spec::ModelStatus;
+use provider_sidecar::search::{ModelIndex, ProviderDoc, SearchDoc, SearchParams, SearchService};
 
 #[path = "../src/search/fixture_docs.rs"]
 #[allow(dead_code)]
@@ -65,7 +64,7 @@ fn main() {
     let set = load_relevance(RELEVANCE);
     let deprecated = models
         .iter()
-        .filter(|m| m.status == Some(ModelStatus::Deprecated))
+        .filter(|m| m.status == ModelStatus::Deprecated)
         .count();
 
     // `SEARCH_BENCH_BUILDS=n`: only time n index builds (for profiling the build).

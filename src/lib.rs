@@ -7,6 +7,8 @@ pub mod auth;
 pub mod catalog;
 pub mod config;
 pub mod heap;
+pub mod json_merge;
+pub mod model_spec;
 pub mod plugin;
 pub mod protocol;
 pub mod provider;

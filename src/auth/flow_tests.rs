@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::flows::pkce::challenge_for;
-use super::test_support::{MockResponse, MockServer, fake_jwt, poll_callback, service_for};
+use super::test_support::{MockAuthResponse, MockAuthServer, fake_jwt, poll_callback, service_for};
 use super::*;
 
 fn authorize_params(provider: &str, method: usize, inputs: &[(&str, &str)]) -> AuthorizeParams {
@@ -31,8 +31,8 @@ async fn copilot_device_flow_handles_pending_and_slow_down() {
     ]);
     let polls = Arc::new(Mutex::new(0usize));
     let (script_ref, polls_ref) = (script.clone(), polls.clone());
-    let mock = MockServer::start(move |req| match req.path.as_str() {
-        "/login/device/code" => MockResponse::json(
+    let mock = MockAuthServer::start(move |req| match req.path.as_str() {
+        "/login/device/code" => MockAuthResponse::json(
             200,
             serde_json::json!({
                 "device_code": "device-secret-1", "user_code": "ABCD-1234",
@@ -44,9 +44,9 @@ async fn copilot_device_flow_handles_pending_and_slow_down() {
             let mut n = polls_ref.lock().expect("polls");
             let answer = script_ref[(*n).min(script_ref.len() - 1)].clone();
             *n += 1;
-            MockResponse::json(200, answer)
+            MockAuthResponse::json(200, answer)
         }
-        _ => MockResponse::json(404, serde_json::json!({})),
+        _ => MockAuthResponse::json(404, serde_json::json!({})),
     })
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -122,8 +122,8 @@ async fn copilot_enterprise_denial_and_expiry() {
     let answer_ref = answer.clone();
     let expires_in = Arc::new(Mutex::new(900u64));
     let expires_ref = expires_in.clone();
-    let mock = MockServer::start(move |req| match req.path.as_str() {
-        "/login/device/code" => MockResponse::json(
+    let mock = MockAuthServer::start(move |req| match req.path.as_str() {
+        "/login/device/code" => MockAuthResponse::json(
             200,
             serde_json::json!({
                 "device_code": "dc", "user_code": "EEEE-1111",
@@ -131,7 +131,7 @@ async fn copilot_enterprise_denial_and_expiry() {
                 "expires_in": *expires_ref.lock().expect("exp")
             }),
         ),
-        _ => MockResponse::json(200, answer_ref.lock().expect("answer").clone()),
+        _ => MockAuthResponse::json(200, answer_ref.lock().expect("answer").clone()),
     })
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -214,7 +214,7 @@ fn query_param(url: &reqwest::Url, name: &str) -> String {
 async fn openai_browser_pkce_flow() {
     let expected_challenge = Arc::new(Mutex::new(String::new()));
     let challenge_ref = expected_challenge.clone();
-    let mock = MockServer::start(move |req| {
+    let mock = MockAuthServer::start(move |req| {
         assert_eq!(
             (req.method.as_str(), req.path.as_str()),
             ("POST", "/oauth/token")
@@ -229,7 +229,7 @@ async fn openai_browser_pkce_flow() {
             challenge_for(&form["code_verifier"]),
             *challenge_ref.lock().expect("challenge")
         );
-        MockResponse::json(
+        MockAuthResponse::json(
             200,
             serde_json::json!({
                 "id_token": fake_jwt(serde_json::json!({
@@ -319,7 +319,7 @@ async fn poll_once(
 
 #[tokio::test]
 async fn openai_browser_denial_and_restart() {
-    let mock = MockServer::start(|_| MockResponse::json(500, serde_json::json!({}))).await;
+    let mock = MockAuthServer::start(|_| MockAuthResponse::json(500, serde_json::json!({}))).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let service = service_for(dir.path(), &mock.base);
     let first = service
@@ -361,10 +361,10 @@ async fn openai_browser_denial_and_restart() {
 async fn openai_headless_device_flow() {
     let polls = Arc::new(Mutex::new(0usize));
     let polls_ref = polls.clone();
-    let mock = MockServer::start(move |req| match req.path.as_str() {
+    let mock = MockAuthServer::start(move |req| match req.path.as_str() {
         "/api/accounts/deviceauth/usercode" => {
             assert_eq!(req.json()["client_id"], "app_EMoamEEZ73f0CkXaXp7hrann");
-            MockResponse::json(
+            MockAuthResponse::json(
                 200,
                 serde_json::json!({"device_auth_id": "da-1", "user_code": "USER-42", "interval": "1"}),
             )
@@ -376,9 +376,9 @@ async fn openai_headless_device_flow() {
             let mut n = polls_ref.lock().expect("polls");
             *n += 1;
             if *n < 3 {
-                MockResponse::json(if *n == 1 { 403 } else { 404 }, serde_json::json!({}))
+                MockAuthResponse::json(if *n == 1 { 403 } else { 404 }, serde_json::json!({}))
             } else {
-                MockResponse::json(
+                MockAuthResponse::json(
                     200,
                     serde_json::json!({"authorization_code": "ac-1", "code_verifier": "cv-1"}),
                 )
@@ -389,7 +389,7 @@ async fn openai_headless_device_flow() {
             assert_eq!(form["code"], "ac-1");
             assert_eq!(form["code_verifier"], "cv-1");
             assert!(form["redirect_uri"].ends_with("/deviceauth/callback"));
-            MockResponse::json(
+            MockAuthResponse::json(
                 200,
                 serde_json::json!({
                     "access_token": fake_jwt(serde_json::json!({"organizations": [{"id": "org-7"}]})),
@@ -397,7 +397,7 @@ async fn openai_headless_device_flow() {
                 }),
             )
         }
-        _ => MockResponse::json(404, serde_json::json!({})),
+        _ => MockAuthResponse::json(404, serde_json::json!({})),
     })
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -433,12 +433,12 @@ async fn openai_headless_device_flow() {
 
 #[tokio::test]
 async fn openai_headless_failure_is_reported() {
-    let mock = MockServer::start(|req| match req.path.as_str() {
-        "/api/accounts/deviceauth/usercode" => MockResponse::json(
+    let mock = MockAuthServer::start(|req| match req.path.as_str() {
+        "/api/accounts/deviceauth/usercode" => MockAuthResponse::json(
             200,
             serde_json::json!({"device_auth_id": "da", "user_code": "U", "interval": 1}),
         ),
-        _ => MockResponse::json(500, serde_json::json!({"error": "server_error"})),
+        _ => MockAuthResponse::json(500, serde_json::json!({"error": "server_error"})),
     })
     .await;
     let dir = tempfile::tempdir().expect("tempdir");

@@ -6,12 +6,12 @@ use super::credential::{Credential, normalize_provider_id};
 use super::env::EnvSnapshot;
 use super::error::AuthResult;
 use super::service::AuthService;
-use super::types::CredentialSource;
+use super::types::CredentialLocation;
 
 /// A credential ready for use, with where it came from. Holds secrets: never serialize it.
 #[derive(Clone, Debug)]
 pub struct ResolvedCredential {
-    pub source: CredentialSource,
+    pub source: CredentialLocation,
     /// The stored account, when `source` is a store.
     pub account: Option<String>,
     /// The variable, when `source` is `env`.
@@ -41,7 +41,7 @@ impl AuthService {
         Ok(env
             .credential_for(env_names)
             .map(|found| ResolvedCredential {
-                source: CredentialSource::Env,
+                source: CredentialLocation::Env,
                 account: None,
                 env_var: Some(found.var),
                 credential: Credential::Api {
@@ -98,14 +98,14 @@ mod tests {
             .await
             .expect("resolve")
             .expect("some");
-        assert_eq!(anthropic.source, CredentialSource::File);
+        assert_eq!(anthropic.source, CredentialLocation::File);
         assert_eq!(anthropic.credential, Credential::api_key("sk-stored"));
         let groq = service
             .credential_for("groq", None, &env, &["GROQ_API_KEY".to_owned()])
             .await
             .expect("resolve")
             .expect("some");
-        assert_eq!(groq.source, CredentialSource::Env);
+        assert_eq!(groq.source, CredentialLocation::Env);
         assert_eq!(groq.env_var.as_deref(), Some("GROQ_API_KEY"));
         assert_eq!(groq.credential, Credential::api_key("gsk-env"));
         assert!(

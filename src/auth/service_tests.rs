@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::test_support::{MockResponse, MockServer, fake_jwt, service_for};
+use super::test_support::{MockAuthResponse, MockAuthServer, fake_jwt, service_for};
 use super::*;
 use crate::auth::flows::now_ms;
 use crate::auth::store::PutOptions;
@@ -33,9 +33,9 @@ fn expired_openai(refresh: &str) -> Credential {
 
 #[tokio::test]
 async fn api_key_set_validate_status_and_remove() {
-    let mock = MockServer::start(|req| {
+    let mock = MockAuthServer::start(|req| {
         let ok = req.headers.get("authorization").map(String::as_str) == Some("Bearer sk-good");
-        MockResponse::json(if ok { 200 } else { 401 }, serde_json::json!({"data": []}))
+        MockAuthResponse::json(if ok { 200 } else { 401 }, serde_json::json!({"data": []}))
     })
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -82,11 +82,11 @@ async fn api_key_set_validate_status_and_remove() {
     let anthropic = &status.auth["anthropic"];
     assert_eq!(anthropic.status, ConnectionStatus::Connected);
     assert_eq!(anthropic.method, AuthMethodType::Api);
-    assert_eq!(anthropic.source, Some(CredentialSource::File));
+    assert_eq!(anthropic.source, Some(CredentialLocation::File));
     assert_eq!(anthropic.account_label.as_deref(), Some("default"));
     assert!(chrono::DateTime::parse_from_rfc3339(&anthropic.updated_at).is_ok());
     let openai = &status.auth["openai"];
-    assert_eq!(openai.source, Some(CredentialSource::Env));
+    assert_eq!(openai.source, Some(CredentialLocation::Env));
     assert_eq!(openai.env_var.as_deref(), Some("OPENAI_API_KEY"));
     assert_eq!(status.auth["groq"].status, ConnectionStatus::Disconnected);
     assert_eq!(status.auth["groq"].method, AuthMethodType::None);
@@ -112,7 +112,7 @@ async fn api_key_set_validate_status_and_remove() {
 /// else or is not known still stores the key, with a warning saying why it is unconfirmed.
 #[tokio::test]
 async fn unconfirmed_keys_are_stored_with_a_warning() {
-    let mock = MockServer::start(|_| MockResponse::json(500, serde_json::json!({}))).await;
+    let mock = MockAuthServer::start(|_| MockAuthResponse::json(500, serde_json::json!({}))).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let service = service_for(dir.path(), &mock.base);
     let closed = {
@@ -228,14 +228,14 @@ async fn named_accounts_can_be_selected() {
 async fn twenty_concurrent_callers_trigger_one_refresh() {
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
-    let mock = MockServer::start(move |req| {
+    let mock = MockAuthServer::start(move |req| {
         assert_eq!(req.path, "/oauth/token");
         let form = req.form();
         assert_eq!(form["grant_type"], "refresh_token");
         assert_eq!(form["refresh_token"], "refresh-1");
         assert_eq!(form["client_id"], crate::auth::flows::openai::CLIENT_ID);
         counter.fetch_add(1, Ordering::SeqCst);
-        MockResponse::json(
+        MockAuthResponse::json(
             200,
             serde_json::json!({
                 "access_token": fake_jwt(serde_json::json!({
@@ -278,8 +278,8 @@ async fn twenty_concurrent_callers_trigger_one_refresh() {
 
 #[tokio::test]
 async fn a_rejected_refresh_requires_a_new_sign_in() {
-    let mock = MockServer::start(|_| {
-        MockResponse::json(
+    let mock = MockAuthServer::start(|_| {
+        MockAuthResponse::json(
             400,
             serde_json::json!({"error": "invalid_grant", "error_description": "refresh token revoked"}),
         )
@@ -345,16 +345,16 @@ async fn a_network_failure_during_refresh_is_not_a_sign_out() {
 
 #[tokio::test]
 async fn copilot_tokens_exchange_and_old_records_refresh() {
-    let mock = MockServer::start(|req| {
+    let mock = MockAuthServer::start(|req| {
         assert_eq!(
             (req.method.as_str(), req.path.as_str()),
             ("GET", "/copilot_internal/v2/token")
         );
         if req.headers.get("authorization").map(String::as_str) != Some("Bearer gho_github") {
-            return MockResponse::json(401, serde_json::json!({"message": "Bad credentials"}));
+            return MockAuthResponse::json(401, serde_json::json!({"message": "Bad credentials"}));
         }
         assert_eq!(req.headers["editor-version"], "vscode/1.99.3");
-        MockResponse::json(
+        MockAuthResponse::json(
             200,
             serde_json::json!({
                 "token": "tid=copilot-short",
@@ -643,15 +643,15 @@ fn check_no_secret_leaks() {
         .expect("runtime");
     let mut seen = Vec::<String>::new();
     runtime.block_on(async {
-        let mock = MockServer::start(|req| match req.path.as_str() {
+        let mock = MockAuthServer::start(|req| match req.path.as_str() {
             "/v1/models" => {
-                MockResponse::json(401, serde_json::json!({"error": "bad key sk-leak-api"}))
+                MockAuthResponse::json(401, serde_json::json!({"error": "bad key sk-leak-api"}))
             }
-            "/oauth/token" => MockResponse::json(
+            "/oauth/token" => MockAuthResponse::json(
                 401,
                 serde_json::json!({"error": "invalid_grant", "error_description": "bad"}),
             ),
-            "/login/device/code" => MockResponse::json(
+            "/login/device/code" => MockAuthResponse::json(
                 200,
                 serde_json::json!({
                     "device_code": "device-leak-code", "user_code": "LEAK-0000",
@@ -659,9 +659,9 @@ fn check_no_secret_leaks() {
                 }),
             ),
             "/login/oauth/access_token" => {
-                MockResponse::json(200, serde_json::json!({"access_token": "gho_leak_token"}))
+                MockAuthResponse::json(200, serde_json::json!({"access_token": "gho_leak_token"}))
             }
-            _ => MockResponse::json(404, serde_json::json!({})),
+            _ => MockAuthResponse::json(404, serde_json::json!({})),
         })
         .await;
         let dir = tempfile::tempdir().expect("tempdir");

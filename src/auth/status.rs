@@ -10,7 +10,7 @@ use super::methods::AuthMethodType;
 use super::service::AuthService;
 use super::store::AuthDocument;
 use super::types::{
-    AccountSummary, AuthStatusResult, ConnectionStatus, CredentialSource, ProviderAuthState,
+    AccountSummary, AuthStatusResult, ConnectionStatus, CredentialLocation, ProviderAuthState,
 };
 
 /// What the caller (the catalog) knows of a provider's credentials besides the store.
@@ -98,7 +98,7 @@ impl AuthService {
 }
 
 struct StatusView<'a> {
-    store: CredentialSource,
+    store: CredentialLocation,
     now: String,
     index: &'a AuthDocument,
     unreadable: &'a [String],
@@ -128,11 +128,11 @@ impl StatusView<'_> {
         if let Some(found) = env.credential_for(&facts.env) {
             state.status = ConnectionStatus::Connected;
             state.method = AuthMethodType::Api;
-            state.source = Some(CredentialSource::Env);
+            state.source = Some(CredentialLocation::Env);
             state.env_var = Some(found.var);
         } else if let Some(config) = facts.config {
             state.status = ConnectionStatus::Connected;
-            state.source = Some(CredentialSource::Config);
+            state.source = Some(CredentialLocation::Config);
             state.method = match config {
                 ConfigCredential::ApiKey => AuthMethodType::Api,
                 ConfigCredential::NotNeeded => AuthMethodType::None,

@@ -36,13 +36,13 @@ impl MockRequest {
     }
 }
 
-pub struct MockResponse {
+pub struct MockAuthResponse {
     pub status: u16,
     pub body: String,
     pub delay: Duration,
 }
 
-impl MockResponse {
+impl MockAuthResponse {
     pub fn json(status: u16, value: serde_json::Value) -> Self {
         Self {
             status,
@@ -57,23 +57,23 @@ impl MockResponse {
     }
 }
 
-type Handler = Arc<dyn Fn(&MockRequest) -> MockResponse + Send + Sync>;
+type Handler = Arc<dyn Fn(&MockRequest) -> MockAuthResponse + Send + Sync>;
 
-pub struct MockServer {
+pub struct MockAuthServer {
     pub base: String,
     pub requests: Arc<Mutex<Vec<MockRequest>>>,
     task: JoinHandle<()>,
 }
 
-impl Drop for MockServer {
+impl Drop for MockAuthServer {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-impl MockServer {
+impl MockAuthServer {
     pub async fn start(
-        handler: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
+        handler: impl Fn(&MockRequest) -> MockAuthResponse + Send + Sync + 'static,
     ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind mock");
         let base = format!("http://{}", listener.local_addr().expect("addr"));

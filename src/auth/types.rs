@@ -153,10 +153,12 @@ pub enum ConnectionStatus {
     OauthRequired,
 }
 
-/// Where the credential in use comes from.
+/// Where `auth/status` finds the credential in use: a store (keyring or file), the environment or
+/// the config. (The catalog's `CredentialSource` adds how a provider is connected:
+/// by OAuth, or by a session's own credentials.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum CredentialSource {
+pub enum CredentialLocation {
     Keyring,
     File,
     Env,
@@ -164,7 +166,7 @@ pub enum CredentialSource {
     Config,
 }
 
-impl From<StoreKind> for CredentialSource {
+impl From<StoreKind> for CredentialLocation {
     fn from(kind: StoreKind) -> Self {
         match kind {
             StoreKind::Keyring => Self::Keyring,
@@ -183,7 +185,7 @@ pub struct ProviderAuthState {
     pub account_label: Option<String>,
     /// RFC 3339; the stored record's time, or now when nothing is stored.
     pub updated_at: String,
-    pub source: Option<CredentialSource>,
+    pub source: Option<CredentialLocation>,
     /// The environment variable providing the credential, when `source` is `env`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env_var: Option<String>,

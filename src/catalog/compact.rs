@@ -12,6 +12,7 @@
 //!
 //! The form is private to one build: the bytes are written and read by the same code, and
 //! [`FORMAT`] changes whenever the layout does.
+//! `build.rs` compiles this file through `#[path]`, with types.rs, parse.rs and model_spec.rs.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -372,7 +372,7 @@ mod tests {
     fn merged_with(base_url: &str, extra: serde_json::Value) -> (MergedCatalog, SidecarConfig) {
         let mut provider = json!({"npm": "@ai-sdk/openai-compatible", "options": {"baseURL": base_url, "apiKey": "sk-local"},
                                   "models": {"listed": {"name": "Listed", "limit": {"context": 4096, "output": 512}}}});
-        crate::catalog::merge::merge_deep(&mut provider, &extra);
+        crate::json_merge::merge_deep(&mut provider, &extra);
         let config = SidecarConfig::from_value(
             json!({"provider": {"local": provider}}),
             &HashMap::new(),

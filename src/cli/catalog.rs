@@ -7,7 +7,7 @@ use std::sync::Arc;
 use provider_sidecar::catalog::table::{models_table, providers_table};
 use provider_sidecar::catalog::{CatalogService, CatalogSettings, MergedCatalog, ModelListParams};
 use provider_sidecar::config::SidecarConfig;
-use provider_sidecar::rpc::state::EnvSnapshot;
+use provider_sidecar::rpc::state::ProcessEnv;
 
 pub enum Listing {
     Models { provider: Option<String> },
@@ -15,7 +15,7 @@ pub enum Listing {
     Providers,
 }
 
-pub fn run(listing: Listing, data_dir: &Path, config: Option<&PathBuf>, env: EnvSnapshot) -> i32 {
+pub fn run(listing: Listing, data_dir: &Path, config: Option<&PathBuf>, env: ProcessEnv) -> i32 {
     let config = match config {
         Some(path) => match SidecarConfig::load_file(path, &env) {
             Ok(config) => config,

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use provider_sidecar::rpc::methods::catalog_state::load_config_file;
 use provider_sidecar::rpc::server::serve_stdio;
-use provider_sidecar::rpc::state::{EnvSnapshot, Settings};
+use provider_sidecar::rpc::state::{ProcessEnv, Settings};
 
 const DEFAULT_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -92,7 +92,7 @@ enum ModelsCommand {
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let log_reloader = logging::init(&cli.log);
-    let env: EnvSnapshot = std::env::vars_os()
+    let env: ProcessEnv = std::env::vars_os()
         .map(|(k, v)| {
             (
                 k.to_string_lossy().into_owned(),

@@ -8,7 +8,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::types::{
+use crate::model_spec::{
     Cost, Interleaved, Limit, Modalities, ModelProviderOverride, ModelStatus, ReasoningOption,
 };
 

@@ -239,7 +239,7 @@ impl StreamParser for CohereParser {
                         usage.get("tokens").cloned().unwrap_or(Value::Null),
                     );
                     if let Some(cached) = usage.get("cached_tokens") {
-                        super::types::merge_options(
+                        crate::json_merge::merge_deep_map(
                             &mut meta,
                             &provider_meta("cohere", "cachedTokens", cached.clone()),
                         );

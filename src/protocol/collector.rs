@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use super::error::ProviderFailure;
 use super::types::{
-    ChatResult, FinishReason, Part, ProviderOptions, ResponseInfo, StreamPart, Usage, merge_options,
+    ChatResult, FinishReason, Part, ProviderOptions, ResponseInfo, StreamPart, Usage,
 };
+use crate::json_merge::merge_deep_map;
 
 #[derive(Debug, Default)]
 pub struct PartCollector {
@@ -71,7 +72,7 @@ impl PartCollector {
     }
 
     pub fn add_provider_metadata(&mut self, metadata: &ProviderOptions) {
-        merge_options(&mut self.provider_metadata, metadata);
+        merge_deep_map(&mut self.provider_metadata, metadata);
     }
 
     /// Emits an `error` part; the turn will finish with `error`.
@@ -275,7 +276,7 @@ fn merge_into(part: &mut Part, metadata: Option<&ProviderOptions>) {
         provider_options, ..
     } = part
     {
-        merge_options(
+        merge_deep_map(
             provider_options.get_or_insert_with(Default::default),
             metadata,
         );

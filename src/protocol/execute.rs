@@ -14,7 +14,7 @@ use super::error::{FailureKind, ProtocolError, ProviderFailure, RetryPolicy, cla
 use super::eventstream::EventStreamDecoder;
 use super::sse::SseDecoder;
 use super::types::{ChatResult, StreamPart};
-use super::{Framing, PartCollector, StreamParser, WireEvent, WireFormat};
+use super::{EventFraming, PartCollector, StreamParser, WireEvent, WireFormat};
 
 /// The largest error body read from a failed response.
 const MAX_ERROR_BODY: usize = 256 * 1024;
@@ -213,10 +213,10 @@ enum Decoder {
 }
 
 impl Decoder {
-    fn new(framing: Framing) -> Self {
+    fn new(framing: EventFraming) -> Self {
         match framing {
-            Framing::Sse => Decoder::Sse(SseDecoder::new(), Vec::new()),
-            Framing::AwsEventStream => Decoder::Aws(EventStreamDecoder::new()),
+            EventFraming::Sse => Decoder::Sse(SseDecoder::new(), Vec::new()),
+            EventFraming::AwsEventStream => Decoder::Aws(EventStreamDecoder::new()),
         }
     }
 
@@ -372,7 +372,7 @@ enum Opened {
 async fn open_stream(
     client: &reqwest::Client,
     request: &PreparedRequest,
-    framing: Framing,
+    framing: EventFraming,
     deadline: Instant,
     cancel: &CancellationToken,
 ) -> Opened {
@@ -397,7 +397,7 @@ async fn open_stream(
         Ok(Ok(response)) => response,
     };
     let status = response.status();
-    let json_instead_of_stream = framing == Framing::Sse
+    let json_instead_of_stream = framing == EventFraming::Sse
         && response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)

@@ -55,10 +55,10 @@ pub enum WireFormat {
 
 impl WireFormat {
     /// How the response body is framed.
-    pub fn framing(self) -> Framing {
+    pub fn framing(self) -> EventFraming {
         match self {
-            WireFormat::Bedrock => Framing::AwsEventStream,
-            _ => Framing::Sse,
+            WireFormat::Bedrock => EventFraming::AwsEventStream,
+            _ => EventFraming::Sse,
         }
     }
 
@@ -87,8 +87,9 @@ impl WireFormat {
     }
 }
 
+/// How a streaming response body frames its events (not the RPC transport's message framing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
+pub enum EventFraming {
     Sse,
     AwsEventStream,
 }

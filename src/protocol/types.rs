@@ -381,20 +381,6 @@ pub fn provider_meta(namespace: &str, key: &str, value: impl Into<Value>) -> Pro
     outer
 }
 
-/// Deep-merges `from` into `into` (objects merged key by key, other values replaced).
-pub fn merge_options(into: &mut ProviderOptions, from: &ProviderOptions) {
-    for (key, value) in from {
-        match (into.get_mut(key), value) {
-            (Some(Value::Object(existing)), Value::Object(incoming)) => {
-                merge_options(existing, incoming)
-            }
-            _ => {
-                into.insert(key.clone(), value.clone());
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,7 +476,7 @@ mod tests {
     #[test]
     fn merge_is_deep() {
         let mut a = provider_meta("anthropic", "signature", "s");
-        merge_options(&mut a, &provider_meta("anthropic", "redactedData", "r"));
+        crate::json_merge::merge_deep_map(&mut a, &provider_meta("anthropic", "redactedData", "r"));
         assert_eq!(a["anthropic"]["signature"], "s");
         assert_eq!(a["anthropic"]["redactedData"], "r");
     }

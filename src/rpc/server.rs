@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::dispatch::{Dispatcher, StopReason};
 use super::methods::build_table;
 use super::outbound::Outbound;
-use super::state::{EnvSnapshot, LogReloader, ServerState, Settings};
+use super::state::{LogReloader, ProcessEnv, ServerState, Settings};
 use super::stdio;
 
 /// How long the writer gets to flush the last answers before the process exits.
@@ -17,7 +17,7 @@ const FLUSH_GRACE: Duration = Duration::from_millis(60);
 /// Serves JSON-RPC on stdin/stdout until EOF, `exit` or a signal.
 pub async fn serve_stdio(
     settings: Settings,
-    env: EnvSnapshot,
+    env: ProcessEnv,
     log_reloader: Option<LogReloader>,
 ) -> StopReason {
     let (outbound, writer) = Outbound::with_drain(stdio::spawn_stdout_writer);
@@ -50,7 +50,7 @@ pub fn openrpc_document() -> Value {
     };
     let state = Arc::new(ServerState::new(
         settings,
-        EnvSnapshot::new(),
+        ProcessEnv::new(),
         Outbound::detached(),
         None,
     ));

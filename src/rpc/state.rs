@@ -11,8 +11,9 @@ use super::methods::CatalogState;
 use super::methods::auth::AuthSlot;
 use super::outbound::Outbound;
 
-/// The process environment as read once at start. It is never written back.
-pub type EnvSnapshot = HashMap<String, String>;
+/// The process environment as read once at start (the auth layer wraps it as
+/// [`crate::auth::EnvSnapshot`]). It is never written back.
+pub type ProcessEnv = HashMap<String, String>;
 
 /// Changes the log filter at run time (set by `initialize`'s `logLevel`).
 pub type LogReloader = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
@@ -38,7 +39,7 @@ pub struct ClientSession {
 
 pub struct ServerState {
     pub settings: RwLock<Settings>,
-    pub env: Arc<EnvSnapshot>,
+    pub env: Arc<ProcessEnv>,
     pub outbound: Outbound,
     pub client: RwLock<Option<ClientSession>>,
     pub initialized: AtomicBool,
@@ -61,7 +62,7 @@ pub struct ServerState {
 impl ServerState {
     pub fn new(
         settings: Settings,
-        env: EnvSnapshot,
+        env: ProcessEnv,
         outbound: Outbound,
         log_reloader: Option<LogReloader>,
     ) -> Self {

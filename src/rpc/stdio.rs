@@ -85,6 +85,7 @@ pub fn spawn_stdout_writer(
 
 /// stdout without the standard library's line buffering, which would split every LSP-framed
 /// message into two `write(2)` calls at the newline ending its header.
+#[cfg(unix)]
 fn raw_stdout() -> Box<dyn Write + Send> {
     use std::os::fd::AsFd;
     match std::io::stdout().as_fd().try_clone_to_owned() {
@@ -94,6 +95,12 @@ fn raw_stdout() -> Box<dyn Write + Send> {
             Box::new(std::io::stdout())
         }
     }
+}
+
+/// Elsewhere (Windows) through std's handle: correct, only with more writes per message.
+#[cfg(not(unix))]
+fn raw_stdout() -> Box<dyn Write + Send> {
+    Box::new(std::io::stdout())
 }
 
 /// Writes messages until the queue closes, flushing whenever it is drained, except that

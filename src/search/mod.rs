@@ -44,6 +44,6 @@ pub use index::ModelIndex;
 pub use providers::ProviderIndex;
 pub use service::{SearchService, SearchSnapshot};
 pub use types::{
-    DEFAULT_LIMIT, MAX_LIMIT, MatchedField, ModelStatus, ProviderDoc, ProviderHit,
-    ProviderSearchParams, SearchDoc, SearchFilters, SearchHit, SearchParams,
+    DEFAULT_LIMIT, MAX_LIMIT, MatchedField, ProviderDoc, ProviderHit, ProviderSearchParams,
+    SearchDoc, SearchFilters, SearchHit, SearchParams,
 };

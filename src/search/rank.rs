@@ -3,7 +3,8 @@
 use std::cmp::Ordering;
 
 use super::aliases::popular_rank;
-use super::types::{ModelStatus, SearchDoc};
+use super::types::SearchDoc;
+use crate::model_spec::ModelStatus;
 
 const CONNECTED_FACTOR: f32 = 1.5;
 const POPULAR_FACTOR: f32 = 1.15;
@@ -53,9 +54,9 @@ pub fn priors(docs: &[SearchDoc]) -> Vec<Prior> {
                 (-((newest - d).max(0) as f32) / RECENCY_HALF_LIFE_DAYS).exp2()
             });
             let status = match doc.status {
-                Some(ModelStatus::Deprecated) => DEPRECATED_FACTOR,
-                Some(ModelStatus::Alpha | ModelStatus::Beta) => PRERELEASE_FACTOR,
-                None => 1.0,
+                ModelStatus::Deprecated => DEPRECATED_FACTOR,
+                ModelStatus::Alpha | ModelStatus::Beta => PRERELEASE_FACTOR,
+                ModelStatus::Active | ModelStatus::Unknown => 1.0,
             };
             let factor = (if doc.connected { CONNECTED_FACTOR } else { 1.0 })
                 * (if popular.is_some() {
@@ -69,7 +70,7 @@ pub fn priors(docs: &[SearchDoc]) -> Vec<Prior> {
                 connected: doc.connected,
                 popular,
                 day,
-                deprecated: doc.status == Some(ModelStatus::Deprecated),
+                deprecated: doc.status == ModelStatus::Deprecated,
                 factor,
             }
         })
@@ -135,7 +136,7 @@ mod tests {
             doc("anthropic", "retired", "2025-01-01"),
         ];
         docs[3].connected = true;
-        docs[4].status = Some(ModelStatus::Deprecated);
+        docs[4].status = ModelStatus::Deprecated;
         let p = priors(&docs);
         let order: Vec<&str> = default_order(&docs, &p)
             .into_iter()
@@ -149,7 +150,7 @@ mod tests {
         let mut docs = vec![doc("x", "a", "2020-01-01"), doc("x", "b", "2025-01-01")];
         let p = priors(&docs);
         assert!(p[1].factor > p[0].factor);
-        docs[1].status = Some(ModelStatus::Deprecated);
+        docs[1].status = ModelStatus::Deprecated;
         docs[0].connected = true;
         let p = priors(&docs);
         assert!(p[0].factor > p[1].factor);

@@ -4,26 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Lifecycle status of a model as the catalog states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum ModelStatus {
-    Alpha,
-    Beta,
-    Deprecated,
-}
-
-impl ModelStatus {
-    /// Parses the catalog's `status` string; unknown values mean "no particular status".
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw.to_ascii_lowercase().as_str() {
-            "alpha" => Some(Self::Alpha),
-            "beta" => Some(Self::Beta),
-            "deprecated" => Some(Self::Deprecated),
-            _ => None,
-        }
-    }
-}
+use crate::model_spec::ModelStatus;
 
 /// One model of the merged catalog, as the search index sees it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -38,8 +19,9 @@ pub struct SearchDoc {
     /// `YYYY-MM-DD` (or `YYYY-MM`); anything unparsable counts as unknown.
     #[serde(default)]
     pub release_date: Option<String>,
+    /// As the catalog states it (`active` when it states none).
     #[serde(default)]
-    pub status: Option<ModelStatus>,
+    pub status: ModelStatus,
     #[serde(default)]
     pub tool_call: bool,
     #[serde(default)]

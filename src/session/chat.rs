@@ -14,19 +14,19 @@ use super::prepare::{PrepareError, WireCall, authorized_request, wire_call};
 use super::resolver::{ResolvedCall, resolve_call};
 use super::sources::CallSources;
 use super::store::SessionSnapshot;
+use crate::json_merge::merge_deep_map;
 use crate::protocol::execute::{
     ClientOptions, ExecuteOptions, PartSink, PreparedRequest, build_client, execute_stream,
 };
 use crate::protocol::limits::ConcurrencyLimits;
-use crate::protocol::types::merge_options;
 use crate::protocol::{ChatRequest, ChatResult, ProtocolError, StreamPart};
 use crate::provider::common::set_header;
 use crate::provider::{RequestAuthorizer, TokenBroker};
 
-/// A provider and model to try.
+/// A provider and model a chat call tries: the call's own, then each of its `fallbacks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ModelRef {
+pub struct ChatTarget {
     pub provider_id: String,
     pub model_id: String,
 }
@@ -50,7 +50,7 @@ pub struct ChatParams {
     pub headers: Option<BTreeMap<String, String>>,
     /// Tried in order when the call fails retryably before its first streamed byte.
     #[serde(default)]
-    pub fallbacks: Vec<ModelRef>,
+    pub fallbacks: Vec<ChatTarget>,
 }
 
 impl std::fmt::Debug for ChatParams {
@@ -102,7 +102,7 @@ impl ChatService {
         &self,
         session: &SessionSnapshot,
         sources: &CallSources,
-        target: &ModelRef,
+        target: &ChatTarget,
         call_headers: Option<&BTreeMap<String, String>>,
     ) -> Result<ResolvedCall, ResolveError> {
         let broker = self
@@ -144,7 +144,7 @@ impl ChatService {
         if let Some(defaults) = &session.options().provider_options {
             let mut merged = defaults.clone();
             if let Some(own) = &request.provider_options {
-                merge_options(&mut merged, own);
+                merge_deep_map(&mut merged, own);
             }
             request.provider_options = Some(merged);
         }
@@ -167,11 +167,11 @@ impl ChatService {
         let _stop_watching = cancel.clone().drop_guard();
         let client = self.client_for(session, &sources.network)?;
         let request = self.request_for(session, params);
-        let primary = ModelRef {
+        let primary = ChatTarget {
             provider_id: params.provider_id.clone(),
             model_id: params.model_id.clone(),
         };
-        let targets: Vec<&ModelRef> = std::iter::once(&primary)
+        let targets: Vec<&ChatTarget> = std::iter::once(&primary)
             .chain(params.fallbacks.iter())
             .collect();
         let mut last_error = None;
@@ -216,7 +216,7 @@ impl ChatService {
     async fn attempt(
         &self,
         client: &reqwest::Client,
-        target: &ModelRef,
+        target: &ChatTarget,
         resolved: &ResolvedCall,
         prepared: &PreparedRequest,
         options: &ExecuteOptions,

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::error::ResolveError;
 use super::sources::CallSources;
-use super::store::{Credential as SessionCredential, SessionSnapshot};
-use crate::auth::{AuthError, Credential as StoredCredential};
+use super::store::{SessionCredential, SessionSnapshot};
+use crate::auth::{self, AuthError};
 use crate::catalog::{ResolvedModel, ResolvedProvider};
 use crate::provider::{AwsCredentials, Credential};
 
@@ -144,18 +144,18 @@ async fn stored(
         }
     };
     let source = match (&stored.credential, auth.store_kind()) {
-        (StoredCredential::Oauth(_), _) => "oauth",
+        (auth::Credential::Oauth(_), _) => "oauth",
         (_, crate::auth::StoreKind::Keyring) => "keyring",
         (_, _) => "file",
     };
     let credential = match stored.credential {
-        StoredCredential::Api { key, .. } => Credential::ApiKey(key),
-        StoredCredential::Oauth(tokens) => Credential::OAuth {
+        auth::Credential::Api { key, .. } => Credential::ApiKey(key),
+        auth::Credential::Oauth(tokens) => Credential::OAuth {
             access: tokens.access,
             account_id: tokens.account_id,
             enterprise_url: tokens.enterprise_url,
         },
-        StoredCredential::Wellknown { token, .. } => Credential::ApiKey(token),
+        auth::Credential::Wellknown { token, .. } => Credential::ApiKey(token),
     };
     Ok(Some(ChosenCredential {
         credential: Some(credential),

@@ -9,9 +9,9 @@ use serde_json::{Map, Value};
 
 use super::error::ResolveError;
 use super::resolver::ResolvedCall;
+use crate::json_merge::merge_deep_map;
 use crate::protocol::execute::PreparedRequest;
 use crate::protocol::request::build_request;
-use crate::protocol::types::merge_options;
 use crate::protocol::{ChatRequest, ProtocolError};
 use crate::provider::{OutgoingRequest, RequestAuthorizer};
 
@@ -51,9 +51,9 @@ pub fn wire_call(
     };
     let mut body = runtime.default_options.clone();
     if let Some(variant) = variant_body {
-        merge_options(&mut body, variant);
+        merge_deep_map(&mut body, variant);
     }
-    merge_options(&mut body, &own);
+    merge_deep_map(&mut body, &own);
     fit_output_to_thinking(&mut body, call);
     if !runtime.model_in_body {
         body.remove("model");

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::SessionError;
 use super::secret::Secret;
+use crate::json_merge::merge_deep;
 use crate::protocol::error::RetryPolicy;
 use crate::protocol::execute::Timeouts;
 use crate::protocol::types::ProviderOptions;
@@ -50,7 +51,7 @@ pub enum OAuthTag {
 
 /// A session's credential for one provider.
 #[derive(Debug, Clone)]
-pub(crate) enum Credential {
+pub(crate) enum SessionCredential {
     ApiKey(Secret),
     OAuth {
         access: Secret,
@@ -62,16 +63,16 @@ pub(crate) enum Credential {
     Aws(crate::provider::AwsCredentials),
 }
 
-impl From<CredentialInput> for Credential {
+impl From<CredentialInput> for SessionCredential {
     fn from(input: CredentialInput) -> Self {
         match input {
-            CredentialInput::ApiKey { api_key } => Credential::ApiKey(Secret::new(api_key)),
+            CredentialInput::ApiKey { api_key } => SessionCredential::ApiKey(Secret::new(api_key)),
             CredentialInput::OAuth {
                 access,
                 refresh,
                 expires,
                 ..
-            } => Credential::OAuth {
+            } => SessionCredential::OAuth {
                 access: Secret::new(access),
                 refresh: refresh.map(Secret::new),
                 expires,
@@ -80,7 +81,7 @@ impl From<CredentialInput> for Credential {
                 access_key_id,
                 secret_access_key,
                 session_token,
-            } => Credential::Aws(crate::provider::AwsCredentials {
+            } => SessionCredential::Aws(crate::provider::AwsCredentials {
                 access_key_id,
                 secret_access_key: Secret::new(secret_access_key),
                 session_token: session_token.map(Secret::new),
@@ -154,7 +155,7 @@ pub struct SessionInfo {
 pub(crate) struct SessionData {
     pub(crate) config: Value,
     pub(crate) env: HashMap<String, String>,
-    pub(crate) credentials: HashMap<String, Credential>,
+    pub(crate) credentials: HashMap<String, SessionCredential>,
     pub(crate) headers: BTreeMap<String, String>,
     pub(crate) options: SessionOptions,
     pub(crate) accounts: HashMap<String, String>,
@@ -178,7 +179,7 @@ impl SessionData {
             self.credentials.extend(
                 credentials
                     .into_iter()
-                    .map(|(provider, input)| (provider, Credential::from(input))),
+                    .map(|(provider, input)| (provider, SessionCredential::from(input))),
             );
         }
         if let Some(headers) = params.headers {
@@ -229,14 +230,18 @@ impl SessionSnapshot {
             .map(String::as_str)
     }
 
-    /// The global config with the session's overlay deep-merged over it.
+    /// The global config with the session's overlay deep-merged over it by OpenCode's rule
+    /// ([`crate::json_merge`]); a session without a config overlay (none, or `null`) sees the
+    /// global config.
     pub fn merged_config(&self) -> Value {
         let mut merged = self
             .global_config
             .as_deref()
             .cloned()
             .unwrap_or(Value::Object(Default::default()));
-        deep_merge(&mut merged, &self.data.config);
+        if self.data.config.is_object() {
+            merge_deep(&mut merged, &self.data.config);
+        }
         merged
     }
 
@@ -248,7 +253,7 @@ impl SessionSnapshot {
         &self.data.options
     }
 
-    pub(crate) fn credential(&self, provider_id: &str) -> Option<&Credential> {
+    pub(crate) fn credential(&self, provider_id: &str) -> Option<&SessionCredential> {
         self.data.credentials.get(provider_id)
     }
 
@@ -276,24 +281,6 @@ impl SessionSnapshot {
                 .map(|(name, value)| (name.clone(), value.clone())),
         );
         env
-    }
-}
-
-/// Objects merged key by key; any other overlay value replaces the base, except `null`, which keeps it.
-pub fn deep_merge(base: &mut Value, overlay: &Value) {
-    match (base, overlay) {
-        (_, Value::Null) => {}
-        (Value::Object(base), Value::Object(overlay)) => {
-            for (key, value) in overlay {
-                match base.get_mut(key) {
-                    Some(existing) => deep_merge(existing, value),
-                    None => {
-                        base.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-        }
-        (base, overlay) => *base = overlay.clone(),
     }
 }
 
@@ -482,7 +469,7 @@ mod tests {
         assert!(
             after
                 .credential("x")
-                .is_some_and(|c| matches!(c, Credential::OAuth { .. }))
+                .is_some_and(|c| matches!(c, SessionCredential::OAuth { .. }))
         );
         assert!(!format!("{after:?}").contains("sk-a"));
 
@@ -529,6 +516,28 @@ mod tests {
             "http://session"
         );
         assert_eq!(merged["provider"]["p"]["options"]["apiKey"], "k");
+    }
+
+    #[test]
+    fn a_null_config_is_no_overlay_and_a_null_inside_one_replaces() {
+        let global = Arc::new(json!({"provider": {"p": {"options": {"region": "eu", "k": 1}}}}));
+        let store = SessionStore::new();
+        store
+            .open(params(json!({"sessionId": "s", "config": null})))
+            .expect("opens");
+        let snapshot = store.snapshot("s", Default::default(), Some(Arc::clone(&global)));
+        assert_eq!(snapshot.expect("open").merged_config(), *global);
+        store
+            .open(params(json!({"sessionId": "s", "config": {"provider": {"p": {"options": {"region": null}}}}})))
+            .expect("reopens");
+        let merged = store
+            .snapshot("s", Default::default(), Some(global))
+            .expect("open")
+            .merged_config();
+        assert_eq!(
+            merged["provider"]["p"]["options"],
+            json!({"region": null, "k": 1})
+        );
     }
 
     #[test]

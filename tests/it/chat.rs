@@ -374,8 +374,9 @@ fn a_client_that_stops_reading_still_gets_every_delta_in_order() {
         let answer: Value = serde_json::from_str(&line).expect("JSON answer");
         assert!(answer.get("result").is_some(), "{answer}");
     }
-    // Not reading while the whole stream arrives upstream.
-    std::thread::sleep(Duration::from_millis(1500));
+    // Not reading while the stream arrives upstream, until stdout's pipe is full: the sidecar's
+    // writer then waits, and later deltas queue inside it.
+    crate::support::wait_until_pipe_is_full(reader.get_ref());
     let mut texts = Vec::new();
     let response = loop {
         line.clear();

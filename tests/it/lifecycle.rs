@@ -99,7 +99,8 @@ fn exit_without_shutdown_exits_one() {
 fn stdin_eof_cancels_in_flight_work_and_exits_zero_within_a_second() {
     let mut sidecar = Sidecar::spawn();
     let slow = sidecar.start(Framing::Lsp, "test/sleep", json!({"ms": 60_000}));
-    std::thread::sleep(Duration::from_millis(50));
+    // An answer to a later request means the slow one was read and is being handled.
+    assert_eq!(sidecar.call("test/sleep", json!({"ms": 0}))["sleptMs"], 0);
     sidecar.close_stdin();
     let (status, elapsed) = sidecar.wait_exit(Duration::from_secs(3));
     assert_eq!(status.code(), Some(0));

@@ -13,11 +13,9 @@ use serde_json::{Value, json};
 pub const BIN: &str = env!("CARGO_BIN_EXE_provider-sidecar");
 pub const WAIT: Duration = Duration::from_secs(10);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
-    Lsp,
-    Line,
-}
+/// The framing of one message (the sidecar's own type; this client frames and reads messages with
+/// its own code, [`frame`] and `read_stdout`, so the two sides are checked against each other).
+pub use provider_sidecar::rpc::framing::Framing;
 
 /// One message read from the sidecar's stdout, with the framing it came in.
 #[derive(Debug, Clone)]
@@ -237,6 +235,44 @@ impl Drop for Sidecar {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Waits until the pipe behind `pipe` (the read end of the sidecar's stdout, which the test has
+/// stopped reading) is full: within a page of its capacity and no longer growing, so the sidecar's
+/// writer is blocked. Linux answers how much a pipe holds (`F_GETPIPE_SZ`) and how much is queued
+/// in it (`FIONREAD`).
+#[cfg(target_os = "linux")]
+pub fn wait_until_pipe_is_full(pipe: &impl std::os::fd::AsRawFd) {
+    const PAGE: i32 = 4096;
+    let fd = pipe.as_raw_fd();
+    // SAFETY: `fd` is an open pipe owned by `pipe` for the whole call; F_GETPIPE_SZ reads no
+    // argument.
+    let capacity = unsafe { libc::fcntl(fd, libc::F_GETPIPE_SZ) };
+    assert!(capacity > 0, "F_GETPIPE_SZ failed on the stdout pipe");
+    let deadline = Instant::now() + WAIT;
+    let mut before = -1;
+    loop {
+        let mut queued: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one c_int through the pointer, which points at `queued`.
+        let rc = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut queued) };
+        assert_eq!(rc, 0, "FIONREAD failed on the stdout pipe");
+        if queued >= capacity - PAGE && queued == before {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the stdout pipe never filled: {queued} of {capacity} bytes"
+        );
+        before = queued;
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Elsewhere there is no portable way to see a pipe's fill level: a pause long enough for it to
+/// fill.
+#[cfg(not(target_os = "linux"))]
+pub fn wait_until_pipe_is_full<P>(_pipe: &P) {
+    thread::sleep(Duration::from_millis(1500));
 }
 
 pub fn frame(framing: Framing, body: &[u8]) -> Vec<u8> {

@@ -47,7 +47,7 @@ pub fn build_request(
         .and_then(Value::as_object)
         && let Value::Object(body) = &mut wire.body
     {
-        super::types::merge_options(body, options);
+        crate::json_merge::merge_deep_map(body, options);
     }
     Ok(wire)
 }

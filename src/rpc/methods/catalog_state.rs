@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::auth::AuthMethodType;
 use crate::auth::AuthService;
-use crate::auth::types::{ConnectionStatus, CredentialSource as AuthSource};
+use crate::auth::types::{ConnectionStatus, CredentialLocation};
 use crate::catalog::discover::{
     DEFAULT_DISCOVERY_TIMEOUT, DEFAULT_DISCOVERY_TTL, ModelDiscovery, discovery_base_url,
 };
@@ -26,7 +26,7 @@ use crate::catalog::{
 use crate::config::{ConfigError, PreferencesError, PreferencesStore, SidecarConfig};
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::outbound::Outbound;
-use crate::rpc::state::{EnvSnapshot, ServerState, Settings};
+use crate::rpc::state::{ProcessEnv, ServerState, Settings};
 
 /// The notification sent when the served catalog changed.
 pub const CATALOG_CHANGED: &str = "catalog/changed";
@@ -152,7 +152,7 @@ fn build_runtime(
     previous: Option<&CatalogRuntime>,
     settings: &Settings,
     config: SidecarConfig,
-    env: Arc<EnvSnapshot>,
+    env: Arc<ProcessEnv>,
     outbound: Outbound,
 ) -> CatalogRuntime {
     let data_dir = settings.data_dir.clone();
@@ -228,7 +228,7 @@ fn spawn_discovery(
     slot: DiscoverySlot,
     data_dir: PathBuf,
     config: SidecarConfig,
-    env: Arc<EnvSnapshot>,
+    env: Arc<ProcessEnv>,
     augmented: AugmentedMemo,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -280,7 +280,7 @@ fn spawn_discovery(
 /// file, OAuth) first, then a key in the environment snapshot; config `apiKey` and config-only
 /// providers are counted by the catalog itself. Auth methods come from the auth layer.
 pub struct ConnectionView {
-    env: Arc<EnvSnapshot>,
+    env: Arc<ProcessEnv>,
     merged: Arc<MergedCatalog>,
     stored: BTreeMap<String, CredentialSource>,
     auth: Option<AuthService>,
@@ -323,10 +323,10 @@ pub async fn auth_view(state: &ServerState, merged: &Arc<MergedCatalog>) -> Conn
                         }
                         let source = match (entry.method, entry.source) {
                             (AuthMethodType::Oauth, _) => CredentialSource::Oauth,
-                            (_, Some(AuthSource::Keyring)) => CredentialSource::Keyring,
-                            (_, Some(AuthSource::File)) => CredentialSource::File,
-                            (_, Some(AuthSource::Env)) => CredentialSource::Env,
-                            (_, Some(AuthSource::Config)) => CredentialSource::Config,
+                            (_, Some(CredentialLocation::Keyring)) => CredentialSource::Keyring,
+                            (_, Some(CredentialLocation::File)) => CredentialSource::File,
+                            (_, Some(CredentialLocation::Env)) => CredentialSource::Env,
+                            (_, Some(CredentialLocation::Config)) => CredentialSource::Config,
                             (_, None) => continue,
                         };
                         stored.insert(id, source);
@@ -350,7 +350,7 @@ pub async fn auth_view(state: &ServerState, merged: &Arc<MergedCatalog>) -> Conn
 }
 
 /// The config from its JSON value (`{env:..}` / `{file:..}` substituted), or `None` → empty.
-pub fn parse_config(value: Option<&Value>, env: &EnvSnapshot) -> Result<SidecarConfig, RpcError> {
+pub fn parse_config(value: Option<&Value>, env: &ProcessEnv) -> Result<SidecarConfig, RpcError> {
     match value {
         None => Ok(SidecarConfig::default()),
         Some(value) => SidecarConfig::from_value(value.clone(), env, None)
@@ -360,7 +360,7 @@ pub fn parse_config(value: Option<&Value>, env: &EnvSnapshot) -> Result<SidecarC
 
 /// Reads a `--config FILE` (JSON or JSONC, `{file:..}` relative to it) into the JSON value kept in
 /// `settings.config`, with substitutions already applied.
-pub fn load_config_file(path: &Path, env: &EnvSnapshot) -> Result<Value, ConfigError> {
+pub fn load_config_file(path: &Path, env: &ProcessEnv) -> Result<Value, ConfigError> {
     let config = SidecarConfig::load_file(path, env)?;
     let mut value = serde_json::to_value(&config).map_err(|error| ConfigError::Invalid {
         path: String::new(),
@@ -443,7 +443,7 @@ mod tests {
             }"#,
         )
         .expect("config");
-        let env = EnvSnapshot::new();
+        let env = ProcessEnv::new();
         let value = load_config_file(&path, &env).expect("loads");
         let direct = SidecarConfig::load_file(&path, &env).expect("loads");
         let reparsed = parse_config(Some(&value), &env).expect("reparses");
@@ -457,7 +457,7 @@ mod tests {
     #[test]
     fn invalid_config_is_invalid_params_of_kind_config_without_the_value() {
         let value = json!({"provider": {"a": {"options": {"setCacheKey": "sk-secret"}}}});
-        let error = parse_config(Some(&value), &EnvSnapshot::new()).expect_err("invalid");
+        let error = parse_config(Some(&value), &ProcessEnv::new()).expect_err("invalid");
         assert_eq!(error.code(), -32602);
         let data = error.data_value();
         assert_eq!(data["kind"], "config");

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::auth_view::resolve_connection;
 use crate::catalog::query::provider_aliases;
-use crate::catalog::types::{Modality, ModelStatus};
+use crate::catalog::types::Modality;
 use crate::catalog::{AuthView, MergedCatalog, ModelDescriptor};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
@@ -19,8 +19,8 @@ use crate::rpc::method::Method;
 use crate::rpc::methods::catalog_state::{auth_view, catalog_error};
 use crate::rpc::state::ServerState;
 use crate::search::{
-    MatchedField, ModelStatus as SearchStatus, ProviderDoc, ProviderSearchParams, SearchDoc,
-    SearchFilters, SearchParams, SearchService,
+    MatchedField, ProviderDoc, ProviderSearchParams, SearchDoc, SearchFilters, SearchParams,
+    SearchService,
 };
 
 /// The index of one (merged catalog, connected providers) pair.
@@ -112,12 +112,7 @@ pub fn documents(
                 model_name: info.name.clone(),
                 family: info.family.clone(),
                 release_date: info.release_date.clone(),
-                status: match model.status() {
-                    ModelStatus::Alpha => Some(SearchStatus::Alpha),
-                    ModelStatus::Beta => Some(SearchStatus::Beta),
-                    ModelStatus::Deprecated => Some(SearchStatus::Deprecated),
-                    ModelStatus::Active | ModelStatus::Unknown => None,
-                },
+                status: model.status(),
                 tool_call: model.tool_call(),
                 reasoning: info.reasoning.unwrap_or(false),
                 vision,

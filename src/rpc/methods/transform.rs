@@ -13,7 +13,7 @@ use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::method::Method;
 use crate::rpc::state::ServerState;
-use crate::session::{ChatError, ChatParams, ModelRef};
+use crate::session::{ChatError, ChatParams, ChatTarget};
 
 /// What `chat/*` with the same params would send first (fallbacks are not shown).
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -49,7 +49,7 @@ impl Method for Preview {
     ) -> Result<TransformPreview, RpcError> {
         let (snapshot, sources) =
             super::call_sources::session_call(&state, &params.session_id).await?;
-        let target = ModelRef {
+        let target = ChatTarget {
             provider_id: params.provider_id.clone(),
             model_id: params.model_id.clone(),
         };

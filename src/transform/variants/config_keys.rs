@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::dialect::Dialect;
 use super::family::BedrockVendor;
-use crate::protocol::types::merge_options;
+use crate::json_merge::merge_deep_map;
 
 /// The wire body for one config variant's options.
 pub fn translate(options: &Map<String, Value>, dialect: Dialect) -> Map<String, Value> {
@@ -17,11 +17,11 @@ pub fn translate(options: &Map<String, Value>, dialect: Dialect) -> Map<String, 
         match translate_key(key, value, dialect) {
             Translated::Fields(fields) => {
                 if let Value::Object(fields) = fields {
-                    merge_options(&mut body, &fields);
+                    merge_deep_map(&mut body, &fields);
                 }
             }
             Translated::Unknown => {
-                merge_options(&mut body, &Map::from_iter([(key.clone(), value.clone())]));
+                merge_deep_map(&mut body, &Map::from_iter([(key.clone(), value.clone())]));
             }
             Translated::NotApplicable => {
                 tracing::debug!(

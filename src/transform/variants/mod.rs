@@ -20,8 +20,8 @@ mod tests;
 use serde_json::{Map, Value};
 
 use crate::catalog::ResolvedModel;
+use crate::json_merge::merge_deep_map;
 use crate::protocol::WireFormat;
-use crate::protocol::types::merge_options;
 use dialect::Dialect;
 use setting::Setting;
 
@@ -67,7 +67,7 @@ pub fn variant_body(
     }
     let mut body = setting.map_or_else(Map::new, |setting| wire::render(setting, dialect));
     if let Some(options) = configured {
-        merge_options(&mut body, &config_keys::translate(options, dialect));
+        merge_deep_map(&mut body, &config_keys::translate(options, dialect));
     }
     Ok(body)
 }
