@@ -114,6 +114,15 @@ class CatalogStatus(TypedDict):
     """
 
 
+class ChatTarget(TypedDict):
+    """
+    A provider and model a chat call tries: the call's own, then each of its `fallbacks`.
+    """
+
+    providerId: str
+    modelId: str
+
+
 class ClientInfo(TypedDict):
     name: str
     version: NotRequired[str | None]
@@ -151,17 +160,19 @@ The kind of a credential, without its secret.
 """
 
 
+CredentialLocation: TypeAlias = Literal['keyring', 'file', 'env'] | Literal['config']
+"""
+Where `auth/status` finds the credential in use: a store (keyring or file), the environment or
+the config. (The catalog's `CredentialSource` adds how a provider is connected:
+by OAuth, or by a session's own credentials.)
+"""
+
+
 CredentialSource: TypeAlias = Literal[
     'env', 'keyring', 'file', 'config', 'oauth', 'session'
 ]
 """
 Where a provider's credential comes from. Never the credential itself.
-"""
-
-
-CredentialSource2: TypeAlias = Literal['keyring', 'file', 'env'] | Literal['config']
-"""
-Where the credential in use comes from.
 """
 
 
@@ -351,15 +362,6 @@ class ModelRef(TypedDict):
     """
     `"<providerId>/<modelId>"`.
     """
-
-
-class ModelRef2(TypedDict):
-    """
-    A provider and model to try.
-    """
-
-    providerId: str
-    modelId: str
 
 
 ModelStatus: TypeAlias = Literal['active', 'alpha', 'beta', 'deprecated', 'unknown']
@@ -1546,7 +1548,7 @@ class ProviderAuthState(TypedDict):
     """
     RFC 3339; the stored record's time, or now when nothing is stored.
     """
-    source: NotRequired[CredentialSource2 | None]
+    source: NotRequired[CredentialLocation | None]
     envVar: NotRequired[str | None]
     """
     The environment variable providing the credential, when `source` is `env`.
@@ -1710,7 +1712,7 @@ class ChatStreamParams(TypedDict):
     """
     Headers for this call only, on top of the session's.
     """
-    fallbacks: NotRequired[list[ModelRef2]]
+    fallbacks: NotRequired[list[ChatTarget]]
     """
     Tried in order when the call fails retryably before its first streamed byte.
     """
@@ -1746,7 +1748,7 @@ class ChatGenerateParams(TypedDict):
     """
     Headers for this call only, on top of the session's.
     """
-    fallbacks: NotRequired[list[ModelRef2]]
+    fallbacks: NotRequired[list[ChatTarget]]
     """
     Tried in order when the call fails retryably before its first streamed byte.
     """
@@ -1782,7 +1784,7 @@ class TransformPreviewParams(TypedDict):
     """
     Headers for this call only, on top of the session's.
     """
-    fallbacks: NotRequired[list[ModelRef2]]
+    fallbacks: NotRequired[list[ChatTarget]]
     """
     Tried in order when the call fails retryably before its first streamed byte.
     """
@@ -1857,7 +1859,7 @@ class ChatParams(TypedDict):
     """
     Headers for this call only, on top of the session's.
     """
-    fallbacks: NotRequired[list[ModelRef2]]
+    fallbacks: NotRequired[list[ChatTarget]]
     """
     Tried in order when the call fails retryably before its first streamed byte.
     """
@@ -2018,6 +2020,7 @@ class SidecarContract(TypedDict):
     ChatParams: NotRequired[ChatParams]
     ChatResult: NotRequired[ChatResult]
     ChatStreamParams: NotRequired[ChatStreamParams]
+    ChatTarget: NotRequired[ChatTarget]
     ClientInfo: NotRequired[ClientInfo]
     ConditionOp: NotRequired[ConditionOp]
     ConnectionStatus: NotRequired[ConnectionStatus]
@@ -2026,8 +2029,8 @@ class SidecarContract(TypedDict):
     CostTier: NotRequired[CostTier]
     CredentialInput: NotRequired[CredentialInput]
     CredentialKind: NotRequired[CredentialKind]
+    CredentialLocation: NotRequired[CredentialLocation]
     CredentialSource: NotRequired[CredentialSource]
-    CredentialSource2: NotRequired[CredentialSource2]
     DefaultModelResult: NotRequired[DefaultModelResult]
     DefaultModelSource: NotRequired[DefaultModelSource]
     DiscoverResult: NotRequired[DiscoverResult]
@@ -2055,7 +2058,6 @@ class SidecarContract(TypedDict):
     ModelModalities: NotRequired[ModelModalities]
     ModelOrigin: NotRequired[ModelOrigin]
     ModelRef: NotRequired[ModelRef]
-    ModelRef2: NotRequired[ModelRef2]
     ModelSearchHit: NotRequired[ModelSearchHit]
     ModelSearchParams: NotRequired[ModelSearchParams]
     ModelSearchResult: NotRequired[ModelSearchResult]

@@ -153,12 +153,14 @@ export type ConditionOp = "eq" | "neq";
  */
 export type ConnectionStatus = "connected" | "disconnected" | "error" | "oauth_required";
 /**
- * Where the credential in use comes from.
+ * Where `auth/status` finds the credential in use: a store (keyring or file), the environment or
+ * the config. (The catalog's `CredentialSource` adds how a provider is connected:
+ * by OAuth, or by a session's own credentials.)
  *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
- * via the `definition` "CredentialSource2".
+ * via the `definition` "CredentialLocation".
  */
-export type CredentialSource2 = ("keyring" | "file" | "env") | "config";
+export type CredentialLocation = ("keyring" | "file" | "env") | "config";
 /**
  * The kind of a credential, without its secret.
  *
@@ -1408,7 +1410,7 @@ export interface ProviderAuthState {
    * RFC 3339; the stored record's time, or now when nothing is stored.
    */
   updatedAt: string;
-  source?: CredentialSource2 | null;
+  source?: CredentialLocation | null;
   /**
    * The environment variable providing the credential, when `source` is `env`.
    */
@@ -1856,7 +1858,7 @@ export interface ChatStreamParams {
   /**
    * Tried in order when the call fails retryably before its first streamed byte.
    */
-  fallbacks?: ModelRef2[];
+  fallbacks?: ChatTarget[];
 }
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
@@ -1873,12 +1875,12 @@ export interface Tool {
   };
 }
 /**
- * A provider and model to try.
+ * A provider and model a chat call tries: the call's own, then each of its `fallbacks`.
  *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
- * via the `definition` "ModelRef2".
+ * via the `definition` "ChatTarget".
  */
-export interface ModelRef2 {
+export interface ChatTarget {
   providerId: string;
   modelId: string;
 }
@@ -1959,7 +1961,7 @@ export interface ChatGenerateParams {
   /**
    * Tried in order when the call fails retryably before its first streamed byte.
    */
-  fallbacks?: ModelRef2[];
+  fallbacks?: ChatTarget[];
 }
 /**
  * Params of `transform/preview`.
@@ -2000,7 +2002,7 @@ export interface TransformPreviewParams {
   /**
    * Tried in order when the call fails retryably before its first streamed byte.
    */
-  fallbacks?: ModelRef2[];
+  fallbacks?: ChatTarget[];
 }
 /**
  * What `chat/*` with the same params would send first (fallbacks are not shown).
@@ -2166,7 +2168,7 @@ export interface ChatParams {
   /**
    * Tried in order when the call fails retryably before its first streamed byte.
    */
-  fallbacks?: ModelRef2[];
+  fallbacks?: ChatTarget[];
 }
 /**
  * `auth/import` params. Nothing is imported unless asked: the sidecar never imports by itself.
