@@ -391,7 +391,7 @@ fn with_cost(
 
 fn has_variant(resolved: &ResolvedCall, name: &str) -> bool {
     crate::transform::variants::available_variants(
-        resolved.format,
+        resolved.runtime.protocol,
         &resolved.runtime.provider_id,
         &resolved.model,
     )
@@ -408,7 +408,7 @@ fn variant_fields(
         return Ok(None);
     };
     crate::transform::variants::variant_body(
-        resolved.format,
+        resolved.runtime.protocol,
         &resolved.runtime.provider_id,
         &resolved.model,
         name,

@@ -23,9 +23,7 @@ use crate::config::TimeoutSetting;
 use crate::protocol::WireFormat;
 use crate::protocol::cost::ModelCost;
 use crate::protocol::execute::Timeouts;
-use crate::provider::{
-    ClientIdentity, LoaderInput, ProtocolFamily, ProviderError, ResolvedRuntime, TokenBroker,
-};
+use crate::provider::{ClientIdentity, LoaderInput, ProviderError, ResolvedRuntime, TokenBroker};
 
 /// A call ready for [`super::prepare::prepare_call`].
 #[derive(Debug, Clone)]
@@ -45,18 +43,6 @@ pub struct ResolvedCall {
     /// From the provider's `timeout` / `headerTimeout` / `chunkTimeout` options; a session's own
     /// timeouts replace them.
     pub timeouts: Timeouts,
-}
-
-/// The wire format a loader's protocol family is spoken with (Z.AI speaks OpenAI chat).
-pub fn wire_format(protocol: ProtocolFamily) -> WireFormat {
-    match protocol {
-        ProtocolFamily::OpenaiChat | ProtocolFamily::Zai => WireFormat::OpenaiChat,
-        ProtocolFamily::OpenaiResponses => WireFormat::OpenaiResponses,
-        ProtocolFamily::Anthropic => WireFormat::Anthropic,
-        ProtocolFamily::Gemini => WireFormat::Gemini,
-        ProtocolFamily::Bedrock => WireFormat::Bedrock,
-        ProtocolFamily::Cohere => WireFormat::Cohere,
-    }
 }
 
 /// Resolves one (session, provider, model) through the whole chain.
@@ -107,7 +93,7 @@ pub async fn resolve_call(
         .and_then(Value::as_u64)
         .unwrap_or(0) as usize;
     Ok(ResolvedCall {
-        format: wire_format(runtime.protocol),
+        format: runtime.protocol.wire_format(),
         runtime,
         max_concurrency,
         cost: model.info.cost.as_ref().map(super::pricing::model_cost),

@@ -1,25 +1,36 @@
 //! Gateways that want to know which app is calling: OpenRouter, ZenMux, Kilo, LLM Gateway,
-//! NVIDIA (OpenAI chat) and Vercel AI Gateway (lower-case header names).
+//! NVIDIA (OpenAI chat) and Vercel AI Gateway (lower-case header names). OpenRouter and Vercel
+//! have profiles of their own (`openrouter.rs`, `vercel.rs`) that use these headers; this one is
+//! the profile of the others.
 //!
 //! OpenCode sends its own name here; the sidecar sends the host app's [`ClientIdentity`]
 //! instead of impersonating another product.
 //!
 //! [`ClientIdentity`]: crate::provider::input::ClientIdentity
 
-use super::{anthropic, gemini, generic, openai};
+use super::{Profile, anthropic, gemini, generic, openai};
 use crate::provider::common::get_header;
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::ResolvedRuntime;
 
-pub const PROVIDERS: &[&str] = &[
-    "openrouter",
-    "zenmux",
-    "kilo",
-    "llmgateway",
-    "nvidia",
-    "vercel",
-];
+/// ZenMux, Kilo, LLM Gateway and NVIDIA.
+pub struct AttributionProfile;
+pub static PROFILE: AttributionProfile = AttributionProfile;
+
+impl Profile for AttributionProfile {
+    fn family(&self) -> &'static str {
+        "attribution-gateway"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        matches!(provider_id, "zenmux" | "kilo" | "llmgateway" | "nvidia")
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+}
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
     let client = input.client;
@@ -82,8 +93,8 @@ fn native(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
-    use crate::provider::runtime::{AuthScheme, ProtocolFamily};
+    use crate::provider::profiles::test_support::Fixture;
+    use crate::provider::runtime::{AuthScheme, RuntimeProtocol};
 
     #[test]
     fn golden_openrouter_headers() {
@@ -91,7 +102,7 @@ mod tests {
             .api("https://openrouter.ai/api/v1")
             .key("sk-or");
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::OpenaiChat);
+        assert_eq!(rt.protocol, RuntimeProtocol::OpenaiChat);
         assert_eq!(rt.chat_url, "https://openrouter.ai/api/v1/chat/completions");
         assert_eq!(rt.headers["HTTP-Referer"], "https://app.example/");
         assert_eq!(rt.headers["X-Title"], "test-app");
@@ -105,7 +116,7 @@ mod tests {
             .api("https://zenmux.ai/api/anthropic/v1")
             .key("zm");
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::Anthropic);
+        assert_eq!(rt.protocol, RuntimeProtocol::Anthropic);
         assert_eq!(rt.chat_url, "https://zenmux.ai/api/anthropic/v1/messages");
         assert_eq!(rt.headers["X-Title"], "test-app");
         assert!(matches!(&rt.auth, AuthScheme::Header { name, .. } if name == "x-api-key"));

@@ -3,11 +3,63 @@
 
 use serde_json::json;
 
-use super::{bearer_or_none, runtime_at};
+use super::{
+    ModelRef, OPENAI_COMPATIBLE_NPM, Profile, ReasoningApi, VariantPresets, bearer_or_none,
+    runtime_at,
+};
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
-use crate::provider::runtime::{ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{ResolvedRuntime, RuntimeProtocol};
+
+/// Any provider no other profile claims: OpenAI-compatible chat at its `api` URL or `baseURL`.
+pub struct CompatibleProfile;
+pub static PROFILE: CompatibleProfile = CompatibleProfile;
+
+impl Profile for CompatibleProfile {
+    fn family(&self) -> &'static str {
+        "openai-compatible"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &[OPENAI_COMPATIBLE_NPM]
+    }
+
+    /// A package without a client of its own is spoken to as OpenAI-compatible only where config
+    /// or the catalog gives it a URL.
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        let has_url = input.option_str("baseURL").is_some()
+            || input.api_url.is_some_and(|url| !url.trim().is_empty());
+        match input.npm {
+            None | Some(OPENAI_COMPATIBLE_NPM) => resolve(input),
+            Some(_) if has_url => resolve(input),
+            Some(npm) => Err(ProviderError::Unsupported {
+                provider: input.provider_id.to_string(),
+                reason: format!("package `{npm}` has no built-in client and no baseURL is set"),
+            }),
+        }
+    }
+
+    fn variant_presets(&self, api: ReasoningApi, model: &ModelRef<'_>) -> VariantPresets {
+        match api {
+            ReasoningApi::OpenaiResponses { summary: true } => VariantPresets::Openai,
+            _ => presets_by_package(model.npm),
+        }
+    }
+}
+
+/// OpenCode's effort presets for the OpenAI-compatible packages that take `reasoningEffort`.
+pub fn presets_by_package(npm: &str) -> VariantPresets {
+    match npm {
+        OPENAI_COMPATIBLE_NPM
+        | "@ai-sdk/cerebras"
+        | "@ai-sdk/togetherai"
+        | "@ai-sdk/xai"
+        | "@ai-sdk/deepinfra"
+        | "venice-ai-sdk-provider" => VariantPresets::Compatible,
+        _ => VariantPresets::None,
+    }
+}
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
     resolve_with(input, None, &[])
@@ -23,7 +75,7 @@ pub fn resolve_with(
     let headers = merged_headers(input, loader_headers);
     let mut runtime = runtime_at(
         input,
-        ProtocolFamily::OpenaiChat,
+        RuntimeProtocol::OpenaiChat,
         base,
         headers,
         bearer_or_none(input),
@@ -40,7 +92,7 @@ pub fn resolve_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
     use crate::provider::runtime::AuthScheme;
 
     #[test]
@@ -50,7 +102,7 @@ mod tests {
             .api("https://api.deepseek.com")
             .key("sk-ds");
         let rt = resolve(&fx.input()).expect("resolves");
-        assert_eq!(rt.protocol, ProtocolFamily::OpenaiChat);
+        assert_eq!(rt.protocol, RuntimeProtocol::OpenaiChat);
         assert_eq!(rt.chat_url, "https://api.deepseek.com/chat/completions");
         assert!(matches!(&rt.auth, AuthScheme::Bearer(k) if k.expose() == "sk-ds"));
         assert_eq!(

@@ -1,15 +1,40 @@
 //! OpenAI: the Responses API (OpenCode's `openai` loader uses `sdk.responses`), and the
 //! ChatGPT (Codex) endpoint when the credential is an OAuth token.
 
-use super::runtime_at;
+use super::{Profile, runtime_at};
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 /// Where ChatGPT-subscription (OAuth) requests go instead of the platform API.
 pub const CODEX_RESPONSES_URL: &str = "https://chatgpt.com/backend-api/codex/responses";
+
+pub struct OpenaiProfile;
+pub static PROFILE: OpenaiProfile = OpenaiProfile;
+
+impl Profile for OpenaiProfile {
+    fn family(&self) -> &'static str {
+        "openai"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "openai"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["@ai-sdk/openai"]
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        if self.claims_provider(input.provider_id) {
+            resolve(input)
+        } else {
+            resolve_responses(input, DEFAULT_BASE_URL)
+        }
+    }
+}
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
     if let Some(Credential::OAuth {
@@ -23,7 +48,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
         let headers = merged_headers(input, &defaults);
         let mut runtime = runtime_at(
             input,
-            ProtocolFamily::OpenaiResponses,
+            RuntimeProtocol::OpenaiResponses,
             "https://chatgpt.com/backend-api/codex".into(),
             headers,
             AuthScheme::Bearer(access.clone()),
@@ -47,7 +72,7 @@ pub fn resolve_responses(
     let headers = merged_headers(input, &[]);
     Ok(runtime_at(
         input,
-        ProtocolFamily::OpenaiResponses,
+        RuntimeProtocol::OpenaiResponses,
         base,
         headers,
         AuthScheme::Bearer(key),
@@ -57,13 +82,13 @@ pub fn resolve_responses(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
 
     #[test]
     fn golden_openai_uses_responses() {
         let fx = Fixture::new("openai", "gpt-5").key("sk-oai");
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::OpenaiResponses);
+        assert_eq!(rt.protocol, RuntimeProtocol::OpenaiResponses);
         assert_eq!(rt.chat_url, "https://api.openai.com/v1/responses");
         assert!(matches!(&rt.auth, AuthScheme::Bearer(k) if k.expose() == "sk-oai"));
         assert!(rt.headers.is_empty());

@@ -14,13 +14,39 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::Profile;
 use super::{anthropic, generic, runtime_at};
 use crate::provider::clock::Clock;
 use crate::provider::common::{join_url, merged_headers, validate_url};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
 use crate::provider::secret::Secret;
+
+pub struct GitlabProfile;
+pub static PROFILE: GitlabProfile = GitlabProfile;
+
+impl Profile for GitlabProfile {
+    fn family(&self) -> &'static str {
+        "gitlab"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "gitlab"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["gitlab-ai-provider"]
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+
+    fn catalog_note(&self) -> Option<&'static str> {
+        Some("GitLab Duo needs GitLab's own agent protocol, which is not supported")
+    }
+}
 
 pub const DEFAULT_INSTANCE: &str = "https://gitlab.com";
 pub const DEFAULT_AI_GATEWAY: &str = "https://cloud.gitlab.com";
@@ -31,95 +57,95 @@ pub const ANTHROPIC_BETA: &str = "context-1m-2025-08-07";
 const DIRECT_ACCESS_TTL_MS: i64 = 25 * 60 * 1000;
 
 /// `duo-chat-*` catalog ids → (wire protocol, upstream model id), as gitlab-ai-provider maps them.
-const MODELS: &[(&str, ProtocolFamily, &str)] = &[
+const MODELS: &[(&str, RuntimeProtocol, &str)] = &[
     (
         "duo-chat-opus-4-8",
-        ProtocolFamily::Anthropic,
+        RuntimeProtocol::Anthropic,
         "claude-opus-4-8",
     ),
     (
         "duo-chat-opus-4-7",
-        ProtocolFamily::Anthropic,
+        RuntimeProtocol::Anthropic,
         "claude-opus-4-7",
     ),
     (
         "duo-chat-opus-4-6",
-        ProtocolFamily::Anthropic,
+        RuntimeProtocol::Anthropic,
         "claude-opus-4-6",
     ),
     (
         "duo-chat-opus-4-5",
-        ProtocolFamily::Anthropic,
+        RuntimeProtocol::Anthropic,
         "claude-opus-4-5-20251101",
     ),
     (
         "duo-chat-sonnet-4-6",
-        ProtocolFamily::Anthropic,
+        RuntimeProtocol::Anthropic,
         "claude-sonnet-4-6",
     ),
     (
         "duo-chat-sonnet-4-5",
-        ProtocolFamily::Anthropic,
+        RuntimeProtocol::Anthropic,
         "claude-sonnet-4-5-20250929",
     ),
     (
         "duo-chat-haiku-4-5",
-        ProtocolFamily::Anthropic,
+        RuntimeProtocol::Anthropic,
         "claude-haiku-4-5-20251001",
     ),
     (
         "duo-chat-gpt-5-1",
-        ProtocolFamily::OpenaiChat,
+        RuntimeProtocol::OpenaiChat,
         "gpt-5.1-2025-11-13",
     ),
     (
         "duo-chat-gpt-5-2",
-        ProtocolFamily::OpenaiChat,
+        RuntimeProtocol::OpenaiChat,
         "gpt-5.2-2025-12-11",
     ),
     (
         "duo-chat-gpt-5-4",
-        ProtocolFamily::OpenaiChat,
+        RuntimeProtocol::OpenaiChat,
         "gpt-5.4-2026-03-05",
     ),
     (
         "duo-chat-gpt-5-5",
-        ProtocolFamily::OpenaiChat,
+        RuntimeProtocol::OpenaiChat,
         "gpt-5.5-2026-04-23",
     ),
     (
         "duo-chat-gpt-5-mini",
-        ProtocolFamily::OpenaiChat,
+        RuntimeProtocol::OpenaiChat,
         "gpt-5-mini-2025-08-07",
     ),
     (
         "duo-chat-gpt-5-4-mini",
-        ProtocolFamily::OpenaiChat,
+        RuntimeProtocol::OpenaiChat,
         "gpt-5.4-mini",
     ),
     (
         "duo-chat-gpt-5-4-nano",
-        ProtocolFamily::OpenaiChat,
+        RuntimeProtocol::OpenaiChat,
         "gpt-5.4-nano",
     ),
     (
         "duo-chat-gpt-5-codex",
-        ProtocolFamily::OpenaiResponses,
+        RuntimeProtocol::OpenaiResponses,
         "gpt-5-codex",
     ),
     (
         "duo-chat-gpt-5-2-codex",
-        ProtocolFamily::OpenaiResponses,
+        RuntimeProtocol::OpenaiResponses,
         "gpt-5.2-codex",
     ),
     (
         "duo-chat-gpt-5-3-codex",
-        ProtocolFamily::OpenaiResponses,
+        RuntimeProtocol::OpenaiResponses,
         "gpt-5.3-codex",
     ),
 ];
 
-pub fn model_route(model_id: &str) -> Option<(ProtocolFamily, &'static str)> {
+pub fn model_route(model_id: &str) -> Option<(RuntimeProtocol, &'static str)> {
     MODELS
         .iter()
         .find(|(id, _, _)| *id == model_id)
@@ -171,7 +197,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
     validate_url(gateway)?;
     let mut defaults = vec![("User-Agent", input.client.user_agent.clone())];
     let base = match protocol {
-        ProtocolFamily::Anthropic => {
+        RuntimeProtocol::Anthropic => {
             defaults.push(("anthropic-version", anthropic::API_VERSION.to_string()));
             defaults.push(("anthropic-beta", ANTHROPIC_BETA.to_string()));
             join_url(gateway, "ai/v1/proxy/anthropic/v1")
@@ -290,7 +316,7 @@ impl DirectAccessCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
 
     #[test]
     fn golden_gateway_runtimes() {
@@ -298,7 +324,7 @@ mod tests {
             .credential(Credential::BearerToken("gw-token".into()))
             .session_header("x-gitlab-realm", "saas");
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::Anthropic);
+        assert_eq!(rt.protocol, RuntimeProtocol::Anthropic);
         assert_eq!(
             rt.chat_url,
             "https://cloud.gitlab.com/ai/v1/proxy/anthropic/v1/messages"

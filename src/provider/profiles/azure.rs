@@ -1,11 +1,41 @@
 //! Azure OpenAI and Azure Cognitive Services: resource name or baseURL, Responses unless
 //! `useCompletionUrls`, `api-version` query, `api-key` header.
 
+use super::{ModelRef, Profile, ReasoningApi, VariantPresets};
 use super::{anthropic, chat_path, runtime_at};
 use crate::provider::common::{join_url, merged_headers, substitute_vars, validate_url};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
+
+pub struct AzureProfile;
+pub static PROFILE: AzureProfile = AzureProfile;
+
+impl Profile for AzureProfile {
+    fn family(&self) -> &'static str {
+        "azure"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        matches!(provider_id, "azure" | "azure-cognitive-services")
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["@ai-sdk/azure"]
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+
+    fn variant_presets(&self, api: ReasoningApi, _model: &ModelRef<'_>) -> VariantPresets {
+        match api {
+            ReasoningApi::OpenaiResponses { .. } => VariantPresets::Azure,
+            ReasoningApi::Anthropic => VariantPresets::Claude,
+            _ => VariantPresets::None,
+        }
+    }
+}
 
 pub const DEFAULT_API_VERSION: &str = "v1";
 
@@ -87,13 +117,13 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
     };
 
     let protocol = if input.npm == Some("@ai-sdk/anthropic") {
-        ProtocolFamily::Anthropic
+        RuntimeProtocol::Anthropic
     } else if input.option_bool("useCompletionUrls") == Some(true) {
-        ProtocolFamily::OpenaiChat
+        RuntimeProtocol::OpenaiChat
     } else {
-        ProtocolFamily::OpenaiResponses
+        RuntimeProtocol::OpenaiResponses
     };
-    let defaults = if protocol == ProtocolFamily::Anthropic {
+    let defaults = if protocol == RuntimeProtocol::Anthropic {
         vec![("anthropic-version", anthropic::API_VERSION.to_string())]
     } else {
         Vec::new()
@@ -111,7 +141,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
     use serde_json::json;
 
     #[test]
@@ -120,7 +150,7 @@ mod tests {
             .env("AZURE_RESOURCE_NAME", "myres")
             .key("az-key");
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::OpenaiResponses);
+        assert_eq!(rt.protocol, RuntimeProtocol::OpenaiResponses);
         assert_eq!(
             rt.chat_url,
             "https://myres.openai.azure.com/openai/v1/responses?api-version=v1"

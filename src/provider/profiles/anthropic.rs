@@ -1,16 +1,41 @@
 //! Anthropic Messages API: `x-api-key`, `anthropic-version`, and OpenCode's beta headers.
 
-use super::runtime_at;
+use super::{Profile, runtime_at};
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com/v1";
 pub const API_VERSION: &str = "2023-06-01";
 /// OpenCode's `anthropic` loader sends these betas on every request.
 pub const BETA_FEATURES: &str =
     "interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14";
+
+pub struct AnthropicProfile;
+pub static PROFILE: AnthropicProfile = AnthropicProfile;
+
+impl Profile for AnthropicProfile {
+    fn family(&self) -> &'static str {
+        "anthropic"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "anthropic"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["@ai-sdk/anthropic"]
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        if self.claims_provider(input.provider_id) {
+            resolve(input)
+        } else {
+            resolve_messages(input, &[])
+        }
+    }
+}
 
 /// The `anthropic` provider itself (with betas).
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
@@ -28,7 +53,7 @@ pub fn resolve_messages(
     let headers = merged_headers(input, &defaults);
     Ok(runtime_at(
         input,
-        ProtocolFamily::Anthropic,
+        RuntimeProtocol::Anthropic,
         base,
         headers,
         auth(input)?,
@@ -57,13 +82,13 @@ fn auth(input: &LoaderInput<'_>) -> Result<AuthScheme, ProviderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
 
     #[test]
     fn golden_anthropic_runtime() {
         let fx = Fixture::new("anthropic", "claude-sonnet-4-5").key("sk-ant");
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::Anthropic);
+        assert_eq!(rt.protocol, RuntimeProtocol::Anthropic);
         assert_eq!(rt.chat_url, "https://api.anthropic.com/v1/messages");
         assert_eq!(rt.headers["anthropic-version"], "2023-06-01");
         assert_eq!(rt.headers["anthropic-beta"], BETA_FEATURES);

@@ -7,11 +7,56 @@
 
 use serde_json::json;
 
+use super::Profile;
 use super::{gemini, runtime_at};
 use crate::provider::common::{join_url, merged_headers, validate_url};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
+
+/// Gemini on Vertex AI.
+pub struct VertexProfile;
+pub static PROFILE: VertexProfile = VertexProfile;
+
+impl Profile for VertexProfile {
+    fn family(&self) -> &'static str {
+        "google-vertex"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "google-vertex"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["@ai-sdk/google-vertex"]
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+}
+
+/// Claude on Vertex AI (Anthropic Messages under a Vertex URL).
+pub struct VertexAnthropicProfile;
+pub static ANTHROPIC_PROFILE: VertexAnthropicProfile = VertexAnthropicProfile;
+
+impl Profile for VertexAnthropicProfile {
+    fn family(&self) -> &'static str {
+        "google-vertex-anthropic"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "google-vertex-anthropic"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["@ai-sdk/google-vertex/anthropic"]
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve_anthropic(input)
+    }
+}
 
 pub const ANTHROPIC_VERSION: &str = "vertex-2023-10-16";
 
@@ -100,7 +145,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
     })?;
     let auth = access_token(input)?;
     let headers = merged_headers(input, &[]);
-    let mut runtime = runtime_at(input, ProtocolFamily::Gemini, base, headers, auth);
+    let mut runtime = runtime_at(input, RuntimeProtocol::Gemini, base, headers, auth);
     runtime.chat_url = gemini::stream_url(&runtime.base_url, input.model_id);
     Ok(runtime)
 }
@@ -134,7 +179,7 @@ pub fn resolve_anthropic(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, Pro
     })?;
     let auth = access_token(input)?;
     let headers = merged_headers(input, &[]);
-    let mut runtime = runtime_at(input, ProtocolFamily::Anthropic, base, headers, auth);
+    let mut runtime = runtime_at(input, RuntimeProtocol::Anthropic, base, headers, auth);
     runtime.chat_url = join_url(
         &runtime.base_url,
         &format!("{}:streamRawPredict", input.model_id.trim()),
@@ -149,7 +194,7 @@ pub fn resolve_anthropic(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, Pro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
 
     fn token() -> Credential {
         Credential::BearerToken("ya29.token".into())

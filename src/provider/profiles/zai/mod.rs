@@ -1,5 +1,7 @@
-//! Z.AI (`zai`, `zai-coding-plan`): its own protocol family, endpoints, key → JWT exchange,
-//! `x-source-channel`, and typed request options.
+//! Z.AI and Zhipu (`zai`, `zai-coding-plan`, `zhipuai`, `zhipuai-coding-plan`): GLM's
+//! `thinking` switch. Z.AI's own providers have their own protocol family (OpenAI chat with
+//! endpoints, key → JWT exchange, `x-source-channel` and typed request options); Zhipu's are plain
+//! OpenAI-compatible.
 
 pub mod jwt;
 pub mod options;
@@ -7,8 +9,8 @@ pub mod options;
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
-use crate::provider::loaders::runtime_at;
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::profiles::{ModelRef, Profile, ReasoningApi, generic, runtime_at};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
 
 pub use jwt::ZaiTokenCache;
 pub use options::ZaiRequestOptions;
@@ -16,7 +18,46 @@ pub use options::ZaiRequestOptions;
 pub const GENERAL_BASE_URL: &str = "https://api.z.ai/api/paas/v4";
 pub const CODING_BASE_URL: &str = "https://api.z.ai/api/coding/paas/v4";
 pub const SOURCE_CHANNEL_HEADER: &str = "x-source-channel";
+/// The providers with Z.AI's own loader.
 pub const PROVIDERS: &[&str] = &["zai", "zai-coding-plan"];
+/// Zhipu's providers: the same models and `thinking` switch, a plain OpenAI-compatible loader.
+pub const ZHIPU_PROVIDERS: &[&str] = &["zhipuai", "zhipuai-coding-plan"];
+
+pub struct ZaiProfile;
+pub static PROFILE: ZaiProfile = ZaiProfile;
+
+impl Profile for ZaiProfile {
+    fn family(&self) -> &'static str {
+        "zai"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        PROVIDERS.contains(&provider_id) || ZHIPU_PROVIDERS.contains(&provider_id)
+    }
+
+    fn protocol(&self, model: &ModelRef<'_>) -> RuntimeProtocol {
+        if PROVIDERS.contains(&model.provider_id) {
+            RuntimeProtocol::Zai
+        } else {
+            crate::provider::profiles::protocol_of_package(model.npm, model.api_id)
+        }
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        if PROVIDERS.contains(&input.provider_id) {
+            resolve(input)
+        } else {
+            generic::PROFILE.resolve(input)
+        }
+    }
+
+    fn reasoning_api(&self, protocol: RuntimeProtocol, _model: &ModelRef<'_>) -> ReasoningApi {
+        match protocol {
+            RuntimeProtocol::OpenaiChat | RuntimeProtocol::Zai => ReasoningApi::Zai,
+            other => ReasoningApi::of_protocol(other),
+        }
+    }
+}
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
     let default = if input.provider_id == "zai-coding-plan" {
@@ -42,7 +83,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
     })?;
     let mut runtime = runtime_at(
         input,
-        ProtocolFamily::Zai,
+        RuntimeProtocol::Zai,
         base,
         headers,
         AuthScheme::ZaiKey(key),
@@ -54,14 +95,14 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
     use serde_json::json;
 
     #[test]
     fn golden_zai_endpoints() {
         let fx = Fixture::new("zai", "glm-4.7").key("id.secret");
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::Zai);
+        assert_eq!(rt.protocol, RuntimeProtocol::Zai);
         assert_eq!(rt.chat_url, "https://api.z.ai/api/paas/v4/chat/completions");
         assert_eq!(rt.headers[SOURCE_CHANNEL_HEADER], "test-app");
         assert!(matches!(rt.auth, AuthScheme::ZaiKey(_)));

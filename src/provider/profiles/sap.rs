@@ -13,13 +13,39 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
+use super::Profile;
 use super::{generic, runtime_at};
 use crate::provider::clock::Clock;
 use crate::provider::common::{join_url, merged_headers, validate_url};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
 use crate::provider::secret::Secret;
+
+pub struct SapProfile;
+pub static PROFILE: SapProfile = SapProfile;
+
+impl Profile for SapProfile {
+    fn family(&self) -> &'static str {
+        "sap-ai-core"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "sap-ai-core"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["@jerome-benoit/sap-ai-provider-v2"]
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+
+    fn catalog_note(&self) -> Option<&'static str> {
+        Some("SAP AI Core needs its orchestration client, which is not supported")
+    }
+}
 
 pub const SERVICE_KEY_ENV: &str = "AICORE_SERVICE_KEY";
 pub const DEPLOYMENT_ENV: &str = "AICORE_DEPLOYMENT_ID";
@@ -168,7 +194,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
         _ => {
             return Err(ProviderError::AuthMissing {
                 provider: input.provider_id.to_string(),
-                hint: "exchange the service key with provider::loaders::sap::SapTokenCache first"
+                hint: "exchange the service key with provider::profiles::sap::SapTokenCache first"
                     .into(),
             });
         }
@@ -177,7 +203,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
     let headers = merged_headers(input, &[(RESOURCE_GROUP_HEADER, group.to_string())]);
     Ok(runtime_at(
         input,
-        ProtocolFamily::OpenaiChat,
+        RuntimeProtocol::OpenaiChat,
         base,
         headers,
         AuthScheme::Bearer(token),
@@ -188,7 +214,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
 mod tests {
     use super::*;
     use crate::provider::clock::ManualClock;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

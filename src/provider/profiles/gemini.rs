@@ -1,10 +1,32 @@
 //! Google Generative AI (Gemini API): `x-goog-api-key`, model in the URL, SSE via `alt=sse`.
 
+use super::Profile;
 use super::runtime_at;
 use crate::provider::common::{base_url, join_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
+
+pub struct GoogleProfile;
+pub static PROFILE: GoogleProfile = GoogleProfile;
+
+impl Profile for GoogleProfile {
+    fn family(&self) -> &'static str {
+        "google"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "google"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["@ai-sdk/google"]
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+}
 
 pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com/v1beta";
 /// The variable `@ai-sdk/google` reads (models.dev lists three, so the catalog sets no key).
@@ -32,7 +54,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
         prefix: "",
         value: key,
     };
-    let mut runtime = runtime_at(input, ProtocolFamily::Gemini, base, headers, auth);
+    let mut runtime = runtime_at(input, RuntimeProtocol::Gemini, base, headers, auth);
     runtime.chat_url = stream_url(&runtime.base_url, input.model_id);
     Ok(runtime)
 }
@@ -40,7 +62,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
 
     #[test]
     fn golden_gemini_runtime() {

@@ -2,14 +2,60 @@
 //! Anthropic Messages for models the catalog marks `@ai-sdk/anthropic`; editor headers; the
 //! `x-initiator` and vision headers depend on the body and are added at request time.
 
-use super::{anthropic, runtime_at};
+use super::{ModelRef, Profile, ReasoningApi, VariantPresets, anthropic, runtime_at};
 use crate::provider::common::{base_url, join_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
-use crate::provider::runtime::{AuthScheme, DynamicHeaders, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, DynamicHeaders, ResolvedRuntime, RuntimeProtocol};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.githubcopilot.com";
 pub const OPENAI_INTENT: &str = "conversation-edits";
+
+pub struct CopilotProfile;
+pub static PROFILE: CopilotProfile = CopilotProfile;
+
+impl Profile for CopilotProfile {
+    fn family(&self) -> &'static str {
+        "github-copilot"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "github-copilot"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["@ai-sdk/github-copilot"]
+    }
+
+    /// Models the catalog marks `@ai-sdk/anthropic` speak Messages; GPT-5 and later Responses.
+    fn protocol(&self, model: &ModelRef<'_>) -> RuntimeProtocol {
+        if model.npm == "@ai-sdk/anthropic" {
+            RuntimeProtocol::Anthropic
+        } else if uses_responses(model.api_id) {
+            RuntimeProtocol::OpenaiResponses
+        } else {
+            RuntimeProtocol::OpenaiChat
+        }
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+
+    fn reasoning_api(&self, protocol: RuntimeProtocol, _model: &ModelRef<'_>) -> ReasoningApi {
+        match protocol {
+            RuntimeProtocol::OpenaiChat => ReasoningApi::CopilotChat,
+            other => ReasoningApi::of_protocol(other),
+        }
+    }
+
+    fn variant_presets(&self, api: ReasoningApi, _model: &ModelRef<'_>) -> VariantPresets {
+        match api {
+            ReasoningApi::Anthropic => VariantPresets::Claude,
+            _ => VariantPresets::Copilot,
+        }
+    }
+}
 
 /// OpenCode's rule: `gpt-<major>` with major ≥ 5 uses Responses, except `gpt-5-mini*`.
 pub fn uses_responses(model_id: &str) -> bool {
@@ -54,17 +100,21 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
         ("User-Agent", input.client.user_agent.clone()),
         ("Openai-Intent", OPENAI_INTENT.to_string()),
     ];
-    let (protocol, base) = if input.npm == Some("@ai-sdk/anthropic") {
+    let model = ModelRef {
+        provider_id: input.provider_id,
+        npm: input.npm.unwrap_or_default(),
+        api_id: input.model_id,
+    };
+    let protocol = PROFILE.protocol(&model);
+    let base = if protocol == RuntimeProtocol::Anthropic {
         defaults.push((
             "anthropic-beta",
             "interleaved-thinking-2025-05-14".to_string(),
         ));
         defaults.push(("anthropic-version", anthropic::API_VERSION.to_string()));
-        (ProtocolFamily::Anthropic, join_url(&base, "v1"))
-    } else if uses_responses(input.model_id) {
-        (ProtocolFamily::OpenaiResponses, base)
+        join_url(&base, "v1")
     } else {
-        (ProtocolFamily::OpenaiChat, base)
+        base
     };
     let headers = merged_headers(input, &defaults);
     let mut runtime = runtime_at(input, protocol, base, headers, AuthScheme::Bearer(token));
@@ -75,7 +125,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
 
     #[test]
     fn responses_rule_matches_opencode() {
@@ -117,7 +167,7 @@ mod tests {
                 enterprise_url: Some("https://company.ghe.com/".into()),
             });
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::Anthropic);
+        assert_eq!(rt.protocol, RuntimeProtocol::Anthropic);
         assert_eq!(
             rt.chat_url,
             "https://copilot-api.company.ghe.com/v1/messages"

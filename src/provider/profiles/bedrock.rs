@@ -3,12 +3,34 @@
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
+use super::Profile;
 use super::runtime_at;
 use crate::provider::common::{join_url, merged_headers, validate_url};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{AwsCredentials, Credential, LoaderInput};
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
 use crate::provider::secret::Secret;
+
+pub struct BedrockProfile;
+pub static PROFILE: BedrockProfile = BedrockProfile;
+
+impl Profile for BedrockProfile {
+    fn family(&self) -> &'static str {
+        "amazon-bedrock"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "amazon-bedrock"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["@ai-sdk/amazon-bedrock", "@ai-sdk/amazon-bedrock/mantle"]
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+}
 
 pub const DEFAULT_REGION: &str = "us-east-1";
 pub const SIGNING_SERVICE: &str = "bedrock";
@@ -143,7 +165,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
     let wire_model_id = cross_region_model_id(&region, input.model_id.trim());
     let auth = auth(input, &region)?;
     let headers = merged_headers(input, &[]);
-    let mut runtime = runtime_at(input, ProtocolFamily::Bedrock, base, headers, auth);
+    let mut runtime = runtime_at(input, RuntimeProtocol::Bedrock, base, headers, auth);
     runtime.chat_url = join_url(
         &runtime.base_url,
         &format!(
@@ -170,7 +192,7 @@ const NON_ALPHANUMERIC_KEEP_ID: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
     use serde_json::json;
 
     #[test]
@@ -254,7 +276,7 @@ mod tests {
         .env("AWS_ACCESS_KEY_ID", "AKID")
         .env("AWS_SECRET_ACCESS_KEY", "secret");
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::Bedrock);
+        assert_eq!(rt.protocol, RuntimeProtocol::Bedrock);
         assert_eq!(
             rt.chat_url,
             "https://bedrock-runtime.us-west-2.amazonaws.com/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse-stream"

@@ -4,16 +4,70 @@
 
 use serde_json::Value;
 
-use super::{generic, runtime_at};
+use super::{ModelRef, Profile, ReasoningApi, VariantPresets, generic, runtime_at};
 use crate::provider::common::merged_headers;
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
-use crate::provider::runtime::{AuthScheme, ProtocolFamily, ResolvedRuntime};
+use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
 use crate::provider::secret::Secret;
 
 pub const GATEWAY_HOST: &str = "https://gateway.ai.cloudflare.com/v1";
 pub const WORKERS_AI_URL: &str =
     "https://api.cloudflare.com/client/v4/accounts/${CLOUDFLARE_ACCOUNT_ID}/ai/v1";
+
+/// Cloudflare AI Gateway: every upstream through the gateway's OpenAI-compatible endpoint.
+pub struct GatewayProfile;
+pub static GATEWAY_PROFILE: GatewayProfile = GatewayProfile;
+
+impl Profile for GatewayProfile {
+    fn family(&self) -> &'static str {
+        "cloudflare-ai-gateway"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "cloudflare-ai-gateway"
+    }
+
+    fn packages(&self) -> &'static [&'static str] {
+        &["ai-gateway-provider"]
+    }
+
+    /// The unified endpoint speaks OpenAI chat for every upstream, `openai/*` and `anthropic/*`
+    /// included (the catalog names their native SDKs, which this loader does not use).
+    fn protocol(&self, _model: &ModelRef<'_>) -> RuntimeProtocol {
+        RuntimeProtocol::OpenaiChat
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+
+    fn variant_presets(&self, _api: ReasoningApi, model: &ModelRef<'_>) -> VariantPresets {
+        if model.npm == "ai-gateway-provider" {
+            VariantPresets::CloudflareGateway
+        } else {
+            VariantPresets::None
+        }
+    }
+}
+
+/// Cloudflare Workers AI (OpenAI-compatible).
+pub struct WorkersAiProfile;
+pub static WORKERS_AI_PROFILE: WorkersAiProfile = WorkersAiProfile;
+
+impl Profile for WorkersAiProfile {
+    fn family(&self) -> &'static str {
+        "cloudflare-workers-ai"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "cloudflare-workers-ai"
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve_workers_ai(input)
+    }
+}
 
 /// `anthropic/*` ids use dashes where the catalog has dots (`claude-sonnet-4.5` → `-4-5`).
 pub fn gateway_model_id(model_id: &str) -> String {
@@ -115,7 +169,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
         prefix: "Bearer ",
         value: token,
     };
-    let mut runtime = runtime_at(input, ProtocolFamily::OpenaiChat, base, headers, auth);
+    let mut runtime = runtime_at(input, RuntimeProtocol::OpenaiChat, base, headers, auth);
     runtime.wire_model_id = gateway_model_id(input.model_id.trim());
     Ok(runtime)
 }
@@ -123,7 +177,7 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
     use serde_json::json;
 
     #[test]

@@ -3,10 +3,29 @@
 
 use serde_json::Value;
 
+use super::Profile;
 use super::{anthropic, gemini, generic, openai};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::ResolvedRuntime;
+
+/// OpenCode Zen (`opencode`).
+pub struct ZenProfile;
+pub static PROFILE: ZenProfile = ZenProfile;
+
+impl Profile for ZenProfile {
+    fn family(&self) -> &'static str {
+        "opencode"
+    }
+
+    fn claims_provider(&self, provider_id: &str) -> bool {
+        provider_id == "opencode"
+    }
+
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+        resolve(input)
+    }
+}
 
 pub const DEFAULT_BASE_URL: &str = "https://opencode.ai/zen/v1";
 pub const PUBLIC_KEY: &str = "public";
@@ -40,8 +59,8 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::loaders::test_support::Fixture;
-    use crate::provider::runtime::{AuthScheme, ProtocolFamily};
+    use crate::provider::profiles::test_support::Fixture;
+    use crate::provider::runtime::{AuthScheme, RuntimeProtocol};
 
     #[test]
     fn public_key_when_none() {
@@ -59,7 +78,7 @@ mod tests {
             .env(KEY_ENV, "zen-key");
         assert!(has_key(&fx.input()));
         let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.protocol, ProtocolFamily::Anthropic);
+        assert_eq!(rt.protocol, RuntimeProtocol::Anthropic);
         assert_eq!(rt.chat_url, "https://opencode.ai/zen/v1/messages");
         assert!(
             matches!(&rt.auth, AuthScheme::Header { value, .. } if value.expose() == "zen-key")

@@ -1,0 +1,491 @@
+//! Provider profiles: one module per vendor family, the single place that knows a family's
+//! provider ids and npm packages, the wire protocol each of its models is called with, its loader
+//! (URL, headers, auth scheme), how its API spells reasoning settings and which reasoning presets
+//! it offers. The catalog, the session layer and the request transforms ask the profile
+//! ([`profile_of`]); nothing else matches on provider ids or npm package names.
+//!
+//! A profile is picked by provider id first (the provider's own quirks), then by the model's npm
+//! package (a custom provider speaking a known SDK's API), else the generic OpenAI-compatible one.
+
+pub mod alibaba;
+pub mod anthropic;
+pub mod attribution;
+pub mod azure;
+pub mod bedrock;
+pub mod cerebras;
+pub mod cloudflare;
+pub mod cohere;
+pub mod copilot;
+pub mod gemini;
+pub mod generic;
+pub mod gitlab;
+pub mod known_npm;
+pub mod openai;
+pub mod openrouter;
+pub mod sap;
+pub mod vercel;
+pub mod vertex;
+pub mod xai;
+pub mod zai;
+pub mod zen;
+
+use std::collections::BTreeMap;
+
+use super::common::join_url;
+use super::error::ProviderError;
+use super::input::LoaderInput;
+use super::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
+
+/// The npm package of models that do not name one.
+pub const OPENAI_COMPATIBLE_NPM: &str = "@ai-sdk/openai-compatible";
+
+/// What a profile needs to know of a model: who serves it, through which SDK package, under which
+/// upstream id.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelRef<'a> {
+    pub provider_id: &'a str,
+    /// The model's npm package (its own override, else the provider's).
+    pub npm: &'a str,
+    /// The id sent upstream.
+    pub api_id: &'a str,
+}
+
+/// How a provider's API spells reasoning settings, before the model's own traits (Claude's
+/// adaptive thinking, the vendor behind a Bedrock model) are added by the transform layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasoningApi {
+    /// Chat completions: `reasoning_effort`.
+    OpenaiChat,
+    /// GitHub Copilot's chat completions: `reasoning_effort`, and `thinking_budget` for Claude.
+    CopilotChat,
+    /// OpenRouter: `reasoning: {effort | max_tokens | enabled}`.
+    OpenRouter,
+    /// Z.AI and Zhipu: `thinking: {type}` (plus `reasoning_effort` on models with effort levels).
+    Zai,
+    /// Alibaba DashScope's compatible mode: `enable_thinking` and `thinking_budget`.
+    Alibaba,
+    /// Responses API; `summary` adds `reasoning.summary: "auto"` and the encrypted-reasoning
+    /// include (OpenAI, Azure, Copilot; not xAI).
+    OpenaiResponses {
+        summary: bool,
+    },
+    Anthropic,
+    Gemini,
+    Bedrock,
+    Cohere,
+}
+
+impl ReasoningApi {
+    /// The plain flavour of each protocol.
+    pub fn of_protocol(protocol: RuntimeProtocol) -> Self {
+        match protocol {
+            RuntimeProtocol::OpenaiChat | RuntimeProtocol::Zai => Self::OpenaiChat,
+            RuntimeProtocol::OpenaiResponses => Self::OpenaiResponses { summary: true },
+            RuntimeProtocol::Anthropic => Self::Anthropic,
+            RuntimeProtocol::Gemini => Self::Gemini,
+            RuntimeProtocol::Bedrock => Self::Bedrock,
+            RuntimeProtocol::Cohere => Self::Cohere,
+        }
+    }
+}
+
+/// Which of OpenCode's heuristic reasoning-preset tables (its `variants()`) a model gets when the
+/// catalog has no `reasoning_options` for it; the tables themselves read the model id and live in
+/// `transform::variants::heuristic`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VariantPresets {
+    None,
+    /// OpenAI's effort levels by model (`@ai-sdk/openai`, Bedrock Mantle).
+    Openai,
+    Azure,
+    Copilot,
+    OpenRouter,
+    /// Claude budgets or adaptive efforts (Anthropic Messages; the Claude models on Bedrock).
+    Claude,
+    /// By the vendor behind the Bedrock model (Claude, Nova).
+    Bedrock,
+    /// Gemini 2.5 budgets, Gemini 3 levels.
+    Gemini,
+    /// `none, low, medium, high`.
+    Groq,
+    /// `high` for the few Mistral models that take it.
+    Mistral,
+    /// `low, medium, high` (plus `max` for DeepSeek V4).
+    Compatible,
+    /// Cloudflare AI Gateway: OpenAI's levels for `openai/*`, else `low, medium, high`.
+    CloudflareGateway,
+}
+
+/// One vendor family. Every method but [`Profile::resolve`] has the behaviour of a plain
+/// provider of its protocol; a family overrides what differs.
+pub trait Profile: Sync {
+    /// The family's name, for logs and tests.
+    fn family(&self) -> &'static str;
+
+    /// Whether `provider_id` belongs to this family (its own ids and aliases).
+    fn claims_provider(&self, _provider_id: &str) -> bool {
+        false
+    }
+
+    /// The npm packages whose API this family speaks, for providers it does not claim by id.
+    fn packages(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The protocol a model of this family is called with (the model's `protocol` in the catalog;
+    /// the loader may still pick another from the provider's options, as Azure's
+    /// `useCompletionUrls`).
+    fn protocol(&self, model: &ModelRef<'_>) -> RuntimeProtocol {
+        protocol_of_package(model.npm, model.api_id)
+    }
+
+    /// The loader: URL, headers, auth scheme and default body fields of one call.
+    fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError>;
+
+    /// How reasoning settings are spelled on `protocol` (the protocol the loader picked).
+    fn reasoning_api(&self, protocol: RuntimeProtocol, _model: &ModelRef<'_>) -> ReasoningApi {
+        ReasoningApi::of_protocol(protocol)
+    }
+
+    /// The heuristic reasoning presets for models without catalog `reasoning_options`.
+    fn variant_presets(&self, api: ReasoningApi, _model: &ModelRef<'_>) -> VariantPresets {
+        match api {
+            ReasoningApi::OpenRouter => VariantPresets::OpenRouter,
+            ReasoningApi::OpenaiResponses { summary: true } => VariantPresets::Openai,
+            ReasoningApi::Anthropic => VariantPresets::Claude,
+            ReasoningApi::Bedrock => VariantPresets::Bedrock,
+            ReasoningApi::Gemini => VariantPresets::Gemini,
+            ReasoningApi::Cohere => VariantPresets::None,
+            ReasoningApi::OpenaiChat
+            | ReasoningApi::CopilotChat
+            | ReasoningApi::Zai
+            | ReasoningApi::Alibaba
+            | ReasoningApi::OpenaiResponses { summary: false } => VariantPresets::Compatible,
+        }
+    }
+
+    /// Why the catalog's models of this family cannot be called, when that is so.
+    fn catalog_note(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// Families that claim providers by id, then by package; the generic profile is the fallback.
+static PROFILES: &[&dyn Profile] = &[
+    &anthropic::PROFILE,
+    &openai::PROFILE,
+    &azure::PROFILE,
+    &bedrock::PROFILE,
+    &gemini::PROFILE,
+    &vertex::PROFILE,
+    &vertex::ANTHROPIC_PROFILE,
+    &copilot::PROFILE,
+    &zai::PROFILE,
+    &openrouter::PROFILE,
+    &vercel::PROFILE,
+    &attribution::PROFILE,
+    &cerebras::PROFILE,
+    &cloudflare::GATEWAY_PROFILE,
+    &cloudflare::WORKERS_AI_PROFILE,
+    &zen::PROFILE,
+    &gitlab::PROFILE,
+    &sap::PROFILE,
+    &alibaba::PROFILE,
+    &xai::PROFILE,
+    &cohere::PROFILE,
+    &known_npm::MISTRAL_PROFILE,
+    &known_npm::GROQ_PROFILE,
+    &known_npm::PACKAGES_PROFILE,
+];
+
+/// The profile of `provider_id` (by id), else of the model's `npm` package, else the generic
+/// OpenAI-compatible one.
+pub fn profile_of(provider_id: &str, npm: Option<&str>) -> &'static dyn Profile {
+    if let Some(profile) = PROFILES.iter().find(|p| p.claims_provider(provider_id)) {
+        return *profile;
+    }
+    if let Some(npm) = npm
+        && let Some(profile) = PROFILES.iter().find(|p| p.packages().contains(&npm))
+    {
+        return *profile;
+    }
+    &generic::PROFILE
+}
+
+/// Resolves the runtime of one (session, provider, model) through its profile's loader.
+pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+    profile_of(input.provider_id, input.npm).resolve(input)
+}
+
+/// The protocol of a model by its npm package alone (models.dev and OpenCode name the package; an
+/// unknown one is taken to be OpenAI-compatible chat completions).
+pub fn protocol_of_package(npm: &str, api_id: &str) -> RuntimeProtocol {
+    match npm {
+        "@ai-sdk/anthropic" | "@ai-sdk/google-vertex/anthropic" => RuntimeProtocol::Anthropic,
+        "@ai-sdk/openai" | "@ai-sdk/azure" | "@ai-sdk/xai" => RuntimeProtocol::OpenaiResponses,
+        "@ai-sdk/amazon-bedrock/mantle" if api_id.contains("gpt-oss-safeguard") => {
+            RuntimeProtocol::OpenaiChat
+        }
+        "@ai-sdk/amazon-bedrock/mantle" => RuntimeProtocol::OpenaiResponses,
+        "@ai-sdk/google" | "@ai-sdk/google-vertex" => RuntimeProtocol::Gemini,
+        "@ai-sdk/amazon-bedrock" => RuntimeProtocol::Bedrock,
+        "@ai-sdk/cohere" => RuntimeProtocol::Cohere,
+        _ => RuntimeProtocol::OpenaiChat,
+    }
+}
+
+/// The path of a streaming chat call for protocols whose URL does not embed the model.
+pub fn chat_path(protocol: RuntimeProtocol) -> Option<&'static str> {
+    match protocol {
+        RuntimeProtocol::OpenaiChat | RuntimeProtocol::Zai => Some("chat/completions"),
+        RuntimeProtocol::OpenaiResponses => Some("responses"),
+        RuntimeProtocol::Anthropic => Some("messages"),
+        RuntimeProtocol::Cohere => Some("chat"),
+        RuntimeProtocol::Gemini | RuntimeProtocol::Bedrock => None,
+    }
+}
+
+/// A runtime whose chat URL is `base_url` + the protocol's chat path.
+pub fn runtime_at(
+    input: &LoaderInput<'_>,
+    protocol: RuntimeProtocol,
+    base_url: String,
+    headers: BTreeMap<String, String>,
+    auth: AuthScheme,
+) -> ResolvedRuntime {
+    let chat_url = match chat_path(protocol) {
+        Some(path) => join_url(&base_url, path),
+        None => base_url.clone(),
+    };
+    ResolvedRuntime {
+        provider_id: input.provider_id.to_string(),
+        protocol,
+        base_url,
+        chat_url,
+        headers,
+        auth,
+        default_options: serde_json::Map::new(),
+        wire_model_id: input.model_id.trim().to_string(),
+        model_in_body: !matches!(protocol, RuntimeProtocol::Gemini | RuntimeProtocol::Bedrock),
+        dynamic_headers: None,
+    }
+}
+
+/// Bearer with the session's key when there is one; keyless local servers get no auth.
+pub fn bearer_or_none(input: &LoaderInput<'_>) -> AuthScheme {
+    input
+        .api_key()
+        .filter(|key| !key.is_empty())
+        .map_or(AuthScheme::None, AuthScheme::Bearer)
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::collections::{BTreeMap, HashMap};
+
+    use serde_json::{Map, Value};
+
+    use crate::provider::input::{ClientIdentity, Credential, LoaderInput};
+
+    /// Owns everything a `LoaderInput` borrows, so tests can build one in a line.
+    pub struct Fixture {
+        pub provider_id: String,
+        pub model_id: String,
+        pub npm: Option<String>,
+        pub api_url: Option<String>,
+        pub options: Map<String, Value>,
+        pub session_headers: BTreeMap<String, String>,
+        pub credential: Option<Credential>,
+        pub env: HashMap<String, String>,
+        pub client: ClientIdentity,
+    }
+
+    impl Fixture {
+        pub fn new(provider_id: &str, model_id: &str) -> Self {
+            Self {
+                provider_id: provider_id.into(),
+                model_id: model_id.into(),
+                npm: None,
+                api_url: None,
+                options: Map::new(),
+                session_headers: BTreeMap::new(),
+                credential: None,
+                env: HashMap::new(),
+                client: ClientIdentity {
+                    title: "test-app".into(),
+                    referer: Some("https://app.example/".into()),
+                    user_agent: "test-app/1.0".into(),
+                },
+            }
+        }
+
+        pub fn npm(mut self, npm: &str) -> Self {
+            self.npm = Some(npm.into());
+            self
+        }
+
+        pub fn api(mut self, url: &str) -> Self {
+            self.api_url = Some(url.into());
+            self
+        }
+
+        pub fn key(mut self, key: &str) -> Self {
+            self.credential = Some(Credential::ApiKey(key.into()));
+            self
+        }
+
+        pub fn credential(mut self, credential: Credential) -> Self {
+            self.credential = Some(credential);
+            self
+        }
+
+        pub fn option(mut self, key: &str, value: Value) -> Self {
+            self.options.insert(key.into(), value);
+            self
+        }
+
+        pub fn env(mut self, name: &str, value: &str) -> Self {
+            self.env.insert(name.into(), value.into());
+            self
+        }
+
+        pub fn session_header(mut self, name: &str, value: &str) -> Self {
+            self.session_headers.insert(name.into(), value.into());
+            self
+        }
+
+        pub fn input(&self) -> LoaderInput<'_> {
+            LoaderInput {
+                provider_id: &self.provider_id,
+                model_id: &self.model_id,
+                npm: self.npm.as_deref(),
+                api_url: self.api_url.as_deref(),
+                options: &self.options,
+                session_headers: &self.session_headers,
+                credential: self.credential.as_ref(),
+                env: &self.env,
+                client: &self.client,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::Fixture;
+    use super::zai;
+    use super::*;
+    use crate::provider::runtime::RuntimeProtocol;
+    use serde_json::json;
+
+    #[test]
+    fn id_wins_over_npm_and_npm_over_generic() {
+        // zai is openai-compatible in models.dev but runs on its own family.
+        let fx = Fixture::new("zai", "glm-4.7")
+            .npm("@ai-sdk/openai-compatible")
+            .api("https://api.z.ai/api/paas/v4")
+            .key("k");
+        assert_eq!(
+            resolve(&fx.input()).expect("ok").protocol,
+            RuntimeProtocol::Zai
+        );
+
+        let fx = Fixture::new("my-claude-proxy", "claude")
+            .npm("@ai-sdk/anthropic")
+            .api("https://proxy.example/v1")
+            .key("k");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.protocol, RuntimeProtocol::Anthropic);
+        assert_eq!(rt.chat_url, "https://proxy.example/v1/messages");
+
+        let fx = Fixture::new("moonshotai", "kimi-k2")
+            .npm("@ai-sdk/openai-compatible")
+            .api("https://api.moonshot.ai/v1")
+            .key("k");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(rt.protocol, RuntimeProtocol::OpenaiChat);
+        assert_eq!(rt.chat_url, "https://api.moonshot.ai/v1/chat/completions");
+    }
+
+    #[test]
+    fn config_provider_with_base_url_and_unknown_package() {
+        let fx =
+            Fixture::new("my-local", "qwen3").option("baseURL", json!("http://localhost:8080/v1"));
+        assert_eq!(
+            resolve(&fx.input()).expect("ok").chat_url,
+            "http://localhost:8080/v1/chat/completions"
+        );
+        let fx = Fixture::new("venice", "m").npm("venice-ai-sdk-provider");
+        assert_eq!(
+            resolve(&fx.input()).expect_err("no url").kind(),
+            "provider_unsupported"
+        );
+        let fx = Fixture::new("nothing", "m");
+        assert_eq!(
+            resolve(&fx.input()).expect_err("no url").kind(),
+            "provider_config_missing"
+        );
+    }
+
+    /// Every provider of the real models.dev catalog resolves or fails with a clear kind;
+    /// every `@ai-sdk/openai-compatible` one resolves to a chat URL under its `api`.
+    #[test]
+    fn whole_catalog_resolves() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/models-dev/api.json");
+        let text = std::fs::read_to_string(path).expect("models.dev fixture");
+        let catalog: serde_json::Value = serde_json::from_str(&text).expect("catalog json");
+        let catalog = catalog.as_object().expect("object");
+        let mut compatible = 0;
+        for (id, provider) in catalog {
+            let npm = provider.get("npm").and_then(|v| v.as_str());
+            let api = provider.get("api").and_then(|v| v.as_str());
+            let Some((model_id, _)) = provider["models"].as_object().and_then(|m| m.iter().next())
+            else {
+                continue;
+            };
+            let mut fx = Fixture::new(id, model_id).key("test-key");
+            fx.npm = npm.map(str::to_string);
+            fx.api_url = api.map(str::to_string);
+            for var in [
+                "CLOUDFLARE_ACCOUNT_ID",
+                "CLOUDFLARE_GATEWAY_ID",
+                "AZURE_RESOURCE_NAME",
+                "AZURE_COGNITIVE_SERVICES_RESOURCE_NAME",
+                "GOOGLE_CLOUD_PROJECT",
+            ] {
+                fx.env.insert(var.into(), "x".into());
+            }
+            match resolve(&fx.input()) {
+                Ok(rt) => {
+                    assert!(rt.chat_url.starts_with("http"), "{id}: {}", rt.chat_url);
+                    if npm == Some("@ai-sdk/openai-compatible")
+                        && !zai::PROVIDERS.contains(&id.as_str())
+                        && id != "github-copilot"
+                        && id != "opencode"
+                    {
+                        compatible += 1;
+                        assert_eq!(rt.protocol, RuntimeProtocol::OpenaiChat, "{id}");
+                        let api = api.expect("compatible providers have an api url");
+                        if !api.contains("${") {
+                            assert!(rt.chat_url.starts_with(api.trim_end_matches('/')), "{id}");
+                        }
+                    }
+                }
+                Err(err) => assert!(
+                    matches!(
+                        err.kind(),
+                        "provider_unsupported"
+                            | "auth_missing"
+                            | "provider_config_missing"
+                            | "invalid_params"
+                    ),
+                    "{id}: {err}"
+                ),
+            }
+        }
+        assert!(
+            compatible > 50,
+            "only {compatible} openai-compatible providers"
+        );
+    }
+}
