@@ -70,6 +70,13 @@ impl std::fmt::Debug for ChatParams {
     }
 }
 
+/// What a call asks for beyond its request: whose session it runs in and its reasoning preset.
+#[derive(Debug, Clone, Copy)]
+pub struct CallSpec<'a> {
+    pub session_id: &'a str,
+    pub variant: Option<&'a str>,
+}
+
 /// Shared by every chat call: token caches, the request authorizer, the concurrency limits and the HTTP
 /// clients.
 pub struct ChatService {
@@ -128,10 +135,10 @@ impl ChatService {
         &self,
         resolved: &ResolvedCall,
         request: &ChatRequest,
-        variant: Option<&str>,
+        call: &CallSpec<'_>,
     ) -> Result<(WireCall, PreparedRequest), ChatError> {
-        let variant_body = variant_fields(resolved, variant)?;
-        let wire = wire_call(resolved, request, variant_body.as_ref())
+        let variant_body = variant_fields(resolved, call.variant)?;
+        let wire = wire_call(resolved, request, call.session_id, variant_body.as_ref())
             .map_err(|err| protocol_error(err, empty_result()))?;
         let prepared =
             authorized_request(resolved, &wire, &self.authorizer).map_err(prepare_error)?;
@@ -186,7 +193,11 @@ impl ChatService {
                 (_, Some(name)) if has_variant(&resolved, name) => Some(name),
                 _ => None,
             };
-            let (_, prepared) = self.prepare(&resolved, &request, variant)?;
+            let spec = CallSpec {
+                session_id: &params.session_id,
+                variant,
+            };
+            let (_, prepared) = self.prepare(&resolved, &request, &spec)?;
             let options = ExecuteOptions {
                 timeouts: session
                     .options()

@@ -18,7 +18,7 @@ mod secret;
 pub mod sources;
 pub mod store;
 
-pub use chat::{ChatParams, ChatService, ModelRef};
+pub use chat::{CallSpec, ChatParams, ChatService, ModelRef};
 pub use error::{ChatError, ResolveError, SessionError};
 pub use resolver::{ResolvedCall, resolve_call};
 pub use sources::CallSources;

@@ -14,6 +14,7 @@ use crate::protocol::request::build_request;
 use crate::protocol::types::merge_options;
 use crate::protocol::{ChatRequest, ProtocolError};
 use crate::provider::{OutgoingRequest, RequestAuthorizer};
+use crate::transform::CallContext;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
@@ -37,10 +38,20 @@ pub struct WireCall {
 pub fn wire_call(
     call: &ResolvedCall,
     request: &ChatRequest,
+    session_id: &str,
     variant_body: Option<&Map<String, Value>>,
 ) -> Result<WireCall, ProtocolError> {
     let runtime = &call.runtime;
-    let wire = build_request(call.format, &runtime.wire_model_id, request)?;
+    let cx = CallContext {
+        provider_id: &runtime.provider_id,
+        model: &call.model,
+        runtime,
+        session_id,
+        settings: &call.transform,
+    };
+    let mut request = request.clone();
+    crate::transform::sampling::apply(&cx, &mut request);
+    let wire = build_request(call.format, &runtime.wire_model_id, &request)?;
     let own = match wire.body {
         Value::Object(body) => body,
         _ => {

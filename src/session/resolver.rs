@@ -24,6 +24,7 @@ use crate::protocol::WireFormat;
 use crate::protocol::cost::ModelCost;
 use crate::protocol::execute::Timeouts;
 use crate::provider::{ClientIdentity, LoaderInput, ProviderError, ResolvedRuntime, TokenBroker};
+use crate::transform::TransformSettings;
 
 /// A call ready for [`super::prepare::prepare_call`].
 #[derive(Debug, Clone)]
@@ -43,6 +44,9 @@ pub struct ResolvedCall {
     /// From the provider's `timeout` / `headerTimeout` / `chunkTimeout` options; a session's own
     /// timeouts replace them.
     pub timeouts: Timeouts,
+    /// The provider's and model's settings of the request transforms (`outputTokenMax`,
+    /// `setCacheKey`).
+    pub transform: TransformSettings,
 }
 
 /// Resolves one (session, provider, model) through the whole chain.
@@ -99,6 +103,7 @@ pub async fn resolve_call(
         cost: model.info.cost.as_ref().map(super::pricing::model_cost),
         credential_source: chosen.source,
         timeouts: call_timeouts(provider, &model),
+        transform: TransformSettings::from_options(&options, &model.options),
         model,
     })
 }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{ModelRef, Profile, ReasoningApi, VariantPresets, generic, runtime_at};
+use super::{CallRef, ModelRef, Profile, ReasoningApi, VariantPresets, generic, runtime_at};
 use crate::provider::common::merged_headers;
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
@@ -48,6 +48,11 @@ impl Profile for GatewayProfile {
         } else {
             VariantPresets::None
         }
+    }
+
+    /// OpenAI's reasoning models behind the gateway take no output limit (OpenCode drops it).
+    fn sends_default_output_limit(&self, call: &CallRef<'_>) -> bool {
+        !(call.reasoning && call.model.api_id.starts_with("openai/"))
     }
 }
 

@@ -2,7 +2,7 @@
 //! Anthropic Messages for models the catalog marks `@ai-sdk/anthropic`; editor headers; the
 //! `x-initiator` and vision headers depend on the body and are added at request time.
 
-use super::{ModelRef, Profile, ReasoningApi, VariantPresets, anthropic, runtime_at};
+use super::{CallRef, ModelRef, Profile, ReasoningApi, VariantPresets, anthropic, runtime_at};
 use crate::provider::common::{base_url, join_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
@@ -54,6 +54,11 @@ impl Profile for CopilotProfile {
             ReasoningApi::Anthropic => VariantPresets::Claude,
             _ => VariantPresets::Copilot,
         }
+    }
+
+    /// OpenCode's Copilot plugin leaves the output limit of GPT models to Copilot.
+    fn sends_default_output_limit(&self, call: &CallRef<'_>) -> bool {
+        !call.model.api_id.contains("gpt")
     }
 }
 

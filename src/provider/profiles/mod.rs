@@ -50,6 +50,20 @@ pub struct ModelRef<'a> {
     pub api_id: &'a str,
 }
 
+/// A call as a profile's request-transform hooks see it: the model, what the catalog says of it,
+/// and the runtime its loader resolved.
+#[derive(Clone, Copy)]
+pub struct CallRef<'a> {
+    pub model: ModelRef<'a>,
+    /// The catalog key of the model (what clients select; usually the api id).
+    pub model_id: &'a str,
+    /// The catalog says the model reasons.
+    pub reasoning: bool,
+    /// The catalog's output limit (0: unknown).
+    pub output_limit: u64,
+    pub runtime: &'a ResolvedRuntime,
+}
+
 /// How a provider's API spells reasoning settings, before the model's own traits (Claude's
 /// adaptive thinking, the vendor behind a Bedrock model) are added by the transform layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +176,13 @@ pub trait Profile: Sync {
             | ReasoningApi::Alibaba
             | ReasoningApi::OpenaiResponses { summary: false } => VariantPresets::Compatible,
         }
+    }
+
+    /// Whether a call that names no output limit is sent OpenCode's default (`min(limit.output,
+    /// 32000)`); OpenCode's sign-in plugins drop it where the endpoint decides (ChatGPT, Copilot's
+    /// GPT models, Cloudflare's OpenAI reasoning models).
+    fn sends_default_output_limit(&self, _call: &CallRef<'_>) -> bool {
+        true
     }
 
     /// Why the catalog's models of this family cannot be called, when that is so.

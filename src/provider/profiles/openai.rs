@@ -1,7 +1,7 @@
 //! OpenAI: the Responses API (OpenCode's `openai` loader uses `sdk.responses`), and the
 //! ChatGPT (Codex) endpoint when the credential is an OAuth token.
 
-use super::{Profile, runtime_at};
+use super::{CallRef, Profile, runtime_at};
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
@@ -34,6 +34,16 @@ impl Profile for OpenaiProfile {
             resolve_responses(input, DEFAULT_BASE_URL)
         }
     }
+
+    /// The ChatGPT endpoint sets the output limit itself (OpenCode's Codex plugin drops it).
+    fn sends_default_output_limit(&self, call: &CallRef<'_>) -> bool {
+        !is_chatgpt(call.runtime)
+    }
+}
+
+/// The call goes to the ChatGPT (Codex) endpoint of a ChatGPT sign-in.
+pub fn is_chatgpt(runtime: &ResolvedRuntime) -> bool {
+    runtime.chat_url == CODEX_RESPONSES_URL
 }
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
