@@ -183,8 +183,11 @@ pub struct ChatRequest {
     pub max_output_tokens: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop_sequences: Vec<String>,
-    /// Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-    /// {"thinking": {...}}}`); keys are passed as written.
+    /// Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+    /// `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+    /// `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+    /// Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+    /// …) are written as the API's fields; any other key is passed as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_options: Option<ProviderOptions>,
 }

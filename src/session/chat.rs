@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::{ChatError, ResolveError};
 use super::network::{ClientKey, NetworkSettings};
-use super::prepare::{PrepareError, WireCall, authorized_request, wire_call};
+use super::prepare::{CallShape, PrepareError, WireCall, authorized_request, wire_call};
 use super::resolver::{ResolvedCall, resolve_call};
 use super::sources::CallSources;
 use super::store::SessionSnapshot;
@@ -51,6 +51,11 @@ pub struct ChatParams {
     /// Tried in order when the call fails retryably before its first streamed byte.
     #[serde(default)]
     pub fallbacks: Vec<ModelRef>,
+    /// A small call (a title, a summary): the model's small-call options (OpenCode's
+    /// `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+    /// the full ones. A `variant` given with it still wins.
+    #[serde(default)]
+    pub small: bool,
 }
 
 impl std::fmt::Debug for ChatParams {
@@ -66,15 +71,18 @@ impl std::fmt::Debug for ChatParams {
                 &self.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()),
             )
             .field("fallbacks", &self.fallbacks)
+            .field("small", &self.small)
             .finish_non_exhaustive()
     }
 }
 
-/// What a call asks for beyond its request: whose session it runs in and its reasoning preset.
+/// What a call asks for beyond its request: whose session it runs in, its reasoning preset, and
+/// whether it is a small call.
 #[derive(Debug, Clone, Copy)]
 pub struct CallSpec<'a> {
     pub session_id: &'a str,
     pub variant: Option<&'a str>,
+    pub small: bool,
 }
 
 /// Shared by every chat call: token caches, the request authorizer, the concurrency limits and the HTTP
@@ -137,8 +145,17 @@ impl ChatService {
         request: &ChatRequest,
         call: &CallSpec<'_>,
     ) -> Result<(WireCall, PreparedRequest), ChatError> {
-        let variant_body = variant_fields(resolved, call.variant)?;
-        let wire = wire_call(resolved, request, call.session_id, variant_body.as_ref())
+        let variant = match (call.variant, call.small) {
+            (None, true) => first_variant(resolved),
+            (variant, _) => variant.map(str::to_string),
+        };
+        let variant_body = variant_fields(resolved, variant.as_deref())?;
+        let shape = CallShape {
+            session_id: call.session_id,
+            variant_body: variant_body.as_ref(),
+            small: call.small,
+        };
+        let wire = wire_call(resolved, request, &shape)
             .map_err(|err| protocol_error(err, empty_result()))?;
         let prepared =
             authorized_request(resolved, &wire, &self.authorizer).map_err(prepare_error)?;
@@ -196,6 +213,7 @@ impl ChatService {
             let spec = CallSpec {
                 session_id: &params.session_id,
                 variant,
+                small: params.small,
             };
             let (_, prepared) = self.prepare(&resolved, &request, &spec)?;
             let options = ExecuteOptions {
@@ -398,6 +416,17 @@ fn with_cost(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The model's first reasoning preset (a small call's, as OpenCode's `smallOptions()` takes it).
+fn first_variant(resolved: &ResolvedCall) -> Option<String> {
+    crate::transform::variants::available_variants(
+        resolved.runtime.protocol,
+        &resolved.runtime.provider_id,
+        &resolved.model,
+    )
+    .into_iter()
+    .next()
 }
 
 fn has_variant(resolved: &ResolvedCall, name: &str) -> bool {

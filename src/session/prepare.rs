@@ -15,6 +15,7 @@ use crate::protocol::types::merge_options;
 use crate::protocol::{ChatRequest, ProtocolError};
 use crate::provider::{OutgoingRequest, RequestAuthorizer};
 use crate::transform::CallContext;
+use crate::transform::options::{self, Layers};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
@@ -33,26 +34,37 @@ pub struct WireCall {
     pub headers: BTreeMap<String, String>,
 }
 
-/// Builds the body and URL. `variant_body` (wire fields a variant sets) goes under the call's own
-/// `providerOptions`, and the loader's defaults under both.
+/// What shapes a call beyond its request.
+#[derive(Debug, Clone, Copy)]
+pub struct CallShape<'a> {
+    /// The session the call runs in (the prompt-cache key).
+    pub session_id: &'a str,
+    /// The wire fields of the reasoning variant.
+    pub variant_body: Option<&'a Map<String, Value>>,
+    /// A small call (title, summary): OpenCode's `smallOptions()`.
+    pub small: bool,
+}
+
+/// Builds the body and URL: the call's request after the transforms, with its provider options
+/// (profile defaults, config, variant, the call's own) merged over the built body.
 pub fn wire_call(
     call: &ResolvedCall,
     request: &ChatRequest,
-    session_id: &str,
-    variant_body: Option<&Map<String, Value>>,
+    shape: &CallShape<'_>,
 ) -> Result<WireCall, ProtocolError> {
     let runtime = &call.runtime;
     let cx = CallContext {
         provider_id: &runtime.provider_id,
         model: &call.model,
         runtime,
-        session_id,
+        session_id: shape.session_id,
         settings: &call.transform,
     };
     let mut request = request.clone();
     crate::transform::sampling::apply(&cx, &mut request);
+    let call_options = request.provider_options.take();
     let wire = build_request(call.format, &runtime.wire_model_id, &request)?;
-    let own = match wire.body {
+    let mut body = match wire.body {
         Value::Object(body) => body,
         _ => {
             return Err(ProtocolError::InvalidRequest(
@@ -60,11 +72,12 @@ pub fn wire_call(
             ));
         }
     };
-    let mut body = runtime.default_options.clone();
-    if let Some(variant) = variant_body {
-        merge_options(&mut body, variant);
-    }
-    merge_options(&mut body, &own);
+    let layers = Layers {
+        variant: shape.variant_body,
+        small: shape.small,
+        call: call_options.as_ref(),
+    };
+    merge_options(&mut body, &options::body_fields(&cx, layers));
     fit_output_to_thinking(&mut body, call);
     if !runtime.model_in_body {
         body.remove("model");

@@ -3,9 +3,15 @@
 //! applies to its family; the rules that follow the model (its id, its catalog entry) live here.
 //!
 //! - [`sampling`]: the output limit and the temperature / top-p / top-k defaults.
+//! - [`options`]: the provider options of a call, merged in OpenCode's order, as body fields
+//!   ([`sdk_options`] translates the AI SDK's spelling).
 //! - [`variants`]: a call's reasoning preset.
 
+pub mod options;
+#[cfg(test)]
+mod options_tests;
 pub mod sampling;
+pub mod sdk_options;
 pub mod variants;
 
 use serde_json::{Map, Value};
@@ -73,6 +79,8 @@ impl<'a> CallContext<'a> {
             reasoning: self.model.info.reasoning.unwrap_or(false),
             output_limit: self.model.limit().output,
             runtime: self.runtime,
+            session_id: self.session_id,
+            set_cache_key: self.settings.set_cache_key,
         }
     }
 }
@@ -80,18 +88,28 @@ impl<'a> CallContext<'a> {
 #[cfg(test)]
 pub(crate) mod test_support {
     use std::collections::{BTreeMap, HashMap};
-    use std::sync::OnceLock;
+    use std::sync::{Arc, OnceLock};
 
     use serde_json::Map;
 
     use super::{CallContext, TransformSettings};
     use crate::catalog::snapshot::embedded_catalog;
-    use crate::catalog::{MergedCatalog, ResolvedModel};
+    use crate::catalog::types::{CatalogModel, Limit};
+    use crate::catalog::{MergedCatalog, ModelOrigin, ResolvedModel};
     use crate::provider::{ClientIdentity, Credential, LoaderInput, ResolvedRuntime, Secret};
 
     pub fn catalog() -> &'static MergedCatalog {
         static CATALOG: OnceLock<MergedCatalog> = OnceLock::new();
         CATALOG.get_or_init(|| MergedCatalog::build(&embedded_catalog(), &Default::default()))
+    }
+
+    /// Vertex takes an access token; everyone else a key.
+    fn test_credential(provider_id: &str) -> Credential {
+        if provider_id.starts_with("google-vertex") {
+            Credential::BearerToken(Secret::new("ya29-test"))
+        } else {
+            Credential::ApiKey(Secret::new("k"))
+        }
     }
 
     /// A catalog model and the runtime its loader resolves with a test key.
@@ -105,7 +123,7 @@ pub(crate) mod test_support {
     impl Call {
         pub fn new(provider_id: &str, model_id: &str) -> Self {
             let model = catalog().providers[provider_id].models[model_id].clone();
-            Self::with_model(provider_id, model, Credential::ApiKey(Secret::new("k")))
+            Self::with_model(provider_id, model, test_credential(provider_id))
         }
 
         pub fn with_model(provider_id: &str, model: ResolvedModel, credential: Credential) -> Self {
@@ -130,13 +148,59 @@ pub(crate) mod test_support {
                 env: &env,
                 client: &client,
             };
-            let runtime = crate::provider::resolve(&input).expect("the loader resolves");
+            // A package the sidecar has no client for (Bedrock Mantle) still has options to test.
+            let runtime = crate::provider::resolve(&input).unwrap_or_else(|_| {
+                crate::provider::profiles::runtime_at(
+                    &input,
+                    model.protocol,
+                    "https://api.test.example/v1".into(),
+                    BTreeMap::new(),
+                    crate::provider::AuthScheme::None,
+                )
+            });
             Self {
                 provider_id: provider_id.to_string(),
                 model,
                 runtime,
                 settings: TransformSettings::default(),
             }
+        }
+
+        /// A model the catalog does not have, with the capabilities a test needs.
+        pub fn custom(provider_id: &str, npm: &str, api_id: &str, reasoning: bool) -> Self {
+            let info = CatalogModel {
+                id: api_id.to_string(),
+                name: api_id.to_string(),
+                reasoning: Some(reasoning),
+                temperature: Some(true),
+                release_date: Some("2024-01-01".into()),
+                limit: Some(Limit {
+                    context: 200_000,
+                    input: None,
+                    output: 64_000,
+                }),
+                ..Default::default()
+            };
+            let model = ResolvedModel {
+                id: api_id.to_string(),
+                api_id: api_id.to_string(),
+                npm: Arc::from(npm),
+                api_url: Some(Arc::from("https://api.test.example/v1")),
+                shape: None,
+                protocol: crate::catalog::protocol_family::runtime_protocol(
+                    provider_id,
+                    npm,
+                    api_id,
+                    None,
+                ),
+                origin: ModelOrigin::Config,
+                info: Arc::new(info),
+                options: Map::new(),
+                headers: Default::default(),
+                variants: BTreeMap::new(),
+                disabled_variants: Default::default(),
+            };
+            Self::with_model(provider_id, model, test_credential(provider_id))
         }
 
         pub fn cx(&self) -> CallContext<'_> {

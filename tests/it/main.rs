@@ -12,4 +12,5 @@ mod runtime;
 mod schema_contract;
 mod search;
 mod sessions;
+mod transforms;
 mod transport;

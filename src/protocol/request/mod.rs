@@ -25,31 +25,21 @@ pub struct WireRequest {
     pub body: Value,
 }
 
-/// Builds the streaming request of `format` for `model_id`. `providerOptions[<namespace>]` (see
-/// [`WireFormat::options_namespace`]) is deep-merged into the body last, so it can set or override any field.
+/// Builds the streaming request of `format` for `model_id` from the messages, tools and sampling
+/// settings. Provider options are the transform layer's: it merges them over this body.
 pub fn build_request(
     format: WireFormat,
     model_id: &str,
     request: &ChatRequest,
 ) -> Result<WireRequest, ProtocolError> {
-    let mut wire = match format {
-        WireFormat::OpenaiChat => openai_chat::build(model_id, request)?,
-        WireFormat::OpenaiResponses => openai_responses::build(model_id, request)?,
-        WireFormat::Anthropic => anthropic::build(model_id, request)?,
-        WireFormat::Gemini => gemini::build(model_id, request)?,
-        WireFormat::Bedrock => bedrock::build(model_id, request)?,
-        WireFormat::Cohere => cohere::build(model_id, request)?,
-    };
-    if let Some(options) = request
-        .provider_options
-        .as_ref()
-        .and_then(|o| o.get(format.options_namespace()))
-        .and_then(Value::as_object)
-        && let Value::Object(body) = &mut wire.body
-    {
-        super::types::merge_options(body, options);
+    match format {
+        WireFormat::OpenaiChat => openai_chat::build(model_id, request),
+        WireFormat::OpenaiResponses => openai_responses::build(model_id, request),
+        WireFormat::Anthropic => anthropic::build(model_id, request),
+        WireFormat::Gemini => gemini::build(model_id, request),
+        WireFormat::Bedrock => bedrock::build(model_id, request),
+        WireFormat::Cohere => cohere::build(model_id, request),
     }
-    Ok(wire)
 }
 
 impl WireFormat {

@@ -1,7 +1,12 @@
 //! Alibaba Cloud Model Studio (DashScope) in compatible mode (`alibaba`, `alibaba-cn`, the coding
 //! and token plans, `@ai-sdk/alibaba`): OpenAI chat, thinking switched with `enable_thinking`.
 
-use super::{ModelRef, Profile, ReasoningApi, VariantPresets, generic};
+use serde_json::{Map, Value, json};
+
+use super::options::{self, Gpt5Defaults};
+use super::{
+    CallRef, ModelRef, OPENAI_COMPATIBLE_NPM, Profile, ReasoningApi, VariantPresets, generic,
+};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::{ResolvedRuntime, RuntimeProtocol};
@@ -35,5 +40,30 @@ impl Profile for AlibabaProfile {
 
     fn variant_presets(&self, _api: ReasoningApi, model: &ModelRef<'_>) -> VariantPresets {
         generic::presets_by_package(model.npm)
+    }
+
+    /// DashScope (China) returns reasoning only when asked (`kimi-k2-thinking` always does).
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let mut out = options::common(call, Gpt5Defaults::default());
+        if call.model.provider_id == "alibaba-cn"
+            && call.reasoning
+            && call.model.npm == OPENAI_COMPATIBLE_NPM
+            && !call
+                .model
+                .api_id
+                .to_ascii_lowercase()
+                .contains("kimi-k2-thinking")
+        {
+            out.insert("enable_thinking".into(), json!(true));
+        }
+        out
+    }
+
+    fn sdk_keys(&self, call: &CallRef<'_>) -> &'static [&'static str] {
+        if call.model.npm == "@ai-sdk/alibaba" {
+            &["alibaba"]
+        } else {
+            &["openaiCompatible"]
+        }
     }
 }

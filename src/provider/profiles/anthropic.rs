@@ -1,6 +1,9 @@
 //! Anthropic Messages API: `x-api-key`, `anthropic-version`, and OpenCode's beta headers.
 
-use super::{Profile, runtime_at};
+use serde_json::{Map, Value, json};
+
+use super::options::{self, Gpt5Defaults};
+use super::{CallRef, Profile, runtime_at};
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
@@ -35,6 +38,26 @@ impl Profile for AnthropicProfile {
             resolve_messages(input, &[])
         }
     }
+
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        messages_options(call)
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["anthropic"]
+    }
+}
+
+/// Options of any Messages-API family: Kimi K2.x thinks by default, with half the output budget.
+pub fn messages_options(call: &CallRef<'_>) -> Map<String, Value> {
+    let mut out = options::common(call, Gpt5Defaults::default());
+    if options::is_kimi_k2x(call.model.api_id) {
+        out.insert(
+            "thinking".into(),
+            json!({"type": "enabled", "budgetTokens": options::half_output_budget(call.output_limit)}),
+        );
+    }
+    out
 }
 
 /// The `anthropic` provider itself (with betas).

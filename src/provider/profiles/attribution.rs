@@ -8,7 +8,10 @@
 //!
 //! [`ClientIdentity`]: crate::provider::input::ClientIdentity
 
-use super::{Profile, anthropic, gemini, generic, openai};
+use serde_json::{Map, Value};
+
+use super::options::{self, Gpt5Defaults};
+use super::{CallRef, Profile, anthropic, gemini, generic, openai, openrouter};
 use crate::provider::common::get_header;
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
@@ -29,6 +32,27 @@ impl Profile for AttributionProfile {
 
     fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
         resolve(input)
+    }
+
+    /// LLM Gateway accounts usage as OpenRouter does.
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        if call.model.provider_id == "llmgateway" {
+            openrouter::gateway_usage_options(call)
+        } else {
+            options::common(call, Gpt5Defaults::default())
+        }
+    }
+
+    fn small_options(&self, call: &CallRef<'_>, has_variant: bool) -> Map<String, Value> {
+        if call.model.provider_id == "llmgateway" {
+            openrouter::no_thinking_for_small_google_calls(call, has_variant)
+        } else {
+            Map::new()
+        }
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["openaiCompatible"]
     }
 }
 

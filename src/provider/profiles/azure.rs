@@ -1,7 +1,10 @@
 //! Azure OpenAI and Azure Cognitive Services: resource name or baseURL, Responses unless
 //! `useCompletionUrls`, `api-version` query, `api-key` header.
 
-use super::{ModelRef, Profile, ReasoningApi, VariantPresets};
+use serde_json::{Map, Value, json};
+
+use super::options::{self, Gpt5Defaults};
+use super::{CallRef, ModelRef, Profile, ReasoningApi, VariantPresets};
 use super::{anthropic, chat_path, runtime_at};
 use crate::provider::common::{join_url, merged_headers, substitute_vars, validate_url};
 use crate::provider::error::ProviderError;
@@ -26,6 +29,32 @@ impl Profile for AzureProfile {
 
     fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
         resolve(input)
+    }
+
+    /// `store: false` and the session as the prompt-cache key; GPT-5 defaults without the
+    /// encrypted include and, on `azure` itself, without verbosity; GPT-5.5 only gets its summary.
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let api_id = call.model.api_id;
+        let mut out = Map::new();
+        if api_id.contains("gpt-5.5") {
+            out.insert("reasoningSummary".into(), json!("auto"));
+        } else {
+            let verbosity = call.model.provider_id != "azure";
+            out = options::common(
+                call,
+                Gpt5Defaults {
+                    include_encrypted: false,
+                    verbosity,
+                },
+            );
+        }
+        out.insert("store".into(), json!(false));
+        out.insert("promptCacheKey".into(), json!(call.session_id));
+        out
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["azure", "openai"]
     }
 
     fn variant_presets(&self, api: ReasoningApi, _model: &ModelRef<'_>) -> VariantPresets {

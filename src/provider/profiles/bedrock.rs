@@ -3,8 +3,11 @@
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::Profile;
+use serde_json::{Map, Value, json};
+
+use super::options::{self, Gpt5Defaults};
 use super::runtime_at;
+use super::{CallRef, Profile};
 use crate::provider::common::{join_url, merged_headers, validate_url};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{AwsCredentials, Credential, LoaderInput};
@@ -30,7 +33,33 @@ impl Profile for BedrockProfile {
     fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
         resolve(input)
     }
+
+    /// Bedrock Mantle is OpenAI's Responses API: `store: false` and the encrypted include.
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let mantle = call.model.npm == MANTLE_NPM;
+        let mut out = options::common(
+            call,
+            Gpt5Defaults {
+                include_encrypted: mantle,
+                verbosity: true,
+            },
+        );
+        if mantle {
+            out.insert("store".into(), json!(false));
+        }
+        out
+    }
+
+    fn sdk_keys(&self, call: &CallRef<'_>) -> &'static [&'static str] {
+        if call.model.npm == MANTLE_NPM {
+            &["openai"]
+        } else {
+            &["bedrock"]
+        }
+    }
 }
+
+const MANTLE_NPM: &str = "@ai-sdk/amazon-bedrock/mantle";
 
 pub const DEFAULT_REGION: &str = "us-east-1";
 pub const SIGNING_SERVICE: &str = "bedrock";

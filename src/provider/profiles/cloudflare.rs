@@ -50,6 +50,10 @@ impl Profile for GatewayProfile {
         }
     }
 
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["openaiCompatible"]
+    }
+
     /// OpenAI's reasoning models behind the gateway take no output limit (OpenCode drops it).
     fn sends_default_output_limit(&self, call: &CallRef<'_>) -> bool {
         !(call.reasoning && call.model.api_id.starts_with("openai/"))

@@ -2,6 +2,9 @@
 //! Anthropic Messages for models the catalog marks `@ai-sdk/anthropic`; editor headers; the
 //! `x-initiator` and vision headers depend on the body and are added at request time.
 
+use serde_json::{Map, Value, json};
+
+use super::options::{self, Gpt5Defaults};
 use super::{CallRef, ModelRef, Profile, ReasoningApi, VariantPresets, anthropic, runtime_at};
 use crate::provider::common::{base_url, join_url, merged_headers};
 use crate::provider::error::ProviderError;
@@ -54,6 +57,27 @@ impl Profile for CopilotProfile {
             ReasoningApi::Anthropic => VariantPresets::Claude,
             _ => VariantPresets::Copilot,
         }
+    }
+
+    /// `store: false` on the Responses API, and the GPT-5 defaults.
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let mut out = options::common(call, Gpt5Defaults::default());
+        if call.runtime.protocol == RuntimeProtocol::OpenaiResponses {
+            out.insert("store".into(), json!(false));
+        }
+        out
+    }
+
+    fn small_options(&self, call: &CallRef<'_>, _has_variant: bool) -> Map<String, Value> {
+        if call.runtime.protocol == RuntimeProtocol::OpenaiResponses {
+            Map::from_iter([("store".to_string(), json!(false))])
+        } else {
+            Map::new()
+        }
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["copilot"]
     }
 
     /// OpenCode's Copilot plugin leaves the output limit of GPT models to Copilot.

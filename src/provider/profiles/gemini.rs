@@ -1,7 +1,10 @@
 //! Google Generative AI (Gemini API): `x-goog-api-key`, model in the URL, SSE via `alt=sse`.
 
-use super::Profile;
+use serde_json::{Map, Value, json};
+
+use super::options::{self, Gpt5Defaults};
 use super::runtime_at;
+use super::{CallRef, Profile};
 use crate::provider::common::{base_url, join_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
@@ -13,6 +16,19 @@ pub static PROFILE: GoogleProfile = GoogleProfile;
 impl Profile for GoogleProfile {
     fn family(&self) -> &'static str {
         "google"
+    }
+
+    /// Reasoning models show their thoughts (`includeThoughts`), Gemini 3 at `thinkingLevel: high`.
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let mut out = options::common(call, Gpt5Defaults::default());
+        if let Some(config) = thinking_config(call) {
+            out.insert("thinkingConfig".into(), config);
+        }
+        out
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["google"]
     }
 
     fn claims_provider(&self, provider_id: &str) -> bool {
@@ -31,6 +47,18 @@ impl Profile for GoogleProfile {
 pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com/v1beta";
 /// The variable `@ai-sdk/google` reads (models.dev lists three, so the catalog sets no key).
 pub const API_KEY_ENV: &str = "GOOGLE_GENERATIVE_AI_API_KEY";
+
+/// OpenCode's default thinking config for Gemini reasoning models (Google and Vertex alike).
+pub fn thinking_config(call: &CallRef<'_>) -> Option<Value> {
+    if !call.reasoning {
+        return None;
+    }
+    Some(if call.model.api_id.contains("gemini-3") {
+        json!({"includeThoughts": true, "thinkingLevel": "high"})
+    } else {
+        json!({"includeThoughts": true})
+    })
+}
 
 /// The streaming URL of a Gemini-protocol model under `base` (`.../models` is appended).
 pub fn stream_url(base: &str, model_id: &str) -> String {

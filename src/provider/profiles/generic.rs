@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use super::{
-    ModelRef, OPENAI_COMPATIBLE_NPM, Profile, ReasoningApi, VariantPresets, bearer_or_none,
-    runtime_at,
+    CallRef, ModelRef, OPENAI_COMPATIBLE_NPM, Profile, ReasoningApi, VariantPresets,
+    bearer_or_none, runtime_at,
 };
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
@@ -45,6 +45,12 @@ impl Profile for CompatibleProfile {
             ReasoningApi::OpenaiResponses { summary: true } => VariantPresets::Openai,
             _ => presets_by_package(model.npm),
         }
+    }
+
+    /// `@ai-sdk/openai-compatible` reads `openaiCompatible` and the provider id before its first
+    /// dot (`wafer.ai` → `wafer`).
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["openaiCompatible"]
     }
 }
 

@@ -19,9 +19,11 @@ pub mod copilot;
 pub mod gemini;
 pub mod generic;
 pub mod gitlab;
+pub mod hosts;
 pub mod known_npm;
 pub mod openai;
 pub mod openrouter;
+pub mod options;
 pub mod sap;
 pub mod vercel;
 pub mod vertex;
@@ -30,6 +32,8 @@ pub mod zai;
 pub mod zen;
 
 use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
 
 use super::common::join_url;
 use super::error::ProviderError;
@@ -62,6 +66,10 @@ pub struct CallRef<'a> {
     /// The catalog's output limit (0: unknown).
     pub output_limit: u64,
     pub runtime: &'a ResolvedRuntime,
+    /// The session the call runs in (OpenCode's prompt-cache key).
+    pub session_id: &'a str,
+    /// The provider's `setCacheKey` option.
+    pub set_cache_key: bool,
 }
 
 /// How a provider's API spells reasoning settings, before the model's own traits (Claude's
@@ -185,6 +193,34 @@ pub trait Profile: Sync {
         true
     }
 
+    /// OpenCode's `options()` for this family: the provider options every call of the model gets,
+    /// in the AI SDK's spelling (the transform layer writes them as body fields).
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        options::common(call, options::Gpt5Defaults::default())
+    }
+
+    /// What a small call (a title, a summary) gets besides the model's first reasoning preset
+    /// (OpenCode's `smallOptions()`); `has_variant` tells whether the model has one.
+    fn small_options(&self, _call: &CallRef<'_>, _has_variant: bool) -> Map<String, Value> {
+        Map::new()
+    }
+
+    /// The `providerOptions` keys this family's AI SDK package reads (OpenCode's `sdkKey`), besides
+    /// the provider id; a call's `providerOptions` under any of them apply.
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Options this family's endpoint takes as a JSON object of their own instead of as body fields
+    /// (the Vercel gateway's `providerOptions`), given in the AI SDK's spelling.
+    fn envelope(
+        &self,
+        _call: &CallRef<'_>,
+        _options: &Map<String, Value>,
+    ) -> Option<Map<String, Value>> {
+        None
+    }
+
     /// Why the catalog's models of this family cannot be called, when that is so.
     fn catalog_note(&self) -> Option<&'static str> {
         None
@@ -212,6 +248,9 @@ static PROFILES: &[&dyn Profile] = &[
     &gitlab::PROFILE,
     &sap::PROFILE,
     &alibaba::PROFILE,
+    &hosts::BASETEN_PROFILE,
+    &hosts::VENICE_PROFILE,
+    &hosts::MOONSHOT_PROFILE,
     &xai::PROFILE,
     &cohere::PROFILE,
     &known_npm::MISTRAL_PROFILE,

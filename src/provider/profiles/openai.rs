@@ -1,6 +1,9 @@
 //! OpenAI: the Responses API (OpenCode's `openai` loader uses `sdk.responses`), and the
 //! ChatGPT (Codex) endpoint when the credential is an OAuth token.
 
+use serde_json::{Map, Value, json};
+
+use super::options::{self, Gpt5Defaults};
 use super::{CallRef, Profile, runtime_at};
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
@@ -33,6 +36,31 @@ impl Profile for OpenaiProfile {
         } else {
             resolve_responses(input, DEFAULT_BASE_URL)
         }
+    }
+
+    /// `store: false` (the conversation is sent back whole, reasoning encrypted), the session as
+    /// the prompt-cache key for OpenAI itself, and the GPT-5 defaults.
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let mut out = options::common(
+            call,
+            Gpt5Defaults {
+                include_encrypted: true,
+                verbosity: true,
+            },
+        );
+        out.insert("store".into(), json!(false));
+        if self.claims_provider(call.model.provider_id) {
+            out.insert("promptCacheKey".into(), json!(call.session_id));
+        }
+        out
+    }
+
+    fn small_options(&self, _call: &CallRef<'_>, _has_variant: bool) -> Map<String, Value> {
+        Map::from_iter([("store".to_string(), json!(false))])
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["openai"]
     }
 
     /// The ChatGPT endpoint sets the output limit itself (OpenCode's Codex plugin drops it).

@@ -1,7 +1,10 @@
 //! OpenRouter (`openrouter`, `@openrouter/ai-sdk-provider`): OpenAI chat with OpenRouter's own
 //! `reasoning` object, attribution headers for the `openrouter` provider itself.
 
-use super::{ModelRef, Profile, ReasoningApi, attribution, generic};
+use serde_json::{Map, Value, json};
+
+use super::options::{self, Gpt5Defaults};
+use super::{CallRef, ModelRef, Profile, ReasoningApi, attribution, generic};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::{ResolvedRuntime, RuntimeProtocol};
@@ -38,4 +41,43 @@ impl Profile for OpenRouterProfile {
             other => ReasoningApi::of_protocol(other),
         }
     }
+
+    /// Usage in the stream, Gemini 3 at high effort, and the session as the prompt-cache key.
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let mut out = gateway_usage_options(call);
+        if self.claims_provider(call.model.provider_id) {
+            out.insert("prompt_cache_key".into(), json!(call.session_id));
+        }
+        out
+    }
+
+    fn small_options(&self, call: &CallRef<'_>, has_variant: bool) -> Map<String, Value> {
+        no_thinking_for_small_google_calls(call, has_variant)
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["openrouter"]
+    }
+}
+
+/// OpenRouter's and LLM Gateway's usage accounting in the stream, Gemini 3 at high effort.
+pub fn gateway_usage_options(call: &CallRef<'_>) -> Map<String, Value> {
+    let mut out = options::common(call, Gpt5Defaults::default());
+    out.insert("usage".into(), json!({"include": true}));
+    if call.model.api_id.contains("gemini-3") {
+        out.insert("reasoning".into(), json!({"effort": "high"}));
+    }
+    out
+}
+
+/// A small call to a Google model without presets does not think.
+pub fn no_thinking_for_small_google_calls(
+    call: &CallRef<'_>,
+    has_variant: bool,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    if !has_variant && call.model.api_id.contains("google") {
+        out.insert("reasoning".into(), json!({"enabled": false}));
+    }
+    out
 }

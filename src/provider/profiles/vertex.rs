@@ -5,9 +5,10 @@
 //! `Credential::BearerToken`; the session layer gets it from a service-account key with
 //! [`crate::provider::google_auth::GoogleTokenCache`].
 
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
-use super::Profile;
+use super::options::{self, Gpt5Defaults};
+use super::{CallRef, Profile, anthropic};
 use super::{gemini, runtime_at};
 use crate::provider::common::{join_url, merged_headers, validate_url};
 use crate::provider::error::ProviderError;
@@ -21,6 +22,19 @@ pub static PROFILE: VertexProfile = VertexProfile;
 impl Profile for VertexProfile {
     fn family(&self) -> &'static str {
         "google-vertex"
+    }
+
+    /// Reasoning models show their thoughts (`includeThoughts`), Gemini 3 at `thinkingLevel: high`.
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let mut out = options::common(call, Gpt5Defaults::default());
+        if let Some(config) = gemini::thinking_config(call) {
+            out.insert("thinkingConfig".into(), config);
+        }
+        out
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["vertex", "google"]
     }
 
     fn claims_provider(&self, provider_id: &str) -> bool {
@@ -43,6 +57,14 @@ pub static ANTHROPIC_PROFILE: VertexAnthropicProfile = VertexAnthropicProfile;
 impl Profile for VertexAnthropicProfile {
     fn family(&self) -> &'static str {
         "google-vertex-anthropic"
+    }
+
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        anthropic::messages_options(call)
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["anthropic"]
     }
 
     fn claims_provider(&self, provider_id: &str) -> bool {

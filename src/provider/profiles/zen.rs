@@ -1,9 +1,10 @@
 //! OpenCode Zen: the wire protocol follows the model's npm; without a key the public key is used
 //! (the catalog layer then keeps only free models, as OpenCode does).
 
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
-use super::Profile;
+use super::options::{self, Gpt5Defaults};
+use super::{CallRef, Profile};
 use super::{anthropic, gemini, generic, openai};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
@@ -24,6 +25,56 @@ impl Profile for ZenProfile {
 
     fn resolve(&self, input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
         resolve(input)
+    }
+
+    /// Zen's models follow their package's rules (OpenAI's `store: false`, the Messages API's),
+    /// GPT-5 calls carry the session as the cache key with the encrypted reasoning, and Zen's Kimi
+    /// K2 Thinking and GLM 4.6 switch thinking on through the chat template.
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let npm = call.model.npm;
+        let api_id = call.model.api_id;
+        let mut out = match npm {
+            "@ai-sdk/anthropic" => anthropic::messages_options(call),
+            _ => options::common(
+                call,
+                Gpt5Defaults {
+                    include_encrypted: npm == "@ai-sdk/openai",
+                    verbosity: true,
+                },
+            ),
+        };
+        if npm == "@ai-sdk/openai" {
+            out.insert("store".into(), json!(false));
+        }
+        if matches!(api_id, "kimi-k2-thinking" | "glm-4.6") {
+            out.insert(
+                "chat_template_args".into(),
+                json!({"enable_thinking": true}),
+            );
+        }
+        if options::is_gpt5(api_id) {
+            out.insert("promptCacheKey".into(), json!(call.session_id));
+            out.insert("include".into(), json!([options::ENCRYPTED_REASONING]));
+            out.insert("reasoningSummary".into(), json!("auto"));
+        }
+        out
+    }
+
+    fn small_options(&self, call: &CallRef<'_>, _has_variant: bool) -> Map<String, Value> {
+        if call.model.npm == "@ai-sdk/openai" {
+            Map::from_iter([("store".to_string(), json!(false))])
+        } else {
+            Map::new()
+        }
+    }
+
+    fn sdk_keys(&self, call: &CallRef<'_>) -> &'static [&'static str] {
+        match call.model.npm {
+            "@ai-sdk/anthropic" => &["anthropic"],
+            "@ai-sdk/openai" => &["openai"],
+            "@ai-sdk/google" => &["google"],
+            _ => &["openaiCompatible"],
+        }
     }
 }
 

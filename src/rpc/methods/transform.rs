@@ -67,6 +67,7 @@ impl Method for Preview {
                 &CallSpec {
                     session_id: &params.session_id,
                     variant: params.variant.as_deref(),
+                    small: params.small,
                 },
             )
             .map_err(chat_error)?;

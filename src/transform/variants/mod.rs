@@ -4,9 +4,9 @@
 //!
 //! Names come from models.dev `reasoning_options` when the model has them
 //! ([`reasoning_options`]), else from OpenCode's heuristics ([`heuristic`]); config variants add
-//! names or deep-merge over a derived one ([`config_keys`]); disabled names are gone.
+//! names or deep-merge over a derived one ([`crate::transform::sdk_options`]); disabled names are
+//! gone.
 
-pub mod config_keys;
 pub mod dialect;
 pub mod family;
 pub mod heuristic;
@@ -67,7 +67,10 @@ pub fn variant_body(
     }
     let mut body = setting.map_or_else(Map::new, |setting| wire::render(setting, dialect));
     if let Some(options) = configured {
-        merge_options(&mut body, &config_keys::translate(options, dialect));
+        merge_options(
+            &mut body,
+            &crate::transform::sdk_options::translate(options, dialect),
+        );
     }
     Ok(body)
 }

@@ -9,7 +9,12 @@ pub mod options;
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
-use crate::provider::profiles::{ModelRef, Profile, ReasoningApi, generic, runtime_at};
+use serde_json::{Map, Value, json};
+
+use crate::provider::profiles::options::{Gpt5Defaults, common as common_options};
+use crate::provider::profiles::{
+    CallRef, ModelRef, OPENAI_COMPATIBLE_NPM, Profile, ReasoningApi, generic, runtime_at,
+};
 use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
 
 pub use jwt::ZaiTokenCache;
@@ -56,6 +61,22 @@ impl Profile for ZaiProfile {
             RuntimeProtocol::OpenaiChat | RuntimeProtocol::Zai => ReasoningApi::Zai,
             other => ReasoningApi::of_protocol(other),
         }
+    }
+
+    /// GLM thinks by default and keeps its earlier thinking (`clear_thinking: false`).
+    fn options(&self, call: &CallRef<'_>) -> Map<String, Value> {
+        let mut out = common_options(call, Gpt5Defaults::default());
+        if call.model.npm == OPENAI_COMPATIBLE_NPM {
+            out.insert(
+                "thinking".into(),
+                json!({"type": "enabled", "clear_thinking": false}),
+            );
+        }
+        out
+    }
+
+    fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
+        &["openaiCompatible"]
     }
 }
 

@@ -1,16 +1,17 @@
-//! Config variants are written as AI SDK provider options (`reasoningEffort`, `thinking:
-//! {type, budgetTokens}`, `thinkingConfig`, …); this turns the keys it knows into the fields the
-//! provider's HTTP API takes. Unknown keys pass through unchanged (they may already be wire
-//! fields); a known key that has no meaning for the dialect is dropped rather than sent to an API
-//! that would reject it.
+//! Provider options are written as AI SDK provider options (`reasoningEffort`, `thinking:
+//! {type, budgetTokens}`, `thinkingConfig`, `promptCacheKey`, `store`, …), as OpenCode's
+//! `options()`, config `options` and variants and a call's `providerOptions` spell them; this turns
+//! the keys it knows into the fields the provider's HTTP API takes. Unknown keys pass through
+//! unchanged (they may already be wire fields); a known key that has no meaning for the dialect is
+//! dropped rather than sent to an API that would reject it.
 
 use serde_json::{Map, Value, json};
 
-use super::dialect::Dialect;
-use super::family::BedrockVendor;
+use super::variants::dialect::Dialect;
+use super::variants::family::BedrockVendor;
 use crate::protocol::types::merge_options;
 
-/// The wire body for one config variant's options.
+/// The wire body for one set of provider options.
 pub fn translate(options: &Map<String, Value>, dialect: Dialect) -> Map<String, Value> {
     let mut body = Map::new();
     for (key, value) in options {
@@ -45,6 +46,22 @@ fn translate_key(key: &str, value: &Value, dialect: Dialect) -> Translated {
     use Translated::{Fields, NotApplicable, Unknown};
     let result = match key {
         "reasoningEffort" | "effort" => effort(value, dialect),
+        "store" => match dialect {
+            Dialect::OpenaiResponses { .. }
+            | Dialect::OpenaiChat
+            | Dialect::CopilotChat
+            | Dialect::OpenRouter => Some(json!({"store": value})),
+            _ => None,
+        },
+        "promptCacheKey" => match dialect {
+            Dialect::OpenaiResponses { .. }
+            | Dialect::OpenaiChat
+            | Dialect::CopilotChat
+            | Dialect::OpenRouter => Some(json!({"prompt_cache_key": value})),
+            _ => None,
+        },
+        // The AI SDK turns this into a beta header; the loaders decide the headers.
+        "toolStreaming" => None,
         "reasoningSummary" => match dialect {
             Dialect::OpenaiResponses { .. } => Some(json!({"reasoning": {"summary": value}})),
             _ => None,
