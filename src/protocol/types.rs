@@ -13,27 +13,49 @@ use serde_json::{Map, Value};
 /// `bedrock`, `cohere`), e.g. `{"anthropic": {"signature": "..."}}`.
 pub type ProviderOptions = Map<String, Value>;
 
+/// A message of the conversation; `providerOptions` (also accepted as `provider_options`, the
+/// spelling of earlier versions) carries per-provider options such as cache marks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "role", rename_all = "camelCase")]
 pub enum Message {
     System {
         content: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            rename = "providerOptions",
+            alias = "provider_options",
+            skip_serializing_if = "Option::is_none"
+        )]
         provider_options: Option<ProviderOptions>,
     },
     User {
         content: Content,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            rename = "providerOptions",
+            alias = "provider_options",
+            skip_serializing_if = "Option::is_none"
+        )]
         provider_options: Option<ProviderOptions>,
     },
     Assistant {
         content: Content,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            rename = "providerOptions",
+            alias = "provider_options",
+            skip_serializing_if = "Option::is_none"
+        )]
         provider_options: Option<ProviderOptions>,
     },
     Tool {
         content: Vec<Part>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            rename = "providerOptions",
+            alias = "provider_options",
+            skip_serializing_if = "Option::is_none"
+        )]
         provider_options: Option<ProviderOptions>,
     },
 }
@@ -412,6 +434,31 @@ mod tests {
         );
         let back = serde_json::to_value(&messages[1]).expect("serializes");
         assert_eq!(back["content"][1]["mediaType"], "image/png");
+    }
+
+    #[test]
+    fn message_provider_options_are_camel_case_and_the_old_spelling_is_read() {
+        let cached = json!({"anthropic": {"cacheControl": {"type": "ephemeral"}}});
+        for key in ["providerOptions", "provider_options"] {
+            let message: Message = serde_json::from_value(
+                json!({"role": "system", "content": "s", key: cached.clone()}),
+            )
+            .expect("valid message");
+            let Message::System {
+                provider_options, ..
+            } = &message
+            else {
+                panic!("system message expected")
+            };
+            assert_eq!(
+                provider_options.as_ref().map(|o| json!(o)),
+                Some(cached.clone())
+            );
+            assert_eq!(
+                serde_json::to_value(&message).expect("serializes")["providerOptions"],
+                cached
+            );
+        }
     }
 
     #[test]
