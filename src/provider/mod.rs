@@ -32,7 +32,9 @@ pub use error::ProviderError;
 pub use exchange::TokenBroker;
 pub use input::{AwsCredentials, ClientIdentity, Credential, LoaderInput};
 pub use profiles::zai::ZaiRequestOptions;
-pub use profiles::{CallRef, ModelRef, Profile, ReasoningApi, VariantPresets, profile_of, resolve};
+pub use profiles::{
+    CallRef, MessageRules, ModelRef, Profile, ReasoningApi, VariantPresets, profile_of, resolve,
+};
 pub use runtime::{
     AuthPreview, AuthScheme, DynamicHeaders, ResolvedRuntime, RuntimePreview, RuntimeProtocol,
     redact_headers,

@@ -62,6 +62,8 @@ pub fn wire_call(
     };
     let mut request = request.clone();
     crate::transform::sampling::apply(&cx, &mut request);
+    request.messages =
+        crate::transform::messages::apply(&cx, std::mem::take(&mut request.messages));
     let call_options = request.provider_options.take();
     let wire = build_request(call.format, &runtime.wire_model_id, &request)?;
     let mut body = match wire.body {

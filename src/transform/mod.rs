@@ -2,11 +2,13 @@
 //! messages, and in which form. The provider's profile ([`crate::provider::profile_of`]) says what
 //! applies to its family; the rules that follow the model (its id, its catalog entry) live here.
 //!
+//! - [`messages`]: the conversation as each provider accepts it.
 //! - [`sampling`]: the output limit and the temperature / top-p / top-k defaults.
 //! - [`options`]: the provider options of a call, merged in OpenCode's order, as body fields
 //!   ([`sdk_options`] translates the AI SDK's spelling).
 //! - [`variants`]: a call's reasoning preset.
 
+pub mod messages;
 pub mod options;
 #[cfg(test)]
 mod options_tests;

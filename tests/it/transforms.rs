@@ -95,3 +95,21 @@ fn chat_stream_sends_the_previewed_request() {
     assert_eq!(body["reasoning_effort"], "low");
     assert_eq!(body["prompt_cache_key"], "s1");
 }
+
+/// A lone UTF-16 surrogate escape (half an emoji cut by a JavaScript host) is sent as U+FFFD,
+/// not refused with a parse error.
+#[test]
+fn lone_surrogates_are_replaced_not_refused() {
+    let mut sidecar = Sidecar::spawn();
+    sidecar.call(
+        "session/open",
+        json!({"sessionId": "s", "env": {"DEEPSEEK_API_KEY": "sk-test"}}),
+    );
+    let raw = r#"{"jsonrpc":"2.0","id":900,"method":"transform/preview","params":{"sessionId":"s","providerId":"deepseek","modelId":"deepseek-chat","messages":[{"role":"user","content":"broken \ud83d and whole \ud83d\ude80"}]}}"#;
+    sidecar.send_raw(format!("{raw}\n").as_bytes());
+    let response = sidecar.response_to(&json!(900)).value;
+    assert_eq!(
+        response["result"]["body"]["messages"][0]["content"], "broken \u{fffd} and whole 🚀",
+        "{response}"
+    );
+}

@@ -179,23 +179,38 @@ pub(crate) fn part_options(part: &Part) -> Option<&ProviderOptions> {
     }
 }
 
+/// The content as one string when it is one (a string, or a single text part without options).
 pub(crate) fn content_is_plain(content: &Content) -> Option<String> {
     match content {
         Content::Text(text) => Some(text.clone()),
-        Content::Parts(parts) => {
-            let mut text = String::new();
-            for part in parts {
-                match part {
-                    Part::Text {
-                        text: piece,
-                        provider_options: None,
-                    } => text.push_str(piece),
-                    _ => return None,
-                }
-            }
-            Some(text)
+        Content::Parts(parts) => match parts.as_slice() {
+            [
+                Part::Text {
+                    text,
+                    provider_options: None,
+                },
+            ] => Some(text.clone()),
+            _ => None,
+        },
+    }
+}
+
+/// The namespace whose fields the chat-completions builder writes onto the wire message or part
+/// they are attached to (as `@ai-sdk/openai-compatible` does with its provider options): e.g.
+/// `reasoning_content` on an assistant message, `cache_control` on a content part.
+pub const CHAT_EXTRAS_NAMESPACE: &str = "openaiCompatible";
+
+/// Writes `providerOptions.openaiCompatible` of a message or part onto its wire object.
+pub(crate) fn with_chat_extras(mut value: Value, options: Option<&ProviderOptions>) -> Value {
+    if let (Some(Value::Object(extras)), Value::Object(map)) = (
+        options.and_then(|o| o.get(CHAT_EXTRAS_NAMESPACE)),
+        &mut value,
+    ) {
+        for (key, extra) in extras {
+            map.insert(key.clone(), extra.clone());
         }
     }
+    value
 }
 
 /// Inserts `value` under `key` when it is present.

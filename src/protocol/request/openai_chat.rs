@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, json_f64, output_text, put};
+use super::{Data, WireRequest, json_f64, output_text, part_options, put, with_chat_extras};
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{ChatRequest, Content, Message, Part, ToolChoice, ToolChoiceMode};
 
@@ -21,45 +21,71 @@ fn user_content(content: &Content) -> Value {
     let parts: Vec<Value> = content
         .parts()
         .iter()
-        .filter_map(|part| match part {
-            Part::Text { text, .. } => Some(json!({"type": "text", "text": text})),
-            Part::Image { image, media_type, .. } => {
-                let url = Data::parse(image, media_type.as_deref()).as_url("image/png");
-                Some(json!({"type": "image_url", "image_url": {"url": url}}))
-            }
-            Part::File { data, media_type, filename, .. } => {
-                let parsed = Data::parse(data, Some(media_type));
-                if media_type.starts_with("image/") {
-                    return Some(json!({"type": "image_url", "image_url": {"url": parsed.as_url(media_type)}}));
-                }
-                match (media_type.as_str(), &parsed) {
-                    ("audio/wav" | "audio/mpeg" | "audio/mp3", Data::Base64 { data, .. }) => Some(json!({
-                        "type": "input_audio",
-                        "input_audio": {"data": data, "format": if media_type == "audio/wav" { "wav" } else { "mp3" }}
-                    })),
-                    _ => Some(json!({"type": "file", "file": {
-                        "filename": filename.clone().unwrap_or_else(|| "file".into()),
-                        "file_data": parsed.as_url(media_type),
-                    }})),
-                }
-            }
-            _ => None,
-        })
+        .filter_map(|part| user_part(part).map(|value| with_chat_extras(value, part_options(part))))
         .collect();
     Value::Array(parts)
+}
+
+fn user_part(part: &Part) -> Option<Value> {
+    match part {
+        Part::Text { text, .. } => Some(json!({"type": "text", "text": text})),
+        Part::Image {
+            image, media_type, ..
+        } => {
+            let url = Data::parse(image, media_type.as_deref()).as_url("image/png");
+            Some(json!({"type": "image_url", "image_url": {"url": url}}))
+        }
+        Part::File {
+            data,
+            media_type,
+            filename,
+            ..
+        } => {
+            let parsed = Data::parse(data, Some(media_type));
+            if media_type.starts_with("image/") {
+                return Some(
+                    json!({"type": "image_url", "image_url": {"url": parsed.as_url(media_type)}}),
+                );
+            }
+            match (media_type.as_str(), &parsed) {
+                ("audio/wav" | "audio/mpeg" | "audio/mp3", Data::Base64 { data, .. }) => {
+                    Some(json!({
+                        "type": "input_audio",
+                        "input_audio": {"data": data, "format": if media_type == "audio/wav" { "wav" } else { "mp3" }}
+                    }))
+                }
+                _ => Some(json!({"type": "file", "file": {
+                    "filename": filename.clone().unwrap_or_else(|| "file".into()),
+                    "file_data": parsed.as_url(media_type),
+                }})),
+            }
+        }
+        _ => None,
+    }
 }
 
 pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest, ProtocolError> {
     let mut messages = Vec::new();
     for message in &request.messages {
         match message {
-            Message::System { content, .. } => {
-                messages.push(json!({"role": "system", "content": content}))
-            }
-            Message::User { content, .. } => {
-                messages.push(json!({"role": "user", "content": user_content(content)}))
-            }
-            Message::Assistant { content, .. } => {
+            Message::System {
+                content,
+                provider_options,
+            } => messages.push(with_chat_extras(
+                json!({"role": "system", "content": content}),
+                provider_options.as_ref(),
+            )),
+            Message::User {
+                content,
+                provider_options,
+            } => messages.push(with_chat_extras(
+                json!({"role": "user", "content": user_content(content)}),
+                provider_options.as_ref(),
+            )),
+            Message::Assistant {
+                content,
+                provider_options,
+            } => {
                 let mut text = String::new();
                 let mut calls = Vec::new();
                 for part in content.parts() {
@@ -94,9 +120,15 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
                 if !calls.is_empty() {
                     entry.insert("tool_calls".into(), Value::Array(calls));
                 }
-                messages.push(Value::Object(entry));
+                messages.push(with_chat_extras(
+                    Value::Object(entry),
+                    provider_options.as_ref(),
+                ));
             }
-            Message::Tool { content, .. } => {
+            Message::Tool {
+                content,
+                provider_options,
+            } => {
                 for part in content {
                     if let Part::ToolResult {
                         tool_call_id,
@@ -104,7 +136,9 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
                         ..
                     } = part
                     {
-                        messages.push(json!({"role": "tool", "tool_call_id": tool_call_id, "content": output_text(output)}));
+                        let result = json!({"role": "tool", "tool_call_id": tool_call_id, "content": output_text(output)});
+                        let result = with_chat_extras(result, provider_options.as_ref());
+                        messages.push(with_chat_extras(result, part_options(part)));
                     }
                 }
             }

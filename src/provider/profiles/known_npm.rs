@@ -1,7 +1,7 @@
 //! OpenAI-chat-compatible AI SDK packages with a default endpoint of their own, for providers the
 //! catalog lists without an `api` URL: Mistral, Groq, DeepInfra, Together AI, Perplexity.
 
-use super::{ModelRef, Profile, ReasoningApi, VariantPresets, generic};
+use super::{CallRef, MessageRules, ModelRef, Profile, ReasoningApi, VariantPresets, generic};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::ResolvedRuntime;
@@ -47,6 +47,13 @@ impl Profile for MistralProfile {
         match input.npm {
             Some("@ai-sdk/mistral") => resolve_package(input),
             _ => generic::PROFILE.resolve(input),
+        }
+    }
+
+    fn message_rules(&self, _call: &CallRef<'_>) -> MessageRules {
+        MessageRules {
+            mistral: true,
+            ..MessageRules::default()
         }
     }
 

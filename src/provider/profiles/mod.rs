@@ -72,6 +72,34 @@ pub struct CallRef<'a> {
     pub set_cache_key: bool,
 }
 
+/// What a family's API demands of the conversation (OpenCode's message rules that follow the
+/// provider; the ones that follow the model live in `transform::messages`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageRules {
+    /// Drop empty text, empty reasoning without a signature under this `providerOptions`
+    /// namespace, and messages left empty (the Messages API and Bedrock reject them).
+    pub drop_empty: Option<&'static str>,
+    /// Put an assistant message's tool calls after its other parts (a Messages-API turn must end
+    /// with its tool uses).
+    pub tool_calls_last: bool,
+    /// Mistral's 9-character alphanumeric tool-call ids and its `Done.` turn.
+    pub mistral: bool,
+    /// Send earlier reasoning back in the catalog's `interleaved` field (not OpenRouter, whose own
+    /// package sends it its way).
+    pub interleaved_field: bool,
+}
+
+impl Default for MessageRules {
+    fn default() -> Self {
+        Self {
+            drop_empty: None,
+            tool_calls_last: false,
+            mistral: false,
+            interleaved_field: true,
+        }
+    }
+}
+
 /// How a provider's API spells reasoning settings, before the model's own traits (Claude's
 /// adaptive thinking, the vendor behind a Bedrock model) are added by the transform layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,6 +247,22 @@ pub trait Profile: Sync {
         _options: &Map<String, Value>,
     ) -> Option<Map<String, Value>> {
         None
+    }
+
+    /// What this family's API demands of the conversation; by default what the model's package
+    /// demands (the Messages API's and Bedrock's empty-content rules).
+    fn message_rules(&self, call: &CallRef<'_>) -> MessageRules {
+        let mut rules = MessageRules::default();
+        match call.model.npm {
+            "@ai-sdk/anthropic" => {
+                rules.drop_empty = Some("anthropic");
+                rules.tool_calls_last = true;
+            }
+            "@ai-sdk/google-vertex/anthropic" => rules.tool_calls_last = true,
+            "@ai-sdk/amazon-bedrock" => rules.drop_empty = Some("bedrock"),
+            _ => {}
+        }
+        rules
     }
 
     /// Why the catalog's models of this family cannot be called, when that is so.

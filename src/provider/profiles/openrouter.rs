@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::options::{self, Gpt5Defaults};
-use super::{CallRef, ModelRef, Profile, ReasoningApi, attribution, generic};
+use super::{CallRef, MessageRules, ModelRef, Profile, ReasoningApi, attribution, generic};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::{ResolvedRuntime, RuntimeProtocol};
@@ -57,6 +57,13 @@ impl Profile for OpenRouterProfile {
 
     fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
         &["openrouter"]
+    }
+
+    fn message_rules(&self, _call: &CallRef<'_>) -> MessageRules {
+        MessageRules {
+            interleaved_field: false,
+            ..MessageRules::default()
+        }
     }
 }
 
