@@ -33,7 +33,8 @@ pub use exchange::TokenBroker;
 pub use input::{AwsCredentials, ClientIdentity, Credential, LoaderInput};
 pub use profiles::zai::ZaiRequestOptions;
 pub use profiles::{
-    CallRef, MessageRules, ModelRef, Profile, ReasoningApi, VariantPresets, profile_of, resolve,
+    CacheMarks, CachePolicy, CallRef, MessageRules, ModelRef, Profile, ReasoningApi,
+    VariantPresets, profile_of, resolve,
 };
 pub use runtime::{
     AuthPreview, AuthScheme, DynamicHeaders, ResolvedRuntime, RuntimePreview, RuntimeProtocol,

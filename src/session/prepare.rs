@@ -64,6 +64,7 @@ pub fn wire_call(
     crate::transform::sampling::apply(&cx, &mut request);
     request.messages =
         crate::transform::messages::apply(&cx, std::mem::take(&mut request.messages));
+    crate::transform::schema::apply(&cx, &mut request.tools);
     let call_options = request.provider_options.take();
     let wire = build_request(call.format, &runtime.wire_model_id, &request)?;
     let mut body = match wire.body {

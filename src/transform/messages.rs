@@ -10,7 +10,9 @@
 //! 6. DeepSeek assistant turns all carry a reasoning part, empty when they had none;
 //! 7. a model whose catalog entry names an `interleaved` field gets its earlier reasoning there
 //!    (`providerOptions.openaiCompatible[field]`, which the chat builder writes on the message);
-//! 8. message and part options under the provider id move to the provider's SDK key.
+//! 8. prompt-cache marks on the first two system and the last two other messages
+//!    ([`super::caching`]);
+//! 9. message and part options under the provider id move to the provider's SDK key.
 //!
 //! Lone UTF-16 surrogates (OpenCode's first normalization) cannot reach this point: Rust strings
 //! are UTF-8, and the RPC reader replaces lone surrogate escapes with U+FFFD before it parses.
@@ -57,6 +59,7 @@ pub fn apply(cx: &CallContext<'_>, messages: Vec<Message>) -> Vec<Message> {
             reasoning_into_field(&mut messages, field);
         }
     }
+    super::caching::apply(cx, &mut messages);
     if let Some(key) = profile.sdk_keys(&call).first() {
         remap_options(&mut messages, cx.provider_id, key);
     }

@@ -27,6 +27,13 @@ fn anthropic() -> Call {
         output: vec![Modality::Text],
     });
     call.model.info = std::sync::Arc::new(info);
+    // Cache marks have tests of their own; these compare whole messages.
+    call.settings.set_cache_control = Some(false);
+    call
+}
+
+fn no_cache_marks(mut call: Call) -> Call {
+    call.settings.set_cache_control = Some(false);
     call
 }
 
@@ -219,12 +226,12 @@ fn anthropic_drops_empty_content() {
 
 #[test]
 fn bedrock_drops_empty_content_and_others_do_not() {
-    let bedrock = Call::custom(
+    let bedrock = no_cache_marks(Call::custom(
         "amazon-bedrock",
         "@ai-sdk/amazon-bedrock",
         "anthropic.claude-opus-4-6",
         false,
-    );
+    ));
     assert_eq!(
         applied(
             &bedrock,
@@ -384,12 +391,12 @@ fn provider_id_options_move_to_the_sdk_key() {
         json!({"copilot": {"someOption": "value"}})
     );
 
-    let bedrock = Call::custom(
+    let bedrock = no_cache_marks(Call::custom(
         "my-bedrock",
         "@ai-sdk/amazon-bedrock",
         "anthropic.claude-sonnet-4",
         false,
-    );
+    ));
     let out = applied(
         &bedrock,
         json!([{"role": "user", "content": "Hello", "providerOptions": {"my-bedrock": {"someOption": "value"}}}]),
@@ -398,4 +405,158 @@ fn provider_id_options_move_to_the_sdk_key() {
         out[0]["providerOptions"],
         json!({"bedrock": {"someOption": "value"}})
     );
+}
+
+/// OpenCode's `applyCaching` cases, each in the one form the call's API reads.
+mod caching {
+    use super::*;
+
+    fn marks(call: &Call, input: Value) -> Value {
+        applied(call, input)
+    }
+
+    #[test]
+    fn claude_on_a_custom_bedrock_inference_profile() {
+        let mut call = Call::custom(
+            "amazon-bedrock",
+            "@ai-sdk/amazon-bedrock",
+            "arn:aws:bedrock:xxx:yyy:application-inference-profile/zzz",
+            false,
+        );
+        call.model.id = "custom-claude-sonnet-4.5".into();
+        let out = marks(&call, json!([{"role": "user", "content": "Hello"}]));
+        assert_eq!(
+            out[0]["providerOptions"]["bedrock"],
+            json!({"cachePoint": {"type": "default"}})
+        );
+    }
+
+    #[test]
+    fn bedrock_package_marks_go_on_the_message() {
+        let call = Call::custom(
+            "aws",
+            "@ai-sdk/amazon-bedrock",
+            "us.anthropic.claude-opus-4-6-v1",
+            false,
+        );
+        let out = marks(
+            &call,
+            json!([
+                {"role": "system", "content": "You are a helpful assistant"},
+                {"role": "user", "content": [{"type": "text", "text": "Hello"}]}
+            ]),
+        );
+        assert_eq!(
+            out[0]["providerOptions"],
+            json!({"bedrock": {"cachePoint": {"type": "default"}}})
+        );
+        assert_eq!(out[0]["content"], "You are a helpful assistant");
+        assert!(out[1]["content"][0].get("providerOptions").is_none());
+        assert_eq!(
+            out[1]["providerOptions"],
+            json!({"bedrock": {"cachePoint": {"type": "default"}}})
+        );
+    }
+
+    #[test]
+    fn the_gateway_places_its_own_marks() {
+        let call = Call::custom(
+            "vercel",
+            "@ai-sdk/gateway",
+            "anthropic/claude-sonnet-4",
+            false,
+        );
+        let input = json!([
+            {"role": "system", "content": "You are a helpful assistant"},
+            {"role": "user", "content": "Hello"}
+        ]);
+        assert_eq!(marks(&call, input.clone()), input);
+    }
+
+    #[test]
+    fn anthropic_and_vertex_anthropic_mark_system_and_last_two() {
+        let ephemeral = json!({"anthropic": {"cacheControl": {"type": "ephemeral"}}});
+        let input = json!([
+            {"role": "system", "content": "one"},
+            {"role": "system", "content": "two"},
+            {"role": "system", "content": "three"},
+            {"role": "user", "content": "u1"},
+            {"role": "assistant", "content": [{"type": "text", "text": "a1"}]},
+            {"role": "user", "content": [{"type": "text", "text": "u2"}, {"type": "text", "text": "u3"}]}
+        ]);
+        let anthropic = Call::custom("anthropic", "@ai-sdk/anthropic", "claude-sonnet-4", false);
+        let out = marks(&anthropic, input.clone());
+        assert_eq!(out[0]["providerOptions"], ephemeral);
+        assert_eq!(out[1]["providerOptions"], ephemeral);
+        assert!(out[2].get("providerOptions").is_none());
+        assert!(out[3].get("providerOptions").is_none());
+        // Anthropic's own provider: on the message.
+        assert_eq!(out[4]["providerOptions"], ephemeral);
+        assert_eq!(out[5]["providerOptions"], ephemeral);
+
+        let vertex = Call::custom(
+            "google-vertex-anthropic",
+            "@ai-sdk/google-vertex/anthropic",
+            "claude-sonnet-4@20250514",
+            false,
+        );
+        let out = marks(&vertex, input);
+        assert_eq!(out[0]["providerOptions"], ephemeral);
+        // Others: on the last part of a message with parts.
+        assert!(out[4].get("providerOptions").is_none());
+        assert_eq!(out[4]["content"][0]["providerOptions"], ephemeral);
+        assert_eq!(out[5]["content"][1]["providerOptions"], ephemeral);
+        assert!(out[5]["content"][0].get("providerOptions").is_none());
+    }
+
+    #[test]
+    fn chat_apis_get_their_own_form_and_other_models_none() {
+        let input = json!([
+            {"role": "system", "content": "s"},
+            {"role": "user", "content": [{"type": "text", "text": "u"}]}
+        ]);
+        let openrouter = Call::custom(
+            "openrouter",
+            "@openrouter/ai-sdk-provider",
+            "anthropic/claude-sonnet-4.5",
+            false,
+        );
+        let out = marks(&openrouter, input.clone());
+        assert_eq!(
+            out[0]["providerOptions"],
+            json!({"openrouter": {"cacheControl": {"type": "ephemeral"}}})
+        );
+        assert_eq!(
+            out[1]["content"][0]["providerOptions"],
+            json!({"openrouter": {"cacheControl": {"type": "ephemeral"}}})
+        );
+        let copilot = Call::custom(
+            "github-copilot",
+            "@ai-sdk/openai-compatible",
+            "claude-sonnet-4.5",
+            false,
+        );
+        let out = marks(&copilot, input.clone());
+        assert_eq!(
+            out[0]["providerOptions"],
+            json!({"openaiCompatible": {"copilot_cache_control": {"type": "ephemeral"}}})
+        );
+        let compatible = Call::custom(
+            "zenmux",
+            "@ai-sdk/openai-compatible",
+            "anthropic/claude-3.7-sonnet",
+            false,
+        );
+        let out = marks(&compatible, input.clone());
+        assert_eq!(
+            out[0]["providerOptions"],
+            json!({"openaiCompatible": {"cache_control": {"type": "ephemeral"}}})
+        );
+        let gpt = Call::custom("openai", "@ai-sdk/openai", "gpt-5", false);
+        assert_eq!(marks(&gpt, input.clone()), input);
+        let mut forced_off =
+            Call::custom("anthropic", "@ai-sdk/anthropic", "claude-sonnet-4", false);
+        forced_off.settings.set_cache_control = Some(false);
+        assert_eq!(marks(&forced_off, input.clone()), input);
+    }
 }

@@ -3,16 +3,20 @@
 //! applies to its family; the rules that follow the model (its id, its catalog entry) live here.
 //!
 //! - [`messages`]: the conversation as each provider accepts it.
+//! - [`caching`]: prompt-cache marks in each provider's form.
+//! - [`schema`]: tool schemas as Moonshot's and Gemini's validators take them.
 //! - [`sampling`]: the output limit and the temperature / top-p / top-k defaults.
 //! - [`options`]: the provider options of a call, merged in OpenCode's order, as body fields
 //!   ([`sdk_options`] translates the AI SDK's spelling).
 //! - [`variants`]: a call's reasoning preset.
 
+pub mod caching;
 pub mod messages;
 pub mod options;
 #[cfg(test)]
 mod options_tests;
 pub mod sampling;
+pub mod schema;
 pub mod sdk_options;
 pub mod variants;
 
@@ -32,6 +36,8 @@ pub struct TransformSettings {
     pub output_token_max: u64,
     /// The provider's `options.setCacheKey`: send the session id as the prompt-cache key.
     pub set_cache_key: bool,
+    /// `options.setCacheControl`: prompt-cache marks forced on (`true`) or off (`false`).
+    pub set_cache_control: Option<bool>,
 }
 
 impl Default for TransformSettings {
@@ -39,6 +45,7 @@ impl Default for TransformSettings {
         Self {
             output_token_max: OUTPUT_TOKEN_MAX,
             set_cache_key: false,
+            set_cache_control: None,
         }
     }
 }
@@ -53,6 +60,7 @@ impl TransformSettings {
                 .filter(|max| *max > 0)
                 .unwrap_or(OUTPUT_TOKEN_MAX),
             set_cache_key: setting("setCacheKey").and_then(Value::as_bool) == Some(true),
+            set_cache_control: setting("setCacheControl").and_then(Value::as_bool),
         }
     }
 }
@@ -83,6 +91,7 @@ impl<'a> CallContext<'a> {
             runtime: self.runtime,
             session_id: self.session_id,
             set_cache_key: self.settings.set_cache_key,
+            set_cache_control: self.settings.set_cache_control,
         }
     }
 }

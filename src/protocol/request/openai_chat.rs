@@ -1,8 +1,68 @@
 //! OpenAI-compatible chat completions body (`POST /chat/completions`, streamed with usage).
+//!
+//! Provider extensions: `providerOptions.openaiCompatible` fields are written onto the message or
+//! part they belong to (`reasoning_content`, `cache_control`, …; an assistant message takes its
+//! parts' too, having no parts of its own on the wire), and OpenRouter's cache marks
+//! (`providerOptions.openrouter.cacheControl`) as its own package writes them: on the system
+//! message's text, on a user message's last text part (or the part it names), on assistant and
+//! tool messages.
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, json_f64, output_text, part_options, put, with_chat_extras};
+use super::{
+    Data, WireRequest, json_f64, option, output_text, part_options, put, with_chat_extras,
+};
+use crate::protocol::types::ProviderOptions;
+
+/// OpenRouter's cache mark of a message or part.
+fn openrouter_cache(options: Option<&ProviderOptions>) -> Option<Value> {
+    option(options, "openrouter", "cacheControl")
+        .or_else(|| option(options, "openrouter", "cache_control"))
+        .cloned()
+}
+
+/// `{type: text, text, cache_control}` content.
+fn cached_text(text: &str, cache: Value) -> Value {
+    json!([{"type": "text", "text": text, "cache_control": cache}])
+}
+
+/// A user message's content with OpenRouter's marks: the message's on the last text part.
+fn user_content_cached(content: &Content, message_cache: Option<Value>) -> Value {
+    let parts = content.parts();
+    if let [
+        Part::Text {
+            text,
+            provider_options,
+        },
+    ] = parts.as_slice()
+        && let Some(cache) = message_cache
+            .clone()
+            .or_else(|| openrouter_cache(provider_options.as_ref()))
+    {
+        return cached_text(text, cache);
+    }
+    let mut value = user_content(content);
+    let Value::Array(wire) = &mut value else {
+        return value;
+    };
+    let last_text = parts.iter().rposition(|p| matches!(p, Part::Text { .. }));
+    let mut at = 0;
+    for (index, part) in parts.iter().enumerate() {
+        if user_part(part).is_none() {
+            continue;
+        }
+        let cache = openrouter_cache(part_options(part)).or_else(|| {
+            (Some(index) == last_text)
+                .then(|| message_cache.clone())
+                .flatten()
+        });
+        if let (Some(cache), Some(Value::Object(map))) = (cache, wire.get_mut(at)) {
+            map.insert("cache_control".into(), cache);
+        }
+        at += 1;
+    }
+    value
+}
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{ChatRequest, Content, Message, Part, ToolChoice, ToolChoiceMode};
 
@@ -71,17 +131,37 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
             Message::System {
                 content,
                 provider_options,
-            } => messages.push(with_chat_extras(
-                json!({"role": "system", "content": content}),
-                provider_options.as_ref(),
-            )),
+            } => {
+                let options = provider_options.as_ref();
+                let content = match openrouter_cache(options) {
+                    Some(cache) => cached_text(content, cache),
+                    None => json!(content),
+                };
+                messages.push(with_chat_extras(
+                    json!({"role": "system", "content": content}),
+                    options,
+                ))
+            }
             Message::User {
                 content,
                 provider_options,
-            } => messages.push(with_chat_extras(
-                json!({"role": "user", "content": user_content(content)}),
-                provider_options.as_ref(),
-            )),
+            } => {
+                let options = provider_options.as_ref();
+                let message_cache = openrouter_cache(options);
+                let part_cache = content
+                    .parts()
+                    .iter()
+                    .any(|p| openrouter_cache(part_options(p)).is_some());
+                let content = if message_cache.is_some() || part_cache {
+                    user_content_cached(content, message_cache)
+                } else {
+                    user_content(content)
+                };
+                messages.push(with_chat_extras(
+                    json!({"role": "user", "content": content}),
+                    options,
+                ))
+            }
             Message::Assistant {
                 content,
                 provider_options,
@@ -120,10 +200,20 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
                 if !calls.is_empty() {
                     entry.insert("tool_calls".into(), Value::Array(calls));
                 }
-                messages.push(with_chat_extras(
-                    Value::Object(entry),
-                    provider_options.as_ref(),
-                ));
+                // A chat assistant message has no parts: what its parts carry goes on it.
+                let parts = content.parts();
+                let cache = openrouter_cache(provider_options.as_ref()).or_else(|| {
+                    parts
+                        .iter()
+                        .rev()
+                        .find_map(|part| openrouter_cache(part_options(part)))
+                });
+                put(&mut entry, "cache_control", cache);
+                let mut entry = Value::Object(entry);
+                for part in &parts {
+                    entry = with_chat_extras(entry, part_options(part));
+                }
+                messages.push(with_chat_extras(entry, provider_options.as_ref()));
             }
             Message::Tool {
                 content,
@@ -136,7 +226,14 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
                         ..
                     } = part
                     {
-                        let result = json!({"role": "tool", "tool_call_id": tool_call_id, "content": output_text(output)});
+                        let mut result = json!({"role": "tool", "tool_call_id": tool_call_id, "content": output_text(output)});
+                        if let (Some(cache), Value::Object(map)) = (
+                            openrouter_cache(provider_options.as_ref())
+                                .or_else(|| openrouter_cache(part_options(part))),
+                            &mut result,
+                        ) {
+                            map.insert("cache_control".into(), cache);
+                        }
                         let result = with_chat_extras(result, provider_options.as_ref());
                         messages.push(with_chat_extras(result, part_options(part)));
                     }

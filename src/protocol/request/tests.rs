@@ -391,3 +391,55 @@ fn openai_chat_body() {
         json!({"type": "function", "function": {"name": "weather"}})
     );
 }
+
+#[test]
+fn gemini_tool_parameters_are_its_openapi_subset() {
+    let mut request = ChatRequest {
+        messages: vec![Message::User {
+            content: Content::Text("hi".into()),
+            provider_options: None,
+        }],
+        ..Default::default()
+    };
+    request.tools = vec![
+        Tool {
+            name: "edit".into(),
+            description: None,
+            input_schema: json!({
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "path": {"type": "string", "description": "file"},
+                    "mode": {"const": "replace"},
+                    "count": {"type": ["integer", "null"]},
+                    "value": {"oneOf": [{"type": "string"}, {"type": "number"}]}
+                },
+                "required": ["path"]
+            }),
+        },
+        Tool {
+            name: "noop".into(),
+            description: None,
+            input_schema: json!({"type": "object", "properties": {}}),
+        },
+    ];
+    let body = build_request(WireFormat::Gemini, "gemini-2.5-pro", &request)
+        .expect("builds")
+        .body;
+    let declarations = &body["tools"][0]["functionDeclarations"];
+    assert_eq!(
+        declarations[0]["parameters"],
+        json!({
+            "type": "object",
+            "properties": {
+                "path": {"type": "string", "description": "file"},
+                "mode": {"enum": ["replace"]},
+                "count": {"type": "integer", "nullable": true},
+                "value": {"anyOf": [{"type": "string"}, {"type": "number"}]}
+            },
+            "required": ["path"]
+        })
+    );
+    assert!(declarations[1].get("parameters").is_none());
+}

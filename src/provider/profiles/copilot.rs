@@ -5,7 +5,10 @@
 use serde_json::{Map, Value, json};
 
 use super::options::{self, Gpt5Defaults};
-use super::{CallRef, ModelRef, Profile, ReasoningApi, VariantPresets, anthropic, runtime_at};
+use super::{
+    CacheMarks, CachePolicy, CallRef, ModelRef, Profile, ReasoningApi, VariantPresets, anthropic,
+    runtime_at,
+};
 use crate::provider::common::{base_url, join_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
@@ -78,6 +81,17 @@ impl Profile for CopilotProfile {
 
     fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
         &["copilot"]
+    }
+
+    fn cache_policy(&self, call: &CallRef<'_>) -> Option<CachePolicy> {
+        let default = super::default_cache_policy(call)?;
+        Some(CachePolicy {
+            marks: match default.marks {
+                CacheMarks::Compatible => CacheMarks::Copilot,
+                other => other,
+            },
+            ..default
+        })
     }
 
     /// OpenCode's Copilot plugin leaves the output limit of GPT models to Copilot.

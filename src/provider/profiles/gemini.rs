@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::options::{self, Gpt5Defaults};
 use super::runtime_at;
-use super::{CallRef, Profile};
+use super::{CallRef, MessageRules, Profile};
 use crate::provider::common::{base_url, join_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
@@ -29,6 +29,13 @@ impl Profile for GoogleProfile {
 
     fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
         &["google"]
+    }
+
+    fn message_rules(&self, call: &CallRef<'_>) -> MessageRules {
+        MessageRules {
+            gemini_schemas: true,
+            ..super::default_message_rules(call)
+        }
     }
 
     fn claims_provider(&self, provider_id: &str) -> bool {

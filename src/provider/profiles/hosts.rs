@@ -1,11 +1,11 @@
 //! OpenAI-compatible hosts whose only quirks are in what they are sent: Baseten (thinking through
-//! the chat template), Venice (its own cache key and thinking switch) and Moonshot (Kimi; its tool
-//! schemas are sanitized by the transform layer, which asks [`Profile::family`]).
+//! the chat template), Venice (its own cache key and thinking switch) and Moonshot (Kimi, whose
+//! validator wants tool schemas without siblings of `$ref`).
 
 use serde_json::{Map, Value, json};
 
 use super::options::{self, Gpt5Defaults};
-use super::{CallRef, Profile, generic};
+use super::{CallRef, MessageRules, Profile, generic};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::ResolvedRuntime;
@@ -102,5 +102,12 @@ impl Profile for MoonshotProfile {
 
     fn sdk_keys(&self, _call: &CallRef<'_>) -> &'static [&'static str] {
         &["openaiCompatible"]
+    }
+
+    fn message_rules(&self, call: &CallRef<'_>) -> MessageRules {
+        MessageRules {
+            moonshot_schemas: true,
+            ..super::default_message_rules(call)
+        }
     }
 }

@@ -50,10 +50,10 @@ impl Profile for MistralProfile {
         }
     }
 
-    fn message_rules(&self, _call: &CallRef<'_>) -> MessageRules {
+    fn message_rules(&self, call: &CallRef<'_>) -> MessageRules {
         MessageRules {
             mistral: true,
-            ..MessageRules::default()
+            ..super::default_message_rules(call)
         }
     }
 

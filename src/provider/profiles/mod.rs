@@ -70,6 +70,8 @@ pub struct CallRef<'a> {
     pub session_id: &'a str,
     /// The provider's `setCacheKey` option.
     pub set_cache_key: bool,
+    /// The provider's or model's `setCacheControl` option: cache marks forced on or off.
+    pub set_cache_control: Option<bool>,
 }
 
 /// What a family's API demands of the conversation (OpenCode's message rules that follow the
@@ -87,6 +89,10 @@ pub struct MessageRules {
     /// Send earlier reasoning back in the catalog's `interleaved` field (not OpenRouter, whose own
     /// package sends it its way).
     pub interleaved_field: bool,
+    /// Tool schemas as Moonshot's validator takes them (a `$ref` alone, one schema for `items`).
+    pub moonshot_schemas: bool,
+    /// Tool schemas as Gemini takes them (string enums, `items` on arrays, ...).
+    pub gemini_schemas: bool,
 }
 
 impl Default for MessageRules {
@@ -96,8 +102,34 @@ impl Default for MessageRules {
             tool_calls_last: false,
             mistral: false,
             interleaved_field: true,
+            moonshot_schemas: false,
+            gemini_schemas: false,
         }
     }
+}
+
+/// How prompt-cache marks are written for a family (OpenCode's `applyCaching` sets them under every
+/// SDK's key at once; here only the one the call's API reads is set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheMarks {
+    /// `anthropic.cacheControl` (Messages API `cache_control`).
+    Anthropic,
+    /// `bedrock.cachePoint` (a Converse `cachePoint` block).
+    Bedrock,
+    /// `openrouter.cacheControl` (OpenRouter's `cache_control` on content parts).
+    OpenRouter,
+    /// `openaiCompatible.cache_control` (spread onto the message or part).
+    Compatible,
+    /// `openaiCompatible.copilot_cache_control` (Copilot's own field).
+    Copilot,
+}
+
+/// Where a family's cache marks go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachePolicy {
+    pub marks: CacheMarks,
+    /// On the message itself rather than on its last part (Anthropic's own API, Bedrock).
+    pub on_message: bool,
 }
 
 /// How a provider's API spells reasoning settings, before the model's own traits (Claude's
@@ -252,23 +284,64 @@ pub trait Profile: Sync {
     /// What this family's API demands of the conversation; by default what the model's package
     /// demands (the Messages API's and Bedrock's empty-content rules).
     fn message_rules(&self, call: &CallRef<'_>) -> MessageRules {
-        let mut rules = MessageRules::default();
-        match call.model.npm {
-            "@ai-sdk/anthropic" => {
-                rules.drop_empty = Some("anthropic");
-                rules.tool_calls_last = true;
-            }
-            "@ai-sdk/google-vertex/anthropic" => rules.tool_calls_last = true,
-            "@ai-sdk/amazon-bedrock" => rules.drop_empty = Some("bedrock"),
-            _ => {}
-        }
-        rules
+        default_message_rules(call)
+    }
+
+    /// Whether and how the first two system messages and the last two others get prompt-cache
+    /// marks: for Claude models (and the Anthropic and Alibaba packages), in the form the call's
+    /// protocol reads. `setCacheControl` in the provider's or model's options forces it either way.
+    fn cache_policy(&self, call: &CallRef<'_>) -> Option<CachePolicy> {
+        default_cache_policy(call)
     }
 
     /// Why the catalog's models of this family cannot be called, when that is so.
     fn catalog_note(&self) -> Option<&'static str> {
         None
     }
+}
+
+/// The message rules of a model's package (see [`Profile::message_rules`]), for profiles to build
+/// on.
+pub fn default_message_rules(call: &CallRef<'_>) -> MessageRules {
+    let mut rules = MessageRules::default();
+    match call.model.npm {
+        "@ai-sdk/anthropic" => {
+            rules.drop_empty = Some("anthropic");
+            rules.tool_calls_last = true;
+        }
+        "@ai-sdk/google-vertex/anthropic" => rules.tool_calls_last = true,
+        "@ai-sdk/amazon-bedrock" => rules.drop_empty = Some("bedrock"),
+        _ => {}
+    }
+    rules
+}
+
+/// OpenCode's caching rule (see [`Profile::cache_policy`]), for profiles to build on.
+pub fn default_cache_policy(call: &CallRef<'_>) -> Option<CachePolicy> {
+    let model = &call.model;
+    let claude = [model.api_id, call.model_id]
+        .iter()
+        .any(|id| id.contains("claude") || id.contains("anthropic"));
+    let wanted = call.set_cache_control.unwrap_or(
+        claude
+            || matches!(model.npm, "@ai-sdk/anthropic" | "@ai-sdk/alibaba")
+            || matches!(model.provider_id, "anthropic" | "google-vertex-anthropic"),
+    );
+    if !wanted {
+        return None;
+    }
+    let marks = match call.runtime.protocol {
+        RuntimeProtocol::Anthropic => CacheMarks::Anthropic,
+        RuntimeProtocol::Bedrock => CacheMarks::Bedrock,
+        RuntimeProtocol::OpenaiChat | RuntimeProtocol::Zai => CacheMarks::Compatible,
+        _ => return None,
+    };
+    Some(CachePolicy {
+        marks,
+        on_message: model.provider_id == "anthropic"
+            || model.provider_id.contains("bedrock")
+            || model.npm == "@ai-sdk/amazon-bedrock",
+    })
 }
 
 /// Families that claim providers by id, then by package; the generic profile is the fallback.

@@ -4,7 +4,10 @@
 use serde_json::{Map, Value, json};
 
 use super::options::{self, Gpt5Defaults};
-use super::{CallRef, MessageRules, ModelRef, Profile, ReasoningApi, attribution, generic};
+use super::{
+    CacheMarks, CachePolicy, CallRef, MessageRules, ModelRef, Profile, ReasoningApi, attribution,
+    generic,
+};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::{ResolvedRuntime, RuntimeProtocol};
@@ -59,10 +62,21 @@ impl Profile for OpenRouterProfile {
         &["openrouter"]
     }
 
-    fn message_rules(&self, _call: &CallRef<'_>) -> MessageRules {
+    fn cache_policy(&self, call: &CallRef<'_>) -> Option<CachePolicy> {
+        let default = super::default_cache_policy(call)?;
+        Some(CachePolicy {
+            marks: match default.marks {
+                CacheMarks::Compatible => CacheMarks::OpenRouter,
+                other => other,
+            },
+            ..default
+        })
+    }
+
+    fn message_rules(&self, call: &CallRef<'_>) -> MessageRules {
         MessageRules {
             interleaved_field: false,
-            ..MessageRules::default()
+            ..super::default_message_rules(call)
         }
     }
 }

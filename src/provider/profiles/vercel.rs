@@ -4,7 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use super::options::{self, Gpt5Defaults};
-use super::{CallRef, ModelRef, Profile, ReasoningApi, VariantPresets, attribution, generic};
+use super::{
+    CachePolicy, CallRef, ModelRef, Profile, ReasoningApi, VariantPresets, attribution, generic,
+};
 use crate::provider::error::ProviderError;
 use crate::provider::input::LoaderInput;
 use crate::provider::runtime::ResolvedRuntime;
@@ -37,6 +39,11 @@ impl Profile for VercelProfile {
 
     fn variant_presets(&self, _api: ReasoningApi, _model: &ModelRef<'_>) -> VariantPresets {
         VariantPresets::None
+    }
+
+    /// The gateway places the cache marks itself.
+    fn cache_policy(&self, _call: &CallRef<'_>) -> Option<CachePolicy> {
+        None
     }
 
     /// The gateway places Anthropic's cache marks itself (`caching: "auto"`).
