@@ -33,7 +33,7 @@ pub use exchange::TokenBroker;
 pub use input::{AwsCredentials, ClientIdentity, Credential, LoaderInput};
 pub use profiles::zai::ZaiRequestOptions;
 pub use profiles::{
-    CacheMarks, CachePolicy, CallRef, MessageRules, ModelRef, Profile, ReasoningApi,
+    CacheMarks, CachePolicy, CallRef, InvalidParam, MessageRules, ModelRef, Profile, ReasoningApi,
     VariantPresets, profile_of, resolve,
 };
 pub use runtime::{

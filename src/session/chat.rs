@@ -155,8 +155,7 @@ impl ChatService {
             variant_body: variant_body.as_ref(),
             small: call.small,
         };
-        let wire = wire_call(resolved, request, &shape)
-            .map_err(|err| protocol_error(err, empty_result()))?;
+        let wire = wire_call(resolved, request, &shape).map_err(prepare_error)?;
         let prepared =
             authorized_request(resolved, &wire, &self.authorizer).map_err(prepare_error)?;
         Ok((wire, prepared))
@@ -394,10 +393,20 @@ fn with_cost(
     result: Result<ChatResult, ChatError>,
     resolved: &ResolvedCall,
 ) -> Result<ChatResult, ChatError> {
-    let Some(prices) = &resolved.cost else {
+    let free = resolved.subscription;
+    if resolved.cost.is_none() && !free {
         return result;
+    }
+    let price = |result: &mut ChatResult| {
+        result.cost = if free {
+            Some(0.0)
+        } else {
+            resolved
+                .cost
+                .as_ref()
+                .map(|prices| prices.cost(&result.usage))
+        }
     };
-    let price = |result: &mut ChatResult| result.cost = Some(prices.cost(&result.usage));
     match result {
         Ok(mut result) => {
             price(&mut result);
@@ -470,6 +479,10 @@ fn prepare_error(err: PrepareError) -> ChatError {
     match err {
         PrepareError::Protocol(err) => protocol_error(err, empty_result()),
         PrepareError::Resolve(err) => ChatError::Resolve(err),
+        PrepareError::Invalid(invalid) => ChatError::InvalidParam {
+            field: invalid.field,
+            reason: invalid.reason,
+        },
     }
 }
 

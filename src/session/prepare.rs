@@ -13,7 +13,7 @@ use crate::protocol::execute::PreparedRequest;
 use crate::protocol::request::build_request;
 use crate::protocol::types::merge_options;
 use crate::protocol::{ChatRequest, ProtocolError};
-use crate::provider::{OutgoingRequest, RequestAuthorizer};
+use crate::provider::{InvalidParam, OutgoingRequest, RequestAuthorizer};
 use crate::transform::CallContext;
 use crate::transform::options::{self, Layers};
 
@@ -23,6 +23,9 @@ pub enum PrepareError {
     Protocol(#[from] ProtocolError),
     #[error(transparent)]
     Resolve(#[from] ResolveError),
+    /// A parameter the provider would refuse.
+    #[error("invalid {}: {}", .0.field, .0.reason)]
+    Invalid(InvalidParam),
 }
 
 /// The request body and URL, before authorization: what `transform/preview` shows.
@@ -51,7 +54,7 @@ pub fn wire_call(
     call: &ResolvedCall,
     request: &ChatRequest,
     shape: &CallShape<'_>,
-) -> Result<WireCall, ProtocolError> {
+) -> Result<WireCall, PrepareError> {
     let runtime = &call.runtime;
     let cx = CallContext {
         provider_id: &runtime.provider_id,
@@ -60,11 +63,16 @@ pub fn wire_call(
         session_id: shape.session_id,
         settings: &call.transform,
     };
+    crate::transform::validate::check(&cx, request).map_err(PrepareError::Invalid)?;
     let mut request = request.clone();
     crate::transform::sampling::apply(&cx, &mut request);
     request.messages =
         crate::transform::messages::apply(&cx, std::mem::take(&mut request.messages));
-    crate::transform::schema::apply(&cx, &mut request.tools);
+    crate::transform::tools::apply(&cx, &mut request);
+    let instructions = cx
+        .profile()
+        .system_as_instructions(&cx.call_ref())
+        .then(|| crate::transform::tools::take_instructions(&mut request.messages));
     let call_options = request.provider_options.take();
     let wire = build_request(call.format, &runtime.wire_model_id, &request)?;
     let mut body = match wire.body {
@@ -72,7 +80,8 @@ pub fn wire_call(
         _ => {
             return Err(ProtocolError::InvalidRequest(
                 "the request body is not a JSON object".into(),
-            ));
+            )
+            .into());
         }
     };
     let layers = Layers {
@@ -81,6 +90,9 @@ pub fn wire_call(
         call: call_options.as_ref(),
     };
     merge_options(&mut body, &options::body_fields(&cx, layers));
+    if let Some(instructions) = instructions {
+        body.insert("instructions".into(), Value::String(instructions));
+    }
     fit_output_to_thinking(&mut body, call);
     if !runtime.model_in_body {
         body.remove("model");

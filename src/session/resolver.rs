@@ -45,8 +45,10 @@ pub struct ResolvedCall {
     /// timeouts replace them.
     pub timeouts: Timeouts,
     /// The provider's and model's settings of the request transforms (`outputTokenMax`,
-    /// `setCacheKey`).
+    /// `setCacheKey`, `setCacheControl`).
     pub transform: TransformSettings,
+    /// Paid by a subscription (a ChatGPT sign-in): the call costs 0.
+    pub subscription: bool,
 }
 
 /// Resolves one (session, provider, model) through the whole chain.
@@ -96,6 +98,8 @@ pub async fn resolve_call(
         .or_else(|| options.get("maxConcurrency"))
         .and_then(Value::as_u64)
         .unwrap_or(0) as usize;
+    let subscription =
+        crate::provider::profile_of(provider_id, Some(&model.npm)).billed_by_subscription(&runtime);
     Ok(ResolvedCall {
         format: runtime.protocol.wire_format(),
         runtime,
@@ -104,6 +108,7 @@ pub async fn resolve_call(
         credential_source: chosen.source,
         timeouts: call_timeouts(provider, &model),
         transform: TransformSettings::from_options(&options, &model.options),
+        subscription,
         model,
     })
 }

@@ -412,11 +412,12 @@ async fn concurrent_calls_share_one_refresh_of_an_expiring_sign_in() {
     let s = session(&store, json!({}), &[]);
     let calls = (0..20).map(|_| {
         let (sources, s) = (Arc::clone(&sources), s.clone());
-        tokio::spawn(async move { resolve(&s, &sources, "openai", "gpt-5").await })
+        tokio::spawn(async move { resolve(&s, &sources, "openai", "gpt-5.2").await })
     });
     for call in calls {
         let call = call.await.expect("joins").expect("resolves");
         assert_eq!(call.credential_source, "oauth");
+        assert!(call.subscription, "a ChatGPT sign-in is priced at 0");
         assert_eq!(
             sent_headers(&call)["authorization"],
             "Bearer at-fresh",

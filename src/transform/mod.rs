@@ -5,6 +5,8 @@
 //! - [`messages`]: the conversation as each provider accepts it.
 //! - [`caching`]: prompt-cache marks in each provider's form.
 //! - [`schema`]: tool schemas as Moonshot's and Gemini's validators take them.
+//! - [`tools`]: Copilot's placeholder tool, the ChatGPT endpoint's `instructions`.
+//! - [`validate`]: calls the provider would refuse, refused first with the offending field.
 //! - [`sampling`]: the output limit and the temperature / top-p / top-k defaults.
 //! - [`options`]: the provider options of a call, merged in OpenCode's order, as body fields
 //!   ([`sdk_options`] translates the AI SDK's spelling).
@@ -18,6 +20,8 @@ mod options_tests;
 pub mod sampling;
 pub mod schema;
 pub mod sdk_options;
+pub mod tools;
+pub mod validate;
 pub mod variants;
 
 use serde_json::{Map, Value};

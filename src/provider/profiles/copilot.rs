@@ -94,6 +94,10 @@ impl Profile for CopilotProfile {
         })
     }
 
+    fn needs_placeholder_tool(&self, _call: &CallRef<'_>) -> bool {
+        true
+    }
+
     /// OpenCode's Copilot plugin leaves the output limit of GPT models to Copilot.
     fn sends_default_output_limit(&self, call: &CallRef<'_>) -> bool {
         !call.model.api_id.contains("gpt")

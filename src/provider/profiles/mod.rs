@@ -108,6 +108,23 @@ impl Default for MessageRules {
     }
 }
 
+/// A call parameter the provider would refuse, caught before the request goes out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidParam {
+    /// The offending field of the call's params (`modelId`, `tools[0].name`, …).
+    pub field: String,
+    pub reason: String,
+}
+
+impl InvalidParam {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// How prompt-cache marks are written for a family (OpenCode's `applyCaching` sets them under every
 /// SDK's key at once; here only the one the call's API reads is set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,6 +309,28 @@ pub trait Profile: Sync {
     /// protocol reads. `setCacheControl` in the provider's or model's options forces it either way.
     fn cache_policy(&self, call: &CallRef<'_>) -> Option<CachePolicy> {
         default_cache_policy(call)
+    }
+
+    /// The system messages go in the body's `instructions` instead (the ChatGPT endpoint takes no
+    /// system messages).
+    fn system_as_instructions(&self, _call: &CallRef<'_>) -> bool {
+        false
+    }
+
+    /// A call whose history has tool calls but which offers no tools gets a placeholder tool
+    /// (Copilot rejects such a call otherwise).
+    fn needs_placeholder_tool(&self, _call: &CallRef<'_>) -> bool {
+        false
+    }
+
+    /// The call is paid for by a subscription, not by the token (a ChatGPT sign-in): its cost is 0.
+    fn billed_by_subscription(&self, _runtime: &ResolvedRuntime) -> bool {
+        false
+    }
+
+    /// Refuses a call the provider is known to refuse (a model a sign-in does not serve).
+    fn validate(&self, _call: &CallRef<'_>) -> Result<(), InvalidParam> {
+        Ok(())
     }
 
     /// Why the catalog's models of this family cannot be called, when that is so.

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::options::{self, Gpt5Defaults};
-use super::{CallRef, Profile, runtime_at};
+use super::{CallRef, InvalidParam, Profile, runtime_at};
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
@@ -63,9 +63,59 @@ impl Profile for OpenaiProfile {
         &["openai"]
     }
 
+    fn system_as_instructions(&self, call: &CallRef<'_>) -> bool {
+        is_chatgpt(call.runtime)
+    }
+
+    fn billed_by_subscription(&self, runtime: &ResolvedRuntime) -> bool {
+        is_chatgpt(runtime)
+    }
+
+    /// A ChatGPT sign-in serves the Codex models only (OpenCode's allow-list).
+    fn validate(&self, call: &CallRef<'_>) -> Result<(), InvalidParam> {
+        if is_chatgpt(call.runtime) && !chatgpt_serves(call.model.api_id) {
+            return Err(InvalidParam::new(
+                "modelId",
+                format!(
+                    "a ChatGPT sign-in serves {} and later GPT-5 models, not {}; use an API key for other models",
+                    CHATGPT_MODELS.join(", "),
+                    call.model.api_id
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// The ChatGPT endpoint sets the output limit itself (OpenCode's Codex plugin drops it).
     fn sends_default_output_limit(&self, call: &CallRef<'_>) -> bool {
         !is_chatgpt(call.runtime)
+    }
+}
+
+/// The models a ChatGPT sign-in serves, besides every GPT-5 after 5.4.
+pub const CHATGPT_MODELS: &[&str] = &[
+    "gpt-5.2",
+    "gpt-5.3-codex",
+    "gpt-5.3-codex-spark",
+    "gpt-5.4",
+    "gpt-5.4-mini",
+    "gpt-5.5",
+];
+
+/// Whether the ChatGPT endpoint serves `model_id` (the allow-list, or a GPT above 5.4).
+pub fn chatgpt_serves(model_id: &str) -> bool {
+    if CHATGPT_MODELS.contains(&model_id) {
+        return true;
+    }
+    let Some(rest) = model_id.strip_prefix("gpt-") else {
+        return false;
+    };
+    let version = rest.split('-').next().unwrap_or_default();
+    let mut numbers = version.split('.').map(str::parse::<u32>);
+    match (numbers.next(), numbers.next()) {
+        (Some(Ok(major)), None) => major > 5,
+        (Some(Ok(major)), Some(Ok(minor))) => (major, minor) > (5, 4),
+        _ => false,
     }
 }
 
@@ -143,5 +193,34 @@ mod tests {
         assert_eq!(rt.chat_url, CODEX_RESPONSES_URL);
         assert_eq!(rt.headers["ChatGPT-Account-Id"], "acc-1");
         assert_eq!(rt.headers["originator"], "test-app");
+    }
+}
+
+#[cfg(test)]
+mod chatgpt_tests {
+    use super::chatgpt_serves;
+
+    #[test]
+    fn the_chatgpt_allow_list() {
+        for served in [
+            "gpt-5.2",
+            "gpt-5.3-codex",
+            "gpt-5.4-mini",
+            "gpt-5.5",
+            "gpt-5.6",
+            "gpt-6",
+        ] {
+            assert!(chatgpt_serves(served), "{served}");
+        }
+        for refused in [
+            "gpt-5",
+            "gpt-5.1",
+            "gpt-5.1-codex",
+            "gpt-4o",
+            "o3",
+            "gpt-5.4-nano",
+        ] {
+            assert!(!chatgpt_serves(refused), "{refused}");
+        }
     }
 }
