@@ -4,9 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use super::options::{self, Gpt5Defaults};
-use super::{CallRef, ModelRef, Profile, ReasoningApi, VariantPresets};
+use super::{CallRef, ModelRef, OPENAI_COMPATIBLE_NPM, Profile, ReasoningApi, VariantPresets};
 use super::{anthropic, chat_path, runtime_at};
-use crate::provider::common::{join_url, merged_headers, substitute_vars, validate_url};
+use crate::provider::common::{base_url, join_url, merged_headers, substitute_vars, validate_url};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{Credential, LoaderInput};
 use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
@@ -68,6 +68,34 @@ impl Profile for AzureProfile {
 
 pub const DEFAULT_API_VERSION: &str = "v1";
 
+/// A model Azure AI Foundry serves through its OpenAI-compatible inference API (DeepSeek, Kimi):
+/// chat completions at the model's own URL, `${AZURE_RESOURCE_NAME}` filled in, the key in
+/// `api-key`.
+fn resolve_foundry_model(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+    let resource = resource_name(input, "AZURE_RESOURCE_NAME").unwrap_or_default();
+    let base = base_url(input, None, &[("AZURE_RESOURCE_NAME", resource)])?;
+    let key =
+        input
+            .api_key_or_env(&["AZURE_API_KEY"])
+            .ok_or_else(|| ProviderError::AuthMissing {
+                provider: input.provider_id.to_string(),
+                hint: "set AZURE_API_KEY or an API key".into(),
+            })?;
+    let headers = merged_headers(input, &[]);
+    let auth = AuthScheme::Header {
+        name: "api-key".into(),
+        prefix: "",
+        value: key,
+    };
+    Ok(runtime_at(
+        input,
+        RuntimeProtocol::OpenaiChat,
+        base,
+        headers,
+        auth,
+    ))
+}
+
 /// `options.resourceName`, else the OAuth account id, else the resource env var.
 fn resource_name(input: &LoaderInput<'_>, env_name: &str) -> Option<String> {
     input
@@ -117,6 +145,9 @@ fn prefix(input: &LoaderInput<'_>) -> Result<String, ProviderError> {
 }
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
+    if input.npm == Some(OPENAI_COMPATIBLE_NPM) {
+        return resolve_foundry_model(input);
+    }
     let prefix = prefix(input)?;
     let key_env = if input.provider_id == "azure-cognitive-services" {
         "AZURE_COGNITIVE_SERVICES_API_KEY"
