@@ -1,54 +1,18 @@
-//! Which wire protocol a model is called with, derived from its AI SDK npm package (as models.dev
-//! and OpenCode name them), the provider id and the model's API shape.
-
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+//! Which wire protocol a catalog model is called with: the model's own API shape (models.dev
+//! `provider.shape`) where it names one, else its provider's profile decides
+//! ([`crate::provider::profile_of`]).
 
 use super::types::ApiShape;
+pub use crate::provider::RuntimeProtocol;
+pub use crate::provider::profiles::OPENAI_COMPATIBLE_NPM;
+use crate::provider::{ServedModel, profile_of};
 
-pub const OPENAI_COMPATIBLE_NPM: &str = "@ai-sdk/openai-compatible";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuntimeProtocol {
-    Anthropic,
-    OpenaiResponses,
-    OpenaiChat,
-    Gemini,
-    Bedrock,
-    Cohere,
-    Zai,
-}
-
-impl RuntimeProtocol {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Anthropic => "anthropic",
-            Self::OpenaiResponses => "openai-responses",
-            Self::OpenaiChat => "openai-chat",
-            Self::Gemini => "gemini",
-            Self::Bedrock => "bedrock",
-            Self::Cohere => "cohere",
-            Self::Zai => "zai",
-        }
-    }
-}
-
-/// npm packages whose provider needs a client this sidecar does not have.
+/// Why a provider's models cannot be called, for packages this sidecar has no client for.
 pub fn unsupported_npm_note(npm: &str) -> Option<&'static str> {
-    match npm {
-        "gitlab-ai-provider" => {
-            Some("GitLab Duo needs GitLab's own agent protocol, which is not supported")
-        }
-        "@jerome-benoit/sap-ai-provider-v2" => {
-            Some("SAP AI Core needs its orchestration client, which is not supported")
-        }
-        _ => None,
-    }
+    profile_of("", Some(npm)).catalog_note()
 }
 
-/// The protocol for a model: `shape` (from models.dev) wins, then provider-specific rules, then
-/// the npm package; anything unknown is treated as OpenAI-compatible chat completions.
+/// The protocol for a model: `shape` (from models.dev) wins, then the provider's profile.
 pub fn runtime_protocol(
     provider_id: &str,
     npm: &str,
@@ -56,41 +20,16 @@ pub fn runtime_protocol(
     shape: Option<ApiShape>,
 ) -> RuntimeProtocol {
     match shape {
-        Some(ApiShape::Responses) => return RuntimeProtocol::OpenaiResponses,
-        Some(ApiShape::Completions) => return RuntimeProtocol::OpenaiChat,
-        Some(ApiShape::Unknown) | None => {}
-    }
-    if matches!(provider_id, "zai" | "zai-coding-plan") {
-        return RuntimeProtocol::Zai;
-    }
-    if provider_id == "github-copilot" && npm == OPENAI_COMPATIBLE_NPM {
-        return if copilot_uses_responses(model_api_id) {
-            RuntimeProtocol::OpenaiResponses
-        } else {
-            RuntimeProtocol::OpenaiChat
-        };
-    }
-    match npm {
-        "@ai-sdk/anthropic" | "@ai-sdk/google-vertex/anthropic" => RuntimeProtocol::Anthropic,
-        "@ai-sdk/openai" | "@ai-sdk/azure" | "@ai-sdk/xai" => RuntimeProtocol::OpenaiResponses,
-        "@ai-sdk/amazon-bedrock/mantle" if model_api_id.contains("gpt-oss-safeguard") => {
-            RuntimeProtocol::OpenaiChat
+        Some(ApiShape::Responses) => RuntimeProtocol::OpenaiResponses,
+        Some(ApiShape::Completions) => RuntimeProtocol::OpenaiChat,
+        Some(ApiShape::Unknown) | None => {
+            profile_of(provider_id, Some(npm)).protocol(&ServedModel {
+                provider_id,
+                npm,
+                api_id: model_api_id,
+            })
         }
-        "@ai-sdk/amazon-bedrock/mantle" => RuntimeProtocol::OpenaiResponses,
-        "@ai-sdk/google" | "@ai-sdk/google-vertex" => RuntimeProtocol::Gemini,
-        "@ai-sdk/amazon-bedrock" => RuntimeProtocol::Bedrock,
-        "@ai-sdk/cohere" => RuntimeProtocol::Cohere,
-        _ => RuntimeProtocol::OpenaiChat,
     }
-}
-
-/// Copilot serves GPT-5 and later (except the gpt-5-mini line) on the Responses API.
-fn copilot_uses_responses(model_api_id: &str) -> bool {
-    let Some(rest) = model_api_id.strip_prefix("gpt-") else {
-        return false;
-    };
-    let major: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    major.parse::<u32>().is_ok_and(|m| m >= 5) && !model_api_id.starts_with("gpt-5-mini")
 }
 
 #[cfg(test)]
@@ -135,6 +74,10 @@ mod tests {
             Zai
         );
         assert_eq!(
+            runtime_protocol("zhipuai", OPENAI_COMPATIBLE_NPM, "glm-4.7", None),
+            OpenaiChat
+        );
+        assert_eq!(
             runtime_protocol(
                 "azure",
                 "@ai-sdk/azure",
@@ -169,6 +112,16 @@ mod tests {
                 "github-copilot",
                 OPENAI_COMPATIBLE_NPM,
                 "claude-sonnet-4",
+                None
+            ),
+            OpenaiChat
+        );
+        // The gateway's unified endpoint speaks OpenAI chat whatever SDK the catalog names.
+        assert_eq!(
+            runtime_protocol(
+                "cloudflare-ai-gateway",
+                "@ai-sdk/anthropic",
+                "anthropic/claude-sonnet-4-5",
                 None
             ),
             OpenaiChat

@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 /// `bedrock`, `cohere`), e.g. `{"anthropic": {"signature": "..."}}`.
 pub type ProviderOptions = Map<String, Value>;
 
-/// A chat message. Its `providerOptions` were once spelled `provider_options`; that spelling is still
-/// accepted on input, never published or sent.
+/// A message of the conversation; `providerOptions` (also accepted as `provider_options`, the
+/// spelling of earlier versions) carries per-provider options such as cache marks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "role", rename_all = "camelCase")]
 pub enum Message {
@@ -205,8 +205,11 @@ pub struct ChatRequest {
     pub max_output_tokens: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop_sequences: Vec<String>,
-    /// Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-    /// {"thinking": {...}}}`); keys are passed as written.
+    /// Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+    /// `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+    /// `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+    /// Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+    /// …) are written as the API's fields; any other key is passed as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_options: Option<ProviderOptions>,
 }
@@ -420,24 +423,28 @@ mod tests {
     }
 
     #[test]
-    fn message_provider_options_are_camel_case_and_the_old_spelling_still_parses() {
-        let camel: Message = serde_json::from_value(json!({
-            "role": "user", "content": "hi",
-            "providerOptions": {"anthropic": {"cacheControl": {"type": "ephemeral"}}}
-        }))
-        .expect("camelCase");
-        let snake: Message = serde_json::from_value(json!({
-            "role": "user", "content": "hi",
-            "provider_options": {"anthropic": {"cacheControl": {"type": "ephemeral"}}}
-        }))
-        .expect("snake_case alias");
-        assert_eq!(camel, snake);
-        let back = serde_json::to_value(&snake).expect("serializes");
-        assert_eq!(
-            back["providerOptions"]["anthropic"]["cacheControl"]["type"],
-            "ephemeral"
-        );
-        assert!(back.get("provider_options").is_none(), "{back}");
+    fn message_provider_options_are_camel_case_and_the_old_spelling_is_read() {
+        let cached = json!({"anthropic": {"cacheControl": {"type": "ephemeral"}}});
+        for key in ["providerOptions", "provider_options"] {
+            let message: Message = serde_json::from_value(
+                json!({"role": "system", "content": "s", key: cached.clone()}),
+            )
+            .expect("valid message");
+            let Message::System {
+                provider_options, ..
+            } = &message
+            else {
+                panic!("system message expected")
+            };
+            assert_eq!(
+                provider_options.as_ref().map(|o| json!(o)),
+                Some(cached.clone())
+            );
+            assert_eq!(
+                serde_json::to_value(&message).expect("serializes")["providerOptions"],
+                cached
+            );
+        }
     }
 
     #[test]

@@ -9,9 +9,9 @@ use serde_json::Value;
 use super::clock::{Clock, SystemClock};
 use super::common::{remove_header, set_header};
 use super::error::ProviderError;
+use super::profiles::zai::ZaiTokenCache;
 use super::runtime::{AuthScheme, DynamicHeaders, ResolvedRuntime};
 use super::sigv4::{self, SigningKeyParams};
-use super::zai::ZaiTokenCache;
 
 /// A concrete outgoing request, as the wire client is about to send it.
 #[derive(Debug, Clone, Copy)]
@@ -212,8 +212,8 @@ mod tests {
     use super::*;
     use crate::provider::clock::ManualClock;
     use crate::provider::input::{AwsCredentials, Credential};
-    use crate::provider::loaders::test_support::Fixture;
-    use crate::provider::registry::resolve;
+    use crate::provider::profiles::resolve;
+    use crate::provider::profiles::test_support::Fixture;
     use serde_json::json;
 
     fn authorizer(now_ms: i64) -> RequestAuthorizer {
@@ -331,7 +331,8 @@ mod tests {
         assert_eq!(token.split('.').count(), 3);
         assert_eq!(
             token,
-            crate::provider::zai::jwt::sign_token("abc", "def", 1_700_000_000_000).expect("sign")
+            crate::provider::profiles::zai::jwt::sign_token("abc", "def", 1_700_000_000_000)
+                .expect("sign")
         );
         assert_eq!(headers["x-source-channel"], "test-app");
     }

@@ -12,8 +12,8 @@ use super::clock::{Clock, SystemClock};
 use super::error::ProviderError;
 use super::google_auth::{self, GoogleTokenCache, ServiceAccountKey};
 use super::input::{Credential, LoaderInput};
-use super::loaders::{gitlab, sap};
-use super::registry::resolve;
+use super::profiles::resolve;
+use super::profiles::{gitlab, sap};
 use super::runtime::ResolvedRuntime;
 
 /// Token caches shared by all sessions (keyed by credential, so sessions never see each
@@ -170,8 +170,8 @@ impl TokenBroker {
 mod tests {
     use super::*;
     use crate::provider::clock::ManualClock;
-    use crate::provider::loaders::test_support::Fixture;
-    use crate::provider::runtime::{AuthScheme, ProtocolFamily};
+    use crate::provider::profiles::test_support::Fixture;
+    use crate::provider::runtime::{AuthScheme, RuntimeProtocol};
     use std::sync::Mutex;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -238,7 +238,7 @@ mod tests {
             .env("GITLAB_INSTANCE_URL", &instance);
         for _ in 0..2 {
             let rt = broker.resolve_runtime(&fx.input()).await.expect("resolves");
-            assert_eq!(rt.protocol, ProtocolFamily::Anthropic);
+            assert_eq!(rt.protocol, RuntimeProtocol::Anthropic);
             assert_eq!(rt.wire_model_id, "claude-opus-4-5-20251101");
             assert_eq!(rt.headers["x-gitlab-realm"], "saas");
             assert_eq!(rt.headers["x-gitlab-instance-id"], "i-1");

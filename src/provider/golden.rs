@@ -8,8 +8,8 @@ mod tests {
     use serde_json::{Value, json};
 
     use crate::provider::input::{AwsCredentials, Credential};
-    use crate::provider::loaders::test_support::Fixture;
-    use crate::provider::registry::resolve;
+    use crate::provider::profiles::resolve;
+    use crate::provider::profiles::test_support::Fixture;
 
     const PATH: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -135,7 +135,7 @@ impl LoaderInput<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::provider::loaders::test_support::Fixture;
+    use crate::provider::profiles::test_support::Fixture;
     use serde_json::json;
 
     #[test]

@@ -1,5 +1,6 @@
-//! Provider runtime resolution: OpenCode's `CUSTOM_LOADERS` parity, one module per provider's
-//! quirks, plus request authorization (SigV4, Z.AI JWT, Copilot headers).
+//! Provider profiles and runtime resolution: one profile per vendor family (`profiles/`, OpenCode's
+//! `CUSTOM_LOADERS` parity and everything else a family needs), plus request authorization (SigV4,
+//! Z.AI JWT, Copilot headers).
 //!
 //! Pure and session-scoped: every input (options, credential, env snapshot) is passed in, and
 //! nothing reads or writes the process environment.
@@ -20,22 +21,23 @@ pub mod exchange;
 mod golden;
 pub mod google_auth;
 pub mod input;
-pub mod loaders;
-pub mod registry;
+pub mod profiles;
 pub mod runtime;
 pub mod secret;
 pub mod sigv4;
-pub mod zai;
 
 pub use authorize::{OutgoingRequest, RequestAuthorizer};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ProviderError;
 pub use exchange::TokenBroker;
 pub use input::{AwsCredentials, ClientIdentity, Credential, LoaderInput};
-pub use registry::resolve;
+pub use profiles::zai::ZaiRequestOptions;
+pub use profiles::{
+    CacheMarks, CachePolicy, CallRef, InvalidParam, MessageRules, Profile, ReasoningApi,
+    ServedModel, VariantPresets, profile_of, resolve,
+};
 pub use runtime::{
-    AuthPreview, AuthScheme, DynamicHeaders, ProtocolFamily, ResolvedRuntime, RuntimePreview,
+    AuthPreview, AuthScheme, DynamicHeaders, ResolvedRuntime, RuntimePreview, RuntimeProtocol,
     redact_headers,
 };
 pub use secret::Secret;
-pub use zai::ZaiRequestOptions;

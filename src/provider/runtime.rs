@@ -8,18 +8,46 @@ use serde_json::{Map, Value};
 
 use super::input::AwsCredentials;
 use super::secret::{REDACTED, Secret};
+use crate::protocol::WireFormat;
 
-/// Which wire client speaks to the provider.
+/// Which wire protocol a model is called with, as its provider profile decides it (the catalog's
+/// `protocol` of a model and the runtime's alike). `zai` is OpenAI chat with Z.AI's own loader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum ProtocolFamily {
-    OpenaiChat,
-    OpenaiResponses,
+pub enum RuntimeProtocol {
     Anthropic,
+    OpenaiResponses,
+    OpenaiChat,
     Gemini,
     Bedrock,
     Cohere,
     Zai,
+}
+
+impl RuntimeProtocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Anthropic => "anthropic",
+            Self::OpenaiResponses => "openai-responses",
+            Self::OpenaiChat => "openai-chat",
+            Self::Gemini => "gemini",
+            Self::Bedrock => "bedrock",
+            Self::Cohere => "cohere",
+            Self::Zai => "zai",
+        }
+    }
+
+    /// The wire format this protocol is spoken in (Z.AI speaks OpenAI chat).
+    pub fn wire_format(self) -> WireFormat {
+        match self {
+            Self::OpenaiChat | Self::Zai => WireFormat::OpenaiChat,
+            Self::OpenaiResponses => WireFormat::OpenaiResponses,
+            Self::Anthropic => WireFormat::Anthropic,
+            Self::Gemini => WireFormat::Gemini,
+            Self::Bedrock => WireFormat::Bedrock,
+            Self::Cohere => WireFormat::Cohere,
+        }
+    }
 }
 
 /// Request-time header rules that depend on the body (added by `authorize_request`).
@@ -101,7 +129,7 @@ impl AuthScheme {
 #[derive(Clone)]
 pub struct ResolvedRuntime {
     pub provider_id: String,
-    pub protocol: ProtocolFamily,
+    pub protocol: RuntimeProtocol,
     pub base_url: String,
     /// Full URL of a streaming chat call.
     pub chat_url: String,
@@ -123,7 +151,7 @@ pub struct ResolvedRuntime {
 #[serde(rename_all = "camelCase")]
 pub struct RuntimePreview {
     pub provider_id: String,
-    pub protocol: ProtocolFamily,
+    pub protocol: RuntimeProtocol,
     pub base_url: String,
     pub chat_url: String,
     pub headers: BTreeMap<String, String>,

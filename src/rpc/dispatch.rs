@@ -183,7 +183,8 @@ impl Dispatcher {
     fn on_frame(self: &Arc<Self>, frame: Frame) {
         let framing = frame.framing;
         self.outbound().note_client_framing(framing);
-        let value: Value = match serde_json::from_slice(&frame.body) {
+        let body = super::lone_surrogates::replace_lone_surrogates(&frame.body);
+        let value: Value = match serde_json::from_slice(&body) {
             Ok(value) => value,
             Err(err) => {
                 let error = RpcError::new(ErrorKind::ParseError, format!("parse error: {err}"))

@@ -5,6 +5,7 @@ pub mod context;
 pub mod dispatch;
 pub mod error;
 pub mod framing;
+pub mod lone_surrogates;
 pub mod message;
 pub mod method;
 pub mod methods;

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::{ChatError, ResolveError};
 use super::network::{ClientKey, NetworkSettings};
-use super::prepare::{PrepareError, WireCall, authorized_request, wire_call};
+use super::prepare::{CallShape, PrepareError, WireCall, authorized_request, wire_call};
 use super::resolver::{ResolvedCall, resolve_call};
 use super::sources::CallSources;
 use super::store::SessionSnapshot;
@@ -51,6 +51,11 @@ pub struct ChatParams {
     /// Tried in order when the call fails retryably before its first streamed byte.
     #[serde(default)]
     pub fallbacks: Vec<ChatTarget>,
+    /// A small call (a title, a summary): the model's small-call options (OpenCode's
+    /// `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+    /// the full ones. A `variant` given with it still wins.
+    #[serde(default)]
+    pub small: bool,
 }
 
 impl std::fmt::Debug for ChatParams {
@@ -66,8 +71,18 @@ impl std::fmt::Debug for ChatParams {
                 &self.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()),
             )
             .field("fallbacks", &self.fallbacks)
+            .field("small", &self.small)
             .finish_non_exhaustive()
     }
+}
+
+/// What a call asks for beyond its request: whose session it runs in, its reasoning preset, and
+/// whether it is a small call.
+#[derive(Debug, Clone, Copy)]
+pub struct CallSpec<'a> {
+    pub session_id: &'a str,
+    pub variant: Option<&'a str>,
+    pub small: bool,
 }
 
 /// Shared by every chat call: token caches, the request authorizer, the concurrency limits and the HTTP
@@ -128,11 +143,19 @@ impl ChatService {
         &self,
         resolved: &ResolvedCall,
         request: &ChatRequest,
-        variant: Option<&str>,
+        call: &CallSpec<'_>,
     ) -> Result<(WireCall, PreparedRequest), ChatError> {
-        let variant_body = variant_fields(resolved, variant)?;
-        let wire = wire_call(resolved, request, variant_body.as_ref())
-            .map_err(|err| protocol_error(err, empty_result()))?;
+        let variant = match (call.variant, call.small) {
+            (None, true) => first_variant(resolved),
+            (variant, _) => variant.map(str::to_string),
+        };
+        let variant_body = variant_fields(resolved, variant.as_deref())?;
+        let shape = CallShape {
+            session_id: call.session_id,
+            variant_body: variant_body.as_ref(),
+            small: call.small,
+        };
+        let wire = wire_call(resolved, request, &shape).map_err(prepare_error)?;
         let prepared =
             authorized_request(resolved, &wire, &self.authorizer).map_err(prepare_error)?;
         Ok((wire, prepared))
@@ -186,7 +209,12 @@ impl ChatService {
                 (_, Some(name)) if has_variant(&resolved, name) => Some(name),
                 _ => None,
             };
-            let (_, prepared) = self.prepare(&resolved, &request, variant)?;
+            let spec = CallSpec {
+                session_id: &params.session_id,
+                variant,
+                small: params.small,
+            };
+            let (_, prepared) = self.prepare(&resolved, &request, &spec)?;
             let options = ExecuteOptions {
                 timeouts: session
                     .options()
@@ -365,10 +393,20 @@ fn with_cost(
     result: Result<ChatResult, ChatError>,
     resolved: &ResolvedCall,
 ) -> Result<ChatResult, ChatError> {
-    let Some(prices) = &resolved.cost else {
+    let free = resolved.subscription;
+    if resolved.cost.is_none() && !free {
         return result;
+    }
+    let price = |result: &mut ChatResult| {
+        result.cost = if free {
+            Some(0.0)
+        } else {
+            resolved
+                .cost
+                .as_ref()
+                .map(|prices| prices.cost(&result.usage))
+        }
     };
-    let price = |result: &mut ChatResult| result.cost = Some(prices.cost(&result.usage));
     match result {
         Ok(mut result) => {
             price(&mut result);
@@ -389,9 +427,20 @@ fn with_cost(
     }
 }
 
+/// The model's first reasoning preset (a small call's, as OpenCode's `smallOptions()` takes it).
+fn first_variant(resolved: &ResolvedCall) -> Option<String> {
+    crate::transform::variants::available_variants(
+        resolved.runtime.protocol,
+        &resolved.runtime.provider_id,
+        &resolved.model,
+    )
+    .into_iter()
+    .next()
+}
+
 fn has_variant(resolved: &ResolvedCall, name: &str) -> bool {
     crate::transform::variants::available_variants(
-        resolved.format,
+        resolved.runtime.protocol,
         &resolved.runtime.provider_id,
         &resolved.model,
     )
@@ -408,7 +457,7 @@ fn variant_fields(
         return Ok(None);
     };
     crate::transform::variants::variant_body(
-        resolved.format,
+        resolved.runtime.protocol,
         &resolved.runtime.provider_id,
         &resolved.model,
         name,
@@ -430,6 +479,10 @@ fn prepare_error(err: PrepareError) -> ChatError {
     match err {
         PrepareError::Protocol(err) => protocol_error(err, empty_result()),
         PrepareError::Resolve(err) => ChatError::Resolve(err),
+        PrepareError::Invalid(invalid) => ChatError::InvalidParam {
+            field: invalid.field,
+            reason: invalid.reason,
+        },
     }
 }
 

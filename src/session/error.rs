@@ -78,6 +78,9 @@ pub enum ChatError {
     },
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// A parameter the provider would refuse, named.
+    #[error("invalid {field}: {reason}")]
+    InvalidParam { field: String, reason: String },
     #[error("http client error: {0}")]
     Client(String),
 }
@@ -96,7 +99,7 @@ impl ChatError {
                 FailureKind::BadRequest | FailureKind::ProviderServer => "provider_http",
                 FailureKind::StreamInterrupted => "stream_interrupted",
             },
-            ChatError::InvalidRequest(_) => "invalid_params",
+            ChatError::InvalidRequest(_) | ChatError::InvalidParam { .. } => "invalid_params",
             ChatError::Client(_) => "internal",
         }
     }

@@ -18,7 +18,7 @@ mod secret;
 pub mod sources;
 pub mod store;
 
-pub use chat::{ChatParams, ChatService, ChatTarget};
+pub use chat::{CallSpec, ChatParams, ChatService, ChatTarget};
 pub use error::{ChatError, ResolveError, SessionError};
 pub use resolver::{ResolvedCall, resolve_call};
 pub use sources::CallSources;

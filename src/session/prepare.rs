@@ -13,7 +13,9 @@ use crate::json_merge::merge_deep_map;
 use crate::protocol::execute::PreparedRequest;
 use crate::protocol::request::build_request;
 use crate::protocol::{ChatRequest, ProtocolError};
-use crate::provider::{OutgoingRequest, RequestAuthorizer};
+use crate::provider::{InvalidParam, OutgoingRequest, RequestAuthorizer};
+use crate::transform::CallContext;
+use crate::transform::options::{self, Layers};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
@@ -21,6 +23,9 @@ pub enum PrepareError {
     Protocol(#[from] ProtocolError),
     #[error(transparent)]
     Resolve(#[from] ResolveError),
+    /// A parameter the provider would refuse.
+    #[error("invalid {}: {}", .0.field, .0.reason)]
+    Invalid(InvalidParam),
 }
 
 /// The request body and URL, before authorization: what `transform/preview` shows.
@@ -32,28 +37,62 @@ pub struct WireCall {
     pub headers: BTreeMap<String, String>,
 }
 
-/// Builds the body and URL. `variant_body` (wire fields a variant sets) goes under the call's own
-/// `providerOptions`, and the loader's defaults under both.
+/// What shapes a call beyond its request.
+#[derive(Debug, Clone, Copy)]
+pub struct CallShape<'a> {
+    /// The session the call runs in (the prompt-cache key).
+    pub session_id: &'a str,
+    /// The wire fields of the reasoning variant.
+    pub variant_body: Option<&'a Map<String, Value>>,
+    /// A small call (title, summary): OpenCode's `smallOptions()`.
+    pub small: bool,
+}
+
+/// Builds the body and URL: the call's request after the transforms, with its provider options
+/// (profile defaults, config, variant, the call's own) merged over the built body.
 pub fn wire_call(
     call: &ResolvedCall,
     request: &ChatRequest,
-    variant_body: Option<&Map<String, Value>>,
-) -> Result<WireCall, ProtocolError> {
+    shape: &CallShape<'_>,
+) -> Result<WireCall, PrepareError> {
     let runtime = &call.runtime;
-    let wire = build_request(call.format, &runtime.wire_model_id, request)?;
-    let own = match wire.body {
+    let cx = CallContext {
+        provider_id: &runtime.provider_id,
+        model: &call.model,
+        runtime,
+        session_id: shape.session_id,
+        settings: &call.transform,
+    };
+    crate::transform::validate::check(&cx, request).map_err(PrepareError::Invalid)?;
+    let mut request = request.clone();
+    crate::transform::sampling::apply(&cx, &mut request);
+    request.messages =
+        crate::transform::messages::apply(&cx, std::mem::take(&mut request.messages));
+    crate::transform::tools::apply(&cx, &mut request);
+    let instructions = cx
+        .profile()
+        .system_as_instructions(&cx.call_ref())
+        .then(|| crate::transform::tools::take_instructions(&mut request.messages));
+    let call_options = request.provider_options.take();
+    let wire = build_request(call.format, &runtime.wire_model_id, &request)?;
+    let mut body = match wire.body {
         Value::Object(body) => body,
         _ => {
             return Err(ProtocolError::InvalidRequest(
                 "the request body is not a JSON object".into(),
-            ));
+            )
+            .into());
         }
     };
-    let mut body = runtime.default_options.clone();
-    if let Some(variant) = variant_body {
-        merge_deep_map(&mut body, variant);
+    let layers = Layers {
+        variant: shape.variant_body,
+        small: shape.small,
+        call: call_options.as_ref(),
+    };
+    merge_deep_map(&mut body, &options::body_fields(&cx, layers));
+    if let Some(instructions) = instructions {
+        body.insert("instructions".into(), Value::String(instructions));
     }
-    merge_deep_map(&mut body, &own);
     fit_output_to_thinking(&mut body, call);
     if !runtime.model_in_body {
         body.remove("model");

@@ -23,9 +23,8 @@ use crate::config::TimeoutSetting;
 use crate::protocol::WireFormat;
 use crate::protocol::cost::ModelCost;
 use crate::protocol::execute::Timeouts;
-use crate::provider::{
-    ClientIdentity, LoaderInput, ProtocolFamily, ProviderError, ResolvedRuntime, TokenBroker,
-};
+use crate::provider::{ClientIdentity, LoaderInput, ProviderError, ResolvedRuntime, TokenBroker};
+use crate::transform::TransformSettings;
 
 /// A call ready for [`super::prepare::prepare_call`].
 #[derive(Debug, Clone)]
@@ -45,18 +44,11 @@ pub struct ResolvedCall {
     /// From the provider's `timeout` / `headerTimeout` / `chunkTimeout` options; a session's own
     /// timeouts replace them.
     pub timeouts: Timeouts,
-}
-
-/// The wire format a loader's protocol family is spoken with (Z.AI speaks OpenAI chat).
-pub fn wire_format(protocol: ProtocolFamily) -> WireFormat {
-    match protocol {
-        ProtocolFamily::OpenaiChat | ProtocolFamily::Zai => WireFormat::OpenaiChat,
-        ProtocolFamily::OpenaiResponses => WireFormat::OpenaiResponses,
-        ProtocolFamily::Anthropic => WireFormat::Anthropic,
-        ProtocolFamily::Gemini => WireFormat::Gemini,
-        ProtocolFamily::Bedrock => WireFormat::Bedrock,
-        ProtocolFamily::Cohere => WireFormat::Cohere,
-    }
+    /// The provider's and model's settings of the request transforms (`outputTokenMax`,
+    /// `setCacheKey`, `setCacheControl`).
+    pub transform: TransformSettings,
+    /// Paid by a subscription (a ChatGPT sign-in): the call costs 0.
+    pub subscription: bool,
 }
 
 /// Resolves one (session, provider, model) through the whole chain.
@@ -106,13 +98,17 @@ pub async fn resolve_call(
         .or_else(|| options.get("maxConcurrency"))
         .and_then(Value::as_u64)
         .unwrap_or(0) as usize;
+    let subscription =
+        crate::provider::profile_of(provider_id, Some(&model.npm)).billed_by_subscription(&runtime);
     Ok(ResolvedCall {
-        format: wire_format(runtime.protocol),
+        format: runtime.protocol.wire_format(),
         runtime,
         max_concurrency,
         cost: model.info.cost.as_ref().map(super::pricing::model_cost),
         credential_source: chosen.source,
         timeouts: call_timeouts(provider, &model),
+        transform: TransformSettings::from_options(&options, &model.options),
+        subscription,
         model,
     })
 }

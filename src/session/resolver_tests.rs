@@ -66,7 +66,16 @@ fn request() -> ChatRequest {
 
 /// The headers the request would carry, secrets included (tests only).
 fn sent_headers(call: &ResolvedCall) -> HashMap<String, String> {
-    let wire = wire_call(call, &request(), None).expect("builds");
+    let wire = wire_call(
+        call,
+        &request(),
+        &crate::session::prepare::CallShape {
+            session_id: "s",
+            variant_body: None,
+            small: false,
+        },
+    )
+    .expect("builds");
     let body = serde_json::to_vec(&wire.body).expect("json");
     final_headers(call, &wire, &body, &RequestAuthorizer::default())
         .expect("authorizes")
@@ -316,7 +325,16 @@ async fn bedrock_signs_each_request_with_the_session_aws_keys() {
         headers["authorization"]
     );
     assert!(headers.contains_key("x-amz-date"));
-    let wire = wire_call(&call, &request(), None).expect("builds");
+    let wire = wire_call(
+        &call,
+        &request(),
+        &crate::session::prepare::CallShape {
+            session_id: "s",
+            variant_body: None,
+            small: false,
+        },
+    )
+    .expect("builds");
     assert!(
         wire.body.get("model").is_none(),
         "Bedrock names the model in the URL"
@@ -394,11 +412,12 @@ async fn concurrent_calls_share_one_refresh_of_an_expiring_sign_in() {
     let s = session(&store, json!({}), &[]);
     let calls = (0..20).map(|_| {
         let (sources, s) = (Arc::clone(&sources), s.clone());
-        tokio::spawn(async move { resolve(&s, &sources, "openai", "gpt-5").await })
+        tokio::spawn(async move { resolve(&s, &sources, "openai", "gpt-5.2").await })
     });
     for call in calls {
         let call = call.await.expect("joins").expect("resolves");
         assert_eq!(call.credential_source, "oauth");
+        assert!(call.subscription, "a ChatGPT sign-in is priced at 0");
         assert_eq!(
             sent_headers(&call)["authorization"],
             "Bearer at-fresh",

@@ -12,5 +12,6 @@ mod runtime;
 mod schema_contract;
 mod search;
 mod sessions;
+mod transforms;
 mod transport;
 mod typescript_client;

@@ -300,8 +300,8 @@ Which part of a document a query matched; serialized as the `matchedFields` stri
 
 class Message1(TypedDict):
     """
-    A chat message. Its `providerOptions` were once spelled `provider_options`; that spelling is still
-    accepted on input, never published or sent.
+    A message of the conversation; `providerOptions` (also accepted as `provider_options`, the
+    spelling of earlier versions) carries per-provider options such as cache marks.
     """
 
     role: Literal['system']
@@ -530,14 +530,6 @@ class PromptOption(TypedDict):
     hint: NotRequired[str | None]
 
 
-ProtocolFamily: TypeAlias = Literal[
-    'openai-chat', 'openai-responses', 'anthropic', 'gemini', 'bedrock', 'cohere', 'zai'
-]
-"""
-Which wire client speaks to the provider.
-"""
-
-
 class ProviderAuth(TypedDict):
     kind: AuthKind
 
@@ -704,26 +696,13 @@ class RetryPolicy(TypedDict):
     """
 
 
-class RuntimePreview(TypedDict):
-    """
-    A redacted, serializable view of a [`ResolvedRuntime`] for `transform/preview` and logs.
-    """
-
-    providerId: str
-    protocol: ProtocolFamily
-    baseUrl: str
-    chatUrl: str
-    headers: dict[str, str]
-    auth: AuthPreview
-    defaultOptions: dict[str, Any]
-    wireModelId: str
-    modelInBody: bool
-    dynamicHeaders: NotRequired[DynamicHeaders | None]
-
-
 RuntimeProtocol: TypeAlias = Literal[
     'anthropic', 'openai-responses', 'openai-chat', 'gemini', 'bedrock', 'cohere', 'zai'
 ]
+"""
+Which wire protocol a model is called with, as its provider profile decides it (the catalog's
+`protocol` of a model and the runtime's alike). `zai` is OpenAI chat with Z.AI's own loader.
+"""
 
 
 class SearchFilters(TypedDict):
@@ -1083,33 +1062,6 @@ class ToolChoice1(TypedDict):
 ToolChoiceMode: TypeAlias = Literal['auto', 'none', 'required']
 
 
-class TransformPreview(TypedDict):
-    """
-    What `chat/*` with the same params would send first (fallbacks are not shown).
-    """
-
-    method: str
-    url: str
-    headers: dict[str, str]
-    """
-    Every header of the request, auth included, with credential values replaced by `[redacted]`.
-    """
-    body: Any
-    """
-    The JSON body exactly as sent.
-    """
-    runtime: RuntimePreview
-    """
-    The loader's resolved runtime (protocol, base URL, auth scheme, default options).
-    """
-    credentialSource: str
-    """
-    Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-profile`,
-    `config` or `none`.
-    """
-    variant: NotRequired[str | None]
-
-
 class Usage(TypedDict):
     inputTokens: int
     outputTokens: int
@@ -1447,8 +1399,8 @@ class InitializeResult(TypedDict):
 
 class Message2(TypedDict):
     """
-    A chat message. Its `providerOptions` were once spelled `provider_options`; that spelling is still
-    accepted on input, never published or sent.
+    A message of the conversation; `providerOptions` (also accepted as `provider_options`, the
+    spelling of earlier versions) carries per-provider options such as cache marks.
     """
 
     role: Literal['user']
@@ -1458,8 +1410,8 @@ class Message2(TypedDict):
 
 class Message3(TypedDict):
     """
-    A chat message. Its `providerOptions` were once spelled `provider_options`; that spelling is still
-    accepted on input, never published or sent.
+    A message of the conversation; `providerOptions` (also accepted as `provider_options`, the
+    spelling of earlier versions) carries per-provider options such as cache marks.
     """
 
     role: Literal['assistant']
@@ -1469,8 +1421,8 @@ class Message3(TypedDict):
 
 class Message4(TypedDict):
     """
-    A chat message. Its `providerOptions` were once spelled `provider_options`; that spelling is still
-    accepted on input, never published or sent.
+    A message of the conversation; `providerOptions` (also accepted as `provider_options`, the
+    spelling of earlier versions) carries per-provider options such as cache marks.
     """
 
     role: Literal['tool']
@@ -1480,8 +1432,8 @@ class Message4(TypedDict):
 
 Message: TypeAlias = Message1 | Message2 | Message3 | Message4
 """
-A chat message. Its `providerOptions` were once spelled `provider_options`; that spelling is still
-accepted on input, never published or sent.
+A message of the conversation; `providerOptions` (also accepted as `provider_options`, the
+spelling of earlier versions) carries per-provider options such as cache marks.
 """
 
 
@@ -1591,6 +1543,23 @@ class ProviderListResult(TypedDict):
     providers: list[ProviderDescriptor]
 
 
+class RuntimePreview(TypedDict):
+    """
+    A redacted, serializable view of a [`ResolvedRuntime`] for `transform/preview` and logs.
+    """
+
+    providerId: str
+    protocol: RuntimeProtocol
+    baseUrl: str
+    chatUrl: str
+    headers: dict[str, str]
+    auth: AuthPreview
+    defaultOptions: dict[str, Any]
+    wireModelId: str
+    modelInBody: bool
+    dynamicHeaders: NotRequired[DynamicHeaders | None]
+
+
 class SessionOptions(TypedDict):
     """
     Defaults for every chat call of a session.
@@ -1653,6 +1622,33 @@ ToolChoice: TypeAlias = ToolChoiceMode | ToolChoice1
 """
 
 
+class TransformPreview(TypedDict):
+    """
+    What `chat/*` with the same params would send first (fallbacks are not shown).
+    """
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    """
+    Every header of the request, auth included, with credential values replaced by `[redacted]`.
+    """
+    body: Any
+    """
+    The JSON body exactly as sent.
+    """
+    runtime: RuntimePreview
+    """
+    The loader's resolved runtime (protocol, base URL, auth scheme, default options).
+    """
+    credentialSource: str
+    """
+    Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-profile`,
+    `config` or `none`.
+    """
+    variant: NotRequired[str | None]
+
+
 class SessionUpdateParams(TypedDict):
     """
     Params of `session/update`.
@@ -1705,8 +1701,11 @@ class ChatStreamParams(TypedDict):
     stopSequences: NotRequired[list[str]]
     providerOptions: NotRequired[dict[str, Any] | None]
     """
-    Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-    {"thinking": {...}}}`); keys are passed as written.
+    Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+    `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+    `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+    Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+    …) are written as the API's fields; any other key is passed as written.
     """
     headers: NotRequired[dict[str, Any] | None]
     """
@@ -1715,6 +1714,12 @@ class ChatStreamParams(TypedDict):
     fallbacks: NotRequired[list[ChatTarget]]
     """
     Tried in order when the call fails retryably before its first streamed byte.
+    """
+    small: NotRequired[bool]
+    """
+    A small call (a title, a summary): the model's small-call options (OpenCode's
+    `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+    the full ones. A `variant` given with it still wins.
     """
 
 
@@ -1741,8 +1746,11 @@ class ChatGenerateParams(TypedDict):
     stopSequences: NotRequired[list[str]]
     providerOptions: NotRequired[dict[str, Any] | None]
     """
-    Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-    {"thinking": {...}}}`); keys are passed as written.
+    Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+    `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+    `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+    Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+    …) are written as the API's fields; any other key is passed as written.
     """
     headers: NotRequired[dict[str, Any] | None]
     """
@@ -1751,6 +1759,12 @@ class ChatGenerateParams(TypedDict):
     fallbacks: NotRequired[list[ChatTarget]]
     """
     Tried in order when the call fails retryably before its first streamed byte.
+    """
+    small: NotRequired[bool]
+    """
+    A small call (a title, a summary): the model's small-call options (OpenCode's
+    `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+    the full ones. A `variant` given with it still wins.
     """
 
 
@@ -1777,8 +1791,11 @@ class TransformPreviewParams(TypedDict):
     stopSequences: NotRequired[list[str]]
     providerOptions: NotRequired[dict[str, Any] | None]
     """
-    Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-    {"thinking": {...}}}`); keys are passed as written.
+    Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+    `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+    `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+    Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+    …) are written as the API's fields; any other key is passed as written.
     """
     headers: NotRequired[dict[str, Any] | None]
     """
@@ -1787,6 +1804,12 @@ class TransformPreviewParams(TypedDict):
     fallbacks: NotRequired[list[ChatTarget]]
     """
     Tried in order when the call fails retryably before its first streamed byte.
+    """
+    small: NotRequired[bool]
+    """
+    A small call (a title, a summary): the model's small-call options (OpenCode's
+    `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+    the full ones. A `variant` given with it still wins.
     """
 
 
@@ -1852,8 +1875,11 @@ class ChatParams(TypedDict):
     stopSequences: NotRequired[list[str]]
     providerOptions: NotRequired[dict[str, Any] | None]
     """
-    Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-    {"thinking": {...}}}`); keys are passed as written.
+    Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+    `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+    `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+    Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+    …) are written as the API's fields; any other key is passed as written.
     """
     headers: NotRequired[dict[str, Any] | None]
     """
@@ -1862,6 +1888,12 @@ class ChatParams(TypedDict):
     fallbacks: NotRequired[list[ChatTarget]]
     """
     Tried in order when the call fails retryably before its first streamed byte.
+    """
+    small: NotRequired[bool]
+    """
+    A small call (a title, a summary): the model's small-call options (OpenCode's
+    `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+    the full ones. A `variant` given with it still wins.
     """
 
 
@@ -2076,7 +2108,6 @@ class SidecarContract(TypedDict):
     ProgressToken: NotRequired[ProgressToken]
     PromptCondition: NotRequired[PromptCondition]
     PromptOption: NotRequired[PromptOption]
-    ProtocolFamily: NotRequired[ProtocolFamily]
     ProviderAuth: NotRequired[ProviderAuth]
     ProviderAuthState: NotRequired[ProviderAuthState]
     ProviderCatalogItem: NotRequired[ProviderCatalogItem]

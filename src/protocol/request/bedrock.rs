@@ -1,11 +1,32 @@
 //! Bedrock ConverseStream body (`POST /model/{modelId}/converse-stream`; SigV4 signing is the provider
-//! layer's): messages of content blocks, reasoning sent back with its signature, tool use and results.
+//! layer's): messages of content blocks, reasoning sent back with its signature, tool use and results,
+//! a `cachePoint` block after a message or part whose `providerOptions.bedrock.cachePoint` is set.
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, is_error_output, json_f64, option, output_json, put};
+use super::{Data, WireRequest, is_error_output, json_f64, option, output_json, part_options, put};
 use crate::protocol::error::ProtocolError;
-use crate::protocol::types::{ChatRequest, Message, Part, ToolChoice, ToolChoiceMode};
+use crate::protocol::types::{
+    ChatRequest, Message, Part, ProviderOptions, ToolChoice, ToolChoiceMode,
+};
+
+/// The `cachePoint` block a message or part asks for.
+fn cache_point(options: Option<&ProviderOptions>) -> Option<Value> {
+    option(options, "bedrock", "cachePoint")
+        .filter(|point| point.is_object())
+        .map(|point| json!({"cachePoint": point}))
+}
+
+/// Appends the cache point `options` ask for, unless one already ends `blocks` (a part's and its
+/// message's mark on the same spot are one cache point).
+fn push_cache_point(blocks: &mut Vec<Value>, options: Option<&ProviderOptions>) {
+    let ends_with_point = blocks.last().is_some_and(|b| b.get("cachePoint").is_some());
+    if let Some(point) = cache_point(options)
+        && !ends_with_point
+    {
+        blocks.push(point);
+    }
+}
 
 fn format_of(media_type: &str) -> String {
     let sub = media_type.rsplit('/').next().unwrap_or(media_type);
@@ -106,16 +127,38 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     let mut system = Vec::new();
     let mut messages: Vec<(String, Vec<Value>)> = Vec::new();
     for message in &request.messages {
-        let (role, parts) = match message {
-            Message::System { content, .. } => {
+        let (role, parts, options) = match message {
+            Message::System {
+                content,
+                provider_options,
+            } => {
                 system.push(json!({"text": content}));
+                push_cache_point(&mut system, provider_options.as_ref());
                 continue;
             }
-            Message::User { content, .. } => ("user", content.parts()),
-            Message::Assistant { content, .. } => ("assistant", content.parts()),
-            Message::Tool { content, .. } => ("user", content.clone()),
+            Message::User {
+                content,
+                provider_options,
+            } => ("user", content.parts(), provider_options.as_ref()),
+            Message::Assistant {
+                content,
+                provider_options,
+            } => ("assistant", content.parts(), provider_options.as_ref()),
+            Message::Tool {
+                content,
+                provider_options,
+            } => ("user", content.clone(), provider_options.as_ref()),
         };
-        let blocks: Vec<Value> = parts.iter().filter_map(block).collect();
+        let mut blocks: Vec<Value> = Vec::new();
+        for part in &parts {
+            if let Some(value) = block(part) {
+                blocks.push(value);
+                push_cache_point(&mut blocks, part_options(part));
+            }
+        }
+        if !blocks.is_empty() {
+            push_cache_point(&mut blocks, options);
+        }
         if blocks.is_empty() {
             continue;
         }

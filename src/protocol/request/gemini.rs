@@ -1,5 +1,6 @@
 //! Gemini body (`POST /models/{model}:streamGenerateContent?alt=sse`): contents with user/model roles,
-//! thought signatures sent back on the parts they came with, function calls and responses.
+//! thought signatures sent back on the parts they came with, function calls and responses, tool
+//! parameters in Gemini's OpenAPI subset of JSON Schema.
 
 use serde_json::{Map, Value, json};
 
@@ -45,6 +46,99 @@ fn gemini_part(part: &Part) -> Option<Value> {
         map.insert("thoughtSignature".into(), signature.clone());
     }
     Some(value)
+}
+
+/// The keywords of Gemini's schema (an OpenAPI 3.0 subset); the rest (`$schema`,
+/// `additionalProperties`, `$defs`, `examples`, …) is rejected by the API and dropped.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "type",
+    "format",
+    "title",
+    "description",
+    "nullable",
+    "enum",
+    "properties",
+    "required",
+    "propertyOrdering",
+    "items",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "anyOf",
+    "default",
+];
+
+/// A tool's parameters, or none for a schema with no properties (Gemini wants the field absent).
+fn parameters(schema: &Value) -> Option<Value> {
+    let empty_object = schema.get("type").and_then(Value::as_str) == Some("object")
+        && schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_none_or(Map::is_empty);
+    (!empty_object).then(|| openapi(schema))
+}
+
+/// JSON Schema → Gemini's schema: `const` becomes a one-value enum, a type list with `null`
+/// becomes `nullable`, `oneOf` becomes `anyOf`, unknown keywords go.
+fn openapi(node: &Value) -> Value {
+    let Value::Object(map) = node else {
+        // `true` / `false` schemas: any value is a string to Gemini.
+        return json!({"type": "string"});
+    };
+    let mut out = Map::new();
+    for (key, value) in map {
+        match key.as_str() {
+            "properties" => {
+                if let Value::Object(properties) = value {
+                    let converted = properties
+                        .iter()
+                        .map(|(name, schema)| (name.clone(), openapi(schema)))
+                        .collect();
+                    out.insert(key.clone(), Value::Object(converted));
+                }
+            }
+            "items" => {
+                out.insert(key.clone(), openapi(value));
+            }
+            "anyOf" | "oneOf" => {
+                if let Value::Array(options) = value {
+                    out.insert(
+                        "anyOf".into(),
+                        Value::Array(options.iter().map(openapi).collect()),
+                    );
+                }
+            }
+            "const" => {
+                out.insert("enum".into(), json!([value]));
+            }
+            "type" => match value {
+                Value::Array(types) => {
+                    let kinds: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
+                    if kinds.len() < types.len() {
+                        out.insert("nullable".into(), json!(true));
+                    }
+                    if let [kind] = kinds.as_slice() {
+                        out.insert("type".into(), (*kind).clone());
+                    } else if !kinds.is_empty() {
+                        let options = kinds.iter().map(|k| json!({"type": k})).collect();
+                        out.insert("anyOf".into(), Value::Array(options));
+                    }
+                }
+                other => {
+                    out.insert("type".into(), other.clone());
+                }
+            },
+            known if SCHEMA_KEYWORDS.contains(&known) => {
+                out.insert(key.clone(), value.clone());
+            }
+            _ => {}
+        }
+    }
+    Value::Object(out)
 }
 
 pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest, ProtocolError> {
@@ -98,7 +192,9 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
                     "description",
                     tool.description.as_ref().map(|d| json!(d)),
                 );
-                entry.insert("parameters".into(), tool.input_schema.clone());
+                if let Some(parameters) = parameters(&tool.input_schema) {
+                    entry.insert("parameters".into(), parameters);
+                }
                 Value::Object(entry)
             })
             .collect();

@@ -25,31 +25,21 @@ pub struct WireRequest {
     pub body: Value,
 }
 
-/// Builds the streaming request of `format` for `model_id`. `providerOptions[<namespace>]` (see
-/// [`WireFormat::options_namespace`]) is deep-merged into the body last, so it can set or override any field.
+/// Builds the streaming request of `format` for `model_id` from the messages, tools and sampling
+/// settings. Provider options are the transform layer's: it merges them over this body.
 pub fn build_request(
     format: WireFormat,
     model_id: &str,
     request: &ChatRequest,
 ) -> Result<WireRequest, ProtocolError> {
-    let mut wire = match format {
-        WireFormat::OpenaiChat => openai_chat::build(model_id, request)?,
-        WireFormat::OpenaiResponses => openai_responses::build(model_id, request)?,
-        WireFormat::Anthropic => anthropic::build(model_id, request)?,
-        WireFormat::Gemini => gemini::build(model_id, request)?,
-        WireFormat::Bedrock => bedrock::build(model_id, request)?,
-        WireFormat::Cohere => cohere::build(model_id, request)?,
-    };
-    if let Some(options) = request
-        .provider_options
-        .as_ref()
-        .and_then(|o| o.get(format.options_namespace()))
-        .and_then(Value::as_object)
-        && let Value::Object(body) = &mut wire.body
-    {
-        crate::json_merge::merge_deep_map(body, options);
+    match format {
+        WireFormat::OpenaiChat => openai_chat::build(model_id, request),
+        WireFormat::OpenaiResponses => openai_responses::build(model_id, request),
+        WireFormat::Anthropic => anthropic::build(model_id, request),
+        WireFormat::Gemini => gemini::build(model_id, request),
+        WireFormat::Bedrock => bedrock::build(model_id, request),
+        WireFormat::Cohere => cohere::build(model_id, request),
     }
-    Ok(wire)
 }
 
 impl WireFormat {
@@ -189,23 +179,38 @@ pub(crate) fn part_options(part: &Part) -> Option<&ProviderOptions> {
     }
 }
 
+/// The content as one string when it is one (a string, or a single text part without options).
 pub(crate) fn content_is_plain(content: &Content) -> Option<String> {
     match content {
         Content::Text(text) => Some(text.clone()),
-        Content::Parts(parts) => {
-            let mut text = String::new();
-            for part in parts {
-                match part {
-                    Part::Text {
-                        text: piece,
-                        provider_options: None,
-                    } => text.push_str(piece),
-                    _ => return None,
-                }
-            }
-            Some(text)
+        Content::Parts(parts) => match parts.as_slice() {
+            [
+                Part::Text {
+                    text,
+                    provider_options: None,
+                },
+            ] => Some(text.clone()),
+            _ => None,
+        },
+    }
+}
+
+/// The namespace whose fields the chat-completions builder writes onto the wire message or part
+/// they are attached to (as `@ai-sdk/openai-compatible` does with its provider options): e.g.
+/// `reasoning_content` on an assistant message, `cache_control` on a content part.
+pub const CHAT_EXTRAS_NAMESPACE: &str = "openaiCompatible";
+
+/// Writes `providerOptions.openaiCompatible` of a message or part onto its wire object.
+pub(crate) fn with_chat_extras(mut value: Value, options: Option<&ProviderOptions>) -> Value {
+    if let (Some(Value::Object(extras)), Value::Object(map)) = (
+        options.and_then(|o| o.get(CHAT_EXTRAS_NAMESPACE)),
+        &mut value,
+    ) {
+        for (key, extra) in extras {
+            map.insert(key.clone(), extra.clone());
         }
     }
+    value
 }
 
 /// Inserts `value` under `key` when it is present.

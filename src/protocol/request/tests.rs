@@ -323,18 +323,13 @@ fn cohere_tool_plan_round_trips() {
 }
 
 #[test]
-fn openai_chat_body_and_provider_options_merge() {
+fn openai_chat_body() {
     let result = replay(
         "openai-chat",
         "deepseek-tool-call.chunks.txt",
         WireFormat::OpenaiChat,
     );
     let mut request = follow_up(&result);
-    request.provider_options = serde_json::from_value(json!({
-        "openai": {"reasoning_effort": "high", "stream_options": {"include_obfuscation": false}},
-        "anthropic": {"ignored": true}
-    }))
-    .expect("options");
     request.messages.push(Message::User {
         content: Content::Parts(vec![
             Part::Text {
@@ -353,12 +348,7 @@ fn openai_chat_body_and_provider_options_merge() {
         build_request(WireFormat::OpenaiChat, "deepseek-reasoner", &request).expect("builds");
     assert_eq!(wire.path, "/chat/completions");
     let body = wire.body;
-    assert_eq!(
-        body["stream_options"],
-        json!({"include_usage": true, "include_obfuscation": false})
-    );
-    assert_eq!(body["reasoning_effort"], "high");
-    assert!(body.get("ignored").is_none());
+    assert_eq!(body["stream_options"], json!({"include_usage": true}));
     assert_eq!(body["max_tokens"], 1000);
     assert_eq!(
         body["messages"][0],
@@ -400,4 +390,56 @@ fn openai_chat_body_and_provider_options_merge() {
         body["tool_choice"],
         json!({"type": "function", "function": {"name": "weather"}})
     );
+}
+
+#[test]
+fn gemini_tool_parameters_are_its_openapi_subset() {
+    let mut request = ChatRequest {
+        messages: vec![Message::User {
+            content: Content::Text("hi".into()),
+            provider_options: None,
+        }],
+        ..Default::default()
+    };
+    request.tools = vec![
+        Tool {
+            name: "edit".into(),
+            description: None,
+            input_schema: json!({
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "path": {"type": "string", "description": "file"},
+                    "mode": {"const": "replace"},
+                    "count": {"type": ["integer", "null"]},
+                    "value": {"oneOf": [{"type": "string"}, {"type": "number"}]}
+                },
+                "required": ["path"]
+            }),
+        },
+        Tool {
+            name: "noop".into(),
+            description: None,
+            input_schema: json!({"type": "object", "properties": {}}),
+        },
+    ];
+    let body = build_request(WireFormat::Gemini, "gemini-2.5-pro", &request)
+        .expect("builds")
+        .body;
+    let declarations = &body["tools"][0]["functionDeclarations"];
+    assert_eq!(
+        declarations[0]["parameters"],
+        json!({
+            "type": "object",
+            "properties": {
+                "path": {"type": "string", "description": "file"},
+                "mode": {"enum": ["replace"]},
+                "count": {"type": "integer", "nullable": true},
+                "value": {"anyOf": [{"type": "string"}, {"type": "number"}]}
+            },
+            "required": ["path"]
+        })
+    );
+    assert!(declarations[1].get("parameters").is_none());
 }

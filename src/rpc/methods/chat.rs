@@ -239,6 +239,7 @@ pub(super) fn chat_error(err: ChatError) -> RpcError {
             }))
         }
         ChatError::InvalidRequest(reason) => RpcError::invalid_params("", reason),
+        ChatError::InvalidParam { field, reason } => RpcError::invalid_params(field, reason),
         ChatError::Client(_) => RpcError::internal(message),
     }
 }

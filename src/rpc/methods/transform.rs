@@ -13,7 +13,7 @@ use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::method::Method;
 use crate::rpc::state::ServerState;
-use crate::session::{ChatError, ChatParams, ChatTarget};
+use crate::session::{CallSpec, ChatError, ChatParams, ChatTarget};
 
 /// What `chat/*` with the same params would send first (fallbacks are not shown).
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -61,7 +61,15 @@ impl Method for Preview {
         let request = state.chat.request_for(&snapshot, &params);
         let (wire, prepared) = state
             .chat
-            .prepare(&resolved, &request, params.variant.as_deref())
+            .prepare(
+                &resolved,
+                &request,
+                &CallSpec {
+                    session_id: &params.session_id,
+                    variant: params.variant.as_deref(),
+                    small: params.small,
+                },
+            )
             .map_err(chat_error)?;
         let sent: BTreeMap<String, String> = prepared
             .headers

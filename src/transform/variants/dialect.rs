@@ -4,7 +4,7 @@
 
 use super::family::{BedrockVendor, bedrock_vendor, claude_is_adaptive, is_claude};
 use crate::catalog::ResolvedModel;
-use crate::protocol::WireFormat;
+use crate::provider::{ReasoningApi, RuntimeProtocol, ServedModel, VariantPresets, profile_of};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -37,25 +37,31 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    pub fn of(format: WireFormat, provider_id: &str, model: &ResolvedModel) -> Self {
+    /// The dialect of `model` called through `protocol` on `provider_id`: the provider's profile
+    /// says how its API spells reasoning, the model id adds Claude's adaptive thinking and the
+    /// vendor behind a Bedrock model.
+    pub fn of(protocol: RuntimeProtocol, provider_id: &str, model: &ResolvedModel) -> Self {
+        let api = reasoning_api(protocol, provider_id, model);
         let api_id = model.api_id.as_str();
-        match format {
-            WireFormat::OpenaiChat => chat_dialect(provider_id, &model.npm),
-            WireFormat::OpenaiResponses => Dialect::OpenaiResponses {
-                summary: !(&*model.npm == "@ai-sdk/xai" || provider_id == "xai"),
-            },
-            WireFormat::Anthropic => Dialect::Anthropic {
+        match api {
+            ReasoningApi::OpenaiChat => Dialect::OpenaiChat,
+            ReasoningApi::CopilotChat => Dialect::CopilotChat,
+            ReasoningApi::OpenRouter => Dialect::OpenRouter,
+            ReasoningApi::Zai => Dialect::Zai,
+            ReasoningApi::Alibaba => Dialect::Alibaba,
+            ReasoningApi::OpenaiResponses { summary } => Dialect::OpenaiResponses { summary },
+            ReasoningApi::Anthropic => Dialect::Anthropic {
                 adaptive: claude_is_adaptive(api_id),
             },
-            WireFormat::Gemini => Dialect::Gemini,
-            WireFormat::Bedrock => {
+            ReasoningApi::Gemini => Dialect::Gemini,
+            ReasoningApi::Bedrock => {
                 let vendor = bedrock_vendor(api_id);
                 Dialect::Bedrock {
                     vendor,
                     adaptive: vendor == BedrockVendor::Anthropic && claude_is_adaptive(api_id),
                 }
             }
-            WireFormat::Cohere => Dialect::Cohere,
+            ReasoningApi::Cohere => Dialect::Cohere,
         }
     }
 
@@ -69,19 +75,31 @@ impl Dialect {
     }
 }
 
-fn chat_dialect(provider_id: &str, npm: &str) -> Dialect {
-    if npm == "@openrouter/ai-sdk-provider" || provider_id == "openrouter" {
-        Dialect::OpenRouter
-    } else if matches!(
+/// The model as its provider profile sees it.
+pub fn served_model<'a>(provider_id: &'a str, model: &'a ResolvedModel) -> ServedModel<'a> {
+    ServedModel {
         provider_id,
-        "zai" | "zai-coding-plan" | "zhipuai" | "zhipuai-coding-plan"
-    ) {
-        Dialect::Zai
-    } else if provider_id == "github-copilot" {
-        Dialect::CopilotChat
-    } else if provider_id.starts_with("alibaba") || npm == "@ai-sdk/alibaba" {
-        Dialect::Alibaba
-    } else {
-        Dialect::OpenaiChat
+        npm: &model.npm,
+        api_id: &model.api_id,
     }
+}
+
+fn reasoning_api(
+    protocol: RuntimeProtocol,
+    provider_id: &str,
+    model: &ResolvedModel,
+) -> ReasoningApi {
+    profile_of(provider_id, Some(&model.npm))
+        .reasoning_api(protocol, &served_model(provider_id, model))
+}
+
+/// Which heuristic preset table the provider's profile gives `model` on `protocol`.
+pub fn presets(
+    protocol: RuntimeProtocol,
+    provider_id: &str,
+    model: &ResolvedModel,
+) -> VariantPresets {
+    let profile = profile_of(provider_id, Some(&model.npm));
+    let model = served_model(provider_id, model);
+    profile.variant_presets(profile.reasoning_api(protocol, &model), &model)
 }

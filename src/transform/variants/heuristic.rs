@@ -3,11 +3,11 @@
 //! adaptive efforts, Gemini 2.5 budgets and Gemini 3 levels, OpenRouter, Bedrock, and the
 //! OpenAI-compatible `reasoning_effort` providers.
 
-use super::dialect::Dialect;
-use super::family::{BedrockVendor, claude_version, gpt_version};
+use super::family::{BedrockVendor, bedrock_vendor, claude_version, gpt_version};
 use super::reasoning_options::BUDGET_CAP;
 use super::setting::Setting;
 use crate::catalog::ResolvedModel;
+use crate::provider::VariantPresets;
 
 /// Ids whose reasoning cannot be tuned (or is tuned another way).
 const NO_VARIANTS: &[&str] = &[
@@ -25,11 +25,7 @@ const NO_VARIANTS: &[&str] = &[
 
 const LOW_MEDIUM_HIGH: &[&str] = &["low", "medium", "high"];
 
-pub fn derive(
-    dialect: Dialect,
-    provider_id: &str,
-    model: &ResolvedModel,
-) -> Vec<(String, Setting)> {
+pub fn derive(presets: VariantPresets, model: &ResolvedModel) -> Vec<(String, Setting)> {
     if !model.info.reasoning.unwrap_or(false) {
         return Vec::new();
     }
@@ -42,8 +38,9 @@ pub fn derive(
     }
     let release = model.info.release_date.as_deref().unwrap_or("");
     let out = model.limit().output;
-    match dialect {
-        Dialect::OpenRouter => {
+    match presets {
+        VariantPresets::None => Vec::new(),
+        VariantPresets::OpenRouter => {
             if id.contains("gpt") {
                 efforts(&openai_efforts(&id, release))
             } else if id.contains("gemini-3") || id.contains("claude") {
@@ -52,31 +49,41 @@ pub fn derive(
                 Vec::new()
             }
         }
-        Dialect::CopilotChat | Dialect::OpenaiResponses { .. }
-            if provider_id == "github-copilot" =>
-        {
-            copilot(&id)
-        }
-        Dialect::OpenaiResponses { summary: true } => {
-            if &*model.npm == "@ai-sdk/azure" || provider_id.starts_with("azure") {
-                azure(&id)
-            } else {
-                efforts(&openai_efforts(&id, release))
-            }
-        }
-        Dialect::Anthropic { .. } => claude(&id, out),
-        Dialect::Bedrock { vendor, .. } => match vendor {
+        VariantPresets::Copilot => copilot(&id),
+        VariantPresets::Azure => azure(&id),
+        VariantPresets::Openai => efforts(&openai_efforts(&id, release)),
+        VariantPresets::Claude => claude(&id, out),
+        VariantPresets::Bedrock => match bedrock_vendor(&model.api_id) {
             BedrockVendor::Anthropic => claude(&id, out),
             BedrockVendor::Amazon if id.contains("nova") => efforts(LOW_MEDIUM_HIGH),
             _ => Vec::new(),
         },
-        Dialect::Gemini => gemini(&id),
-        Dialect::Cohere => Vec::new(),
-        Dialect::OpenaiChat
-        | Dialect::CopilotChat
-        | Dialect::Alibaba
-        | Dialect::Zai
-        | Dialect::OpenaiResponses { summary: false } => compatible(&model.npm, provider_id, &id),
+        VariantPresets::Gemini => gemini(&id),
+        VariantPresets::Groq => efforts(&["none", "low", "medium", "high"]),
+        VariantPresets::Mistral => {
+            let tunable = [
+                "mistral-small-2603",
+                "mistral-small-latest",
+                "mistral-medium-3.5",
+                "mistral-medium-2604",
+            ];
+            if tunable.iter().any(|m| id.contains(m)) {
+                efforts(&["high"])
+            } else {
+                Vec::new()
+            }
+        }
+        VariantPresets::Compatible => {
+            if id.contains("deepseek-v4") {
+                efforts(&["low", "medium", "high", "max"])
+            } else {
+                efforts(LOW_MEDIUM_HIGH)
+            }
+        }
+        VariantPresets::CloudflareGateway if id.starts_with("openai/") => {
+            efforts(&openai_efforts(&id, ""))
+        }
+        VariantPresets::CloudflareGateway => efforts(LOW_MEDIUM_HIGH),
     }
 }
 
@@ -213,42 +220,4 @@ fn gemini(id: &str) -> Vec<(String, Setting)> {
         LOW_MEDIUM_HIGH
     };
     efforts(levels)
-}
-
-/// The OpenAI-compatible providers that take `reasoning_effort`.
-fn compatible(npm: &str, provider_id: &str, id: &str) -> Vec<(String, Setting)> {
-    match npm {
-        "@ai-sdk/groq" => efforts(&["none", "low", "medium", "high"]),
-        "@ai-sdk/mistral" => {
-            let tunable = [
-                "mistral-small-2603",
-                "mistral-small-latest",
-                "mistral-medium-3.5",
-                "mistral-medium-2604",
-            ];
-            if tunable.iter().any(|m| id.contains(m)) {
-                efforts(&["high"])
-            } else {
-                Vec::new()
-            }
-        }
-        "@ai-sdk/cerebras"
-        | "@ai-sdk/togetherai"
-        | "@ai-sdk/xai"
-        | "@ai-sdk/deepinfra"
-        | "venice-ai-sdk-provider"
-        | "@ai-sdk/openai-compatible" => {
-            if matches!(provider_id, "github-copilot") {
-                return copilot(id);
-            }
-            if id.contains("deepseek-v4") {
-                efforts(&["low", "medium", "high", "max"])
-            } else {
-                efforts(LOW_MEDIUM_HIGH)
-            }
-        }
-        "ai-gateway-provider" if id.starts_with("openai/") => efforts(&openai_efforts(id, "")),
-        "ai-gateway-provider" => efforts(LOW_MEDIUM_HIGH),
-        _ => Vec::new(),
-    }
 }

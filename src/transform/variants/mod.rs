@@ -4,9 +4,9 @@
 //!
 //! Names come from models.dev `reasoning_options` when the model has them
 //! ([`reasoning_options`]), else from OpenCode's heuristics ([`heuristic`]); config variants add
-//! names or deep-merge over a derived one ([`config_keys`]); disabled names are gone.
+//! names or deep-merge over a derived one ([`crate::transform::sdk_options`]); disabled names are
+//! gone.
 
-pub mod config_keys;
 pub mod dialect;
 pub mod family;
 pub mod heuristic;
@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::catalog::ResolvedModel;
 use crate::json_merge::merge_deep_map;
-use crate::protocol::WireFormat;
+use crate::provider::RuntimeProtocol;
 use dialect::Dialect;
 use setting::Setting;
 
@@ -42,18 +42,18 @@ fn available_list(names: &[String]) -> String {
     }
 }
 
-/// The wire-level body fields `variant` sets for `model` called through `format`.
+/// The wire-level body fields `variant` sets for `model` called through `protocol`.
 ///
 /// A listed variant that the provider's API cannot express (e.g. a token budget on a plain
 /// chat-completions server) yields an empty map: the call goes out unchanged.
 pub fn variant_body(
-    format: WireFormat,
+    protocol: RuntimeProtocol,
     provider_id: &str,
     model: &ResolvedModel,
     variant: &str,
 ) -> Result<Map<String, Value>, VariantError> {
-    let dialect = Dialect::of(format, provider_id, model);
-    let derived = derived(dialect, provider_id, model);
+    let dialect = Dialect::of(protocol, provider_id, model);
+    let derived = derived(protocol, provider_id, model);
     let configured = model.variants.get(variant);
     let setting = derived
         .iter()
@@ -67,25 +67,31 @@ pub fn variant_body(
     }
     let mut body = setting.map_or_else(Map::new, |setting| wire::render(setting, dialect));
     if let Some(options) = configured {
-        merge_deep_map(&mut body, &config_keys::translate(options, dialect));
+        merge_deep_map(
+            &mut body,
+            &crate::transform::sdk_options::translate(options, dialect),
+        );
     }
     Ok(body)
 }
 
-/// Every variant name `variant_body` accepts for `model` on `format`, in preset order.
+/// Every variant name `variant_body` accepts for `model` on `protocol`, in preset order.
 pub fn available_variants(
-    format: WireFormat,
+    protocol: RuntimeProtocol,
     provider_id: &str,
     model: &ResolvedModel,
 ) -> Vec<String> {
-    let dialect = Dialect::of(format, provider_id, model);
-    names(&derived(dialect, provider_id, model), model)
+    names(&derived(protocol, provider_id, model), model)
 }
 
-fn derived(dialect: Dialect, provider_id: &str, model: &ResolvedModel) -> Vec<(String, Setting)> {
+fn derived(
+    protocol: RuntimeProtocol,
+    provider_id: &str,
+    model: &ResolvedModel,
+) -> Vec<(String, Setting)> {
     match model.info.reasoning_options.as_deref() {
         Some(options) => reasoning_options::derive(options, model.limit().output),
-        None => heuristic::derive(dialect, provider_id, model),
+        None => heuristic::derive(dialect::presets(protocol, provider_id, model), model),
     }
 }
 

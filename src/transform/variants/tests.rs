@@ -6,10 +6,11 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::*;
+use crate::catalog::MergedCatalog;
 use crate::catalog::descriptor_view::variant_names;
 use crate::catalog::snapshot::embedded_catalog;
-use crate::catalog::{MergedCatalog, RuntimeProtocol};
 use crate::config::SidecarConfig;
+use crate::provider::RuntimeProtocol;
 
 fn catalog() -> MergedCatalog {
     MergedCatalog::build(&embedded_catalog(), &Default::default())
@@ -32,24 +33,12 @@ fn without_options(mut model: ResolvedModel) -> ResolvedModel {
     model
 }
 
-fn format_of(protocol: RuntimeProtocol) -> WireFormat {
-    match protocol {
-        RuntimeProtocol::Anthropic => WireFormat::Anthropic,
-        RuntimeProtocol::OpenaiResponses => WireFormat::OpenaiResponses,
-        RuntimeProtocol::OpenaiChat | RuntimeProtocol::Zai => WireFormat::OpenaiChat,
-        RuntimeProtocol::Gemini => WireFormat::Gemini,
-        RuntimeProtocol::Bedrock => WireFormat::Bedrock,
-        RuntimeProtocol::Cohere => WireFormat::Cohere,
-    }
-}
-
 fn body(provider: &str, model: &ResolvedModel, variant: &str) -> Value {
-    let format = format_of(model.protocol);
-    Value::Object(variant_body(format, provider, model, variant).expect("known variant"))
+    Value::Object(variant_body(model.protocol, provider, model, variant).expect("known variant"))
 }
 
 fn names(provider: &str, model: &ResolvedModel) -> Vec<String> {
-    available_variants(format_of(model.protocol), provider, model)
+    available_variants(model.protocol, provider, model)
 }
 
 #[test]
@@ -308,7 +297,7 @@ fn config_variants_merge_over_derived_ones() {
         json!({"output_config": {"effort": "low"}, "customFlag": true})
     );
     assert_eq!(
-        variant_body(WireFormat::Anthropic, "anthropic", &sonnet, "max"),
+        variant_body(RuntimeProtocol::Anthropic, "anthropic", &sonnet, "max"),
         Err(VariantError::Unknown {
             variant: "max".into(),
             available: vec!["high".into(), "fast".into()],
@@ -358,7 +347,7 @@ fn config_variants_per_format() {
 fn unknown_variant_lists_the_available_ones() {
     let catalog = catalog();
     let gpt = model(&catalog, "openai", "gpt-5.1");
-    let error = variant_body(WireFormat::OpenaiResponses, "openai", &gpt, "turbo")
+    let error = variant_body(RuntimeProtocol::OpenaiResponses, "openai", &gpt, "turbo")
         .expect_err("no such variant");
     assert_eq!(
         error,
@@ -372,7 +361,7 @@ fn unknown_variant_lists_the_available_ones() {
         "unknown variant `turbo` (available: none, low, medium, high)"
     );
     let plain = model(&catalog, "openai", "gpt-4o");
-    let error = variant_body(WireFormat::OpenaiResponses, "openai", &plain, "high")
+    let error = variant_body(RuntimeProtocol::OpenaiResponses, "openai", &plain, "high")
         .expect_err("gpt-4o has no variants");
     assert_eq!(
         error.to_string(),
@@ -391,11 +380,10 @@ fn names_agree_with_the_catalog_for_every_model() {
             if model.info.reasoning_options.is_none() {
                 continue;
             }
-            let format = format_of(model.protocol);
-            let names = available_variants(format, provider_id, model);
+            let names = available_variants(model.protocol, provider_id, model);
             assert_eq!(names, variant_names(model), "{provider_id}/{}", model.id);
             for name in &names {
-                assert!(variant_body(format, provider_id, model, name).is_ok());
+                assert!(variant_body(model.protocol, provider_id, model, name).is_ok());
             }
             checked += 1;
         }
@@ -407,16 +395,18 @@ fn names_agree_with_the_catalog_for_every_model() {
 fn thinking_budget_is_read_back_for_the_output_limit() {
     let catalog = catalog();
     let sonnet = model(&catalog, "anthropic", "claude-sonnet-4-5");
-    let high = variant_body(WireFormat::Anthropic, "anthropic", &sonnet, "high").expect("known");
+    let high =
+        variant_body(RuntimeProtocol::Anthropic, "anthropic", &sonnet, "high").expect("known");
     assert_eq!(thinking_budget(&high), Some(16_000));
     let bedrock = model(
         &catalog,
         "amazon-bedrock",
         "anthropic.claude-sonnet-4-5-20250929-v1:0",
     );
-    let max = variant_body(WireFormat::Bedrock, "amazon-bedrock", &bedrock, "max").expect("known");
+    let max =
+        variant_body(RuntimeProtocol::Bedrock, "amazon-bedrock", &bedrock, "max").expect("known");
     assert_eq!(thinking_budget(&max), Some(31_999));
     let gpt = model(&catalog, "openai", "gpt-5.2");
-    let low = variant_body(WireFormat::OpenaiResponses, "openai", &gpt, "low").expect("known");
+    let low = variant_body(RuntimeProtocol::OpenaiResponses, "openai", &gpt, "low").expect("known");
     assert_eq!(thinking_budget(&low), None);
 }

@@ -235,8 +235,8 @@ export type CredentialInput =
       sessionToken?: string | null;
     };
 /**
- * A chat message. Its `providerOptions` were once spelled `provider_options`; that spelling is still
- * accepted on input, never published or sent.
+ * A message of the conversation; `providerOptions` (also accepted as `provider_options`, the
+ * spelling of earlier versions) carries per-provider options such as cache marks.
  *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "Message".
@@ -520,14 +520,9 @@ export type DynamicHeaders = "copilot";
  */
 export type OAuthTag = "oauth";
 /**
- * Which wire client speaks to the provider.
+ * Which wire protocol a model is called with, as its provider profile decides it (the catalog's
+ * `protocol` of a model and the runtime's alike). `zai` is OpenAI chat with Z.AI's own loader.
  *
- * This interface was referenced by `SidecarContract`'s JSON-Schema
- * via the `definition` "ProtocolFamily".
- */
-export type ProtocolFamily =
-  "openai-chat" | "openai-responses" | "anthropic" | "gemini" | "bedrock" | "cohere" | "zai";
-/**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "RuntimeProtocol".
  */
@@ -1843,8 +1838,11 @@ export interface ChatStreamParams {
   maxOutputTokens?: number | null;
   stopSequences?: string[];
   /**
-   * Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-   * {"thinking": {...}}}`); keys are passed as written.
+   * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+   * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+   * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+   * Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+   * …) are written as the API's fields; any other key is passed as written.
    */
   providerOptions?: {
     [k: string]: unknown;
@@ -1859,6 +1857,12 @@ export interface ChatStreamParams {
    * Tried in order when the call fails retryably before its first streamed byte.
    */
   fallbacks?: ChatTarget[];
+  /**
+   * A small call (a title, a summary): the model's small-call options (OpenCode's
+   * `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+   * the full ones. A `variant` given with it still wins.
+   */
+  small?: boolean;
 }
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
@@ -1946,8 +1950,11 @@ export interface ChatGenerateParams {
   maxOutputTokens?: number | null;
   stopSequences?: string[];
   /**
-   * Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-   * {"thinking": {...}}}`); keys are passed as written.
+   * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+   * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+   * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+   * Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+   * …) are written as the API's fields; any other key is passed as written.
    */
   providerOptions?: {
     [k: string]: unknown;
@@ -1962,6 +1969,12 @@ export interface ChatGenerateParams {
    * Tried in order when the call fails retryably before its first streamed byte.
    */
   fallbacks?: ChatTarget[];
+  /**
+   * A small call (a title, a summary): the model's small-call options (OpenCode's
+   * `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+   * the full ones. A `variant` given with it still wins.
+   */
+  small?: boolean;
 }
 /**
  * Params of `transform/preview`.
@@ -1987,8 +2000,11 @@ export interface TransformPreviewParams {
   maxOutputTokens?: number | null;
   stopSequences?: string[];
   /**
-   * Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-   * {"thinking": {...}}}`); keys are passed as written.
+   * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+   * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+   * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+   * Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+   * …) are written as the API's fields; any other key is passed as written.
    */
   providerOptions?: {
     [k: string]: unknown;
@@ -2003,6 +2019,12 @@ export interface TransformPreviewParams {
    * Tried in order when the call fails retryably before its first streamed byte.
    */
   fallbacks?: ChatTarget[];
+  /**
+   * A small call (a title, a summary): the model's small-call options (OpenCode's
+   * `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+   * the full ones. A `variant` given with it still wins.
+   */
+  small?: boolean;
 }
 /**
  * What `chat/*` with the same params would send first (fallbacks are not shown).
@@ -2153,8 +2175,11 @@ export interface ChatParams {
   maxOutputTokens?: number | null;
   stopSequences?: string[];
   /**
-   * Merged into the body of the wire format whose namespace key matches (e.g. `{"anthropic":
-   * {"thinking": {...}}}`); keys are passed as written.
+   * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+   * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+   * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+   * Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+   * …) are written as the API's fields; any other key is passed as written.
    */
   providerOptions?: {
     [k: string]: unknown;
@@ -2169,6 +2194,12 @@ export interface ChatParams {
    * Tried in order when the call fails retryably before its first streamed byte.
    */
   fallbacks?: ChatTarget[];
+  /**
+   * A small call (a title, a summary): the model's small-call options (OpenCode's
+   * `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
+   * the full ones. A `variant` given with it still wins.
+   */
+  small?: boolean;
 }
 /**
  * `auth/import` params. Nothing is imported unless asked: the sidecar never imports by itself.
@@ -2243,7 +2274,7 @@ export interface RemoveParams {
  */
 export interface RuntimePreview {
   providerId: string;
-  protocol: ProtocolFamily;
+  protocol: RuntimeProtocol;
   baseUrl: string;
   chatUrl: string;
   headers: {

@@ -1,0 +1,261 @@
+//! Calls a provider is known to refuse with a 400 are refused here first, with the offending
+//! field: the caller learns which parameter to fix without a round trip, and nothing is billed.
+
+use std::collections::HashSet;
+
+use super::CallContext;
+use crate::protocol::types::{Content, Message, Part, ToolChoice, ToolChoiceMode};
+use crate::protocol::{ChatRequest, WireFormat};
+use crate::provider::InvalidParam;
+
+/// Checks the call's params against what its provider and model accept.
+pub fn check(cx: &CallContext<'_>, request: &ChatRequest) -> Result<(), InvalidParam> {
+    cx.profile().validate(&cx.call_ref())?;
+    let format = cx.runtime.protocol.wire_format();
+    check_messages(request)?;
+    check_tools(request, format)?;
+    check_sampling(cx, request, format)
+}
+
+fn check_messages(request: &ChatRequest) -> Result<(), InvalidParam> {
+    if !request
+        .messages
+        .iter()
+        .any(|m| !matches!(m, Message::System { .. }))
+    {
+        return Err(InvalidParam::new(
+            "messages",
+            "at least one user, assistant or tool message is needed",
+        ));
+    }
+    // Every tool result answers a tool call made earlier in the conversation.
+    let mut calls: HashSet<&str> = HashSet::new();
+    for (at, message) in request.messages.iter().enumerate() {
+        let parts: &[Part] = match message {
+            Message::Assistant {
+                content: Content::Parts(parts),
+                ..
+            }
+            | Message::User {
+                content: Content::Parts(parts),
+                ..
+            } => parts,
+            Message::Tool { content, .. } => content,
+            _ => continue,
+        };
+        for (index, part) in parts.iter().enumerate() {
+            match part {
+                Part::ToolCall { tool_call_id, .. } => {
+                    calls.insert(tool_call_id);
+                }
+                Part::ToolResult {
+                    tool_call_id,
+                    provider_executed,
+                    ..
+                } if *provider_executed != Some(true) && !calls.contains(tool_call_id.as_str()) => {
+                    return Err(InvalidParam::new(
+                        format!("messages[{at}].content[{index}].toolCallId"),
+                        format!("no earlier tool call has the id {tool_call_id:?}"),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A function name as OpenAI, Anthropic and Bedrock take it: 1–64 of `[a-zA-Z0-9_-]`; Gemini also
+/// takes `.` and `:`.
+fn valid_tool_name(name: &str, format: WireFormat) -> bool {
+    let extra: &[char] = match format {
+        WireFormat::Gemini => &['.', ':'],
+        _ => &[],
+    };
+    (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || extra.contains(&c))
+}
+
+fn check_tools(request: &ChatRequest, format: WireFormat) -> Result<(), InvalidParam> {
+    let mut names = HashSet::new();
+    for (at, tool) in request.tools.iter().enumerate() {
+        if !valid_tool_name(&tool.name, format) {
+            return Err(InvalidParam::new(
+                format!("tools[{at}].name"),
+                format!(
+                    "{:?} is not a tool name the provider takes: 1 to 64 letters, digits, `_` or `-`",
+                    tool.name
+                ),
+            ));
+        }
+        if !names.insert(tool.name.as_str()) {
+            return Err(InvalidParam::new(
+                format!("tools[{at}].name"),
+                format!("two tools are named {:?}", tool.name),
+            ));
+        }
+        if !tool.input_schema.is_object() {
+            return Err(InvalidParam::new(
+                format!("tools[{at}].inputSchema"),
+                "a tool's input schema is a JSON Schema object",
+            ));
+        }
+    }
+    match &request.tool_choice {
+        Some(ToolChoice::Tool { tool_name }) if !names.contains(tool_name.as_str()) => {
+            Err(InvalidParam::new(
+                "toolChoice.toolName",
+                format!("no tool named {tool_name:?} is offered"),
+            ))
+        }
+        Some(ToolChoice::Mode(ToolChoiceMode::Required)) if request.tools.is_empty() => Err(
+            InvalidParam::new("toolChoice", "a tool is required but none is offered"),
+        ),
+        _ => Ok(()),
+    }
+}
+
+fn check_sampling(
+    cx: &CallContext<'_>,
+    request: &ChatRequest,
+    format: WireFormat,
+) -> Result<(), InvalidParam> {
+    if let Some(temperature) = request.temperature {
+        let max = match format {
+            WireFormat::Anthropic => 1.0,
+            _ => 2.0,
+        };
+        if !(0.0..=max).contains(&temperature) {
+            return Err(InvalidParam::new(
+                "temperature",
+                format!("{temperature} is outside 0 to {max}"),
+            ));
+        }
+    }
+    if let Some(top_p) = request.top_p
+        && !(0.0..=1.0).contains(&top_p)
+    {
+        return Err(InvalidParam::new(
+            "topP",
+            format!("{top_p} is outside 0 to 1"),
+        ));
+    }
+    if let Some(max) = request.max_output_tokens {
+        let limit = cx.model.limit().output;
+        if max == 0 {
+            return Err(InvalidParam::new(
+                "maxOutputTokens",
+                "the output limit must be at least 1",
+            ));
+        }
+        if limit > 0 && u64::from(max) > limit {
+            return Err(InvalidParam::new(
+                "maxOutputTokens",
+                format!(
+                    "{max} is above the model's output limit of {limit} (a config `limit.output` for the model changes it)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::transform::test_support::Call;
+
+    fn checked(call: &Call, request: serde_json::Value) -> Result<(), InvalidParam> {
+        let request: ChatRequest = serde_json::from_value(request).expect("request");
+        check(&call.cx(), &request)
+    }
+
+    fn field(result: Result<(), InvalidParam>) -> String {
+        result.expect_err("refused").field
+    }
+
+    #[test]
+    fn refusals_name_the_field() {
+        let claude = Call::new("anthropic", "claude-sonnet-4-5");
+        let hi = json!([{"role": "user", "content": "hi"}]);
+        assert!(checked(&claude, json!({"messages": hi})).is_ok());
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": [{"role": "system", "content": "s"}]})
+            )),
+            "messages"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "temperature": 1.5})
+            )),
+            "temperature"
+        );
+        assert_eq!(
+            field(checked(&claude, json!({"messages": hi, "topP": 3.0}))),
+            "topP"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "maxOutputTokens": 10_000_000})
+            )),
+            "maxOutputTokens"
+        );
+        let tool = |name: &str| json!({"name": name, "inputSchema": {"type": "object"}});
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "tools": [tool("read file")]})
+            )),
+            "tools[0].name"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "tools": [tool("read"), tool("read")]})
+            )),
+            "tools[1].name"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "tools": [{"name": "x", "inputSchema": "object"}]})
+            )),
+            "tools[0].inputSchema"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "tools": [tool("read")], "toolChoice": {"toolName": "write"}})
+            )),
+            "toolChoice.toolName"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "toolChoice": "required"})
+            )),
+            "toolChoice"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": [
+                    {"role": "user", "content": "hi"},
+                    {"role": "tool", "content": [{"type": "tool-result", "toolCallId": "c9", "toolName": "t", "output": "x"}]}
+                ]})
+            )),
+            "messages[1].content[0].toolCallId"
+        );
+        // A GPT model takes up to 2.
+        let gpt = Call::new("openai", "gpt-4.1");
+        assert!(checked(&gpt, json!({"messages": hi, "temperature": 1.5})).is_ok());
+    }
+}
