@@ -282,6 +282,19 @@ pub enum AnswerPiece {
     Rendered(Arc<Vec<u8>>, Range<usize>),
 }
 
+impl AnswerPiece {
+    pub fn len(&self) -> usize {
+        match self {
+            AnswerPiece::Literal(bytes) => bytes.len(),
+            AnswerPiece::Rendered(_, range) => range.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The `model/list` result (the shape of [`ModelListResult`]) as already-serialized pieces.
 #[derive(Debug, Clone)]
 pub struct ModelListJson {
