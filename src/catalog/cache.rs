@@ -132,7 +132,6 @@ impl CatalogCache {
         let load = PartLoad {
             parts: &parts,
             resolve: true,
-            arena: None,
             scratch: 0,
         };
         match load.run(|part, _| compact::decode(part)) {

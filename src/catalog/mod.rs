@@ -15,7 +15,6 @@ mod loaded_providers;
 pub mod merge;
 pub mod parse;
 mod part_loader;
-mod prefetch;
 pub mod protocol_family;
 pub mod query;
 #[cfg(test)]

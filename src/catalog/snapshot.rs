@@ -13,10 +13,6 @@ use super::loaded_providers;
 use super::parse::Catalog;
 use super::part_loader::{LoadedParts, PartLoad, lower_current_thread_priority};
 
-/// Address space for a loading thread's build arena: its share of the catalog and resolved
-/// providers takes 4–6 MB with two threads, ~10 MB with one. Past it, the system allocator serves.
-const ARENA_PER_THREAD: usize = 16 << 20;
-
 /// One part of the snapshot: an LZ4 block of providers in compact form.
 struct SnapshotPart {
     compressed: &'static [u8],
@@ -40,8 +36,7 @@ pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
 }
 
 /// Whether the loading threads also resolve the providers they decode. `Yes` is the process's
-/// one load of the snapshot ([`embedded_catalog`]), kept for the life of the process, so its
-/// threads build in a [`crate::heap::BuildArena`] each.
+/// one load of the snapshot ([`embedded_catalog`]).
 #[derive(Clone, Copy, PartialEq)]
 enum Resolve {
     No,
@@ -54,7 +49,6 @@ fn decode(resolve: Resolve) -> Result<LoadedParts, SnapshotError> {
     let load = PartLoad {
         parts: SNAPSHOT_PARTS,
         resolve: resolve == Resolve::Yes,
-        arena: (resolve == Resolve::Yes).then_some(ARENA_PER_THREAD),
         scratch: SNAPSHOT_PARTS
             .iter()
             .map(|part| part.len)
