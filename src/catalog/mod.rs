@@ -11,7 +11,6 @@ pub mod descriptors;
 pub mod discover;
 pub mod error;
 pub mod fetch;
-mod loaded_providers;
 pub mod merge;
 pub mod parse;
 mod part_loader;

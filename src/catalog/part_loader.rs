@@ -11,6 +11,9 @@ use super::parse::Catalog;
 /// A catalog and, when resolving, its providers resolved for a merge.
 pub type LoadedParts = (Catalog, Vec<(String, ResolvedProvider)>);
 
+/// Providers resolved for a merge, by id.
+pub type ResolvedProviders = std::collections::BTreeMap<String, ResolvedProvider>;
+
 pub struct PartLoad<'a, P> {
     pub parts: &'a [P],
     /// Whether each part's providers are resolved after it is decoded.

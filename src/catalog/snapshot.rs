@@ -6,12 +6,11 @@
 //! snapshot is read at every start). Two loading threads take the parts in turn, each
 //! decompressing them one after the other into one buffer of the largest part's size.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::compact::{self, CompactError};
-use super::loaded_providers;
 use super::parse::Catalog;
-use super::part_loader::{LoadedParts, PartLoad, lower_current_thread_priority};
+use super::part_loader::{LoadedParts, PartLoad, ResolvedProviders, lower_current_thread_priority};
 
 /// One part of the snapshot: an LZ4 block of providers in compact form.
 struct SnapshotPart {
@@ -72,6 +71,8 @@ fn decompress<'a>(part: &SnapshotPart, out: &'a mut [u8]) -> Result<&'a [u8], Sn
 
 struct Embedded {
     catalog: Arc<Catalog>,
+    /// Its providers as the loading threads resolved them, until the served catalog takes them.
+    resolved: Mutex<Option<ResolvedProviders>>,
 }
 
 static EMBEDDED: OnceLock<Embedded> = OnceLock::new();
@@ -82,20 +83,31 @@ pub fn embedded_catalog() -> Arc<Catalog> {
     Arc::clone(&embedded().catalog)
 }
 
+/// The embedded catalog with its providers resolved while it was decoded: the first call gets
+/// them (the catalog service, for its first merge), later ones `None`.
+pub fn embedded_catalog_resolved() -> (Arc<Catalog>, Option<ResolvedProviders>) {
+    let embedded = embedded();
+    let resolved = embedded
+        .resolved
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    (Arc::clone(&embedded.catalog), resolved)
+}
+
 fn embedded() -> &'static Embedded {
-    EMBEDDED.get_or_init(|| {
-        let catalog = match timed_decode() {
-            Ok((catalog, resolved)) => {
-                let catalog = Arc::new(catalog);
-                loaded_providers::offer(&catalog, resolved.into_iter().collect());
-                catalog
+    EMBEDDED.get_or_init(|| match timed_decode() {
+        Ok((catalog, resolved)) => Embedded {
+            catalog: Arc::new(catalog),
+            resolved: Mutex::new(Some(resolved.into_iter().collect())),
+        },
+        Err(error) => {
+            tracing::error!(%error, "embedded catalog unusable; starting with an empty catalog");
+            Embedded {
+                catalog: Arc::new(Catalog::default()),
+                resolved: Mutex::new(None),
             }
-            Err(error) => {
-                tracing::error!(%error, "embedded catalog unusable; starting with an empty catalog");
-                Arc::new(Catalog::default())
-            }
-        };
-        Embedded { catalog }
+        }
     })
 }
 
@@ -226,22 +238,19 @@ mod tests {
     }
 
     #[test]
-    fn only_the_embedded_catalog_hands_out_its_resolved_providers() {
-        let embedded = embedded_catalog();
-        let copy = Catalog::clone(&embedded);
-        assert!(
-            loaded_providers::take(&copy).is_none(),
-            "an equal catalog is not the embedded one"
-        );
+    fn the_embedded_catalog_hands_its_resolved_providers_over_once_and_they_merge_alike() {
         let config = crate::config::SidecarConfig::default();
-        // Whether or not an earlier test took them, both merges agree.
-        let first = super::super::MergedCatalog::build(&embedded, &config);
-        assert!(
-            loaded_providers::take(&embedded).is_none(),
-            "taken by the first merge, once"
-        );
-        let second = super::super::MergedCatalog::build(&embedded, &config);
-        assert_eq!(first, second);
+        let (embedded, resolved) = embedded_catalog_resolved();
+        // Whether or not another test took them first, a merge from them is a merge from scratch.
+        let from_scratch = super::super::MergedCatalog::build(&embedded, &config);
+        if let Some(resolved) = resolved {
+            let handed =
+                super::super::MergedCatalog::build_resolved(&embedded, Some(resolved), &config);
+            assert_eq!(handed, from_scratch);
+        }
+        let (again, none) = embedded_catalog_resolved();
+        assert!(Arc::ptr_eq(&again, &embedded));
+        assert!(none.is_none(), "handed over once");
     }
 
     #[test]
