@@ -3,7 +3,6 @@
 
 pub mod auth_view;
 pub mod cache;
-mod compact;
 pub mod default_model;
 mod descriptor_json;
 pub mod descriptor_view;
@@ -24,6 +23,7 @@ pub mod service;
 mod service_tests;
 pub mod settings;
 pub mod snapshot;
+mod split;
 pub mod table;
 pub mod types;
 

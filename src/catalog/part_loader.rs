@@ -1,4 +1,4 @@
-//! Loading a catalog stored in parts (the embedded snapshot, the cache's compact file): two
+//! Loading a catalog stored in parts (the embedded snapshot, the cache's body split): two
 //! threads take the parts in turn, each decoding a part and, when asked, resolving its providers
 //! right after, while its models are still in that core's cache. Parts hold disjoint providers,
 //! so the order they are taken in does not matter.

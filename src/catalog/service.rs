@@ -432,10 +432,9 @@ impl CatalogService {
                 let cache = self.cache.clone();
                 let body = fresh.body;
                 let fresh_catalog = Arc::new(fresh.catalog);
-                let to_store = Arc::clone(&fresh_catalog);
                 let meta_for_store = metadata.clone();
                 let stored = tokio::task::spawn_blocking(move || {
-                    cache.store(body.as_bytes(), &to_store, &meta_for_store)
+                    cache.store(body.as_bytes(), &meta_for_store)
                 })
                 .await;
                 if let Err(error) = stored.map_err(std::io::Error::other).and_then(|r| r) {
@@ -537,13 +536,13 @@ fn load_initial(cache: &CatalogCache) -> Served {
     match cache.load() {
         Some(cached) => {
             let loaded_us = started.elapsed().as_micros() as u64;
-            // The compact form's loading threads resolved them; a parsed body is resolved here,
-            // while its models are still in this core's cache.
-            let resolved = match cached.resolved {
-                Some(resolved) => resolved,
-                None => super::merge::resolve_providers(&cached.catalog.providers),
-            };
-            let resolved = resolved.into_iter().collect();
+            // The loading threads resolved them; a body parsed whole is resolved here, while its
+            // models are still in this core's cache.
+            let resolved = cached
+                .resolved
+                .unwrap_or_else(|| super::merge::resolve_providers(&cached.catalog.providers))
+                .into_iter()
+                .collect();
             let catalog = Arc::new(cached.catalog);
             tracing::debug!(
                 loaded_us,

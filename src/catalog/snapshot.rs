@@ -1,18 +1,17 @@
 //! The models.dev catalog compiled into the binary, so a first start offline has every provider
 //! and model. The source is `snapshot/api.json.gz` (refreshed by `scripts/update-catalog-snapshot`;
-//! provenance in `snapshot/SNAPSHOT.md`); `build.rs` parses it with the sidecar's own parser and
-//! stores its providers in the compact binary form of [`super::compact`], in parts LZ4-compressed
-//! each with their length recorded (LZ4 decompresses several times faster than deflate, and the
-//! snapshot is read at every start). Two loading threads take the parts in turn, each
-//! decompressing them one after the other into one buffer of the largest part's size.
+//! provenance in `snapshot/SNAPSHOT.md`); `build.rs` splits its providers into JSON parts,
+//! LZ4-compressed each with their length recorded (LZ4 decompresses several times faster than
+//! deflate, and the snapshot is read at every start). Two loading threads take the parts in turn,
+//! each decompressing them one after the other into one buffer of the largest part's size and
+//! parsing them with the catalog's parser.
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use super::compact::{self, CompactError};
-use super::parse::Catalog;
+use super::parse::{Catalog, CatalogParseError};
 use super::part_loader::{LoadedParts, PartLoad, ResolvedProviders, lower_current_thread_priority};
 
-/// One part of the snapshot: an LZ4 block of providers in compact form.
+/// One part of the snapshot: an LZ4 block of a JSON object of providers.
 struct SnapshotPart {
     compressed: &'static [u8],
     /// The decompressed length.
@@ -25,8 +24,10 @@ include!(concat!(env!("OUT_DIR"), "/catalog_snapshot_parts.rs"));
 pub enum SnapshotError {
     #[error("embedded catalog snapshot does not decompress to its recorded length ({0})")]
     Decompress(String),
-    #[error("embedded catalog snapshot does not decode: {0}")]
-    Decode(#[from] CompactError),
+    #[error("embedded catalog snapshot is not UTF-8")]
+    NotUtf8,
+    #[error("embedded catalog snapshot does not parse: {0}")]
+    Parse(#[from] CatalogParseError),
 }
 
 /// Decodes the snapshot (no caching; see [`embedded_catalog`]).
@@ -54,10 +55,14 @@ fn decode(resolve: Resolve) -> Result<LoadedParts, SnapshotError> {
             .max()
             .unwrap_or(0),
     };
-    load.run(|part, scratch| {
-        let bytes = decompress(part, &mut scratch[..part.len])?;
-        Ok(compact::decode(bytes)?)
-    })
+    load.run(parse_part)
+}
+
+/// One part's providers, decompressed into `scratch` and parsed.
+fn parse_part(part: &SnapshotPart, scratch: &mut [u8]) -> Result<Catalog, SnapshotError> {
+    let bytes = decompress(part, &mut scratch[..part.len])?;
+    let text = std::str::from_utf8(bytes).map_err(|_| SnapshotError::NotUtf8)?;
+    Ok(Catalog::from_json_str(text)?.0)
 }
 
 /// Decompresses a part straight into `out`, which has exactly its decompressed length.
@@ -190,8 +195,7 @@ mod tests {
         let mut providers = 0;
         for part in SNAPSHOT_PARTS {
             let mut buffer = vec![0u8; part.len];
-            let bytes = decompress(part, &mut buffer).expect("part decompresses");
-            let decoded = compact::decode(bytes).expect("part decodes");
+            let decoded = parse_part(part, &mut buffer).expect("part parses");
             assert!(!decoded.providers.is_empty(), "no empty part");
             providers += decoded.provider_count();
         }
