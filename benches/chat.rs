@@ -18,8 +18,9 @@
 //! streams, and time to first delta, in a burst and on a paced stream; and the sidecar's peak RSS.
 //!
 //! Run with `cargo bench --bench chat` or `scripts/bench-chat` (adds the load average).
-//! `CHAT_BENCH_ROUNDS` sets the rounds (default 15); `CHAT_BENCH_SIDECAR` runs another sidecar binary
-//! (A/B comparisons of builds). Numbers are printed, not asserted.
+//! `CHAT_BENCH_ROUNDS` sets the rounds (default 15), `CHAT_BENCH_CONCURRENT_ROUNDS` those of 32
+//! streams at once (default 5); `CHAT_BENCH_SIDECAR` runs another sidecar binary (A/B comparisons
+//! of builds). Numbers are printed, not asserted.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -770,6 +771,17 @@ fn main() {
         Series::default(),
     );
     let mut bare_single_s = Series::default();
+    // `CHAT_BENCH_CONCURRENT_ROUNDS` (e.g. to profile the concurrent phase): this many rounds of
+    // it, and the single streams only as many as the statistics need.
+    let concurrent_rounds: usize = std::env::var("CHAT_BENCH_CONCURRENT_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CONCURRENT_ROUNDS);
+    let rounds = if concurrent_rounds == CONCURRENT_ROUNDS {
+        rounds
+    } else {
+        5
+    };
     for _ in 0..rounds {
         floor.push(
             usage_of(&me, || on_worker(&rt, &client, &burst_url, Reader::Raw)),
@@ -798,7 +810,7 @@ fn main() {
 
     // 32 streams at once, both sides on both cores; interleaved rounds.
     let (mut side_conc, mut bare_conc, mut side_conc_cpu) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..CONCURRENT_ROUNDS {
+    for _ in 0..concurrent_rounds {
         let ((wall, _, deltas), usage) = usage_of(&side_pid, || {
             sidecar.streams(CONCURRENT, Stream::Concurrent)
         });
@@ -871,7 +883,7 @@ fn main() {
     let (side_conc_t, bare_conc_t) = (median(side_conc), median(bare_conc));
     let rate = |wall: Duration| (CONCURRENT_CHUNKS * CONCURRENT) as f64 / wall.as_secs_f64();
     println!(
-        "    {CONCURRENT} streams chunks/s   : {:>5.2}x  (sidecar {:.0}/s, cpu {:.0} ms; bare {:.0}/s; p50 of {CONCURRENT_ROUNDS}; target >= 0.8x)",
+        "    {CONCURRENT} streams chunks/s   : {:>5.2}x  (sidecar {:.0}/s, cpu {:.0} ms; bare {:.0}/s; p50 of {concurrent_rounds}; target >= 0.8x)",
         rate(side_conc_t) / rate(bare_conc_t),
         rate(side_conc_t),
         ms(median(side_conc_cpu)),
