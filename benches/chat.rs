@@ -1,22 +1,26 @@
-//! Chat streaming benchmark on the release build: a 10,000-chunk OpenAI chat stream, read and parsed
+//! Chat streaming benchmark on the release build, against a mock provider that behaves like a real
+//! one: it keeps connections alive (so streams reuse pooled connections, as a host's chats do) and
+//! writes one SSE event per `write(2)`. The same streams are read and parsed
 //! (a) by a bare reqwest client that runs the crate's own SSE decoder and OpenAI-chat parser as a
 //! library, (b) by the in-process wire layer (`execute_stream`), (c) through the sidecar over stdio
 //! (`chat/stream`, every `chat/delta` line read by this process). A raw read of the body (no parsing)
 //! shows how fast the mock can serve at all.
 //!
-//! Fairness: the mock provider runs in its own process (this bench binary started again in a mock role),
-//! so neither client shares a runtime or a process with the server; every client reads the same bytes
-//! from the same server over a fresh connection (the mock answers `connection: close`); the bare client
-//! uses the same reqwest settings as the sidecar; the rounds interleave the clients so a change in
+//! Fairness: the mock provider runs in its own process (this bench binary started again in a mock
+//! role), so no client shares a runtime or a process with the server; every client reads the same
+//! bytes from the same server; the bare client uses the sidecar's reqwest settings and one pooled
+//! client for all its streams, as the sidecar does; rounds interleave the clients so a change in
 //! machine load hits them alike. Besides wall time, the CPU time each side spent is read from
 //! `/proc/<pid>/task/*/schedstat` (robust to other jobs on the machine).
 //!
-//! Reports the p50 sidecar/bare ratio, time to first delta (paced stream, so the first delta is not
-//! queued behind a burst), chunks/s for 1 and 32 concurrent streams, and the sidecar's peak RSS.
+//! Reports, as ratios to the bare client in the same run: p50 and p90 wall of a 10,000-chunk stream
+//! (several in a row over pooled connections), CPU per stream, chunks/s of 32 concurrent 1,000-chunk
+//! streams, and time to first delta, in a burst and on a paced stream; and the sidecar's peak RSS.
 //!
 //! Run with `cargo bench --bench chat` or `scripts/bench-chat` (adds the load average).
-//! `CHAT_BENCH_ROUNDS` sets the rounds (default 7); `CHAT_BENCH_SIDECAR` runs another sidecar binary
-//! (A/B comparisons of builds). Numbers are printed, not asserted.
+//! `CHAT_BENCH_ROUNDS` sets the rounds (default 15), `CHAT_BENCH_CONCURRENT_ROUNDS` those of 32
+//! streams at once (default 5); `CHAT_BENCH_SIDECAR` runs another sidecar binary (A/B comparisons
+//! of builds). Numbers are printed, not asserted.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -28,7 +32,6 @@ use provider_sidecar::protocol::execute::{
     ClientOptions, ExecuteOptions, PreparedRequest, build_client, execute_stream,
 };
 use provider_sidecar::protocol::sse::SseDecoder;
-use provider_sidecar::protocol::testing::{MockResponse, MockServer};
 use provider_sidecar::protocol::{PartCollector, StreamPart, WireEvent, WireFormat};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -38,9 +41,11 @@ const BIN: &str = env!("CARGO_BIN_EXE_provider-sidecar");
 const MOCK_ROLE: &str = "CHAT_BENCH_MOCK_ROLE";
 const CHUNKS: usize = 10_000;
 const CONCURRENT: usize = 32;
+const CONCURRENT_CHUNKS: usize = 1_000;
 const PACED_CHUNKS: usize = 3;
 const PACED_DELAY: Duration = Duration::from_millis(5);
 const PACED_ROUNDS: usize = 30;
+const CONCURRENT_ROUNDS: usize = 5;
 const PROXY_VARS: [&str; 8] = [
     "HTTPS_PROXY",
     "https_proxy",
@@ -52,45 +57,134 @@ const PROXY_VARS: [&str; 8] = [
     "no_proxy",
 ];
 
-fn stream_response(chunks: usize) -> MockResponse {
-    let mut body = Vec::with_capacity(chunks + 2);
+/// The SSE events of an OpenAI chat stream of `chunks` text deltas.
+fn stream_events(chunks: usize) -> Vec<Vec<u8>> {
+    let mut events = Vec::with_capacity(chunks + 2);
     for i in 0..chunks {
         let event = json!({"id": "c1", "object": "chat.completion.chunk", "model": "m",
             "choices": [{"index": 0, "delta": {"content": format!("tok{i} ")}, "finish_reason": null}]});
-        body.push(format!("data: {event}\n\n").into_bytes());
+        events.push(format!("data: {event}\n\n").into_bytes());
     }
     let last = json!({"id": "c1", "object": "chat.completion.chunk", "model": "m",
         "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 3, "completion_tokens": chunks, "total_tokens": chunks + 3}});
-    body.push(format!("data: {last}\n\n").into_bytes());
-    body.push(b"data: [DONE]\n\n".to_vec());
-    MockResponse::stream("text/event-stream", body)
+    events.push(format!("data: {last}\n\n").into_bytes());
+    events.push(b"data: [DONE]\n\n".to_vec());
+    events
 }
 
-/// The mock role: serves the burst and the paced stream, prints their base URLs, runs until stdin closes.
+/// Each event as one HTTP chunk, ready to write.
+fn chunked(events: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    events
+        .into_iter()
+        .map(|event| {
+            let mut framed = format!("{:x}\r\n", event.len()).into_bytes();
+            framed.extend_from_slice(&event);
+            framed.extend_from_slice(b"\r\n");
+            framed
+        })
+        .collect()
+}
+
+/// What the mock serves, by the path's first segment.
+struct Streams {
+    burst: Vec<Vec<u8>>,
+    concurrent: Vec<Vec<u8>>,
+    paced: Vec<Vec<u8>>,
+}
+
+/// One keep-alive connection: answers requests until the client closes it. Every event goes out in
+/// its own `write(2)` (no delay: `TCP_NODELAY`), the paced stream's `PACED_DELAY` apart.
+async fn serve_connection(
+    mut socket: tokio::net::TcpStream,
+    streams: std::sync::Arc<Streams>,
+) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    socket.set_nodelay(true)?;
+    let mut buffer = Vec::new();
+    loop {
+        // The request head, then a `content-length` body.
+        let head_end = loop {
+            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            let mut chunk = [0u8; 4096];
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&buffer[..head_end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length:"))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(0);
+        while buffer.len() < head_end + length {
+            let mut chunk = [0u8; 4096];
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        }
+        let path = head
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        buffer.drain(..head_end + length);
+        let (events, delay) = if path.starts_with("/paced/") {
+            (&streams.paced, PACED_DELAY)
+        } else if path.starts_with("/concurrent/") {
+            (&streams.concurrent, Duration::ZERO)
+        } else {
+            (&streams.burst, Duration::ZERO)
+        };
+        socket
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n")
+            .await?;
+        for (i, event) in events.iter().enumerate() {
+            if i > 0 && !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            socket.write_all(event).await?;
+        }
+        socket.write_all(b"0\r\n\r\n").await?;
+    }
+}
+
+/// The mock role: serves the streams, prints its base URL, runs until stdin closes.
 fn mock_process() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("mock runtime");
-    let (burst, paced) = rt.block_on(async {
-        let burst = MockServer::start(vec![stream_response(CHUNKS)]).await;
-        let paced =
-            MockServer::start(vec![stream_response(PACED_CHUNKS).with_delay(PACED_DELAY)]).await;
-        (burst.expect("burst mock"), paced.expect("paced mock"))
+    let streams = std::sync::Arc::new(Streams {
+        burst: chunked(stream_events(CHUNKS)),
+        concurrent: chunked(stream_events(CONCURRENT_CHUNKS)),
+        paced: chunked(stream_events(PACED_CHUNKS)),
+    });
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("mock listener");
+    let address = listener.local_addr().expect("mock address");
+    rt.spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(serve_connection(socket, std::sync::Arc::clone(&streams)));
+        }
     });
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}\n{}", burst.base_url, paced.base_url).expect("announce the mock");
+    writeln!(stdout, "http://{address}").expect("announce the mock");
     stdout.flush().expect("flush");
     let _ = std::io::stdin().lines().count();
-    drop((burst, paced));
 }
 
 /// The mock provider process; it stops when dropped.
 struct MockProcess {
     child: Child,
-    burst_url: String,
-    paced_url: String,
+    base_url: String,
 }
 
 impl MockProcess {
@@ -102,13 +196,8 @@ impl MockProcess {
             .spawn()
             .expect("spawn the mock process");
         let mut lines = BufReader::new(child.stdout.take().expect("mock stdout")).lines();
-        let mut next = || lines.next().expect("mock announces").expect("mock line");
-        let (burst_url, paced_url) = (next(), next());
-        MockProcess {
-            child,
-            burst_url,
-            paced_url,
-        }
+        let base_url = lines.next().expect("mock announces").expect("mock line");
+        MockProcess { child, base_url }
     }
 }
 
@@ -291,10 +380,11 @@ enum Output {
 }
 
 fn read_stdout(stdout: std::process::ChildStdout, tx: std::sync::mpsc::Sender<Output>) {
-    const DELTA: &[u8] = br#""method":"chat/delta""#;
-    const TEXT_DELTA: &[u8] = br#""type":"text-delta""#;
-    const REQUEST_ID: &[u8] = br#""requestId":"#;
-    let contains = |line: &[u8], what: &[u8]| line.windows(what.len()).any(|w| w == what);
+    // Found with memchr's searchers: at 32 streams at once this reader shares the two cores with
+    // the sidecar and the mock, so it does as little as a host could.
+    let delta = memchr::memmem::Finder::new(br#""method":"chat/delta""#);
+    let text_delta = memchr::memmem::Finder::new(br#""type":"text-delta""#);
+    let request_id = memchr::memmem::Finder::new(br#""requestId":"#);
     let mut reader = BufReader::with_capacity(1 << 20, stdout);
     let mut line = Vec::new();
     let mut text_deltas: HashMap<u64, usize> = HashMap::new();
@@ -305,15 +395,12 @@ fn read_stdout(stdout: std::process::ChildStdout, tx: std::sync::mpsc::Sender<Ou
             Ok(_) => {}
         }
         let at = Instant::now();
-        let output = if contains(&line, DELTA) {
-            if !contains(&line, TEXT_DELTA) {
+        let output = if delta.find(&line).is_some() {
+            if text_delta.find(&line).is_none() {
                 continue;
             }
-            let start = line
-                .windows(REQUEST_ID.len())
-                .position(|w| w == REQUEST_ID)
-                .expect("a delta names its request")
-                + REQUEST_ID.len();
+            let start = request_id.find(&line).expect("a delta names its request")
+                + request_id.needle().len();
             let digits = line[start..]
                 .iter()
                 .take_while(|b| b.is_ascii_digit())
@@ -342,6 +429,24 @@ fn read_stdout(stdout: std::process::ChildStdout, tx: std::sync::mpsc::Sender<Ou
         };
         if tx.send(output).is_err() {
             return;
+        }
+    }
+}
+
+/// The mock's streams, each behind a provider of its own in the sidecar's config.
+#[derive(Debug, Clone, Copy)]
+enum Stream {
+    Burst,
+    Concurrent,
+    Paced,
+}
+
+impl Stream {
+    fn provider(self) -> &'static str {
+        match self {
+            Stream::Burst => "mock-burst",
+            Stream::Concurrent => "mock-concurrent",
+            Stream::Paced => "mock-paced",
         }
     }
 }
@@ -381,9 +486,20 @@ impl Sidecar {
             next_id: 0,
             _data_dir: data_dir,
         };
+        let providers: serde_json::Map<String, Value> = [
+            (Stream::Burst, "burst"),
+            (Stream::Concurrent, "concurrent"),
+            (Stream::Paced, "paced"),
+        ]
+        .into_iter()
+        .map(|(stream, path)| {
+            let options = json!({"options": {"baseURL": format!("{base_url}/{path}")}});
+            (stream.provider().to_owned(), options)
+        })
+        .collect();
         sidecar.call(
             "initialize",
-            json!({"initializationOptions": {"config": {"provider": {"mock": {"options": {"baseURL": base_url}}}}}}),
+            json!({"initializationOptions": {"config": {"provider": providers}}}),
         );
         sidecar.call("session/open", json!({"sessionId": "bench"}));
         sidecar
@@ -411,8 +527,8 @@ impl Sidecar {
 
     /// Runs `n` concurrent `chat/stream`s; returns (time to the last answer, first-delta time per
     /// stream, text deltas).
-    fn streams(&mut self, n: usize) -> (Duration, Vec<Duration>, usize) {
-        let params = json!({"sessionId": "bench", "providerId": "mock", "modelId": "m",
+    fn streams(&mut self, n: usize, stream: Stream) -> (Duration, Vec<Duration>, usize) {
+        let params = json!({"sessionId": "bench", "providerId": stream.provider(), "modelId": "m",
             "messages": [{"role": "user", "content": "hi"}]});
         let started = Instant::now();
         let ids: Vec<u64> = (0..n).map(|_| self.send("chat/stream", &params)).collect();
@@ -442,8 +558,8 @@ impl Sidecar {
         (finished - started, first, deltas)
     }
 
-    fn run(&mut self) -> Run {
-        let (total, first, deltas) = self.streams(1);
+    fn run(&mut self, stream: Stream) -> Run {
+        let (total, first, deltas) = self.streams(1, stream);
         Run {
             total,
             first: first.first().copied().unwrap_or_default(),
@@ -589,6 +705,17 @@ impl Series {
     }
 }
 
+/// The `q` quantile (0..=1) of `values`, nearest rank.
+fn quantile(mut values: Vec<Duration>, q: f64) -> Duration {
+    values.sort();
+    let rank = ((values.len() as f64 * q).ceil() as usize).clamp(1, values.len());
+    values[rank - 1]
+}
+
+fn ratio(side: Duration, bare: Duration) -> f64 {
+    side.as_secs_f64() / bare.as_secs_f64().max(1e-9)
+}
+
 fn main() {
     if std::env::var_os(MOCK_ROLE).is_some() {
         mock_process();
@@ -597,7 +724,7 @@ fn main() {
     let rounds: usize = std::env::var("CHAT_BENCH_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(7)
+        .unwrap_or(15)
         .max(5);
     let load_before = load_average();
     let mock = MockProcess::spawn();
@@ -605,25 +732,37 @@ fn main() {
         .enable_all()
         .build()
         .expect("client runtime");
+    // One client, its pool reused by every stream (as the sidecar's is).
     let client = build_client(&ClientOptions {
         use_system_proxy: false,
         ..Default::default()
     })
     .expect("client");
     // The bare client also runs on a single-threaded runtime (as the sidecar's chat threads do),
-    // and the ratio is taken against whichever bare client is faster.
+    // and the ratios are taken against whichever bare client is faster.
     let single_rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("single-threaded client runtime");
+    // Its own client: a pooled connection is driven by the runtime that opened it.
+    let single_client = build_client(&ClientOptions {
+        use_system_proxy: false,
+        ..Default::default()
+    })
+    .expect("client");
     let me = std::process::id().to_string();
-    let url = format!("{}/chat/completions", mock.burst_url);
+    let url = |stream: &str| format!("{}/{stream}/chat/completions", mock.base_url);
+    let (burst_url, concurrent_url, paced_url) = (url("burst"), url("concurrent"), url("paced"));
 
-    let mut sidecar = Sidecar::spawn(&mock.burst_url);
+    let mut sidecar = Sidecar::spawn(&mock.base_url);
     let side_pid = sidecar.child.id().to_string();
-    // Warm-up: connection set-up paths, allocator pools, the sidecar's resolver caches.
-    let _ = on_worker(&rt, &client, &url, Reader::Bare);
-    let _ = sidecar.run();
+    // Warm-up: connection set-up paths, allocator pools, the sidecar's resolver caches, and a few
+    // pooled connections on each side.
+    for _ in 0..3 {
+        let _ = on_worker(&rt, &client, &burst_url, Reader::Bare);
+        let _ = single_rt.block_on(bare(&single_client, &burst_url));
+        let _ = sidecar.run(Stream::Burst);
+    }
 
     let (mut floor, mut bare_s, mut wire_s, mut side_s) = (
         Series::default(),
@@ -632,64 +771,86 @@ fn main() {
         Series::default(),
     );
     let mut bare_single_s = Series::default();
+    // `CHAT_BENCH_CONCURRENT_ROUNDS` (e.g. to profile the concurrent phase): this many rounds of
+    // it, and the single streams only as many as the statistics need.
+    let concurrent_rounds: usize = std::env::var("CHAT_BENCH_CONCURRENT_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CONCURRENT_ROUNDS);
+    let rounds = if concurrent_rounds == CONCURRENT_ROUNDS {
+        rounds
+    } else {
+        5
+    };
     for _ in 0..rounds {
         floor.push(
-            usage_of(&me, || on_worker(&rt, &client, &url, Reader::Raw)),
+            usage_of(&me, || on_worker(&rt, &client, &burst_url, Reader::Raw)),
             None,
         );
         bare_s.push(
-            usage_of(&me, || on_worker(&rt, &client, &url, Reader::Bare)),
+            usage_of(&me, || on_worker(&rt, &client, &burst_url, Reader::Bare)),
             Some(CHUNKS),
         );
         wire_s.push(
-            usage_of(&me, || on_worker(&rt, &client, &url, Reader::InProcess)),
+            usage_of(&me, || {
+                on_worker(&rt, &client, &burst_url, Reader::InProcess)
+            }),
             Some(CHUNKS),
         );
         bare_single_s.push(
-            usage_of(&me, || single_rt.block_on(bare(&client, &url))),
+            usage_of(&me, || single_rt.block_on(bare(&single_client, &burst_url))),
             Some(CHUNKS),
         );
-        side_s.push(usage_of(&side_pid, || sidecar.run()), Some(CHUNKS));
+        side_s.push(
+            usage_of(&side_pid, || sidecar.run(Stream::Burst)),
+            Some(CHUNKS),
+        );
     }
     let rss_single = sidecar.peak_rss_kib();
-    let ((side_conc, _, side_conc_deltas), side_conc_cpu) =
-        usage_of(&side_pid, || sidecar.streams(CONCURRENT));
-    assert_eq!(side_conc_deltas, CHUNKS * CONCURRENT);
-    let rss_concurrent = sidecar.peak_rss_kib();
-    let (bare_conc, bare_conc_deltas) = rt.block_on(bare_concurrent(&client, &url, CONCURRENT));
-    assert_eq!(bare_conc_deltas, CHUNKS * CONCURRENT);
-    drop(sidecar);
 
-    // Time to first delta: a short stream whose chunks are 5 ms apart, so the first delta is not queued
-    // behind thousands of events read in the same socket read. Interleaved like the rounds above.
-    let paced_url = format!("{}/chat/completions", mock.paced_url);
-    let mut paced_sidecar = Sidecar::spawn(&mock.paced_url);
-    let _ = paced_sidecar.run();
+    // 32 streams at once, both sides on both cores; interleaved rounds.
+    let (mut side_conc, mut bare_conc, mut side_conc_cpu) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..concurrent_rounds {
+        let ((wall, _, deltas), usage) = usage_of(&side_pid, || {
+            sidecar.streams(CONCURRENT, Stream::Concurrent)
+        });
+        assert_eq!(deltas, CONCURRENT_CHUNKS * CONCURRENT);
+        side_conc.push(wall);
+        side_conc_cpu.push(usage.cpu);
+        let (wall, deltas) = rt.block_on(bare_concurrent(&client, &concurrent_url, CONCURRENT));
+        assert_eq!(deltas, CONCURRENT_CHUNKS * CONCURRENT);
+        bare_conc.push(wall);
+    }
+    let rss_concurrent = sidecar.peak_rss_kib();
+
+    // Time to first delta on a short stream whose chunks are 5 ms apart, so the first delta is not
+    // queued behind thousands of events. Interleaved like the rounds above.
     let _ = on_worker(&rt, &client, &paced_url, Reader::Bare);
+    let _ = sidecar.run(Stream::Paced);
     let (mut paced_bare, mut paced_side) = (Vec::new(), Vec::new());
     for _ in 0..PACED_ROUNDS {
         let run = on_worker(&rt, &client, &paced_url, Reader::Bare);
         assert_eq!(run.deltas, PACED_CHUNKS);
         paced_bare.push(run.first);
-        let run = paced_sidecar.run();
+        let run = sidecar.run(Stream::Paced);
         assert_eq!(run.deltas, PACED_CHUNKS);
         paced_side.push(run.first);
     }
-    drop(paced_sidecar);
+    drop(sidecar);
     drop(mock);
     let (paced_bare, paced_side) = (median(paced_bare), median(paced_side));
 
-    let side_t = median(side_s.total.clone());
     let bare_multi_t = median(bare_s.total.clone());
     let bare_single_t = median(bare_single_s.total.clone());
-    let (bare_t, bare_cpu, baseline) = if bare_single_t < bare_multi_t {
-        (bare_single_t, bare_single_s.cpu(), "single-threaded")
+    let (bare, baseline) = if bare_single_t < bare_multi_t {
+        (&bare_single_s, "single-threaded")
     } else {
-        (bare_multi_t, bare_s.cpu(), "multi-threaded")
+        (&bare_s, "multi-threaded")
     };
-    let side_cpu = side_s.cpu();
+    let p50 = |series: &Series| median(series.total.clone());
+    let p90 = |series: &Series| quantile(series.total.clone(), 0.9);
     println!(
-        "chat bench: {CHUNKS}-chunk OpenAI chat stream from a mock in its own process, p50 of {rounds} interleaved rounds"
+        "chat bench: {CHUNKS}-chunk OpenAI chat streams over keep-alive connections, one SSE event per write, from a mock in its own process; {rounds} interleaved rounds"
     );
     println!(
         "  load average before / after: {load_before} / {}",
@@ -700,34 +861,48 @@ fn main() {
     println!("{}", bare_single_s.line("bare, single-thread rt"));
     println!("{}", wire_s.line("in-process wire layer"));
     println!("{}", side_s.line("sidecar over stdio"));
+    println!("  ratios to the bare client ({baseline}, the faster):");
     println!(
-        "  ratio sidecar / bare    : {:>7.2}x wall (target <= 1.2x), {:.2}x cpu (sidecar process vs bare client; the faster bare: {baseline})",
-        side_t.as_secs_f64() / bare_t.as_secs_f64(),
-        side_cpu.as_secs_f64() / bare_cpu.as_secs_f64().max(1e-9),
+        "    p50 wall              : {:>5.2}x  (sidecar {:.1} ms, bare {:.1} ms; target <= 1.2x)",
+        ratio(p50(&side_s), p50(bare)),
+        ms(p50(&side_s)),
+        ms(p50(bare)),
     );
     println!(
-        "  first delta, 10k burst  : bare {:.3} ms, sidecar {:.3} ms",
-        ms(median(bare_s.first)),
-        ms(median(side_s.first)),
+        "    p90 wall              : {:>5.2}x  (sidecar {:.1} ms, bare {:.1} ms; target <= 1.5x)",
+        ratio(p90(&side_s), p90(bare)),
+        ms(p90(&side_s)),
+        ms(p90(bare)),
     );
     println!(
-        "  time to first delta     : bare {:.3} ms, sidecar {:.3} ms, added {:.3} ms (target <= 1 ms; paced stream, p50 of {PACED_ROUNDS})",
-        ms(paced_bare),
-        ms(paced_side),
+        "    cpu per stream        : {:>5.2}x  (sidecar process {:.1} ms, bare client {:.1} ms; target <= 1.5x)",
+        ratio(side_s.cpu(), bare.cpu()),
+        ms(side_s.cpu()),
+        ms(bare.cpu()),
+    );
+    let (side_conc_t, bare_conc_t) = (median(side_conc), median(bare_conc));
+    let rate = |wall: Duration| (CONCURRENT_CHUNKS * CONCURRENT) as f64 / wall.as_secs_f64();
+    println!(
+        "    {CONCURRENT} streams chunks/s   : {:>5.2}x  (sidecar {:.0}/s, cpu {:.0} ms; bare {:.0}/s; p50 of {concurrent_rounds}; target >= 0.8x)",
+        rate(side_conc_t) / rate(bare_conc_t),
+        rate(side_conc_t),
+        ms(median(side_conc_cpu)),
+        rate(bare_conc_t),
+    );
+    println!(
+        "    first delta, burst    : +{:.3} ms  (sidecar {:.3} ms, min {:.3}; bare {:.3} ms, min {:.3}; in-process wire layer {:.3} ms; target <= +1 ms)",
+        ms(median(side_s.first.clone())) - ms(median(bare.first.clone())),
+        ms(median(side_s.first.clone())),
+        ms(*side_s.first.iter().min().expect("a run")),
+        ms(median(bare.first.clone())),
+        ms(*bare.first.iter().min().expect("a run")),
+        ms(median(wire_s.first.clone())),
+    );
+    println!(
+        "    first delta, paced    : +{:.3} ms  (sidecar {:.3} ms, bare {:.3} ms; p50 of {PACED_ROUNDS})",
         ms(paced_side) - ms(paced_bare),
-    );
-    println!(
-        "  chunks/s, 1 stream      : sidecar {:>9.0}, bare {:>9.0}",
-        CHUNKS as f64 / side_t.as_secs_f64(),
-        CHUNKS as f64 / bare_t.as_secs_f64(),
-    );
-    println!(
-        "  chunks/s, {CONCURRENT} streams    : sidecar {:>9.0} ({:.0} ms, cpu {:.0} ms), bare {:>9.0} ({:.0} ms)",
-        (CHUNKS * CONCURRENT) as f64 / side_conc.as_secs_f64(),
-        ms(side_conc),
-        ms(side_conc_cpu.cpu),
-        (CHUNKS * CONCURRENT) as f64 / bare_conc.as_secs_f64(),
-        ms(bare_conc),
+        ms(paced_side),
+        ms(paced_bare),
     );
     if let (Some(single), Some(concurrent)) = (rss_single, rss_concurrent) {
         println!(

@@ -6,7 +6,6 @@
 pub mod auth;
 pub mod catalog;
 pub mod config;
-pub mod heap;
 pub mod json_merge;
 pub mod model_spec;
 pub mod plugin;
@@ -16,8 +15,3 @@ pub mod rpc;
 pub mod search;
 pub mod session;
 pub mod transform;
-
-/// The unit tests run on the sidecar's allocator too.
-#[cfg(test)]
-#[global_allocator]
-static ALLOCATOR: heap::SidecarAllocator = heap::SidecarAllocator;

@@ -2,10 +2,6 @@
 
 mod cli;
 
-#[global_allocator]
-static ALLOCATOR: provider_sidecar::heap::SidecarAllocator =
-    provider_sidecar::heap::SidecarAllocator;
-
 fn main() {
     let code = cli::run();
     // Exit without waiting for tokio's blocking stdin reader, which never returns on its own.

@@ -3,10 +3,6 @@
 //! provider override. Two layers use them: the catalog (`catalog::types`, which reads models.dev)
 //! and the user config (`config::schema`, whose model entries override the same fields), so they
 //! live below both. Like the catalog's types they read snake_case keys and write camelCase.
-//!
-//! `build.rs` compiles this file (through `#[path]`) with `catalog/{types,parse,compact}.rs` to
-//! encode the embedded snapshot: it may use only the build script's dependencies
-//! (`[build-dependencies]` in Cargo.toml) and nothing else of the crate.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,6 @@
 
 pub mod auth_view;
 pub mod cache;
-mod compact;
 pub mod default_model;
 mod descriptor_json;
 pub mod descriptor_view;
@@ -11,11 +10,9 @@ pub mod descriptors;
 pub mod discover;
 pub mod error;
 pub mod fetch;
-mod loaded_providers;
 pub mod merge;
 pub mod parse;
 mod part_loader;
-mod prefetch;
 pub mod protocol_family;
 pub mod query;
 #[cfg(test)]
@@ -26,6 +23,7 @@ pub mod service;
 mod service_tests;
 pub mod settings;
 pub mod snapshot;
+mod split;
 pub mod table;
 pub mod types;
 

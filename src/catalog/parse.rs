@@ -4,10 +4,6 @@
 //! A well-formed catalog is read in one typed pass. Otherwise the text is split into providers with
 //! borrowed `RawValue`s (no intermediate `Value` tree) and each provider that fails a typed read is
 //! read again model by model, so one bad entry costs only itself.
-//!
-//! `build.rs` also compiles this file (through `#[path]`, with `types.rs`, `compact.rs` and
-//! `src/model_spec.rs`) to parse the embedded snapshot at build time: it may use only the build
-//! script's dependencies (`[build-dependencies]` in Cargo.toml) and those files.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Loading a catalog stored in parts (the embedded snapshot, the cache's compact file): two
+//! Loading a catalog stored in parts (the embedded snapshot, the cache's body split): two
 //! threads take the parts in turn, each decoding a part and, when asked, resolving its providers
 //! right after, while its models are still in that core's cache. Parts hold disjoint providers,
 //! so the order they are taken in does not matter.
@@ -7,18 +7,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::merge::{ResolvedProvider, resolve_providers};
 use super::parse::Catalog;
-use crate::heap::BuildArena;
 
 /// A catalog and, when resolving, its providers resolved for a merge.
 pub type LoadedParts = (Catalog, Vec<(String, ResolvedProvider)>);
+
+/// Providers resolved for a merge, by id.
+pub type ResolvedProviders = std::collections::BTreeMap<String, ResolvedProvider>;
 
 pub struct PartLoad<'a, P> {
     pub parts: &'a [P],
     /// Whether each part's providers are resolved after it is decoded.
     pub resolve: bool,
-    /// Each thread's [`BuildArena`] size, for loads that live as long as the process only.
-    pub arena: Option<usize>,
-    /// The size of the scratch buffer each thread hands to the decoder (made outside the arena).
+    /// The size of the scratch buffer each thread hands to the decoder.
     pub scratch: usize,
 }
 
@@ -64,7 +64,6 @@ impl<P: Sync> PartLoad<'_, P> {
         P: 'p,
     {
         let mut scratch = vec![0u8; self.scratch];
-        let _arena = self.arena.map(BuildArena::enter);
         let mut catalog = Catalog::default();
         let mut resolved = Vec::new();
         while let Some(part) = claim() {

@@ -63,8 +63,7 @@ impl RenderedChunk {
         let mut json = Vec::with_capacity(estimate);
         let mut ends = Vec::with_capacity(models.len());
         let mut provider_fields = ProviderFields::default();
-        for (index, (provider, model, connected)) in models.iter().enumerate() {
-            prefetch_ahead(models, index);
+        for (provider, model, connected) in models {
             if !ends.is_empty() {
                 json.push(b',');
             }
@@ -92,41 +91,6 @@ impl RenderedChunk {
     fn piece(&self, local: usize) -> &str {
         std::str::from_utf8(&self.json[self.span(local, local)])
             .expect("a model's JSON is written from UTF-8 strings and ASCII")
-    }
-}
-
-/// Asks for the memory of the models rendered next: each model is spread over several small
-/// allocations (its resolved entry, its catalog entry, their strings and lists) that are cold by
-/// the time it is rendered, and a render otherwise waits for each of them in turn. In stages: a
-/// model's resolved entry eight models ahead, its catalog entry four ahead (through the pointer
-/// the first stage brought in), and that entry's strings and lists two ahead.
-fn prefetch_ahead(models: &[Listed<'_>], index: usize) {
-    use super::prefetch::{prefetch, prefetch_slice};
-    if let Some((_, model, _)) = models.get(index + 8) {
-        prefetch(*model);
-    }
-    if let Some((_, model, _)) = models.get(index + 4) {
-        let info: &super::types::CatalogModel = &model.info;
-        prefetch_slice(std::slice::from_ref(info));
-    }
-    if let Some((_, model, _)) = models.get(index + 2) {
-        let info = &*model.info;
-        prefetch_slice(info.name.as_bytes());
-        let texts = [
-            &info.family,
-            &info.release_date,
-            &info.last_updated,
-            &info.knowledge,
-        ];
-        for text in texts.into_iter().flatten() {
-            prefetch_slice(text.as_bytes());
-        }
-        if let Some(modalities) = &info.modalities {
-            prefetch_slice(&modalities.input);
-            prefetch_slice(&modalities.output);
-        }
-        prefetch_slice(model.id.as_bytes());
-        prefetch_slice(model.api_id.as_bytes());
     }
 }
 
@@ -280,6 +244,19 @@ pub enum AnswerPiece {
     Literal(&'static [u8]),
     /// A byte range of a rendered buffer.
     Rendered(Arc<Vec<u8>>, Range<usize>),
+}
+
+impl AnswerPiece {
+    pub fn len(&self) -> usize {
+        match self {
+            AnswerPiece::Literal(bytes) => bytes.len(),
+            AnswerPiece::Rendered(_, range) => range.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The `model/list` result (the shape of [`ModelListResult`]) as already-serialized pieces.

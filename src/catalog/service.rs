@@ -16,8 +16,9 @@ use super::error::CatalogError;
 use super::fetch::{FetchOutcome, build_client, fetch_catalog};
 use super::merge::MergedCatalog;
 use super::parse::Catalog;
+use super::part_loader::ResolvedProviders;
 use super::settings::CatalogSettings;
-use super::snapshot::embedded_catalog;
+use super::snapshot::embedded_catalog_resolved;
 use crate::config::SidecarConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -150,6 +151,9 @@ pub type ProgressHook<'a> = &'a (dyn Fn(RefreshProgress) + Send + Sync);
 #[derive(Debug)]
 struct Served {
     catalog: Arc<Catalog>,
+    /// The catalog's providers as its loading threads resolved them, until the first merge takes
+    /// them (a merge otherwise resolves them itself).
+    resolved: Mutex<Option<ResolvedProviders>>,
     source: CatalogSource,
     metadata: Option<CacheMetadata>,
     /// Age reference when there is no metadata (cache file mtime).
@@ -234,7 +238,8 @@ impl CatalogService {
     /// The served catalog merged with `config`; the last few configs are memoized per served
     /// catalog, so repeated queries (global config, session overlays) do not rebuild it.
     pub async fn merged(&self, config: &SidecarConfig) -> Arc<MergedCatalog> {
-        let catalog = self.catalog().await;
+        let served = self.served().await;
+        let catalog = Arc::clone(&served.catalog);
         let mut memo = self.merged_memo.lock().unwrap_or_else(|e| e.into_inner());
         memo.retain(|m| Arc::ptr_eq(&m.catalog, &catalog));
         if let Some(position) = memo.iter().position(|m| &m.config == config) {
@@ -244,7 +249,12 @@ impl CatalogService {
             return merged;
         }
         let started = std::time::Instant::now();
-        let merged = Arc::new(MergedCatalog::build(&catalog, config));
+        let resolved = served
+            .resolved
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let merged = Arc::new(MergedCatalog::build_resolved(&catalog, resolved, config));
         tracing::debug!(
             elapsed_us = started.elapsed().as_micros() as u64,
             "catalog merged with config"
@@ -396,6 +406,7 @@ impl CatalogService {
                 self.store_metadata_quietly(&metadata).await;
                 let served = Arc::new(Served {
                     catalog: Arc::clone(&current.catalog),
+                    resolved: Mutex::new(None),
                     source: current.source,
                     metadata: Some(metadata),
                     modified: current.modified,
@@ -421,10 +432,9 @@ impl CatalogService {
                 let cache = self.cache.clone();
                 let body = fresh.body;
                 let fresh_catalog = Arc::new(fresh.catalog);
-                let to_store = Arc::clone(&fresh_catalog);
                 let meta_for_store = metadata.clone();
                 let stored = tokio::task::spawn_blocking(move || {
-                    cache.store(body.as_bytes(), &to_store, &meta_for_store)
+                    cache.store(body.as_bytes(), &meta_for_store)
                 })
                 .await;
                 if let Err(error) = stored.map_err(std::io::Error::other).and_then(|r| r) {
@@ -433,14 +443,13 @@ impl CatalogService {
                 let diff = CatalogDiff::between(&current.catalog, &fresh_catalog);
                 let changed = !diff.is_empty();
                 let catalog = if changed {
-                    // What the loading thread resolved is of no use any more.
-                    super::loaded_providers::discard();
                     fresh_catalog
                 } else {
                     Arc::clone(&current.catalog)
                 };
                 let served = Arc::new(Served {
                     catalog,
+                    resolved: Mutex::new(None),
                     source: CatalogSource::Remote,
                     metadata: Some(metadata),
                     modified: Some(now),
@@ -511,8 +520,10 @@ impl CatalogService {
 }
 
 fn embedded_served() -> Served {
+    let (catalog, resolved) = embedded_catalog_resolved();
     Served {
-        catalog: embedded_catalog(),
+        catalog,
+        resolved: Mutex::new(resolved),
         source: CatalogSource::Embedded,
         metadata: None,
         modified: None,
@@ -525,15 +536,14 @@ fn load_initial(cache: &CatalogCache) -> Served {
     match cache.load() {
         Some(cached) => {
             let loaded_us = started.elapsed().as_micros() as u64;
-            // The compact form's loading threads resolved them; a parsed body is resolved here,
-            // while its models are still in this core's cache.
-            let resolved = match cached.resolved {
-                Some(resolved) => resolved,
-                None => super::merge::resolve_providers(&cached.catalog.providers),
-            };
-            let resolved = resolved.into_iter().collect();
+            // The loading threads resolved them; a body parsed whole is resolved here, while its
+            // models are still in this core's cache.
+            let resolved = cached
+                .resolved
+                .unwrap_or_else(|| super::merge::resolve_providers(&cached.catalog.providers))
+                .into_iter()
+                .collect();
             let catalog = Arc::new(cached.catalog);
-            super::loaded_providers::offer(&catalog, resolved);
             tracing::debug!(
                 loaded_us,
                 resolved_us = started.elapsed().as_micros() as u64 - loaded_us,
@@ -541,6 +551,7 @@ fn load_initial(cache: &CatalogCache) -> Served {
             );
             Served {
                 catalog,
+                resolved: Mutex::new(Some(resolved)),
                 source: CatalogSource::Cache,
                 metadata: cached.metadata,
                 modified: cached.modified,

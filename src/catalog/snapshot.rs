@@ -1,23 +1,17 @@
 //! The models.dev catalog compiled into the binary, so a first start offline has every provider
 //! and model. The source is `snapshot/api.json.gz` (refreshed by `scripts/update-catalog-snapshot`;
-//! provenance in `snapshot/SNAPSHOT.md`); `build.rs` parses it with the sidecar's own parser and
-//! stores its providers in the compact binary form of [`super::compact`], in parts LZ4-compressed
-//! each with their length recorded (LZ4 decompresses several times faster than deflate, and the
-//! snapshot is read at every start). Two loading threads take the parts in turn, each
-//! decompressing them one after the other into one buffer of the largest part's size.
+//! provenance in `snapshot/SNAPSHOT.md`); `build.rs` splits its providers into JSON parts,
+//! LZ4-compressed each with their length recorded (LZ4 decompresses several times faster than
+//! deflate, and the snapshot is read at every start). Two loading threads take the parts in turn,
+//! each decompressing them one after the other into one buffer of the largest part's size and
+//! parsing them with the catalog's parser.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use super::compact::{self, CompactError};
-use super::loaded_providers;
-use super::parse::Catalog;
-use super::part_loader::{LoadedParts, PartLoad, lower_current_thread_priority};
+use super::parse::{Catalog, CatalogParseError};
+use super::part_loader::{LoadedParts, PartLoad, ResolvedProviders, lower_current_thread_priority};
 
-/// Address space for a loading thread's build arena: its share of the catalog and resolved
-/// providers takes 4–6 MB with two threads, ~10 MB with one. Past it, the system allocator serves.
-const ARENA_PER_THREAD: usize = 16 << 20;
-
-/// One part of the snapshot: an LZ4 block of providers in compact form.
+/// One part of the snapshot: an LZ4 block of a JSON object of providers.
 struct SnapshotPart {
     compressed: &'static [u8],
     /// The decompressed length.
@@ -30,8 +24,10 @@ include!(concat!(env!("OUT_DIR"), "/catalog_snapshot_parts.rs"));
 pub enum SnapshotError {
     #[error("embedded catalog snapshot does not decompress to its recorded length ({0})")]
     Decompress(String),
-    #[error("embedded catalog snapshot does not decode: {0}")]
-    Decode(#[from] CompactError),
+    #[error("embedded catalog snapshot is not UTF-8")]
+    NotUtf8,
+    #[error("embedded catalog snapshot does not parse: {0}")]
+    Parse(#[from] CatalogParseError),
 }
 
 /// Decodes the snapshot (no caching; see [`embedded_catalog`]).
@@ -40,8 +36,7 @@ pub fn decode_embedded() -> Result<Catalog, SnapshotError> {
 }
 
 /// Whether the loading threads also resolve the providers they decode. `Yes` is the process's
-/// one load of the snapshot ([`embedded_catalog`]), kept for the life of the process, so its
-/// threads build in a [`crate::heap::BuildArena`] each.
+/// one load of the snapshot ([`embedded_catalog`]).
 #[derive(Clone, Copy, PartialEq)]
 enum Resolve {
     No,
@@ -54,17 +49,20 @@ fn decode(resolve: Resolve) -> Result<LoadedParts, SnapshotError> {
     let load = PartLoad {
         parts: SNAPSHOT_PARTS,
         resolve: resolve == Resolve::Yes,
-        arena: (resolve == Resolve::Yes).then_some(ARENA_PER_THREAD),
         scratch: SNAPSHOT_PARTS
             .iter()
             .map(|part| part.len)
             .max()
             .unwrap_or(0),
     };
-    load.run(|part, scratch| {
-        let bytes = decompress(part, &mut scratch[..part.len])?;
-        Ok(compact::decode(bytes)?)
-    })
+    load.run(parse_part)
+}
+
+/// One part's providers, decompressed into `scratch` and parsed.
+fn parse_part(part: &SnapshotPart, scratch: &mut [u8]) -> Result<Catalog, SnapshotError> {
+    let bytes = decompress(part, &mut scratch[..part.len])?;
+    let text = std::str::from_utf8(bytes).map_err(|_| SnapshotError::NotUtf8)?;
+    Ok(Catalog::from_json_str(text)?.0)
 }
 
 /// Decompresses a part straight into `out`, which has exactly its decompressed length.
@@ -78,6 +76,8 @@ fn decompress<'a>(part: &SnapshotPart, out: &'a mut [u8]) -> Result<&'a [u8], Sn
 
 struct Embedded {
     catalog: Arc<Catalog>,
+    /// Its providers as the loading threads resolved them, until the served catalog takes them.
+    resolved: Mutex<Option<ResolvedProviders>>,
 }
 
 static EMBEDDED: OnceLock<Embedded> = OnceLock::new();
@@ -88,20 +88,31 @@ pub fn embedded_catalog() -> Arc<Catalog> {
     Arc::clone(&embedded().catalog)
 }
 
+/// The embedded catalog with its providers resolved while it was decoded: the first call gets
+/// them (the catalog service, for its first merge), later ones `None`.
+pub fn embedded_catalog_resolved() -> (Arc<Catalog>, Option<ResolvedProviders>) {
+    let embedded = embedded();
+    let resolved = embedded
+        .resolved
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    (Arc::clone(&embedded.catalog), resolved)
+}
+
 fn embedded() -> &'static Embedded {
-    EMBEDDED.get_or_init(|| {
-        let catalog = match timed_decode() {
-            Ok((catalog, resolved)) => {
-                let catalog = Arc::new(catalog);
-                loaded_providers::offer(&catalog, resolved.into_iter().collect());
-                catalog
+    EMBEDDED.get_or_init(|| match timed_decode() {
+        Ok((catalog, resolved)) => Embedded {
+            catalog: Arc::new(catalog),
+            resolved: Mutex::new(Some(resolved.into_iter().collect())),
+        },
+        Err(error) => {
+            tracing::error!(%error, "embedded catalog unusable; starting with an empty catalog");
+            Embedded {
+                catalog: Arc::new(Catalog::default()),
+                resolved: Mutex::new(None),
             }
-            Err(error) => {
-                tracing::error!(%error, "embedded catalog unusable; starting with an empty catalog");
-                Arc::new(Catalog::default())
-            }
-        };
-        Embedded { catalog }
+        }
     })
 }
 
@@ -184,8 +195,7 @@ mod tests {
         let mut providers = 0;
         for part in SNAPSHOT_PARTS {
             let mut buffer = vec![0u8; part.len];
-            let bytes = decompress(part, &mut buffer).expect("part decompresses");
-            let decoded = compact::decode(bytes).expect("part decodes");
+            let decoded = parse_part(part, &mut buffer).expect("part parses");
             assert!(!decoded.providers.is_empty(), "no empty part");
             providers += decoded.provider_count();
         }
@@ -232,22 +242,19 @@ mod tests {
     }
 
     #[test]
-    fn only_the_embedded_catalog_hands_out_its_resolved_providers() {
-        let embedded = embedded_catalog();
-        let copy = Catalog::clone(&embedded);
-        assert!(
-            loaded_providers::take(&copy).is_none(),
-            "an equal catalog is not the embedded one"
-        );
+    fn the_embedded_catalog_hands_its_resolved_providers_over_once_and_they_merge_alike() {
         let config = crate::config::SidecarConfig::default();
-        // Whether or not an earlier test took them, both merges agree.
-        let first = super::super::MergedCatalog::build(&embedded, &config);
-        assert!(
-            loaded_providers::take(&embedded).is_none(),
-            "taken by the first merge, once"
-        );
-        let second = super::super::MergedCatalog::build(&embedded, &config);
-        assert_eq!(first, second);
+        let (embedded, resolved) = embedded_catalog_resolved();
+        // Whether or not another test took them first, a merge from them is a merge from scratch.
+        let from_scratch = super::super::MergedCatalog::build(&embedded, &config);
+        if let Some(resolved) = resolved {
+            let handed =
+                super::super::MergedCatalog::build_resolved(&embedded, Some(resolved), &config);
+            assert_eq!(handed, from_scratch);
+        }
+        let (again, none) = embedded_catalog_resolved();
+        assert!(Arc::ptr_eq(&again, &embedded));
+        assert!(none.is_none(), "handed over once");
     }
 
     #[test]

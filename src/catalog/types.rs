@@ -6,11 +6,6 @@
 //! They read the catalog's snake_case keys and write camelCase, so the same types serve the models.dev
 //! input and the sidecar's wire results. Every field is optional or defaulted: older catalogs lack
 //! the newer fields, and unknown fields are ignored.
-//!
-//! `build.rs` also compiles this file, with `parse.rs`, `compact.rs` and `src/model_spec.rs`
-//! (through `#[path]`), to encode the embedded snapshot at build time: it may use only the build
-//! script's dependencies (`[build-dependencies]` in Cargo.toml) and those files. Changing it
-//! changes the catalog code id that guards the compact cache.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

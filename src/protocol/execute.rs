@@ -25,12 +25,19 @@ const FLUSHED_AT_ONCE: usize = 4;
 /// Where a stream's normalized parts go, in order. [`execute_stream`] calls `flush` once it has handed on
 /// the parts of every byte received so far, before it waits for more, and when the stream ends
 /// (completed, failed or cancelled): a sink may gather the parts of one network read and pass them on
-/// together. `part` must not block.
+/// together. `part` must not block; a sink that cannot take more says so in `poll_ready`, and the
+/// stream reads nothing more from the network until it is ready (backpressure).
 pub trait PartSink: Send {
     fn part(&mut self, part: StreamPart);
 
     /// No more parts until the next network read: pass on whatever was gathered.
     fn flush(&mut self) {}
+
+    /// `Ready` when the sink takes more parts; `Pending` (waking `cx` once it does) while what it
+    /// passed on is still waiting for room downstream.
+    fn poll_ready(&mut self, _cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        std::task::Poll::Ready(())
+    }
 }
 
 /// A closure is a sink that passes each part on at once.
@@ -483,7 +490,7 @@ async fn stream_body(
     // Created once: a fresh `cancelled()` per chunk would register with the token each time.
     let cancel_signal = cancel.cancelled();
     tokio::pin!(cancel_signal);
-    let mut last_data = Instant::now();
+    let mut last_data;
     let mut parts_flushed_at_once = 0;
     loop {
         let Some(chunk) = next_chunk.take() else {
@@ -510,6 +517,18 @@ async fn stream_body(
         // network read). `yield_now` wakes this task just then, so a burst goes on in a few large
         // batches while the first part of a stream still goes on at once.
         let mut flushed = false;
+        // A host that reads slowly slows the stream: nothing more is read until the sink has room.
+        let ready = tokio::select! {
+            biased;
+            _ = &mut cancel_signal => false,
+            () = std::future::poll_fn(|cx| sink.poll_ready(cx)) => true,
+        };
+        if !ready {
+            cancelled = true;
+            break;
+        }
+        // The idle timeout counts from here: time spent waiting for the host is not the provider's.
+        last_data = Instant::now();
         let next = loop {
             tokio::select! {
                 biased;
@@ -532,7 +551,6 @@ async fn stream_body(
             cancelled = true;
             break;
         };
-        last_data = Instant::now();
         match next {
             Err(_) => {
                 interrupted = Some(ProviderFailure::interrupted(format!(

@@ -6,6 +6,11 @@
 //! parsing itself. So each chat runs whole on one single-threaded runtime (one per core, up to
 //! four, taken in turn), which queues the deltas for stdout directly, those of each network read
 //! together; requests keep being served on the main runtime meanwhile.
+//!
+//! A keep-alive connection is driven by the runtime that opened it, so the HTTP clients are pooled
+//! per thread (`session::network::ClientKey`): a chat reuses only connections of its own runtime.
+//! With one shared pool, a chat placed on one runtime reading a connection opened on the other
+//! crossed threads twice per chunk (measured 4× the wall time and 5× the CPU of a bare client).
 
 use std::future::Future;
 use std::sync::OnceLock;

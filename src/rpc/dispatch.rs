@@ -497,7 +497,7 @@ fn batch_response(answers: &[OutgoingMessage]) -> OutgoingMessage {
         if index > 0 {
             batch.push_bytes(b",");
         }
-        batch.push_bytes(&answer.body());
+        batch.push_bytes(answer.body());
     }
     batch.push_bytes(b"]");
     batch

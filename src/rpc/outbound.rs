@@ -5,27 +5,36 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::PollSender;
 
 use super::framing::Framing;
 use super::message::{FramedMessage, OutgoingMessage};
 
-/// Messages queued for the writer before a sender waits (backpressure for fast streams).
-const QUEUE_DEPTH: usize = 4096;
+/// Messages queued for the writer before a sender waits: a host that reads slowly slows the
+/// senders (a chat's batch of deltas is at most ~64 KB, so a full queue holds a few MB at most).
+const QUEUE_DEPTH: usize = 64;
 /// A typical `chat/delta` fits, so serializing one does not grow its buffer.
 const NOTIFICATION_CAPACITY: usize = 256;
+
+/// What the stdout writer is handed.
+pub enum Queued {
+    Message(FramedMessage),
+    /// Answered once everything queued before it is written.
+    Flush(oneshot::Sender<()>),
+}
 
 /// A cloneable handle that queues framed messages for the writer task.
 #[derive(Clone)]
 pub struct Outbound {
-    tx: mpsc::Sender<FramedMessage>,
+    tx: mpsc::Sender<Queued>,
     /// The framing of the last message the client sent: server-initiated notifications use it.
     last_client_framing_is_lsp: Arc<AtomicBool>,
 }
 
 impl Outbound {
     /// An outbound whose queue is drained by `drain` (for example a writer thread).
-    pub fn with_drain<T>(drain: impl FnOnce(mpsc::Receiver<FramedMessage>) -> T) -> (Outbound, T) {
+    pub fn with_drain<T>(drain: impl FnOnce(mpsc::Receiver<Queued>) -> T) -> (Outbound, T) {
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
         let outbound = Outbound {
             tx,
@@ -67,22 +76,29 @@ impl Outbound {
         self.queue(message.frame(framing)).await;
     }
 
-    /// Queues an already framed message without waiting; hands it back when the queue is full.
-    pub fn try_queue(&self, message: FramedMessage) -> Result<(), FramedMessage> {
-        match self.tx.try_send(message) {
-            Ok(()) => Ok(()),
-            Err(mpsc::error::TrySendError::Full(message)) => Err(message),
-            Err(mpsc::error::TrySendError::Closed(_)) => {
-                tracing::debug!("stdout writer has stopped; message dropped");
-                Ok(())
-            }
-        }
+    /// A sender that queues from poll-based code (a sink that cannot `await`), waiting for room
+    /// through [`PollSender::poll_reserve`].
+    pub fn poll_sender(&self) -> PollSender<Queued> {
+        PollSender::new(self.tx.clone())
     }
 
     /// Queues an already framed message, waiting while the queue is full.
     pub async fn queue(&self, message: FramedMessage) {
-        if self.tx.send(message).await.is_err() {
+        if self.tx.send(Queued::Message(message)).await.is_err() {
             tracing::debug!("stdout writer has stopped; message dropped");
+        }
+    }
+
+    /// Resolves once everything queued so far is written: `true`, or `false` when the writer has
+    /// stopped (stdout closed or failing).
+    pub fn flushed(&self) -> impl std::future::Future<Output = bool> + use<> {
+        let tx = self.tx.clone();
+        async move {
+            let (done_tx, done_rx) = oneshot::channel();
+            if tx.send(Queued::Flush(done_tx)).await.is_err() {
+                return false;
+            }
+            done_rx.await.is_ok()
         }
     }
 
@@ -94,7 +110,7 @@ impl Outbound {
     }
 }
 
-/// A notification `{jsonrpc, method, params}`, framed and marked deferrable; `None` (logged)
+/// A notification `{jsonrpc, method, params}`, framed; `None` (logged)
 /// when the params cannot be serialized.
 pub fn notification<P: Serialize>(
     framing: Framing,
@@ -113,7 +129,7 @@ pub fn notification<P: Serialize>(
         params,
     };
     match OutgoingMessage::serialize(&message, NOTIFICATION_CAPACITY) {
-        Ok(message) => Some(message.frame(framing).deferrable()),
+        Ok(message) => Some(message.frame(framing)),
         Err(err) => {
             tracing::error!(%method, %err, "notification could not be serialized");
             None

@@ -1,7 +1,6 @@
 //! Wires the pieces together: stdout writer, state, method table, dispatcher over stdin.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -10,9 +9,6 @@ use super::methods::build_table;
 use super::outbound::Outbound;
 use super::state::{LogReloader, ProcessEnv, ServerState, Settings};
 use super::stdio;
-
-/// How long the writer gets to flush the last answers before the process exits.
-const FLUSH_GRACE: Duration = Duration::from_millis(60);
 
 /// Serves JSON-RPC on stdin/stdout until EOF, `exit` or a signal.
 pub async fn serve_stdio(
@@ -32,10 +28,12 @@ pub async fn serve_stdio(
     let dispatcher = Dispatcher::new(methods, cooperative, Arc::clone(&state));
     let stdin = stdio::stdin_reader();
     let reason = dispatcher.serve(stdin).await;
+    // Every answer produced so far is written whole before the process exits, while the host reads.
+    let flushed = state.outbound.flushed();
     drop(dispatcher);
     drop(state);
-    if tokio::time::timeout(FLUSH_GRACE, writer).await.is_err() {
-        tracing::debug!("writer still busy at exit");
+    if !writer.wait_while_writing(flushed).await {
+        tracing::debug!("exiting with output unwritten");
     }
     reason
 }

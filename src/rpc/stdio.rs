@@ -5,14 +5,16 @@
 //! one in `write(2)` for the whole life of the process, handing bytes over channels.
 
 use std::io::{Read, Write};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures::Stream;
 use tokio::sync::mpsc;
 use tokio_util::io::StreamReader;
 
-use super::message::FramedMessage;
+use super::outbound::Queued;
 
 /// How many chunks read ahead of the dispatcher before the reader thread waits.
 const READ_AHEAD: usize = 64;
@@ -52,35 +54,78 @@ pub fn stdin_reader() -> StreamReader<impl Stream<Item = std::io::Result<Bytes>>
     StreamReader::new(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)))
 }
 
-/// While notifications stream, the writer holds them until this long after its previous write,
-/// so a 10,000-delta chat costs a few hundred `write(2)` calls instead of 10,000. A message someone
-/// waits on (a response) is written at once, and so are the first notifications after a quiet
-/// spell (see [`STREAK_BEFORE_COALESCING`]): time to first delta does not change.
-const COALESCE_WINDOW: Duration = Duration::from_micros(200);
-/// Writes in a row, each within the window of the one before, after which the writer starts
-/// holding notifications: a stream's `text-start` and first `text-delta` still go out at once.
-const STREAK_BEFORE_COALESCING: u32 = 3;
+/// The writer thread's buffer: what is queued is drained into it and goes out in one `write(2)`
+/// (more when a drain holds more than this).
+const WRITE_BUFFER: usize = 64 * 1024;
+/// At exit, how long the writer may go without writing a byte before the process gives up on a
+/// host that no longer reads. While the host reads, however slowly, the wait goes on.
+const EXIT_STALL_LIMIT: Duration = Duration::from_secs(10);
 
-/// Writes every queued message to stdout on a writer thread.
-/// The returned handle resolves when the queue has closed and everything was written.
-pub fn spawn_stdout_writer(
-    mut rx: mpsc::Receiver<FramedMessage>,
-) -> tokio::sync::oneshot::Receiver<()> {
-    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+/// The stdout writer thread, seen from the async side.
+pub struct StdoutWriter {
+    /// Bytes handed to stdout so far.
+    written: Arc<AtomicU64>,
+}
+
+/// Starts the thread that writes every queued message to stdout.
+pub fn spawn_stdout_writer(rx: mpsc::Receiver<Queued>) -> StdoutWriter {
+    let written = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&written);
     let spawned = std::thread::Builder::new()
         .name("stdout-writer".into())
         .spawn(move || {
-            let mut out = std::io::BufWriter::with_capacity(64 * 1024, raw_stdout());
-            if let Err(err) = write_queued(&mut rx, &mut out) {
+            let out = Counting {
+                inner: raw_stdout(),
+                written: counter,
+            };
+            if let Err(err) = write_queued(rx, out) {
                 tracing::warn!(%err, "writing to stdout failed; stopping the writer");
             }
-            let _ = out.flush();
-            let _ = done_tx.send(());
         });
     if let Err(err) = spawned {
         tracing::error!(%err, "could not start the stdout writer thread");
     }
-    done_rx
+    StdoutWriter { written }
+}
+
+impl StdoutWriter {
+    /// Waits until `flushed` resolves (everything queued before it was written), as long as the
+    /// writer keeps making progress: a host that reads slowly gets every byte, one that stopped
+    /// reading costs [`EXIT_STALL_LIMIT`]. Returns whether everything was written.
+    pub async fn wait_while_writing(
+        &self,
+        flushed: impl std::future::Future<Output = bool>,
+    ) -> bool {
+        self.wait_with_limit(flushed, EXIT_STALL_LIMIT).await
+    }
+
+    async fn wait_with_limit(
+        &self,
+        flushed: impl std::future::Future<Output = bool>,
+        stall_limit: Duration,
+    ) -> bool {
+        tokio::pin!(flushed);
+        let check = stall_limit / 10;
+        let mut last = self.written.load(Ordering::Relaxed);
+        let mut stalled = Duration::ZERO;
+        loop {
+            match tokio::time::timeout(check, &mut flushed).await {
+                Ok(done) => return done,
+                Err(_) => {
+                    let now = self.written.load(Ordering::Relaxed);
+                    if now == last {
+                        stalled += check;
+                        if stalled >= stall_limit {
+                            tracing::warn!("stdout is not read; exiting with output unwritten");
+                            return false;
+                        }
+                    } else {
+                        (last, stalled) = (now, Duration::ZERO);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// stdout without the standard library's line buffering, which would split every LSP-framed
@@ -97,43 +142,47 @@ fn raw_stdout() -> Box<dyn Write + Send> {
     }
 }
 
-/// Elsewhere (Windows) through std's handle: correct, only with more writes per message.
 #[cfg(not(unix))]
 fn raw_stdout() -> Box<dyn Write + Send> {
     Box::new(std::io::stdout())
 }
 
-/// Writes messages until the queue closes, flushing whenever it is drained, except that
-/// notifications arriving within [`COALESCE_WINDOW`] of the previous flush wait out the window.
-fn write_queued<W: Write>(
-    rx: &mut mpsc::Receiver<FramedMessage>,
-    out: &mut std::io::BufWriter<W>,
-) -> std::io::Result<()> {
-    let mut last_flush: Option<Instant> = None;
-    let mut streak = 0u32;
+/// Counts the bytes that reach the inner writer.
+struct Counting<W> {
+    inner: W,
+    written: Arc<AtomicU64>,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes messages until the queue closes: takes one, drains whatever else is queued behind it into
+/// the buffer, then writes. A flush marker is answered once everything queued before it is written.
+fn write_queued<W: Write>(mut rx: mpsc::Receiver<Queued>, out: W) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, out);
+    let mut flushed = Vec::new();
     while let Some(first) = rx.blocking_recv() {
-        let mut urgent = !first.is_deferrable();
-        first.write_to(out)?;
-        let soon_after_last = last_flush.is_some_and(|at| at.elapsed() < COALESCE_WINDOW);
-        streak = if soon_after_last { streak + 1 } else { 0 };
-        loop {
-            while let Ok(message) = rx.try_recv() {
-                urgent |= !message.is_deferrable();
-                message.write_to(out)?;
+        let mut next = Some(first);
+        while let Some(queued) = next {
+            match queued {
+                Queued::Message(message) => message.write_to(&mut out)?,
+                Queued::Flush(done) => flushed.push(done),
             }
-            let wait = match last_flush {
-                Some(flushed) if !urgent && streak >= STREAK_BEFORE_COALESCING => {
-                    COALESCE_WINDOW.checked_sub(flushed.elapsed())
-                }
-                _ => None,
-            };
-            match wait {
-                Some(wait) if !wait.is_zero() => std::thread::sleep(wait),
-                _ => break,
-            }
+            next = rx.try_recv().ok();
         }
         out.flush()?;
-        last_flush = Some(Instant::now());
+        for done in flushed.drain(..) {
+            let _ = done.send(());
+        }
     }
     Ok(())
 }
@@ -142,18 +191,15 @@ fn write_queued<W: Write>(
 mod tests {
     use super::*;
     use crate::rpc::framing::Framing;
-    use crate::rpc::message::OutgoingMessage;
+    use crate::rpc::message::{FramedMessage, OutgoingMessage};
 
-    /// Records each write that reaches the "pipe" (one per flush of the BufWriter).
-    type WriteLog = Vec<(Instant, Vec<u8>)>;
-
+    /// Records each write that reaches the "pipe".
     #[derive(Default, Clone)]
-    struct Writes(std::sync::Arc<std::sync::Mutex<WriteLog>>);
+    struct Writes(Arc<std::sync::Mutex<Vec<Vec<u8>>>>);
 
     impl Write for Writes {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let mut writes = self.0.lock().expect("writes");
-            writes.push((Instant::now(), buf.to_vec()));
+            self.0.lock().expect("writes").push(buf.to_vec());
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
@@ -161,58 +207,98 @@ mod tests {
         }
     }
 
-    fn message(text: &str, deferrable: bool) -> FramedMessage {
-        let framed = OutgoingMessage::from_body(text.as_bytes()).frame(Framing::Line);
-        if deferrable {
-            framed.deferrable()
-        } else {
-            framed
-        }
+    fn message(text: &str) -> Queued {
+        let framed: FramedMessage =
+            OutgoingMessage::from_body(text.as_bytes()).frame(Framing::Line);
+        Queued::Message(framed)
     }
 
     #[test]
-    fn streamed_notifications_share_writes_and_responses_go_at_once() {
-        let (tx, mut rx) = mpsc::channel(4096);
-        let writes = Writes::default();
-        let sink = writes.clone();
-        let writer = std::thread::spawn(move || {
-            let mut out = std::io::BufWriter::with_capacity(64 * 1024, sink);
-            write_queued(&mut rx, &mut out).expect("writes");
-        });
-        let started = Instant::now();
-        tx.blocking_send(message("first", true)).expect("send");
-        // The first notification after a quiet spell is written at once.
-        while writes.0.lock().expect("writes").is_empty() {
-            assert!(
-                started.elapsed() < Duration::from_secs(5),
-                "first write never came"
-            );
-            std::thread::yield_now();
-        }
-        let first_latency = writes.0.lock().expect("writes")[0].0 - started;
+    fn queued_messages_go_out_together_in_order() {
+        let (tx, rx) = mpsc::channel(4096);
         for i in 0..2000 {
-            tx.blocking_send(message(&format!("delta {i}"), true))
-                .expect("send");
+            tx.try_send(message(&format!("delta {i}"))).expect("room");
         }
-        tx.blocking_send(message("answer", false)).expect("send");
+        let (done_tx, mut done_rx) = tokio::sync::oneshot::channel();
+        tx.try_send(Queued::Flush(done_tx)).expect("room");
+        tx.try_send(message("answer")).expect("room");
         drop(tx);
-        writer.join().expect("writer thread");
+        let writes = Writes::default();
+        write_queued(rx, writes.clone()).expect("writes");
+        assert!(done_rx.try_recv().is_ok(), "the flush marker was answered");
         let writes = writes.0.lock().expect("writes");
-        let text: Vec<u8> = writes.iter().flat_map(|(_, bytes)| bytes.clone()).collect();
-        let text = String::from_utf8(text).expect("utf8");
+        let text = String::from_utf8(writes.concat()).expect("utf8");
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 2002, "every message written once, in order");
-        assert_eq!(lines[0], "first");
-        assert_eq!(lines[1], "delta 0");
-        assert_eq!(lines[2001], "answer");
-        assert!(
-            writes.len() < 200,
-            "2,000 streamed notifications took {} writes",
-            writes.len()
-        );
-        assert!(
-            first_latency < Duration::from_millis(100),
-            "{first_latency:?}"
-        );
+        assert_eq!(lines.len(), 2001, "every message written once, in order");
+        assert_eq!(lines[0], "delta 0");
+        assert_eq!(lines[1999], "delta 1999");
+        assert_eq!(lines[2000], "answer");
+        // ~29 KB queued at once: one drain, written in as few writes as the buffer allows.
+        assert!(writes.len() <= 2, "{} writes", writes.len());
+    }
+
+    /// A pipe that takes `per_write` bytes per call, `pause` apart: a host that reads slowly.
+    struct SlowPipe {
+        per_write: usize,
+        pause: Duration,
+        received: Arc<AtomicU64>,
+    }
+
+    impl Write for SlowPipe {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            std::thread::sleep(self.pause);
+            let n = buf.len().min(self.per_write);
+            self.received.fetch_add(n as u64, Ordering::Relaxed);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn spawn_writer(pipe: SlowPipe) -> (crate::rpc::outbound::Outbound, StdoutWriter) {
+        crate::rpc::outbound::Outbound::with_drain(|rx| {
+            let written = Arc::new(AtomicU64::new(0));
+            let out = Counting {
+                inner: pipe,
+                written: Arc::clone(&written),
+            };
+            std::thread::spawn(move || write_queued(rx, out));
+            StdoutWriter { written }
+        })
+    }
+
+    #[tokio::test]
+    async fn exit_waits_for_a_slow_reader_while_it_reads() {
+        let received = Arc::new(AtomicU64::new(0));
+        let (outbound, writer) = spawn_writer(SlowPipe {
+            per_write: 64 * 1024,
+            pause: Duration::from_millis(20),
+            received: Arc::clone(&received),
+        });
+        let body = vec![b'x'; 1024 * 1024];
+        outbound.send(Framing::Line, &body).await;
+        // 17 slow writes take ~340 ms, longer than the stall limit: progress keeps the wait going.
+        let done = writer
+            .wait_with_limit(outbound.flushed(), Duration::from_millis(200))
+            .await;
+        assert!(done);
+        assert_eq!(received.load(Ordering::Relaxed), body.len() as u64 + 1);
+    }
+
+    #[tokio::test]
+    async fn exit_gives_up_on_a_reader_that_stopped() {
+        let (outbound, writer) = spawn_writer(SlowPipe {
+            per_write: 1,
+            pause: Duration::from_secs(3600),
+            received: Arc::default(),
+        });
+        outbound.send(Framing::Line, b"{}").await;
+        let started = std::time::Instant::now();
+        let done = writer
+            .wait_with_limit(outbound.flushed(), Duration::from_millis(100))
+            .await;
+        assert!(!done);
+        assert!(started.elapsed() < Duration::from_secs(2));
     }
 }

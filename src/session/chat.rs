@@ -381,6 +381,9 @@ impl PartSink for HoldBack<'_> {
             self.sink.flush();
         }
     }
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        self.sink.poll_ready(cx)
+    }
 }
 
 enum Attempt {

@@ -24,12 +24,17 @@ pub struct NetworkSettings {
     pub ca_certificates: Vec<PathBuf>,
 }
 
-/// The proxy, bypass list and CA files one call uses; also the key of the pooled HTTP client.
+/// The proxy, bypass list and CA files one call uses, and the thread it runs on; the key of the
+/// pooled HTTP client.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ClientKey {
     pub proxy: Option<String>,
     pub no_proxy: Option<String>,
     pub ca_certificates: Vec<PathBuf>,
+    /// A pooled connection is driven by the runtime that opened it. A chat runs whole on one
+    /// single-threaded chat-I/O runtime (`rpc::chat_io`): with one pool per thread it reuses only
+    /// connections of its own runtime, so no chunk crosses threads on its way in.
+    pub thread: std::thread::ThreadId,
 }
 
 impl ClientKey {
@@ -58,6 +63,7 @@ impl ClientKey {
             proxy,
             no_proxy,
             ca_certificates: network.ca_certificates.clone(),
+            thread: std::thread::current().id(),
         }
     }
 }

@@ -6,6 +6,7 @@ mod support;
 mod auth;
 mod catalog;
 mod chat;
+mod exit;
 mod lifecycle;
 mod python_client;
 mod runtime;

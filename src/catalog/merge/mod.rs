@@ -132,9 +132,18 @@ pub struct MergedCatalog {
 
 impl MergedCatalog {
     pub fn build(catalog: &Catalog, config: &SidecarConfig) -> Self {
-        // The loading thread resolved the served catalog's providers; its first merge takes them.
-        let mut providers = super::loaded_providers::take(catalog)
-            .unwrap_or_else(|| from_catalog::resolve_catalog_providers(catalog));
+        Self::build_resolved(catalog, None, config)
+    }
+
+    /// [`Self::build`] from `resolved`, the catalog's providers as the threads that loaded it
+    /// resolved them (`None`: resolved here).
+    pub fn build_resolved(
+        catalog: &Catalog,
+        resolved: Option<BTreeMap<String, ResolvedProvider>>,
+        config: &SidecarConfig,
+    ) -> Self {
+        let mut providers =
+            resolved.unwrap_or_else(|| from_catalog::resolve_catalog_providers(catalog));
         for (id, provider_config) in &config.provider {
             let base = catalog.providers.get(id);
             let entry = providers.remove(id);

@@ -1,12 +1,12 @@
 //! `chat/stream` (with `chat/delta` notifications) and `chat/generate`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+use tokio_util::sync::PollSender;
 
 use super::session::session_error;
 use crate::protocol::execute::PartSink;
@@ -14,9 +14,9 @@ use crate::protocol::{ChatResult, StreamPart};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::framing::Framing;
-use crate::rpc::message::{FramedBatch, FramedMessage};
+use crate::rpc::message::{FramedMessage, push_framed};
 use crate::rpc::method::Method;
-use crate::rpc::outbound::Outbound;
+use crate::rpc::outbound::Queued;
 use crate::rpc::state::ServerState;
 use crate::session::{ChatError, ChatParams, ResolveError};
 
@@ -74,41 +74,25 @@ async fn run(
 ) -> Result<ChatResult, RpcError> {
     let (snapshot, sources) = super::call_sources::session_call(&state, &params.session_id).await?;
     let service = state.chat.clone();
-    // The deltas of each network read are queued for stdout together, at once. Only when the queue
-    // is full (the client reads slowly) do they wait here, in order, for the forwarder.
-    let (overflow_tx, mut overflow_rx) = mpsc::unbounded_channel::<FramedMessage>();
-    let overflowing = Arc::new(AtomicUsize::new(0));
     let cancel = cx.cancel.clone();
-    let call = {
-        let queue = DeltaQueue {
-            outbound: cx.outbound().clone(),
-            overflow: overflow_tx,
-            overflowing: Arc::clone(&overflowing),
-        };
-        let (framing, request_id) = (cx.framing(), cx.id.clone());
-        async move {
-            if !stream {
-                let mut ignore = |_: StreamPart| {};
-                return service
-                    .run(&snapshot, &sources, &params, &cancel, &mut ignore)
-                    .await;
-            }
-            let mut deltas = DeltaSink::new(framing, &request_id, queue);
-            let result = service
-                .run(&snapshot, &sources, &params, &cancel, &mut deltas)
+    let sender = cx.outbound().poll_sender();
+    let (framing, request_id) = (cx.framing(), cx.id.clone());
+    let call = async move {
+        if !stream {
+            let mut ignore = |_: StreamPart| {};
+            return service
+                .run(&snapshot, &sources, &params, &cancel, &mut ignore)
                 .await;
-            deltas.flush();
-            result
         }
+        let mut deltas = DeltaSink::new(framing, &request_id, sender);
+        let result = service
+            .run(&snapshot, &sources, &params, &cancel, &mut deltas)
+            .await;
+        // Every delta is queued before the answer is.
+        deltas.drain().await;
+        result
     };
-    let forward = async {
-        while let Some(message) = overflow_rx.recv().await {
-            cx.outbound().queue(message).await;
-            overflowing.fetch_sub(1, Ordering::AcqRel);
-        }
-    };
-    let (result, ()) = tokio::join!(crate::rpc::chat_io::run(call), forward);
-    match result {
+    match crate::rpc::chat_io::run(call).await {
         Ok(result) => result.map_err(chat_error),
         Err(join_error) if join_error.is_panic() => {
             std::panic::resume_unwind(join_error.into_panic())
@@ -117,49 +101,27 @@ async fn run(
     }
 }
 
-/// Queues messages for stdout without waiting, in order: once the queue was full, everything goes
-/// through the overflow channel (drained by a forwarder that waits) until it has caught up.
-struct DeltaQueue {
-    outbound: Outbound,
-    overflow: mpsc::UnboundedSender<FramedMessage>,
-    overflowing: Arc<AtomicUsize>,
-}
-
-impl DeltaQueue {
-    fn send(&self, message: FramedMessage) {
-        let message = if self.overflowing.load(Ordering::Acquire) == 0 {
-            match self.outbound.try_queue(message) {
-                Ok(()) => return,
-                Err(message) => message,
-            }
-        } else {
-            message
-        };
-        self.overflowing.fetch_add(1, Ordering::AcqRel);
-        let _ = self.overflow.send(message);
-    }
-}
-
-/// A batch is queued once it holds this much, even before its network read is fully handed on. Its
-/// buffer then has room for twice as much (it grows by doubling), which keeps it under the size
-/// malloc serves from `mmap`, whose every free unmaps the pages and every allocation faults them in.
+/// A batch is queued once it holds this much, even before its network read is fully handed on.
 const BATCH_LIMIT: usize = 32 * 1024;
-/// A new batch buffer starts this small and grows: while the client reads slowly, single-delta
-/// batches of a paced stream wait in memory by the thousand.
-const BATCH_START_CAPACITY: usize = 1024;
 
 /// Serializes each part as its own `chat/delta` notification (the bytes `outbound::notification`
-/// would give a [`ChatDelta`]) into a batch, queued as one message on each flush.
+/// would give a [`ChatDelta`]) into a batch, queued for stdout as one message on each flush (the
+/// stream flushes once it has handed on the parts of what it received). When the queue is full
+/// (the host reads slowly) the batch waits here and `poll_ready` holds the stream back.
 struct DeltaSink {
     framing: Framing,
     /// `{"jsonrpc":"2.0","method":"chat/delta","params":{"requestId":<id>,"part":`, serialized once.
     head: Vec<u8>,
-    batch: FramedBatch,
-    queue: DeltaQueue,
+    batch: Vec<u8>,
+    /// An LSP body, before its header (which needs its length) goes into the batch.
+    scratch: Vec<u8>,
+    sender: PollSender<Queued>,
+    /// The batch found the queue full: it goes once `poll_ready` has room for it.
+    waiting: bool,
 }
 
 impl DeltaSink {
-    fn new(framing: Framing, request_id: &Value, queue: DeltaQueue) -> Self {
+    fn new(framing: Framing, request_id: &Value, sender: PollSender<Queued>) -> Self {
         let mut head =
             format!(r#"{{"jsonrpc":"2.0","method":"{DELTA}","params":{{"requestId":"#).into_bytes();
         serde_json::to_writer(&mut head, request_id).expect("a JSON value serializes");
@@ -167,16 +129,28 @@ impl DeltaSink {
         DeltaSink {
             framing,
             head,
-            batch: FramedBatch::default(),
-            queue,
+            batch: Vec::new(),
+            scratch: Vec::new(),
+            sender,
+            waiting: false,
         }
+    }
+
+    fn take_batch(&mut self) -> Queued {
+        Queued::Message(FramedMessage::from_framed(std::mem::take(&mut self.batch)))
+    }
+
+    /// Queues whatever is gathered, waiting for room as long as it takes.
+    async fn drain(&mut self) {
+        self.flush();
+        std::future::poll_fn(|cx| self.poll_ready(cx)).await;
     }
 }
 
 impl PartSink for DeltaSink {
     fn part(&mut self, part: StreamPart) {
         let head = &self.head;
-        let written = self.batch.push_with(self.framing, |buf| {
+        let written = push_framed(&mut self.batch, &mut self.scratch, self.framing, |buf| {
             buf.extend_from_slice(head);
             write_part(buf, &part)?;
             buf.extend_from_slice(b"}}");
@@ -191,9 +165,43 @@ impl PartSink for DeltaSink {
     }
 
     fn flush(&mut self) {
-        if let Some(message) = self.batch.take(BATCH_START_CAPACITY) {
-            self.queue.send(message);
+        if self.batch.is_empty() || self.waiting {
+            return;
         }
+        let batch = self.take_batch();
+        let Some(sender) = self.sender.get_ref() else {
+            return;
+        };
+        match sender.try_send(batch) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(Queued::Message(message))) => {
+                self.batch = message.into_bytes();
+                self.waiting = true;
+            }
+            Err(_) => tracing::debug!("stdout writer has stopped; deltas dropped"),
+        }
+    }
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        use std::task::Poll;
+        if !self.waiting {
+            return Poll::Ready(());
+        }
+        match self.sender.poll_reserve(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Ok(())) => {
+                let batch = self.take_batch();
+                if self.sender.send_item(batch).is_err() {
+                    tracing::debug!("stdout writer has stopped; deltas dropped");
+                }
+            }
+            Poll::Ready(Err(_)) => {
+                tracing::debug!("stdout writer has stopped; deltas dropped");
+                self.batch.clear();
+            }
+        }
+        self.waiting = false;
+        Poll::Ready(())
     }
 }
 
@@ -281,7 +289,14 @@ fn resolve_error(err: ResolveError) -> RpcError {
 mod tests {
     use super::*;
     use crate::protocol::FinishReason;
-    use crate::rpc::outbound::notification;
+    use crate::rpc::outbound::{Queued, notification};
+
+    fn next_message(rx: &mut mpsc::Receiver<Queued>) -> Option<FramedMessage> {
+        match rx.try_recv().ok()? {
+            Queued::Message(message) => Some(message),
+            Queued::Flush(_) => None,
+        }
+    }
 
     fn wire(message: &FramedMessage) -> Vec<u8> {
         let mut bytes = Vec::new();
@@ -315,16 +330,24 @@ mod tests {
         ]
     }
 
-    /// A queue whose messages land in the returned receiver (its overflow goes nowhere).
-    fn test_queue() -> (DeltaQueue, mpsc::Receiver<FramedMessage>) {
-        let (outbound, rx) = Outbound::with_drain(|rx| rx);
-        let (overflow, _) = mpsc::unbounded_channel();
-        let queue = DeltaQueue {
-            outbound,
-            overflow,
-            overflowing: Arc::new(AtomicUsize::new(0)),
-        };
-        (queue, rx)
+    /// A queue of `depth` messages whose messages land in the returned receiver.
+    fn test_queue(depth: usize) -> (PollSender<Queued>, mpsc::Receiver<Queued>) {
+        let (tx, rx) = mpsc::channel(depth);
+        (PollSender::new(tx), rx)
+    }
+
+    fn text(delta: &str) -> StreamPart {
+        StreamPart::TextDelta {
+            id: "0".into(),
+            delta: delta.into(),
+        }
+    }
+
+    fn is_ready(sink: &mut DeltaSink) -> bool {
+        use futures::FutureExt as _;
+        std::future::poll_fn(|cx| sink.poll_ready(cx))
+            .now_or_never()
+            .is_some()
     }
 
     /// The batched bytes are, message for message, what `outbound::notification` gives each delta.
@@ -334,7 +357,7 @@ mod tests {
             (Framing::Line, json!(7)),
             (Framing::Lsp, json!("req-\"x\"")),
         ] {
-            let (queue, mut rx) = test_queue();
+            let (queue, mut rx) = test_queue(64);
             let mut sink = DeltaSink::new(framing, &request_id, queue);
             let mut expected = Vec::new();
             for part in parts() {
@@ -346,39 +369,64 @@ mod tests {
                 expected.extend(wire(&one));
                 sink.part(part);
             }
-            assert!(rx.try_recv().is_err(), "nothing is queued before a flush");
+            assert!(
+                next_message(&mut rx).is_none(),
+                "nothing is queued before a flush"
+            );
             sink.flush();
-            let batch = rx.try_recv().expect("one message for the batch");
-            assert!(batch.is_deferrable());
+            let batch = next_message(&mut rx).expect("one message for the batch");
             assert_eq!(
                 String::from_utf8(wire(&batch)).expect("utf8"),
                 String::from_utf8(expected).expect("utf8")
             );
             sink.flush();
-            assert!(rx.try_recv().is_err(), "an empty batch is not queued");
+            assert!(
+                next_message(&mut rx).is_none(),
+                "an empty batch is not queued"
+            );
         }
     }
 
     #[tokio::test]
     async fn a_large_read_is_queued_in_bounded_batches() {
-        let (queue, mut rx) = test_queue();
+        let (queue, mut rx) = test_queue(64);
         let mut sink = DeltaSink::new(Framing::Line, &json!(1), queue);
         let delta = "x".repeat(1000);
         for _ in 0..200 {
-            sink.part(StreamPart::TextDelta {
-                id: "0".into(),
-                delta: delta.clone(),
-            });
+            sink.part(text(&delta));
         }
         sink.flush();
         let mut lines = 0;
         let mut messages = 0;
-        while let Ok(message) = rx.try_recv() {
+        while let Some(message) = next_message(&mut rx) {
             assert!(message.len() < BATCH_LIMIT + 2 * 1024, "{message:?}");
             lines += wire(&message).iter().filter(|b| **b == b'\n').count();
             messages += 1;
         }
         assert_eq!(lines, 200, "every delta, once");
         assert!(messages > 1, "200 KB went out in more than one batch");
+    }
+
+    /// A full queue holds the stream back (`poll_ready` is pending) instead of queueing more.
+    #[tokio::test]
+    async fn a_full_queue_holds_the_stream_back_until_there_is_room() {
+        let (queue, mut rx) = test_queue(1);
+        let mut sink = DeltaSink::new(Framing::Line, &json!(1), queue);
+        sink.part(text("a"));
+        sink.flush();
+        assert!(is_ready(&mut sink), "the queue took the first batch");
+        sink.part(text("b"));
+        sink.flush();
+        sink.part(text("c"));
+        assert!(!is_ready(&mut sink), "no room for the second batch");
+        let first = next_message(&mut rx).expect("the first batch");
+        assert_eq!(wire(&first).iter().filter(|b| **b == b'\n').count(), 1);
+        assert!(is_ready(&mut sink), "room again: the waiting batch went");
+        let second = String::from_utf8(wire(&next_message(&mut rx).expect("the second batch")))
+            .expect("utf8");
+        assert_eq!(second.lines().count(), 2, "b and c, in order: {second}");
+        assert!(second.find("\"b\"") < second.find("\"c\""));
+        sink.drain().await;
+        assert!(next_message(&mut rx).is_none(), "nothing was left behind");
     }
 }

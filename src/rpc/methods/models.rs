@@ -11,7 +11,7 @@ use crate::catalog::{
 };
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
-use crate::rpc::message::{OutgoingMessage, SharedBytes};
+use crate::rpc::message::OutgoingMessage;
 use crate::rpc::method::{Method, NoParams};
 use crate::rpc::state::ServerState;
 
@@ -79,16 +79,15 @@ impl Method for ModelList {
     type Params = ModelListParams;
     type Result = ModelListJson;
 
-    /// The answer is written from the rendered descriptors themselves, not from a copy.
+    /// The answer is written from the rendered descriptors, not serialized again.
     fn write_result(result: &ModelListJson, out: &mut OutgoingMessage) -> serde_json::Result<()> {
-        for piece in result.answer_pieces() {
+        let pieces = result.answer_pieces();
+        let len = pieces.iter().map(AnswerPiece::len).sum();
+        out.writer().reserve(len);
+        for piece in pieces {
             match piece {
                 AnswerPiece::Literal(bytes) => out.push_bytes(bytes),
-                AnswerPiece::Rendered(json, range) => {
-                    let shared = SharedBytes::new(json, range)
-                        .expect("a rendered run lies within its buffer");
-                    out.push_shared(shared);
-                }
+                AnswerPiece::Rendered(json, range) => out.push_bytes(&json[range]),
             }
         }
         Ok(())
