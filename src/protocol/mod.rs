@@ -20,7 +20,9 @@ pub mod limits;
 pub mod openai_chat;
 pub mod openai_responses;
 pub mod request;
+pub mod shape;
 pub mod sse;
+pub mod support;
 pub mod types;
 
 #[cfg(any(test, feature = "test-support"))]

@@ -167,6 +167,21 @@ pub struct Tool {
     pub input_schema: Value,
 }
 
+impl Tool {
+    /// A function tool: the caller runs it.
+    pub fn function(
+        name: impl Into<String>,
+        description: Option<String>,
+        input_schema: Value,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description,
+            input_schema,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ToolChoiceMode {
@@ -184,6 +199,35 @@ pub enum ToolChoice {
     Tool {
         tool_name: String,
     },
+}
+
+/// The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+/// model can be (`name` and `description` go with the schema where the API takes them). How each
+/// API is asked, and what a model without structured output gets instead, is in
+/// `docs/call-options.md`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ResponseFormat {
+    Text,
+    Json {
+        /// A JSON Schema object the answer must match.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schema: Option<Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+}
+
+impl ResponseFormat {
+    /// The schema of a JSON answer, if one was given.
+    pub fn json_schema(&self) -> Option<&Value> {
+        match self {
+            ResponseFormat::Json { schema, .. } => schema.as_ref(),
+            ResponseFormat::Text => None,
+        }
+    }
 }
 
 /// The normalized request a wire format's request builder turns into a provider body.
@@ -205,6 +249,9 @@ pub struct ChatRequest {
     pub max_output_tokens: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop_sequences: Vec<String>,
+    /// `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<ResponseFormat>,
     /// Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
     /// `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
     /// `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.

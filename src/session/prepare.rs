@@ -12,10 +12,12 @@ use super::resolver::ResolvedCall;
 use crate::json_merge::merge_deep_map;
 use crate::protocol::execute::PreparedRequest;
 use crate::protocol::request::build_request;
+use crate::protocol::shape::ResponseShape;
 use crate::protocol::{ChatRequest, ProtocolError};
 use crate::provider::{InvalidParam, OutgoingRequest, RequestAuthorizer};
 use crate::transform::CallContext;
 use crate::transform::options::{self, Layers};
+use crate::transform::response_format::{self, ResponseFormatPlan};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
@@ -35,6 +37,10 @@ pub struct WireCall {
     pub body: Value,
     /// Headers of the format and the call (content type, accept), under the loader's.
     pub headers: BTreeMap<String, String>,
+    /// How a JSON answer is asked for, when the call asks for one.
+    pub response_format: Option<ResponseFormatPlan>,
+    /// How the answer's parts are handed on.
+    pub shape: ResponseShape,
 }
 
 /// What shapes a call beyond its request.
@@ -68,6 +74,7 @@ pub fn wire_call(
     crate::transform::sampling::apply(&cx, &mut request);
     request.messages =
         crate::transform::messages::apply(&cx, std::mem::take(&mut request.messages));
+    let answer = response_format::apply(&cx, &mut request).map_err(PrepareError::Invalid)?;
     crate::transform::tools::apply(&cx, &mut request);
     let instructions = cx
         .profile()
@@ -90,6 +97,8 @@ pub fn wire_call(
         call: call_options.as_ref(),
     };
     merge_deep_map(&mut body, &options::body_fields(&cx, layers));
+    merge_deep_map(&mut body, &answer.body);
+    response_format::check_thinking(&answer, &body).map_err(PrepareError::Invalid)?;
     if let Some(instructions) = instructions {
         body.insert("instructions".into(), Value::String(instructions));
     }
@@ -113,6 +122,8 @@ pub fn wire_call(
         url: runtime.chat_url.clone(),
         body: Value::Object(body),
         headers,
+        response_format: answer.plan,
+        shape: answer.shape,
     })
 }
 
@@ -143,6 +154,7 @@ pub fn authorized_request(
         url: wire.url.clone(),
         headers: header_map,
         body: Some(body.into()),
+        shape: wire.shape.clone(),
     })
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::CallContext;
-use crate::protocol::types::{Content, Message, Part, ToolChoice, ToolChoiceMode};
+use crate::protocol::types::{Content, Message, Part, ResponseFormat, ToolChoice, ToolChoiceMode};
 use crate::protocol::{ChatRequest, WireFormat};
 use crate::provider::InvalidParam;
 
@@ -14,7 +14,33 @@ pub fn check(cx: &CallContext<'_>, request: &ChatRequest) -> Result<(), InvalidP
     let format = cx.runtime.protocol.wire_format();
     check_messages(request)?;
     check_tools(request, format)?;
+    check_response_format(request, format)?;
     check_sampling(cx, request, format)
+}
+
+fn check_response_format(request: &ChatRequest, format: WireFormat) -> Result<(), InvalidParam> {
+    let Some(ResponseFormat::Json { schema, name, .. }) = &request.response_format else {
+        return Ok(());
+    };
+    if schema.as_ref().is_some_and(|schema| !schema.is_object()) {
+        return Err(InvalidParam::new(
+            "responseFormat.schema",
+            "a JSON answer's schema is a JSON Schema object",
+        ));
+    }
+    let openai = matches!(format, WireFormat::OpenaiChat | WireFormat::OpenaiResponses);
+    if let Some(name) = name.as_deref()
+        && openai
+        && !valid_tool_name(name, format)
+    {
+        return Err(InvalidParam::new(
+            "responseFormat.name",
+            format!(
+                "{name:?} is not a schema name the API takes: 1 to 64 letters, digits, `_` or `-`"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_messages(request: &ChatRequest) -> Result<(), InvalidParam> {
@@ -257,5 +283,19 @@ mod tests {
         // A GPT model takes up to 2.
         let gpt = Call::new("openai", "gpt-4.1");
         assert!(checked(&gpt, json!({"messages": hi, "temperature": 1.5})).is_ok());
+        assert_eq!(
+            field(checked(
+                &gpt,
+                json!({"messages": hi, "responseFormat": {"type": "json", "schema": "object"}})
+            )),
+            "responseFormat.schema"
+        );
+        assert_eq!(
+            field(checked(
+                &gpt,
+                json!({"messages": hi, "responseFormat": {"type": "json", "name": "my answer"}})
+            )),
+            "responseFormat.name"
+        );
     }
 }

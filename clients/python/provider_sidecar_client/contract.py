@@ -252,6 +252,12 @@ Interleaved: TypeAlias = bool | Interleaved1
 """
 
 
+JsonAnswerMode: TypeAlias = Literal['schema', 'json-object', 'tool']
+"""
+How a JSON answer (`responseFormat: {type: "json"}`) is asked for.
+"""
+
+
 KeyValidationOutcome: TypeAlias = Literal[
     'valid', 'not_supported', 'unreachable', 'unexpected_status'
 ]
@@ -668,6 +674,55 @@ class RemoveParams(TypedDict):
 
     providerId: str
     account: NotRequired[str | None]
+
+
+class ResponseFormat1(TypedDict):
+    """
+    The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+    model can be (`name` and `description` go with the schema where the API takes them). How each
+    API is asked, and what a model without structured output gets instead, is in
+    `docs/call-options.md`.
+    """
+
+    type: Literal['text']
+
+
+class ResponseFormat2(TypedDict):
+    """
+    The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+    model can be (`name` and `description` go with the schema where the API takes them). How each
+    API is asked, and what a model without structured output gets instead, is in
+    `docs/call-options.md`.
+    """
+
+    type: Literal['json']
+    schema: NotRequired[Any]
+    """
+    A JSON Schema object the answer must match.
+    """
+    name: NotRequired[str | None]
+    description: NotRequired[str | None]
+
+
+ResponseFormat: TypeAlias = ResponseFormat1 | ResponseFormat2
+"""
+The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+model can be (`name` and `description` go with the schema where the API takes them). How each
+API is asked, and what a model without structured output gets instead, is in
+`docs/call-options.md`.
+"""
+
+
+class ResponseFormatPlan(TypedDict):
+    """
+    How a call's JSON answer is asked for, as `transform/preview` shows it.
+    """
+
+    mode: JsonAnswerMode
+    reason: str
+    """
+    Why this mode: what the catalog says of the model, or what the call gave.
+    """
 
 
 class ResponseInfo(TypedDict):
@@ -1647,6 +1702,11 @@ class TransformPreview(TypedDict):
     `config` or `none`.
     """
     variant: NotRequired[str | None]
+    responseFormat: NotRequired[ResponseFormatPlan | None]
+    """
+    How a JSON answer (`responseFormat: {type: "json"}`) is asked of this model: its schema
+    enforced, the API's JSON mode, or a forced `json` tool; with the reason.
+    """
 
 
 class SessionUpdateParams(TypedDict):
@@ -1699,6 +1759,10 @@ class ChatStreamParams(TypedDict):
     topK: NotRequired[int | None]
     maxOutputTokens: NotRequired[int | None]
     stopSequences: NotRequired[list[str]]
+    responseFormat: NotRequired[ResponseFormat | None]
+    """
+    `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -1744,6 +1808,10 @@ class ChatGenerateParams(TypedDict):
     topK: NotRequired[int | None]
     maxOutputTokens: NotRequired[int | None]
     stopSequences: NotRequired[list[str]]
+    responseFormat: NotRequired[ResponseFormat | None]
+    """
+    `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -1789,6 +1857,10 @@ class TransformPreviewParams(TypedDict):
     topK: NotRequired[int | None]
     maxOutputTokens: NotRequired[int | None]
     stopSequences: NotRequired[list[str]]
+    responseFormat: NotRequired[ResponseFormat | None]
+    """
+    `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -1873,6 +1945,10 @@ class ChatParams(TypedDict):
     topK: NotRequired[int | None]
     maxOutputTokens: NotRequired[int | None]
     stopSequences: NotRequired[list[str]]
+    responseFormat: NotRequired[ResponseFormat | None]
+    """
+    `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -2076,6 +2152,7 @@ class SidecarContract(TypedDict):
     InitializeParams: NotRequired[InitializeParams]
     InitializeResult: NotRequired[InitializeResult]
     Interleaved: NotRequired[Interleaved]
+    JsonAnswerMode: NotRequired[JsonAnswerMode]
     KeyValidationOutcome: NotRequired[KeyValidationOutcome]
     KeyValidationReport: NotRequired[KeyValidationReport]
     Limit: NotRequired[Limit]
@@ -2124,6 +2201,8 @@ class SidecarContract(TypedDict):
     RefreshOutcome: NotRequired[RefreshOutcome]
     RefreshResult: NotRequired[RefreshResult]
     RemoveParams: NotRequired[RemoveParams]
+    ResponseFormat: NotRequired[ResponseFormat]
+    ResponseFormatPlan: NotRequired[ResponseFormatPlan]
     ResponseInfo: NotRequired[ResponseInfo]
     RetryPolicy: NotRequired[RetryPolicy]
     RuntimePreview: NotRequired[RuntimePreview]

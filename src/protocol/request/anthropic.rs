@@ -4,7 +4,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, is_error_output, json_f64, option, output_text, part_options, put};
+use super::{
+    Data, JsonAnswer, WireRequest, is_error_output, json_f64, option, output_text, part_options,
+    put,
+};
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{
     ChatRequest, Message, Part, ProviderOptions, ToolChoice, ToolChoiceMode,
@@ -227,6 +230,11 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     if !request.stop_sequences.is_empty() {
         body.insert("stop_sequences".into(), json!(request.stop_sequences));
     }
+    put(
+        &mut body,
+        "output_config",
+        JsonAnswer::of(request).and_then(JsonAnswer::anthropic_output_config),
+    );
     Ok(WireRequest {
         path: "/messages".into(),
         body: Value::Object(body),

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, json_f64, option, output_text, put};
+use super::{Data, JsonAnswer, WireRequest, json_f64, option, output_text, put};
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{ChatRequest, Message, Part, ToolChoice, ToolChoiceMode};
 
@@ -141,6 +141,16 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     if !request.stop_sequences.is_empty() {
         body.insert("stop_sequences".into(), json!(request.stop_sequences));
     }
+    put(
+        &mut body,
+        "response_format",
+        JsonAnswer::of(request).map(|answer| match answer {
+            JsonAnswer::Schema { schema, .. } => {
+                json!({"type": "json_object", "json_schema": schema})
+            }
+            JsonAnswer::Any => json!({"type": "json_object"}),
+        }),
+    );
     Ok(WireRequest {
         path: "/chat".into(),
         body: Value::Object(body),

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, json_f64, option, output_json, part_options, put};
+use super::{Data, JsonAnswer, WireRequest, json_f64, option, output_json, part_options, put};
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{ChatRequest, Message, Part, ToolChoice, ToolChoiceMode};
 
@@ -230,6 +230,12 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     );
     if !request.stop_sequences.is_empty() {
         generation.insert("stopSequences".into(), json!(request.stop_sequences));
+    }
+    if let Some(answer) = JsonAnswer::of(request) {
+        generation.insert("responseMimeType".into(), json!("application/json"));
+        if let JsonAnswer::Schema { schema, .. } = answer {
+            generation.insert("responseSchema".into(), openapi(schema));
+        }
     }
     if !generation.is_empty() {
         body.insert("generationConfig".into(), Value::Object(generation));

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, json_f64, option, output_text, put};
+use super::{Data, JsonAnswer, WireRequest, json_f64, option, output_text, put};
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{ChatRequest, Message, Part, ToolChoice, ToolChoiceMode};
 
@@ -180,6 +180,9 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
         "max_output_tokens",
         request.max_output_tokens.map(|n| json!(n)),
     );
+    if let Some(answer) = JsonAnswer::of(request) {
+        body.insert("text".into(), json!({"format": answer.openai(true)}));
+    }
     Ok(WireRequest {
         path: "/responses".into(),
         body: Value::Object(body),

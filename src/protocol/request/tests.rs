@@ -65,18 +65,18 @@ fn follow_up(result: &ChatResult) -> ChatRequest {
     }
     ChatRequest {
         messages,
-        tools: vec![Tool {
-            name: "weather".into(),
-            description: Some("Weather of a city".into()),
-            input_schema: json!({"type": "object", "properties": {"location": {"type": "string"}}}),
-        }],
+        tools: vec![Tool::function(
+            "weather",
+            Some("Weather of a city".into()),
+            json!({"type": "object", "properties": {"location": {"type": "string"}}}),
+        )],
         tool_choice: Some(ToolChoice::Mode(ToolChoiceMode::Auto)),
         temperature: Some(0.5),
         top_p: Some(0.9),
         top_k: Some(40),
         max_output_tokens: Some(1000),
         stop_sequences: vec!["END".into()],
-        provider_options: None,
+        ..ChatRequest::default()
     }
 }
 

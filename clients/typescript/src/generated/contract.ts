@@ -366,11 +366,42 @@ export type ToolChoice =
  */
 export type ToolChoiceMode = "auto" | "none" | "required";
 /**
+ * The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+ * model can be (`name` and `description` go with the schema where the API takes them). How each
+ * API is asked, and what a model without structured output gets instead, is in
+ * `docs/call-options.md`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ResponseFormat".
+ */
+export type ResponseFormat =
+  | {
+      type: "text";
+    }
+  | {
+      type: "json";
+      /**
+       * A JSON Schema object the answer must match.
+       */
+      schema?: {
+        [k: string]: unknown;
+      };
+      name?: string | null;
+      description?: string | null;
+    };
+/**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "FinishReason".
  */
 export type FinishReason =
   "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other" | "unknown";
+/**
+ * How a JSON answer (`responseFormat: {type: "json"}`) is asked for.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "JsonAnswerMode".
+ */
+export type JsonAnswerMode = "schema" | "json-object" | "tool";
 /**
  * One step: `begin` first, then `report`s, then `end`.
  *
@@ -1838,6 +1869,10 @@ export interface ChatStreamParams {
   maxOutputTokens?: number | null;
   stopSequences?: string[];
   /**
+   * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+   */
+  responseFormat?: ResponseFormat | null;
+  /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
    * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
@@ -1950,6 +1985,10 @@ export interface ChatGenerateParams {
   maxOutputTokens?: number | null;
   stopSequences?: string[];
   /**
+   * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+   */
+  responseFormat?: ResponseFormat | null;
+  /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
    * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
@@ -1999,6 +2038,10 @@ export interface TransformPreviewParams {
   topK?: number | null;
   maxOutputTokens?: number | null;
   stopSequences?: string[];
+  /**
+   * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+   */
+  responseFormat?: ResponseFormat | null;
   /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
@@ -2057,6 +2100,24 @@ export interface TransformPreview {
    */
   credentialSource: string;
   variant?: string | null;
+  /**
+   * How a JSON answer (`responseFormat: {type: "json"}`) is asked of this model: its schema
+   * enforced, the API's JSON mode, or a forced `json` tool; with the reason.
+   */
+  responseFormat?: ResponseFormatPlan | null;
+}
+/**
+ * How a call's JSON answer is asked for, as `transform/preview` shows it.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ResponseFormatPlan".
+ */
+export interface ResponseFormatPlan {
+  mode: JsonAnswerMode;
+  /**
+   * Why this mode: what the catalog says of the model, or what the call gave.
+   */
+  reason: string;
 }
 /**
  * The params of a `$/progress` notification: the token the request named (or one the sidecar
@@ -2174,6 +2235,10 @@ export interface ChatParams {
   topK?: number | null;
   maxOutputTokens?: number | null;
   stopSequences?: string[];
+  /**
+   * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+   */
+  responseFormat?: ResponseFormat | null;
   /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
