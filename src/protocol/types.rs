@@ -252,6 +252,16 @@ pub struct ChatRequest {
     /// `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<ResponseFormat>,
+    /// Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    /// Gemini, Cohere; Mistral's `random_seed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+    /// Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presence_penalty: Option<f64>,
+    /// Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency_penalty: Option<f64>,
     /// Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
     /// `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
     /// `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.

@@ -99,6 +99,7 @@ pub fn wire_call(
     merge_deep_map(&mut body, &options::body_fields(&cx, layers));
     merge_deep_map(&mut body, &answer.body);
     response_format::check_thinking(&answer, &body).map_err(PrepareError::Invalid)?;
+    crate::transform::sampling::spell_seed(&cx, &mut body);
     if let Some(instructions) = instructions {
         body.insert("instructions".into(), Value::String(instructions));
     }

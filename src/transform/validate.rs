@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::CallContext;
+use crate::protocol::support::SamplingOption;
 use crate::protocol::types::{Content, Message, Part, ResponseFormat, ToolChoice, ToolChoiceMode};
 use crate::protocol::{ChatRequest, WireFormat};
 use crate::provider::InvalidParam;
@@ -168,6 +169,7 @@ fn check_sampling(
             format!("{top_p} is outside 0 to 1"),
         ));
     }
+    check_seed_and_penalties(cx, request, format)?;
     if let Some(max) = request.max_output_tokens {
         let limit = cx.model.limit().output;
         if max == 0 {
@@ -182,6 +184,45 @@ fn check_sampling(
                 format!(
                     "{max} is above the model's output limit of {limit} (a config `limit.output` for the model changes it)"
                 ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `seed` and the penalties where the API takes them, in its range.
+fn check_seed_and_penalties(
+    cx: &CallContext<'_>,
+    request: &ChatRequest,
+    format: WireFormat,
+) -> Result<(), InvalidParam> {
+    let given = [
+        (SamplingOption::Seed, request.seed.map(|n| n as f64)),
+        (SamplingOption::PresencePenalty, request.presence_penalty),
+        (SamplingOption::FrequencyPenalty, request.frequency_penalty),
+    ];
+    for (option, value) in given {
+        let Some(value) = value else { continue };
+        if let Some(reason) = format.refuses(option, &cx.model.api_id) {
+            return Err(InvalidParam::new(
+                option.field(),
+                format!("{reason}; leave it out for {}", cx.model.id),
+            ));
+        }
+        if option == SamplingOption::Seed {
+            if format == WireFormat::Gemini && i32::try_from(request.seed.unwrap_or(0)).is_err() {
+                return Err(InvalidParam::new(
+                    "seed",
+                    "Gemini takes a seed within the 32-bit integer range",
+                ));
+            }
+            continue;
+        }
+        let (low, high) = format.penalty_range();
+        if !(low..=high).contains(&value) {
+            return Err(InvalidParam::new(
+                option.field(),
+                format!("{value} is outside {low} to {high}"),
             ));
         }
     }
@@ -296,6 +337,53 @@ mod tests {
                 json!({"messages": hi, "responseFormat": {"type": "json", "name": "my answer"}})
             )),
             "responseFormat.name"
+        );
+        // Seed and penalties where the API takes them; refused where it has no field.
+        assert!(
+            checked(&gpt, json!({"messages": hi, "seed": 7})).is_err(),
+            "Responses API"
+        );
+        assert_eq!(
+            field(checked(&claude, json!({"messages": hi, "seed": 7}))),
+            "seed"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "presencePenalty": 0.5})
+            )),
+            "presencePenalty"
+        );
+        let deepseek = Call::new("deepseek", "deepseek-chat");
+        assert!(
+            checked(
+                &deepseek,
+                json!({"messages": hi, "seed": 7, "presencePenalty": 0.5, "frequencyPenalty": -1.0})
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            field(checked(
+                &deepseek,
+                json!({"messages": hi, "frequencyPenalty": 2.5})
+            )),
+            "frequencyPenalty"
+        );
+        let cohere = Call::new("cohere", "command-a-03-2025");
+        assert_eq!(
+            field(checked(
+                &cohere,
+                json!({"messages": hi, "presencePenalty": -0.5})
+            )),
+            "presencePenalty"
+        );
+        let gemini = Call::new("google", "gemini-2.5-flash");
+        assert_eq!(
+            field(checked(
+                &gemini,
+                json!({"messages": hi, "seed": 5_000_000_000_i64})
+            )),
+            "seed"
         );
     }
 }

@@ -1763,6 +1763,19 @@ class ChatStreamParams(TypedDict):
     """
     `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
     """
+    seed: NotRequired[int | None]
+    """
+    Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    Gemini, Cohere; Mistral's `random_seed`).
+    """
+    presencePenalty: NotRequired[float | None]
+    """
+    Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    """
+    frequencyPenalty: NotRequired[float | None]
+    """
+    Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -1812,6 +1825,19 @@ class ChatGenerateParams(TypedDict):
     """
     `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
     """
+    seed: NotRequired[int | None]
+    """
+    Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    Gemini, Cohere; Mistral's `random_seed`).
+    """
+    presencePenalty: NotRequired[float | None]
+    """
+    Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    """
+    frequencyPenalty: NotRequired[float | None]
+    """
+    Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -1860,6 +1886,19 @@ class TransformPreviewParams(TypedDict):
     responseFormat: NotRequired[ResponseFormat | None]
     """
     `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
+    seed: NotRequired[int | None]
+    """
+    Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    Gemini, Cohere; Mistral's `random_seed`).
+    """
+    presencePenalty: NotRequired[float | None]
+    """
+    Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    """
+    frequencyPenalty: NotRequired[float | None]
+    """
+    Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
     """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
@@ -1948,6 +1987,19 @@ class ChatParams(TypedDict):
     responseFormat: NotRequired[ResponseFormat | None]
     """
     `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
+    seed: NotRequired[int | None]
+    """
+    Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    Gemini, Cohere; Mistral's `random_seed`).
+    """
+    presencePenalty: NotRequired[float | None]
+    """
+    Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    """
+    frequencyPenalty: NotRequired[float | None]
+    """
+    Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
     """
     providerOptions: NotRequired[dict[str, Any] | None]
     """

@@ -135,6 +135,17 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     put(&mut body, "k", request.top_k.map(|k| json!(k)));
     put(
         &mut body,
+        "frequency_penalty",
+        json_f64(request.frequency_penalty),
+    );
+    put(
+        &mut body,
+        "presence_penalty",
+        json_f64(request.presence_penalty),
+    );
+    put(&mut body, "seed", request.seed.map(|n| json!(n)));
+    put(
+        &mut body,
         "max_tokens",
         request.max_output_tokens.map(|n| json!(n)),
     );

@@ -231,6 +231,17 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     if !request.stop_sequences.is_empty() {
         generation.insert("stopSequences".into(), json!(request.stop_sequences));
     }
+    put(
+        &mut generation,
+        "frequencyPenalty",
+        json_f64(request.frequency_penalty),
+    );
+    put(
+        &mut generation,
+        "presencePenalty",
+        json_f64(request.presence_penalty),
+    );
+    put(&mut generation, "seed", request.seed.map(|n| json!(n)));
     if let Some(answer) = JsonAnswer::of(request) {
         generation.insert("responseMimeType".into(), json!("application/json"));
         if let JsonAnswer::Schema { schema, .. } = answer {

@@ -272,6 +272,17 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     );
     put(&mut body, "temperature", json_f64(request.temperature));
     put(&mut body, "top_p", json_f64(request.top_p));
+    put(
+        &mut body,
+        "frequency_penalty",
+        json_f64(request.frequency_penalty),
+    );
+    put(
+        &mut body,
+        "presence_penalty",
+        json_f64(request.presence_penalty),
+    );
+    put(&mut body, "seed", request.seed.map(|n| json!(n)));
     // OpenAI reasoning models reject `max_tokens` and want `max_completion_tokens`.
     let max_key = if is_openai_reasoning_model(model_id) {
         "max_completion_tokens"

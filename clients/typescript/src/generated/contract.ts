@@ -1873,6 +1873,19 @@ export interface ChatStreamParams {
    */
   responseFormat?: ResponseFormat | null;
   /**
+   * Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+   * Gemini, Cohere; Mistral's `random_seed`).
+   */
+  seed?: number | null;
+  /**
+   * Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+   */
+  presencePenalty?: number | null;
+  /**
+   * Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+   */
+  frequencyPenalty?: number | null;
+  /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
    * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
@@ -1989,6 +2002,19 @@ export interface ChatGenerateParams {
    */
   responseFormat?: ResponseFormat | null;
   /**
+   * Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+   * Gemini, Cohere; Mistral's `random_seed`).
+   */
+  seed?: number | null;
+  /**
+   * Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+   */
+  presencePenalty?: number | null;
+  /**
+   * Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+   */
+  frequencyPenalty?: number | null;
+  /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
    * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
@@ -2042,6 +2068,19 @@ export interface TransformPreviewParams {
    * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
    */
   responseFormat?: ResponseFormat | null;
+  /**
+   * Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+   * Gemini, Cohere; Mistral's `random_seed`).
+   */
+  seed?: number | null;
+  /**
+   * Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+   */
+  presencePenalty?: number | null;
+  /**
+   * Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+   */
+  frequencyPenalty?: number | null;
   /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
@@ -2239,6 +2278,19 @@ export interface ChatParams {
    * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
    */
   responseFormat?: ResponseFormat | null;
+  /**
+   * Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+   * Gemini, Cohere; Mistral's `random_seed`).
+   */
+  seed?: number | null;
+  /**
+   * Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+   */
+  presencePenalty?: number | null;
+  /**
+   * Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+   */
+  frequencyPenalty?: number | null;
   /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
