@@ -228,6 +228,8 @@ impl PartCollector {
                 id,
                 url,
                 title,
+                media_type,
+                filename,
                 provider_metadata,
             } => {
                 self.content.push(Part::Source {
@@ -235,6 +237,8 @@ impl PartCollector {
                     id: id.clone(),
                     url: url.clone(),
                     title: title.clone(),
+                    media_type: media_type.clone(),
+                    filename: filename.clone(),
                     provider_options: provider_metadata.clone(),
                 });
             }

@@ -19,6 +19,7 @@ pub mod gemini;
 pub mod limits;
 pub mod openai_chat;
 pub mod openai_responses;
+pub mod provider_tools;
 pub mod request;
 pub mod shape;
 pub mod sse;

@@ -143,7 +143,8 @@ pub enum Part {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         provider_options: Option<ProviderOptions>,
     },
-    /// A cited source (results only; ignored when sent back).
+    /// A cited source (results only; ignored when sent back): `sourceType` `url` (a web page)
+    /// or `document` (a file, with its media type and name where the provider gives them).
     #[serde(rename_all = "camelCase")]
     Source {
         source_type: String,
@@ -153,18 +154,59 @@ pub enum Part {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         title: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        media_type: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         provider_options: Option<ProviderOptions>,
     },
 }
 
+/// Who runs a tool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ToolKind {
+    /// The caller runs it: the model's calls come back as `tool-call` parts.
+    #[default]
+    #[serde(rename = "function")]
+    Function,
+    /// The provider runs it (web search, code execution, …): its calls come back with
+    /// `providerExecuted: true`, followed by their results. Also read as `provider`, the AI SDK's
+    /// newer spelling.
+    #[serde(rename = "provider-defined", alias = "provider")]
+    ProviderDefined,
+}
+
+impl ToolKind {
+    pub fn is_function(&self) -> bool {
+        *self == ToolKind::Function
+    }
+}
+
+/// A tool the model may call: a function tool (`{name, description?, inputSchema}`), or a
+/// provider-defined one (`{type: "provider-defined", id, name, args?}`, as the AI SDK's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Tool {
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "ToolKind::is_function"
+    )]
+    pub kind: ToolKind,
+    /// The name the model's calls of the tool come back under.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// A JSON Schema object.
+    /// A JSON Schema object (function tools).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub input_schema: Value,
+    /// A provider-defined tool's id, `<provider>.<tool>` (e.g. `anthropic.web_search_20250305`,
+    /// `openai.web_search`, `google.google_search`; `docs/call-options.md` lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A provider-defined tool's settings in the AI SDK's spelling (e.g. `{maxUses: 3}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Map<String, Value>>,
 }
 
 impl Tool {
@@ -175,9 +217,20 @@ impl Tool {
         input_schema: Value,
     ) -> Self {
         Self {
+            kind: ToolKind::Function,
             name: name.into(),
             description,
             input_schema,
+            id: None,
+            args: None,
+        }
+    }
+
+    /// The id of a provider-defined tool.
+    pub fn provider_id(&self) -> Option<&str> {
+        match self.kind {
+            ToolKind::ProviderDefined => self.id.as_deref(),
+            ToolKind::Function => None,
         }
     }
 }
@@ -401,6 +454,7 @@ pub enum StreamPart {
         output: Value,
         provider_executed: bool,
     },
+    /// A cited source: `url` (a web page) or `document` (a file).
     #[serde(rename_all = "camelCase")]
     Source {
         source_type: String,
@@ -409,6 +463,10 @@ pub enum StreamPart {
         url: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        media_type: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         provider_metadata: Option<ProviderOptions>,
     },
@@ -430,6 +488,45 @@ pub enum StreamPart {
     Raw {
         raw_value: Value,
     },
+}
+
+impl StreamPart {
+    /// A web page the answer cites.
+    pub fn url_source(
+        id: String,
+        url: Option<String>,
+        title: Option<String>,
+        provider_metadata: Option<ProviderOptions>,
+    ) -> Self {
+        StreamPart::Source {
+            source_type: "url".into(),
+            id,
+            url,
+            title,
+            media_type: None,
+            filename: None,
+            provider_metadata,
+        }
+    }
+
+    /// A document the answer cites.
+    pub fn document_source(
+        id: String,
+        title: Option<String>,
+        media_type: Option<String>,
+        filename: Option<String>,
+        provider_metadata: Option<ProviderOptions>,
+    ) -> Self {
+        StreamPart::Source {
+            source_type: "document".into(),
+            id,
+            url: None,
+            title,
+            media_type,
+            filename,
+            provider_metadata,
+        }
+    }
 }
 
 /// `{namespace: {key: value}}`.

@@ -14,6 +14,7 @@ use crate::protocol::execute::PreparedRequest;
 use crate::protocol::request::build_request;
 use crate::protocol::shape::ResponseShape;
 use crate::protocol::{ChatRequest, ProtocolError};
+use crate::provider::common::get_header;
 use crate::provider::{InvalidParam, OutgoingRequest, RequestAuthorizer};
 use crate::transform::CallContext;
 use crate::transform::options::{self, Layers};
@@ -75,6 +76,7 @@ pub fn wire_call(
     request.messages =
         crate::transform::messages::apply(&cx, std::mem::take(&mut request.messages));
     let answer = response_format::apply(&cx, &mut request).map_err(PrepareError::Invalid)?;
+    let provider_tools = crate::transform::provider_tools::apply(&cx, &mut request);
     crate::transform::tools::apply(&cx, &mut request);
     let instructions = cx
         .profile()
@@ -100,6 +102,7 @@ pub fn wire_call(
     merge_deep_map(&mut body, &answer.body);
     response_format::check_thinking(&answer, &body).map_err(PrepareError::Invalid)?;
     crate::transform::sampling::spell_seed(&cx, &mut body);
+    crate::transform::provider_tools::add_include(&provider_tools, &mut body);
     if let Some(instructions) = instructions {
         body.insert("instructions".into(), Value::String(instructions));
     }
@@ -119,12 +122,20 @@ pub fn wire_call(
             headers.insert((*name).to_string(), (*value).to_string());
         }
     }
+    let loader_betas = get_header(&runtime.headers, "anthropic-beta");
+    if let Some(betas) =
+        crate::transform::provider_tools::beta_header(&provider_tools, loader_betas)
+    {
+        headers.insert("anthropic-beta".to_string(), betas);
+    }
+    let mut shape = answer.shape;
+    shape.tool_names = provider_tools.tool_names;
     Ok(WireCall {
         url: runtime.chat_url.clone(),
         body: Value::Object(body),
         headers,
         response_format: answer.plan,
-        shape: answer.shape,
+        shape,
     })
 }
 

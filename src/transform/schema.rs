@@ -18,7 +18,7 @@ use crate::protocol::types::Tool;
 
 /// Sanitizes every tool's input schema for the call's provider and model.
 pub fn apply(cx: &CallContext<'_>, tools: &mut [Tool]) {
-    for tool in tools {
+    for tool in tools.iter_mut().filter(|tool| tool.kind.is_function()) {
         tool.input_schema = sanitize(cx, &tool.input_schema);
     }
 }

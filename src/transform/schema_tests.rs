@@ -140,11 +140,7 @@ fn which_calls_get_which_sanitizing() {
         "s": {"type": "string", "properties": {"x": {}}}
     }});
     let tools = |call: &Call| {
-        let mut tools = vec![Tool {
-            name: "t".into(),
-            description: None,
-            input_schema: schema.clone(),
-        }];
+        let mut tools = vec![Tool::function("t", None, schema.clone())];
         apply(&call.cx(), &mut tools);
         tools.remove(0).input_schema
     };

@@ -4,8 +4,11 @@
 use std::collections::HashSet;
 
 use super::CallContext;
+use crate::protocol::provider_tools;
 use crate::protocol::support::SamplingOption;
-use crate::protocol::types::{Content, Message, Part, ResponseFormat, ToolChoice, ToolChoiceMode};
+use crate::protocol::types::{
+    Content, Message, Part, ResponseFormat, Tool, ToolChoice, ToolChoiceMode,
+};
 use crate::protocol::{ChatRequest, WireFormat};
 use crate::provider::InvalidParam;
 
@@ -107,15 +110,13 @@ fn valid_tool_name(name: &str, format: WireFormat) -> bool {
 
 fn check_tools(request: &ChatRequest, format: WireFormat) -> Result<(), InvalidParam> {
     let mut names = HashSet::new();
+    let mut provider_defined = HashSet::new();
     for (at, tool) in request.tools.iter().enumerate() {
-        if !valid_tool_name(&tool.name, format) {
-            return Err(InvalidParam::new(
-                format!("tools[{at}].name"),
-                format!(
-                    "{:?} is not a tool name the provider takes: 1 to 64 letters, digits, `_` or `-`",
-                    tool.name
-                ),
-            ));
+        if tool.kind.is_function() {
+            check_function_tool(at, tool, format)?;
+        } else {
+            check_provider_tool(at, tool, format)?;
+            provider_defined.insert(tool.name.as_str());
         }
         if !names.insert(tool.name.as_str()) {
             return Err(InvalidParam::new(
@@ -123,14 +124,26 @@ fn check_tools(request: &ChatRequest, format: WireFormat) -> Result<(), InvalidP
                 format!("two tools are named {:?}", tool.name),
             ));
         }
-        if !tool.input_schema.is_object() {
-            return Err(InvalidParam::new(
-                format!("tools[{at}].inputSchema"),
-                "a tool's input schema is a JSON Schema object",
-            ));
-        }
+    }
+    if format == WireFormat::Gemini
+        && !provider_defined.is_empty()
+        && provider_defined.len() < request.tools.len()
+    {
+        return Err(InvalidParam::new(
+            "tools",
+            "Gemini takes provider-defined tools (Google Search, URL context) without function \
+             tools in the same call",
+        ));
     }
     match &request.tool_choice {
+        Some(ToolChoice::Tool { tool_name }) if provider_defined.contains(tool_name.as_str()) => {
+            Err(InvalidParam::new(
+                "toolChoice.toolName",
+                format!(
+                    "{tool_name:?} is a provider-defined tool: the provider decides when to run it"
+                ),
+            ))
+        }
         Some(ToolChoice::Tool { tool_name }) if !names.contains(tool_name.as_str()) => {
             Err(InvalidParam::new(
                 "toolChoice.toolName",
@@ -142,6 +155,54 @@ fn check_tools(request: &ChatRequest, format: WireFormat) -> Result<(), InvalidP
         ),
         _ => Ok(()),
     }
+}
+
+fn check_function_tool(at: usize, tool: &Tool, format: WireFormat) -> Result<(), InvalidParam> {
+    if !valid_tool_name(&tool.name, format) {
+        return Err(InvalidParam::new(
+            format!("tools[{at}].name"),
+            format!(
+                "{:?} is not a tool name the provider takes: 1 to 64 letters, digits, `_` or `-`",
+                tool.name
+            ),
+        ));
+    }
+    if !tool.input_schema.is_object() {
+        return Err(InvalidParam::new(
+            format!("tools[{at}].inputSchema"),
+            "a tool's input schema is a JSON Schema object",
+        ));
+    }
+    Ok(())
+}
+
+/// A provider-defined tool the call's API offers, under a name.
+fn check_provider_tool(at: usize, tool: &Tool, format: WireFormat) -> Result<(), InvalidParam> {
+    let Some(id) = tool.id.as_deref() else {
+        return Err(InvalidParam::new(
+            format!("tools[{at}].id"),
+            "a provider-defined tool needs its id, e.g. `anthropic.web_search_20250305`",
+        ));
+    };
+    if provider_tools::find(format, id).is_none() {
+        let offered: Vec<&str> = provider_tools::ids(format).collect();
+        let offered = if offered.is_empty() {
+            "this API offers none".to_string()
+        } else {
+            format!("this API offers {}", offered.join(", "))
+        };
+        return Err(InvalidParam::new(
+            format!("tools[{at}].id"),
+            format!("{id:?} is not a provider-defined tool of the model's API: {offered}"),
+        ));
+    }
+    if tool.name.is_empty() {
+        return Err(InvalidParam::new(
+            format!("tools[{at}].name"),
+            "a provider-defined tool needs a name, under which its calls come back",
+        ));
+    }
+    Ok(())
 }
 
 fn check_sampling(
@@ -337,6 +398,52 @@ mod tests {
                 json!({"messages": hi, "responseFormat": {"type": "json", "name": "my answer"}})
             )),
             "responseFormat.name"
+        );
+        // Provider-defined tools: known to the API, named, not mixed with functions on Gemini.
+        let search = |id: &str| json!({"type": "provider-defined", "id": id, "name": "web_search"});
+        assert!(
+            checked(
+                &claude,
+                json!({"messages": hi, "tools": [search("anthropic.web_search_20250305"), tool("read")]})
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "tools": [search("openai.web_search")]})
+            )),
+            "tools[0].id"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "tools": [{"type": "provider", "name": "x"}]})
+            )),
+            "tools[0].id"
+        );
+        assert_eq!(
+            field(checked(
+                &claude,
+                json!({"messages": hi, "tools": [search("anthropic.web_search_20250305")],
+                    "toolChoice": {"toolName": "web_search"}})
+            )),
+            "toolChoice.toolName"
+        );
+        let flash = Call::new("google", "gemini-2.5-flash");
+        assert_eq!(
+            field(checked(
+                &flash,
+                json!({"messages": hi, "tools": [search("google.google_search"), tool("read")]})
+            )),
+            "tools"
+        );
+        assert_eq!(
+            field(checked(
+                &Call::new("deepseek", "deepseek-chat"),
+                json!({"messages": hi, "tools": [search("openai.web_search")]})
+            )),
+            "tools[0].id"
         );
         // Seed and penalties where the API takes them; refused where it has no field.
         assert!(

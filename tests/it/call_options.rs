@@ -93,3 +93,248 @@ fn a_json_answer_from_a_model_without_structured_output_comes_back_as_text() {
         json!({"type": "any", "disable_parallel_tool_use": true})
     );
 }
+
+/// The parts and result the protocol golden of a recorded stream pins
+/// (`fixtures/golden/<folder>/<name>.json`), with provider-executed tools renamed from the API's
+/// name to the declared one.
+fn golden_with_names(folder: &str, name: &str, renames: &[(&str, &str)]) -> (Value, Value) {
+    let path = crate::support::repo_path(&format!("fixtures/golden/{folder}/{name}.json"));
+    let golden: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("golden readable"))
+            .expect("golden is JSON");
+    let rename = |part: &mut Value| {
+        let provider_executed = part["providerExecuted"] == json!(true);
+        let tool = matches!(
+            part["type"].as_str(),
+            Some("tool-input-start" | "tool-call" | "tool-result")
+        );
+        if !(provider_executed && tool) {
+            return;
+        }
+        for (wire, declared) in renames {
+            if part["toolName"] == json!(wire) {
+                part["toolName"] = json!(declared);
+            }
+        }
+    };
+    let mut parts = golden["parts"].clone();
+    parts.as_array_mut().into_iter().flatten().for_each(rename);
+    let mut result = golden["result"].clone();
+    result["content"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .for_each(rename);
+    (parts, result)
+}
+
+/// The result without its cost (catalog prices; the protocol goldens have none).
+fn without_cost(result: &Value) -> Value {
+    let mut result = result.clone();
+    if let Some(map) = result.as_object_mut() {
+        let cost = map.remove("cost");
+        assert!(cost.is_none_or(|c| c.is_number()), "cost is a number");
+    }
+    result
+}
+
+fn header<'a>(
+    request: &'a provider_sidecar::protocol::testing::RecordedRequest,
+    name: &str,
+) -> Option<&'a str> {
+    request
+        .headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
+/// Replays one recorded stream for a call offering `tools`; returns the streamed parts, the
+/// response and the upstream request.
+fn replay_with_tools(
+    folder: &str,
+    name: &str,
+    provider: &str,
+    model: &str,
+    tools: Value,
+) -> (
+    Vec<Value>,
+    Value,
+    provider_sidecar::protocol::testing::RecordedRequest,
+) {
+    let rt = runtime();
+    let server = rt
+        .block_on(MockServer::start(vec![recorded(folder, name)]))
+        .expect("mock starts");
+    let mut sidecar = sidecar_with(json!({provider: {"options": {
+        "baseURL": format!("{}/v1", server.base_url), "apiKey": "sk-test"}}}));
+    sidecar.call("session/open", json!({"sessionId": "s"}));
+    let (parts, response) = stream(
+        &mut sidecar,
+        json!({"sessionId": "s", "providerId": provider, "modelId": model,
+            "messages": [{"role": "user", "content": "What happened in tech today?"}],
+            "tools": tools}),
+    );
+    let seen = chat_calls(&server);
+    assert_eq!(seen.len(), 1, "one upstream request");
+    (parts, response, seen[0].clone())
+}
+
+/// Anthropic's server web search, declared under another name: its call and result come back
+/// under that name, a source per page found and per citation, in the stream and the result.
+#[test]
+fn anthropic_web_search_streams_its_call_result_and_sources() {
+    let (parts, response, request) = replay_with_tools(
+        "anthropic",
+        "anthropic-web-search-tool.1",
+        "anthropic",
+        "claude-sonnet-4-5",
+        json!([{"type": "provider-defined", "id": "anthropic.web_search_20250305", "name": "search",
+            "args": {"maxUses": 2}}]),
+    );
+    let (expected_parts, expected_result) = golden_with_names(
+        "anthropic",
+        "anthropic-web-search-tool.1",
+        &[("web_search", "search")],
+    );
+    assert_eq!(Value::Array(parts.clone()), expected_parts);
+    assert_eq!(without_cost(&response["result"]), expected_result);
+    let call = parts
+        .iter()
+        .find(|p| p["type"] == "tool-call")
+        .expect("a tool call");
+    assert_eq!(call["toolName"], "search");
+    assert_eq!(call["providerExecuted"], true);
+    let content = response["result"]["content"].as_array().expect("content");
+    let sources = content.iter().filter(|p| p["type"] == "source").count();
+    assert_eq!(
+        sources,
+        parts.iter().filter(|p| p["type"] == "source").count()
+    );
+    assert!(sources > 10, "{sources} sources");
+    assert!(
+        content
+            .iter()
+            .any(|p| p["type"] == "tool-result" && p["toolName"] == "search")
+    );
+    let body: Value = serde_json::from_slice(&request.body).expect("JSON body");
+    assert_eq!(
+        body["tools"],
+        json!([{"type": "web_search_20250305", "name": "web_search", "max_uses": 2}])
+    );
+}
+
+/// OpenAI's web search through the Responses API: the sources of each search are asked for
+/// (`include`), each search streams as a provider-executed call and result, citations as sources.
+#[test]
+fn openai_web_search_streams_its_calls_results_and_citations() {
+    let (parts, response, request) = replay_with_tools(
+        "openai-responses",
+        "openai-web-search-tool.1",
+        "openai",
+        "gpt-5-mini",
+        json!([{"type": "provider-defined", "id": "openai.web_search", "name": "web_search",
+            "args": {"searchContextSize": "low"}}]),
+    );
+    let (expected_parts, expected_result) =
+        golden_with_names("openai-responses", "openai-web-search-tool.1", &[]);
+    assert_eq!(Value::Array(parts.clone()), expected_parts);
+    assert_eq!(without_cost(&response["result"]), expected_result);
+    let results: Vec<&Value> = parts
+        .iter()
+        .filter(|p| p["type"] == "tool-result")
+        .collect();
+    assert_eq!(results.len(), 6, "six searches");
+    assert_eq!(results[0]["output"]["action"]["type"], "search");
+    assert!(
+        results[0]["output"]["sources"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
+    );
+    assert_eq!(parts.iter().filter(|p| p["type"] == "source").count(), 12);
+    assert_eq!(response["result"]["finishReason"], "stop");
+    let body: Value = serde_json::from_slice(&request.body).expect("JSON body");
+    assert_eq!(
+        body["tools"],
+        json!([{"type": "web_search", "search_context_size": "low"}])
+    );
+    assert!(
+        body["include"]
+            .as_array()
+            .is_some_and(|i| i.contains(&json!("web_search_call.action.sources"))),
+        "{body}"
+    );
+}
+
+/// OpenAI's file search, declared as `docs`: the call and its results (queries, scored chunks)
+/// under that name, file citations as document sources.
+#[test]
+fn openai_file_search_streams_results_and_document_sources() {
+    let (parts, response, request) = replay_with_tools(
+        "openai-responses",
+        "openai-file-search-tool.2",
+        "openai",
+        "gpt-5-mini",
+        json!([{"type": "provider-defined", "id": "openai.file_search", "name": "docs",
+            "args": {"vectorStoreIds": ["vs_1"]}}]),
+    );
+    let (expected_parts, expected_result) = golden_with_names(
+        "openai-responses",
+        "openai-file-search-tool.2",
+        &[("file_search", "docs")],
+    );
+    assert_eq!(Value::Array(parts.clone()), expected_parts);
+    assert_eq!(without_cost(&response["result"]), expected_result);
+    let result = parts
+        .iter()
+        .find(|p| p["type"] == "tool-result")
+        .expect("a result");
+    assert_eq!(result["toolName"], "docs");
+    assert_eq!(result["output"]["results"][0]["filename"], "ai.pdf");
+    let source = parts
+        .iter()
+        .find(|p| p["type"] == "source")
+        .expect("a source");
+    assert_eq!(source["sourceType"], "document");
+    assert_eq!(source["filename"], "ai.pdf");
+    let body: Value = serde_json::from_slice(&request.body).expect("JSON body");
+    assert_eq!(
+        body["tools"],
+        json!([{"type": "file_search", "vector_store_ids": ["vs_1"]}])
+    );
+}
+
+/// Anthropic's code execution: the beta it needs goes upstream beside the loader's, and each
+/// bash and editor step streams as a provider-executed call with its result.
+#[test]
+fn anthropic_code_execution_sends_its_beta_and_streams_each_step() {
+    let (parts, response, request) = replay_with_tools(
+        "anthropic",
+        "anthropic-code-execution-20250825.1",
+        "anthropic",
+        "claude-sonnet-4-5",
+        json!([{"type": "provider-defined", "id": "anthropic.code_execution_20250825", "name": "code_execution"}]),
+    );
+    let (expected_parts, expected_result) =
+        golden_with_names("anthropic", "anthropic-code-execution-20250825.1", &[]);
+    assert_eq!(Value::Array(parts.clone()), expected_parts);
+    assert_eq!(without_cost(&response["result"]), expected_result);
+    let betas = header(&request, "anthropic-beta").expect("anthropic-beta");
+    assert!(
+        betas.split(',').any(|b| b == "code-execution-2025-08-25"),
+        "{betas}"
+    );
+    assert!(
+        betas
+            .split(',')
+            .any(|b| b == "fine-grained-tool-streaming-2025-05-14"),
+        "{betas}"
+    );
+    let names: Vec<&str> = parts
+        .iter()
+        .filter(|p| p["type"] == "tool-result")
+        .filter_map(|p| p["toolName"].as_str())
+        .collect();
+    assert!(names.contains(&"bash_code_execution"), "{names:?}");
+    assert!(names.contains(&"text_editor_code_execution"), "{names:?}");
+}

@@ -472,7 +472,8 @@ class Part6(TypedDict):
 
 class Part7(TypedDict):
     """
-    A cited source (results only; ignored when sent back).
+    A cited source (results only; ignored when sent back): `sourceType` `url` (a web page)
+    or `document` (a file, with its media type and name where the provider gives them).
     """
 
     type: Literal['source']
@@ -480,6 +481,8 @@ class Part7(TypedDict):
     id: str
     url: NotRequired[str | None]
     title: NotRequired[str | None]
+    mediaType: NotRequired[str | None]
+    filename: NotRequired[str | None]
     providerOptions: NotRequired[dict[str, Any] | None]
 
 
@@ -1041,7 +1044,7 @@ class StreamPart11(TypedDict):
 
 class StreamPart12(TypedDict):
     """
-    One normalized stream part (a `chat/delta` notification's `part`).
+    A cited source: `url` (a web page) or `document` (a file).
     """
 
     type: Literal['source']
@@ -1049,6 +1052,8 @@ class StreamPart12(TypedDict):
     id: str
     url: NotRequired[str | None]
     title: NotRequired[str | None]
+    mediaType: NotRequired[str | None]
+    filename: NotRequired[str | None]
     providerMetadata: NotRequired[dict[str, Any] | None]
 
 
@@ -1097,15 +1102,6 @@ class Timeouts(TypedDict):
     """
 
 
-class Tool(TypedDict):
-    name: str
-    description: NotRequired[str | None]
-    inputSchema: Any
-    """
-    A JSON Schema object.
-    """
-
-
 class ToolChoice1(TypedDict):
     """
     `"auto" | "none" | "required" | {toolName}`.
@@ -1115,6 +1111,12 @@ class ToolChoice1(TypedDict):
 
 
 ToolChoiceMode: TypeAlias = Literal['auto', 'none', 'required']
+
+
+ToolKind: TypeAlias = Literal['function', 'provider-defined']
+"""
+Who runs a tool.
+"""
 
 
 class Usage(TypedDict):
@@ -1669,6 +1671,33 @@ StreamPart: TypeAlias = (
 """
 One normalized stream part (a `chat/delta` notification's `part`).
 """
+
+
+class Tool(TypedDict):
+    """
+    A tool the model may call: a function tool (`{name, description?, inputSchema}`), or a
+    provider-defined one (`{type: "provider-defined", id, name, args?}`, as the AI SDK's).
+    """
+
+    type: NotRequired[ToolKind]
+    name: str
+    """
+    The name the model's calls of the tool come back under.
+    """
+    description: NotRequired[str | None]
+    inputSchema: NotRequired[Any]
+    """
+    A JSON Schema object (function tools).
+    """
+    id: NotRequired[str | None]
+    """
+    A provider-defined tool's id, `<provider>.<tool>` (e.g. `anthropic.web_search_20250305`,
+    `openai.web_search`, `google.google_search`; `docs/call-options.md` lists them).
+    """
+    args: NotRequired[dict[str, Any] | None]
+    """
+    A provider-defined tool's settings in the AI SDK's spelling (e.g. `{maxUses: 3}`).
+    """
 
 
 ToolChoice: TypeAlias = ToolChoiceMode | ToolChoice1
@@ -2282,6 +2311,7 @@ class SidecarContract(TypedDict):
     Tool: NotRequired[Tool]
     ToolChoice: NotRequired[ToolChoice]
     ToolChoiceMode: NotRequired[ToolChoiceMode]
+    ToolKind: NotRequired[ToolKind]
     TransformPreview: NotRequired[TransformPreview]
     TransformPreviewParams: NotRequired[TransformPreviewParams]
     Usage: NotRequired[Usage]

@@ -127,6 +127,7 @@ fn block(part: &Part) -> Option<Value> {
 }
 
 pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest, ProtocolError> {
+    super::function_tools_only(crate::protocol::WireFormat::Bedrock, request)?;
     let mut system = Vec::new();
     let mut messages: Vec<(String, Vec<Value>)> = Vec::new();
     for message in &request.messages {

@@ -8,6 +8,7 @@ use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{ChatRequest, Message, Part, ToolChoice, ToolChoiceMode};
 
 pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest, ProtocolError> {
+    super::function_tools_only(crate::protocol::WireFormat::Cohere, request)?;
     let mut messages = Vec::new();
     for message in &request.messages {
         match message {

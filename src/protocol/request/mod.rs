@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::WireFormat;
 use super::error::ProtocolError;
-use super::types::{ChatRequest, Content, Part, ProviderOptions, ResponseFormat};
+use super::types::{ChatRequest, Content, Part, ProviderOptions, ResponseFormat, Tool};
 
 /// The body and path of one streaming call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -211,6 +211,31 @@ pub(crate) fn with_chat_extras(mut value: Value, options: Option<&ProviderOption
         }
     }
     value
+}
+
+/// A provider-defined tool as `format` lists it; a tool the API does not offer is an error (the
+/// transform layer refuses it first, naming the field).
+pub(crate) fn provider_tool_entry(format: WireFormat, tool: &Tool) -> Result<Value, ProtocolError> {
+    let id = tool.provider_id().unwrap_or_default();
+    super::provider_tools::find(format, id)
+        .map(|known| known.wire_entry(tool.args.as_ref()))
+        .ok_or_else(|| {
+            ProtocolError::InvalidRequest(format!(
+                "the provider-defined tool {id:?} ({}) is not offered by this API",
+                tool.name
+            ))
+        })
+}
+
+/// Refuses provider-defined tools on an API that has none.
+pub(crate) fn function_tools_only(
+    format: WireFormat,
+    request: &ChatRequest,
+) -> Result<(), ProtocolError> {
+    match request.tools.iter().find(|tool| !tool.kind.is_function()) {
+        Some(tool) => provider_tool_entry(format, tool).map(|_| ()),
+        None => Ok(()),
+    }
 }
 
 /// The name a JSON schema answer goes by where the API wants one and the call gave none (the AI

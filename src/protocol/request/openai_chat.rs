@@ -119,6 +119,7 @@ fn user_part(part: &Part) -> Option<Value> {
 }
 
 pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest, ProtocolError> {
+    super::function_tools_only(crate::protocol::WireFormat::OpenaiChat, request)?;
     let mut messages = Vec::new();
     for message in &request.messages {
         match message {

@@ -402,10 +402,10 @@ fn gemini_tool_parameters_are_its_openapi_subset() {
         ..Default::default()
     };
     request.tools = vec![
-        Tool {
-            name: "edit".into(),
-            description: None,
-            input_schema: json!({
+        Tool::function(
+            "edit",
+            None,
+            json!({
                 "$schema": "http://json-schema.org/draft-07/schema#",
                 "type": "object",
                 "additionalProperties": false,
@@ -417,12 +417,8 @@ fn gemini_tool_parameters_are_its_openapi_subset() {
                 },
                 "required": ["path"]
             }),
-        },
-        Tool {
-            name: "noop".into(),
-            description: None,
-            input_schema: json!({"type": "object", "properties": {}}),
-        },
+        ),
+        Tool::function("noop", None, json!({"type": "object", "properties": {}})),
     ];
     let body = build_request(WireFormat::Gemini, "gemini-2.5-pro", &request)
         .expect("builds")

@@ -345,10 +345,19 @@ export type Part =
       id: string;
       url?: string | null;
       title?: string | null;
+      mediaType?: string | null;
+      filename?: string | null;
       providerOptions?: {
         [k: string]: unknown;
       } | null;
     };
+/**
+ * Who runs a tool.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ToolKind".
+ */
+export type ToolKind = "function" | "provider-defined";
 /**
  * `"auto" | "none" | "required" | {toolName}`.
  *
@@ -514,6 +523,8 @@ export type StreamPart =
       id: string;
       url?: string | null;
       title?: string | null;
+      mediaType?: string | null;
+      filename?: string | null;
       providerMetadata?: {
         [k: string]: unknown;
       } | null;
@@ -1913,18 +1924,36 @@ export interface ChatStreamParams {
   small?: boolean;
 }
 /**
+ * A tool the model may call: a function tool (`{name, description?, inputSchema}`), or a
+ * provider-defined one (`{type: "provider-defined", id, name, args?}`, as the AI SDK's).
+ *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "Tool".
  */
 export interface Tool {
+  type?: ToolKind;
+  /**
+   * The name the model's calls of the tool come back under.
+   */
   name: string;
   description?: string | null;
   /**
-   * A JSON Schema object.
+   * A JSON Schema object (function tools).
    */
-  inputSchema: {
+  inputSchema?: {
     [k: string]: unknown;
   };
+  /**
+   * A provider-defined tool's id, `<provider>.<tool>` (e.g. `anthropic.web_search_20250305`,
+   * `openai.web_search`, `google.google_search`; `docs/call-options.md` lists them).
+   */
+  id?: string | null;
+  /**
+   * A provider-defined tool's settings in the AI SDK's spelling (e.g. `{maxUses: 3}`).
+   */
+  args?: {
+    [k: string]: unknown;
+  } | null;
 }
 /**
  * A provider and model a chat call tries: the call's own, then each of its `fallbacks`.
