@@ -23,6 +23,17 @@ pub enum JsonAnswerMode {
     Tool,
 }
 
+impl JsonAnswerMode {
+    /// The serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonAnswerMode::Schema => "schema",
+            JsonAnswerMode::JsonObject => "json-object",
+            JsonAnswerMode::Tool => "tool",
+        }
+    }
+}
+
 /// An AI SDK sampling option with a wire field in some formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SamplingOption {
@@ -167,6 +178,20 @@ mod tests {
             mode(WireFormat::Cohere, "command-a-03-2025", false, true),
             JsonObject
         );
+    }
+
+    #[test]
+    fn mode_names_are_the_serialized_ones() {
+        for mode in [
+            JsonAnswerMode::Schema,
+            JsonAnswerMode::JsonObject,
+            JsonAnswerMode::Tool,
+        ] {
+            assert_eq!(
+                serde_json::to_value(mode).expect("serializes"),
+                mode.as_str()
+            );
+        }
     }
 
     #[test]

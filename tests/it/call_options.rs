@@ -338,3 +338,59 @@ fn anthropic_code_execution_sends_its_beta_and_streams_each_step() {
     assert!(names.contains(&"bash_code_execution"), "{names:?}");
     assert!(names.contains(&"text_editor_code_execution"), "{names:?}");
 }
+
+/// `model/get` and `model/list` say which call options a model takes, with the answers the
+/// request transforms give (a JSON answer's mode, seed and penalties, provider-defined tools).
+#[test]
+fn model_descriptors_say_which_call_options_a_model_takes() {
+    let mut sidecar = crate::support::Sidecar::spawn();
+    let get = |sidecar: &mut crate::support::Sidecar, provider: &str, model: &str| {
+        sidecar.call(
+            "model/get",
+            json!({"providerId": provider, "modelId": model}),
+        )
+    };
+    let claude = get(&mut sidecar, "anthropic", "claude-sonnet-4-5");
+    assert_eq!(claude["structuredOutput"], false);
+    assert_eq!(
+        claude["callOptions"],
+        json!({"jsonAnswer": "tool", "seed": false, "presencePenalty": false, "frequencyPenalty": false,
+            "providerTools": ["anthropic.web_search_20250305", "anthropic.web_search_20260209",
+                "anthropic.web_fetch_20250910", "anthropic.web_fetch_20260209",
+                "anthropic.code_execution_20250522", "anthropic.code_execution_20250825",
+                "anthropic.code_execution_20260120"]})
+    );
+    let gpt = get(&mut sidecar, "openai", "gpt-4.1");
+    assert_eq!(
+        gpt["callOptions"],
+        json!({"jsonAnswer": "schema", "seed": false, "presencePenalty": false, "frequencyPenalty": false,
+            "providerTools": ["openai.web_search", "openai.web_search_preview", "openai.file_search"]})
+    );
+    let deepseek = get(&mut sidecar, "deepseek", "deepseek-chat");
+    assert_eq!(
+        deepseek["callOptions"],
+        json!({"jsonAnswer": "json-object", "seed": true, "presencePenalty": true, "frequencyPenalty": true,
+            "providerTools": []})
+    );
+    let gemini = get(&mut sidecar, "google", "gemini-2.5-flash");
+    assert_eq!(gemini["callOptions"]["jsonAnswer"], "schema");
+    assert_eq!(
+        gemini["callOptions"]["providerTools"],
+        json!(["google.google_search", "google.url_context"])
+    );
+    // A model that calls no tools is offered no provider-defined tool.
+    let image = get(&mut sidecar, "google", "gemini-2.5-flash-image");
+    assert_eq!(image["capabilities"]["tools"], false);
+    assert_eq!(image["callOptions"]["providerTools"], json!([]));
+    assert_eq!(image["callOptions"]["jsonAnswer"], "json-object");
+    // The list carries the same object.
+    let listed = sidecar.call("model/list", json!({"providerId": "deepseek"}))["models"].clone();
+    let listed = listed
+        .as_array()
+        .expect("models")
+        .iter()
+        .find(|m| m["modelId"] == "deepseek-chat")
+        .cloned()
+        .expect("deepseek-chat listed");
+    assert_eq!(listed["callOptions"], deepseek["callOptions"]);
+}

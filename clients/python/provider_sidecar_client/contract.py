@@ -1326,6 +1326,28 @@ class AuthPrompt2(TypedDict):
 AuthPrompt: TypeAlias = AuthPrompt1 | AuthPrompt2
 
 
+class CallOptionSupport(TypedDict):
+    """
+    The AI SDK call options the model's API takes (`docs/call-options.md`), so a host can grey out
+    what a call would be refused for.
+    """
+
+    jsonAnswer: JsonAnswerMode
+    """
+    How `responseFormat: {type: "json", schema}` is honoured: `schema` (the API enforces it),
+    `json-object` (the API's JSON mode, the schema not enforced) or `tool` (a forced `json`
+    tool whose input is the answer).
+    """
+    seed: bool
+    presencePenalty: bool
+    frequencyPenalty: bool
+    providerTools: list[str]
+    """
+    Ids of the provider-defined tools the model's API offers (none when the model calls no
+    tools).
+    """
+
+
 class CallbackParams(TypedDict):
     """
     `auth/oauth/callback`.
@@ -2121,6 +2143,7 @@ class ModelDescriptor(TypedDict):
     attachment: bool
     temperature: bool
     structuredOutput: bool
+    callOptions: CallOptionSupport
     interleaved: NotRequired[Interleaved | None]
     reasoningOptions: NotRequired[list[ReasoningOption] | None]
     variants: list[str]
@@ -2197,6 +2220,7 @@ class SidecarContract(TypedDict):
     AuthSetParams: NotRequired[AuthSetParams]
     AuthStatusResult: NotRequired[AuthStatusResult]
     AuthorizeRpcParams: NotRequired[AuthorizeRpcParams]
+    CallOptionSupport: NotRequired[CallOptionSupport]
     CallbackParams: NotRequired[CallbackParams]
     CallbackStatus: NotRequired[CallbackStatus]
     Capability: NotRequired[Capability]

@@ -640,7 +640,7 @@ export interface SidecarContract {
       result: ProviderDescriptor;
     };
     /**
-     * Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol), filtered by provider, capabilities, status and connection.
+     * Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol, call options), filtered by provider, capabilities, status and connection.
      */
     "model/list": {
       params: ModelListParams;
@@ -1145,6 +1145,7 @@ export interface ModelDescriptor {
   attachment: boolean;
   temperature: boolean;
   structuredOutput: boolean;
+  callOptions: CallOptionSupport;
   interleaved?: Interleaved | null;
   reasoningOptions?: ReasoningOption[] | null;
   /**
@@ -1232,6 +1233,29 @@ export interface Limit {
   context?: number;
   input?: number | null;
   output?: number;
+}
+/**
+ * The AI SDK call options the model's API takes (`docs/call-options.md`), so a host can grey out
+ * what a call would be refused for.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CallOptionSupport".
+ */
+export interface CallOptionSupport {
+  /**
+   * How `responseFormat: {type: "json", schema}` is honoured: `schema` (the API enforces it),
+   * `json-object` (the API's JSON mode, the schema not enforced) or `tool` (a forced `json`
+   * tool whose input is the answer).
+   */
+  jsonAnswer: JsonAnswerMode;
+  seed: boolean;
+  presencePenalty: boolean;
+  frequencyPenalty: boolean;
+  /**
+   * Ids of the provider-defined tools the model's API offers (none when the model calls no
+   * tools).
+   */
+  providerTools: string[];
 }
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
