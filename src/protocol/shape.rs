@@ -5,8 +5,6 @@
 //! The shaping sits between a wire format's parser and the [`super::PartCollector`], so the
 //! streamed parts and the final result agree.
 
-use std::collections::HashSet;
-
 use super::types::{FinishReason, StreamPart};
 
 /// What a call asks of its answer's parts beyond the wire format's own parsing.
@@ -40,8 +38,6 @@ pub(crate) struct Shaper {
     shape: ResponseShape,
     /// The JSON tool's input blocks not yet called.
     json_inputs: Vec<JsonInput>,
-    /// Text blocks dropped because the answer is the JSON tool's input.
-    dropped_text: HashSet<String>,
     /// A tool call other than the JSON tool's was made (the turn really ends for tool calls).
     other_tool_call: bool,
     /// The JSON tool was called.
@@ -70,15 +66,10 @@ impl Shaper {
             return vec![part];
         };
         match part {
-            StreamPart::TextStart { id, .. } => {
-                self.dropped_text.insert(id);
-                vec![]
-            }
-            StreamPart::TextDelta { ref id, .. } | StreamPart::TextEnd { ref id, .. }
-                if self.dropped_text.contains(id) =>
-            {
-                vec![]
-            }
+            // The parser's own text is not the answer (the JSON tool's text is made here).
+            StreamPart::TextStart { .. }
+            | StreamPart::TextDelta { .. }
+            | StreamPart::TextEnd { .. } => vec![],
             StreamPart::ToolInputStart { id, tool_name, .. } if tool_name == json_tool => {
                 self.json_inputs.push(JsonInput {
                     id: id.clone(),
@@ -264,6 +255,37 @@ mod tests {
         assert_eq!(
             shaper.finish_reason(FinishReason::ToolCalls),
             FinishReason::Stop
+        );
+    }
+
+    #[test]
+    fn an_input_streamed_without_text_ends_with_its_calls_input() {
+        let mut shaper = json_shaper();
+        let parts = shaped(
+            &mut shaper,
+            vec![
+                StreamPart::ToolInputStart {
+                    id: "c1".into(),
+                    tool_name: "json".into(),
+                    provider_executed: None,
+                },
+                StreamPart::ToolInputEnd { id: "c1".into() },
+                StreamPart::ToolCall {
+                    tool_call_id: "c1".into(),
+                    tool_name: "json".into(),
+                    input: json!({}),
+                    provider_executed: None,
+                    provider_metadata: None,
+                },
+            ],
+        );
+        assert_eq!(
+            parts,
+            vec![
+                json!({"type": "text-start", "id": "c1"}),
+                json!({"type": "text-delta", "id": "c1", "delta": "{}"}),
+                json!({"type": "text-end", "id": "c1"}),
+            ]
         );
     }
 

@@ -94,6 +94,57 @@ fn a_json_answer_from_a_model_without_structured_output_comes_back_as_text() {
     );
 }
 
+/// Amazon Nova on Bedrock has no structured output: the JSON answer is asked through the forced
+/// `json` tool (Converse `toolChoice: {any: {}}`); the text the model wrote before it is not
+/// the answer and is dropped, the tool's input is.
+#[test]
+fn a_json_answer_through_bedrocks_forced_tool_drops_the_preamble() {
+    let rt = runtime();
+    let server = rt
+        .block_on(MockServer::start(vec![recorded(
+            "bedrock",
+            "amazon-bedrock-json-only-text-first.1",
+        )]))
+        .expect("mock starts");
+    let mut sidecar = sidecar_with(
+        json!({"amazon-bedrock": {"options": {"baseURL": server.base_url, "region": "us-east-1"}}}),
+    );
+    sidecar.call(
+        "session/open",
+        json!({"sessionId": "s", "credentials": {"amazon-bedrock":
+            {"accessKeyId": "AKIDTEST", "secretAccessKey": "aws-test-secret"}}}),
+    );
+    let schema = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+    let (parts, response) = stream(
+        &mut sidecar,
+        json!({"sessionId": "s", "providerId": "amazon-bedrock", "modelId": "amazon.nova-pro-v1:0",
+            "messages": [{"role": "user", "content": "Who? As JSON."}],
+            "responseFormat": {"type": "json", "schema": schema}}),
+    );
+    assert_eq!(
+        without_usage(&parts),
+        vec![
+            json!({"type": "text-start", "id": "json-tool-1"}),
+            json!({"type": "text-delta", "id": "json-tool-1", "delta": r#"{"name":"John"}"#}),
+            json!({"type": "text-end", "id": "json-tool-1"}),
+            json!({"type": "finish", "finishReason": "stop",
+                "usage": {"inputTokens": 100, "outputTokens": 20, "reasoningTokens": 0, "cachedInputTokens": 0, "cacheWriteTokens": 0},
+                "providerMetadata": {"bedrock": {"stopReason": "tool_use"}}}),
+        ]
+    );
+    assert_eq!(
+        response["result"]["content"],
+        json!([{"type": "text", "text": r#"{"name":"John"}"#}])
+    );
+    let seen = chat_calls(&server);
+    let body: Value = serde_json::from_slice(&seen[0].body).expect("JSON body");
+    assert_eq!(body["toolConfig"]["toolChoice"], json!({"any": {}}));
+    assert_eq!(
+        body["toolConfig"]["tools"][0]["toolSpec"]["inputSchema"]["json"],
+        schema
+    );
+}
+
 /// The parts and result the protocol golden of a recorded stream pins
 /// (`fixtures/golden/<folder>/<name>.json`), with provider-executed tools renamed from the API's
 /// name to the declared one.
