@@ -85,6 +85,18 @@ impl<'a> ModelDescriptorView<'a> {
         boolean(out, self.temperature);
         out.extend_from_slice(br#","structuredOutput":"#);
         boolean(out, self.structured_output);
+        let calls = &self.call_options;
+        out.extend_from_slice(br#","callOptions":{"jsonAnswer":""#);
+        out.extend_from_slice(calls.json_answer.as_str().as_bytes());
+        out.extend_from_slice(br#"","seed":"#);
+        boolean(out, calls.seed);
+        out.extend_from_slice(br#","presencePenalty":"#);
+        boolean(out, calls.presence_penalty);
+        out.extend_from_slice(br#","frequencyPenalty":"#);
+        boolean(out, calls.frequency_penalty);
+        out.extend_from_slice(br#","providerTools":"#);
+        strings(out, calls.provider_tools.iter());
+        out.push(b'}');
         if let Some(interleaved) = self.interleaved {
             out.extend_from_slice(br#","interleaved":"#);
             serialized(out, interleaved);

@@ -9,10 +9,12 @@
 
 use serde::Serialize;
 
-use super::descriptors::{ModelCapabilities, ModelDescriptor, ModelModalities};
+use super::descriptors::{CallOptionSupport, ModelCapabilities, ModelDescriptor, ModelModalities};
 use super::merge::{ModelOrigin, ResolvedModel, ResolvedProvider};
 use super::protocol_family::RuntimeProtocol;
 use super::types::{Cost, Interleaved, Limit, Modality, ModelStatus, ReasoningOption};
+use crate::protocol::WireFormat;
+use crate::protocol::support::{JsonAnswerMode, SamplingOption};
 
 /// A model that states no modalities reads and writes text.
 const TEXT_ONLY: &[Modality] = &[Modality::Text];
@@ -56,12 +58,68 @@ pub struct ModelDescriptorView<'a> {
     pub attachment: bool,
     pub temperature: bool,
     pub structured_output: bool,
+    pub call_options: CallOptionsView,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interleaved: Option<&'a Interleaved>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning_options: Option<&'a [ReasoningOption]>,
     pub variants: Vec<&'a str>,
     pub origin: ModelOrigin,
+}
+
+/// [`CallOptionSupport`] without copying: worked out from the model's wire protocol and catalog
+/// flags by [`crate::protocol::support`], the same answers the request transforms give.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallOptionsView {
+    pub json_answer: JsonAnswerMode,
+    pub seed: bool,
+    pub presence_penalty: bool,
+    pub frequency_penalty: bool,
+    pub provider_tools: ProviderToolIds,
+}
+
+impl CallOptionsView {
+    pub fn of(model: &ResolvedModel) -> Self {
+        let format = model.protocol.wire_format();
+        let takes = |option| format.refuses(option, &model.api_id).is_none();
+        let structured = model.info.structured_output.unwrap_or(false);
+        Self {
+            json_answer: format.json_answer_mode(&model.api_id, structured, true),
+            seed: takes(SamplingOption::Seed),
+            presence_penalty: takes(SamplingOption::PresencePenalty),
+            frequency_penalty: takes(SamplingOption::FrequencyPenalty),
+            provider_tools: ProviderToolIds(model.tool_call().then_some(format)),
+        }
+    }
+
+    pub fn to_support(self) -> CallOptionSupport {
+        CallOptionSupport {
+            json_answer: self.json_answer,
+            seed: self.seed,
+            presence_penalty: self.presence_penalty,
+            frequency_penalty: self.frequency_penalty,
+            provider_tools: self.provider_tools.iter().map(str::to_owned).collect(),
+        }
+    }
+}
+
+/// The provider-defined tool ids of a wire format (none for a model that calls no tools).
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderToolIds(Option<WireFormat>);
+
+impl ProviderToolIds {
+    pub fn iter(&self) -> impl Iterator<Item = &'static str> {
+        self.0
+            .into_iter()
+            .flat_map(crate::protocol::provider_tools::ids)
+    }
+}
+
+impl Serialize for ProviderToolIds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 /// `"<providerId>/<modelId>"`, written without building the string.
@@ -164,6 +222,7 @@ impl<'a> ModelDescriptorView<'a> {
             attachment: info.attachment.unwrap_or(false),
             temperature: info.temperature.unwrap_or(false),
             structured_output: info.structured_output.unwrap_or(false),
+            call_options: CallOptionsView::of(model),
             interleaved: info.interleaved.as_ref(),
             reasoning_options: info.reasoning_options.as_deref(),
             variants: variant_names(model),
@@ -209,6 +268,7 @@ impl<'a> ModelDescriptorView<'a> {
             attachment: self.attachment,
             temperature: self.temperature,
             structured_output: self.structured_output,
+            call_options: self.call_options.to_support(),
             interleaved: self.interleaved.cloned(),
             reasoning_options: self.reasoning_options.map(<[ReasoningOption]>::to_vec),
             variants: self.variants.iter().map(|v| (*v).to_owned()).collect(),

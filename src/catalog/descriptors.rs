@@ -8,6 +8,7 @@ use super::auth_view::{AuthKind, CredentialSource};
 use super::merge::{ModelOrigin, ProviderOrigin};
 use super::protocol_family::RuntimeProtocol;
 use super::types::{Cost, Interleaved, Limit, Modality, ModelStatus, ReasoningOption};
+use crate::protocol::support::JsonAnswerMode;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -90,6 +91,23 @@ pub struct ModelCapabilities {
     pub plan: bool,
 }
 
+/// The AI SDK call options the model's API takes (`docs/call-options.md`), so a host can grey out
+/// what a call would be refused for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CallOptionSupport {
+    /// How `responseFormat: {type: "json", schema}` is honoured: `schema` (the API enforces it),
+    /// `json-object` (the API's JSON mode, the schema not enforced) or `tool` (a forced `json`
+    /// tool whose input is the answer).
+    pub json_answer: JsonAnswerMode,
+    pub seed: bool,
+    pub presence_penalty: bool,
+    pub frequency_penalty: bool,
+    /// Ids of the provider-defined tools the model's API offers (none when the model calls no
+    /// tools).
+    pub provider_tools: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelDescriptor {
@@ -136,6 +154,7 @@ pub struct ModelDescriptor {
     pub attachment: bool,
     pub temperature: bool,
     pub structured_output: bool,
+    pub call_options: CallOptionSupport,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interleaved: Option<Interleaved>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -99,10 +99,11 @@ fn offset(at: usize) -> u32 {
 }
 
 /// About the length of a model's descriptor JSON, on the high side: the fixed keys and values
-/// (~560 bytes), each string it holds (the model id three times), and room for costs,
-/// reasoning options and variants. Too high costs only untouched address space; too low a copy.
+/// (~680 bytes), each string it holds (the model id three times), and room for costs,
+/// reasoning options, variants and provider-defined tool ids. Too high costs only untouched
+/// address space; too low a copy.
 fn estimated_len(provider: &ResolvedProvider, model: &ResolvedModel) -> usize {
-    const FIXED: usize = 640;
+    const FIXED: usize = 760;
     let info = &*model.info;
     let optional = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len() + 24);
     FIXED
@@ -134,6 +135,11 @@ fn estimated_len(provider: &ResolvedProvider, model: &ResolvedModel) -> usize {
             .map_or(0, |_| 200)
         + info.reasoning_options.as_ref().map_or(0, |o| 40 * o.len())
         + 16 * (model.variants.len() + 4)
+        + super::descriptor_view::CallOptionsView::of(model)
+            .provider_tools
+            .iter()
+            .map(|id| id.len() + 3)
+            .sum::<usize>()
 }
 
 impl RenderedModels {

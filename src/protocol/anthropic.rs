@@ -168,12 +168,16 @@ impl AnthropicParser {
                     .get(&tool_call_id)
                     .cloned()
                     .unwrap_or_else(|| other.trim_end_matches("_tool_result").to_string());
+                let content = block.get("content").cloned().unwrap_or(Value::Null);
                 out.emit(StreamPart::ToolResult {
                     tool_call_id,
                     tool_name,
-                    output: block.get("content").cloned().unwrap_or(Value::Null),
+                    output: content.clone(),
                     provider_executed: true,
                 });
+                if other == "web_search_tool_result" {
+                    self.search_results(&content, out);
+                }
                 Block::Other
             }
             _ => {
@@ -242,6 +246,27 @@ impl AnthropicParser {
         }
     }
 
+    fn next_source_id(&mut self) -> String {
+        let id = format!("source-{}", self.sources);
+        self.sources += 1;
+        id
+    }
+
+    /// A source per page a web search found (the AI SDK's), its age in the metadata.
+    fn search_results(&mut self, content: &Value, out: &mut PartCollector) {
+        let results = content.as_array().into_iter().flatten();
+        for result in results.filter(|r| str_at(r, &["type"]) == Some("web_search_result")) {
+            let page_age = result.get("page_age").cloned().unwrap_or(Value::Null);
+            let id = self.next_source_id();
+            out.emit(StreamPart::url_source(
+                id,
+                str_at(result, &["url"]).map(str::to_string),
+                str_at(result, &["title"]).map(str::to_string),
+                Some(provider_meta("anthropic", "pageAge", page_age)),
+            ));
+        }
+    }
+
     fn citation(&mut self, citation: &Value, out: &mut PartCollector) {
         let url = str_at(citation, &["url"]).map(str::to_string);
         let title = str_at(citation, &["title"])
@@ -256,14 +281,10 @@ impl AnthropicParser {
         }
         let mut provider_metadata = ProviderOptions::new();
         provider_metadata.insert("anthropic".into(), Value::Object(meta));
-        let id = format!("source-{}", self.sources);
-        self.sources += 1;
-        out.emit(StreamPart::Source {
-            source_type: if url.is_some() { "url" } else { "document" }.to_string(),
-            id,
-            url,
-            title,
-            provider_metadata: Some(provider_metadata),
+        let id = self.next_source_id();
+        out.emit(match url {
+            Some(url) => StreamPart::url_source(id, Some(url), title, Some(provider_metadata)),
+            None => StreamPart::document_source(id, title, None, None, Some(provider_metadata)),
         });
     }
 

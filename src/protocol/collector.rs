@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::error::ProviderFailure;
+use super::shape::{ResponseShape, Shaper};
 use super::types::{
     ChatResult, FinishReason, Part, ProviderOptions, ResponseInfo, StreamPart, Usage,
 };
@@ -24,6 +25,7 @@ pub struct PartCollector {
     provider_metadata: ProviderOptions,
     error: Option<ProviderFailure>,
     finished: bool,
+    shaper: Shaper,
 }
 
 impl PartCollector {
@@ -31,10 +33,20 @@ impl PartCollector {
         Self::default()
     }
 
+    /// A collector whose parts are shaped as the call asked ([`ResponseShape`]).
+    pub fn shaped(shape: ResponseShape) -> Self {
+        Self {
+            shaper: Shaper::new(shape),
+            ..Self::default()
+        }
+    }
+
     /// Records a part in the result and queues it for delivery.
     pub fn emit(&mut self, part: StreamPart) {
-        self.apply(&part);
-        self.pending.push(part);
+        for part in self.shaper.shape(part) {
+            self.apply(&part);
+            self.pending.push(part);
+        }
     }
 
     /// Parts emitted since the last call.
@@ -121,7 +133,9 @@ impl PartCollector {
         if self.error.is_some() {
             FinishReason::Error
         } else {
-            self.finish_reason.unwrap_or(FinishReason::Unknown)
+            self.finish_reason.map_or(FinishReason::Unknown, |reason| {
+                self.shaper.finish_reason(reason)
+            })
         }
     }
 
@@ -214,6 +228,8 @@ impl PartCollector {
                 id,
                 url,
                 title,
+                media_type,
+                filename,
                 provider_metadata,
             } => {
                 self.content.push(Part::Source {
@@ -221,6 +237,8 @@ impl PartCollector {
                     id: id.clone(),
                     url: url.clone(),
                     title: title.clone(),
+                    media_type: media_type.clone(),
+                    filename: filename.clone(),
                     provider_options: provider_metadata.clone(),
                 });
             }

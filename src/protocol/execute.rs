@@ -55,6 +55,9 @@ pub struct PreparedRequest {
     pub url: String,
     pub headers: HeaderMap,
     pub body: Option<bytes::Bytes>,
+    /// How the answer's parts are handed on (a JSON answer asked through a tool, provider tools'
+    /// declared names).
+    pub shape: super::shape::ResponseShape,
 }
 
 impl std::fmt::Debug for PreparedRequest {
@@ -80,6 +83,7 @@ impl PreparedRequest {
             url: url.into(),
             headers,
             body: Some(bytes::Bytes::from(body.to_string())),
+            shape: Default::default(),
         }
     }
 }
@@ -333,8 +337,16 @@ pub async fn execute_stream(
             }
             Opened::Failed(failure) => failure,
             Opened::Response(response, first_chunk) => {
-                let (result, error) =
-                    stream_body(response, first_chunk, format, options, cancel, sink).await;
+                let (result, error) = stream_body(
+                    response,
+                    first_chunk,
+                    request,
+                    format,
+                    options,
+                    cancel,
+                    sink,
+                )
+                .await;
                 return Execution {
                     result,
                     error,
@@ -470,6 +482,7 @@ async fn read_error_body(
 async fn stream_body(
     mut response: reqwest::Response,
     first_chunk: Option<bytes::Bytes>,
+    request: &PreparedRequest,
     format: WireFormat,
     options: &ExecuteOptions,
     cancel: &CancellationToken,
@@ -477,7 +490,7 @@ async fn stream_body(
 ) -> (ChatResult, Option<ProtocolError>) {
     let mut parser = format.parser();
     let mut decoder = Decoder::new(format.framing());
-    let mut collector = PartCollector::new();
+    let mut collector = PartCollector::shaped(request.shape.clone());
     let mut events = Vec::new();
     let idle = limit_or_forever(options.timeouts.idle_ms);
     let mut next_chunk = first_chunk;

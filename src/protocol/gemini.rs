@@ -314,7 +314,14 @@ impl GeminiParser {
         }
     }
 
+    /// Google Search grounding (and URL context): a source per grounding chunk; the metadata
+    /// itself (search queries, the search entry point, supports) in `providerMetadata.google`.
     fn grounding(&mut self, metadata: &Value, out: &mut PartCollector) {
+        out.add_provider_metadata(&provider_meta(
+            "google",
+            "groundingMetadata",
+            metadata.clone(),
+        ));
         let Some(chunks) = metadata.get("groundingChunks").and_then(Value::as_array) else {
             return;
         };
@@ -324,13 +331,12 @@ impl GeminiParser {
             };
             let id = format!("source-{}", self.sources);
             self.sources += 1;
-            out.emit(StreamPart::Source {
-                source_type: "url".into(),
+            out.emit(StreamPart::url_source(
                 id,
-                url: str_at(web, &["uri"]).map(str::to_string),
-                title: str_at(web, &["title"]).map(str::to_string),
-                provider_metadata: None,
-            });
+                str_at(web, &["uri"]).map(str::to_string),
+                str_at(web, &["title"]).map(str::to_string),
+                None,
+            ));
         }
     }
 }
@@ -385,6 +391,13 @@ impl StreamParser for GeminiParser {
             }
             if let Some(metadata) = candidate.get("groundingMetadata") {
                 self.grounding(metadata, out);
+            }
+            if let Some(metadata) = candidate.get("urlContextMetadata") {
+                out.add_provider_metadata(&provider_meta(
+                    "google",
+                    "urlContextMetadata",
+                    metadata.clone(),
+                ));
             }
             if let Some(reason) = str_at(candidate, &["finishReason"]) {
                 if let Some(done) = self.streamed.take() {
@@ -447,6 +460,58 @@ mod tests {
         assert_eq!(
             args,
             json!({"a": {"b": "Boston"}, "list": [null, 3], "flag": true})
+        );
+    }
+
+    /// Google Search grounding. Hand-written after the Gemini API's documented
+    /// `groundingMetadata` (the AI SDK holds no recorded grounding stream): each web chunk is a
+    /// source, the metadata goes into `providerMetadata.google`.
+    #[test]
+    fn grounding_chunks_are_sources() {
+        let metadata = json!({
+            "webSearchQueries": ["tech news today"],
+            "searchEntryPoint": {"renderedContent": "<div>chips</div>"},
+            "groundingChunks": [
+                {"web": {"uri": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/a", "title": "techcrunch.com"}},
+                {"web": {"uri": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/b", "title": "wired.com"}}
+            ],
+            "groundingSupports": [{"segment": {"startIndex": 0, "endIndex": 9, "text": "Big news."}, "groundingChunkIndices": [0, 1]}]
+        });
+        let chunks = [
+            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Big news."}]}}]}),
+            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": ""}]}, "finishReason": "STOP",
+                "groundingMetadata": metadata}],
+                "usageMetadata": {"promptTokenCount": 5, "candidatesTokenCount": 3, "totalTokenCount": 8}}),
+        ];
+        let body: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
+        let (parts, result) = crate::protocol::execute::parse_body(
+            crate::protocol::WireFormat::Gemini,
+            body.as_bytes(),
+        );
+        let sources: Vec<(&str, Option<&str>)> = parts
+            .iter()
+            .filter_map(|part| match part {
+                StreamPart::Source {
+                    source_type, title, ..
+                } => Some((source_type.as_str(), title.as_deref())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            sources,
+            [("url", Some("techcrunch.com")), ("url", Some("wired.com"))]
+        );
+        assert_eq!(
+            result.provider_metadata.expect("metadata")["google"]["groundingMetadata"],
+            metadata
+        );
+        assert!(
+            result
+                .content
+                .iter()
+                .filter(|p| matches!(p, crate::protocol::Part::Source { .. }))
+                .count()
+                == 2
         );
     }
 }

@@ -85,7 +85,7 @@ fn responses_gemini_bedrock_cohere_pass_unknown_events_through() {
         ("response.shiny_new", json!({"type": "response.shiny_new"})),
         (
             "response.output_item.added",
-            json!({"type": "response.output_item.added", "output_index": 0, "item": {"type": "web_search_call", "id": "ws"}}),
+            json!({"type": "response.output_item.added", "output_index": 0, "item": {"type": "image_generation_call", "id": "ig"}}),
         ),
         (
             "response.completed",

@@ -19,8 +19,11 @@ pub mod gemini;
 pub mod limits;
 pub mod openai_chat;
 pub mod openai_responses;
+pub mod provider_tools;
 pub mod request;
+pub mod shape;
 pub mod sse;
+pub mod support;
 pub mod types;
 
 #[cfg(any(test, feature = "test-support"))]

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::collector::{PartCollector, parse_tool_input};
 use super::error::classify_stream_error;
@@ -28,6 +28,12 @@ enum Item {
         arguments: String,
         custom: bool,
         item_id: String,
+    },
+    /// A tool the provider runs (web search, file search): its call is reported when the item
+    /// starts, its result when it is done.
+    ServerTool {
+        id: String,
+        name: &'static str,
     },
 }
 
@@ -66,6 +72,78 @@ pub fn convert_usage(usage: &Value) -> Usage {
     }
 }
 
+/// A provider-executed call (its input is empty: the provider decides what to search).
+fn server_call(id: &str, name: &str) -> StreamPart {
+    StreamPart::ToolCall {
+        tool_call_id: id.to_string(),
+        tool_name: name.to_string(),
+        input: Value::Object(Map::new()),
+        provider_executed: Some(true),
+        provider_metadata: None,
+    }
+}
+
+/// A server tool's result in the AI SDK's shape: a web search's action (`search` with its query
+/// and, when asked with `include`, its sources; `openPage`; `findInPage`), a file search's
+/// queries and results.
+fn server_output(name: &str, item: &Value) -> Value {
+    if name == "file_search" {
+        let results = item
+            .get("results")
+            .and_then(Value::as_array)
+            .map(|results| {
+                results
+                    .iter()
+                    .map(|result| {
+                        json!({
+                            "attributes": result.get("attributes"),
+                            "fileId": result.get("file_id"),
+                            "filename": result.get("filename"),
+                            "score": result.get("score"),
+                            "text": result.get("text"),
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            });
+        return json!({"queries": item.get("queries"), "results": results});
+    }
+    let Some(action) = item.get("action").filter(|a| a.is_object()) else {
+        return json!({});
+    };
+    let mut shown = Map::new();
+    let mut sources = None;
+    match str_at(action, &["type"]).unwrap_or_default() {
+        "search" => {
+            shown.insert("type".into(), json!("search"));
+            for key in ["query", "queries"] {
+                if let Some(value) = action.get(key).filter(|v| !v.is_null()) {
+                    shown.insert(key.into(), value.clone());
+                }
+            }
+            sources = action.get("sources").filter(|v| !v.is_null()).cloned();
+        }
+        "open_page" => {
+            shown.insert("type".into(), json!("openPage"));
+            shown.insert("url".into(), action.get("url").cloned().unwrap_or_default());
+        }
+        "find_in_page" => {
+            shown.insert("type".into(), json!("findInPage"));
+            shown.insert("url".into(), action.get("url").cloned().unwrap_or_default());
+            shown.insert(
+                "pattern".into(),
+                action.get("pattern").cloned().unwrap_or_default(),
+            );
+        }
+        _ => return json!({"action": action}),
+    }
+    let mut output = Map::new();
+    output.insert("action".into(), Value::Object(shown));
+    if let Some(sources) = sources {
+        output.insert("sources".into(), sources);
+    }
+    Value::Object(output)
+}
+
 impl ResponsesParser {
     fn item_added(&mut self, index: u64, item: &Value, out: &mut PartCollector) {
         let id = str_at(item, &["id"]).unwrap_or_default().to_string();
@@ -88,6 +166,27 @@ impl ResponsesParser {
                     item_id: id,
                     open: vec![part_id],
                     encrypted,
+                }
+            }
+            "web_search_call" => {
+                // The call has no input of its own: the provider decides the search.
+                out.emit(StreamPart::ToolInputStart {
+                    id: id.clone(),
+                    tool_name: "web_search".into(),
+                    provider_executed: Some(true),
+                });
+                out.emit(StreamPart::ToolInputEnd { id: id.clone() });
+                out.emit(server_call(&id, "web_search"));
+                Item::ServerTool {
+                    id,
+                    name: "web_search",
+                }
+            }
+            "file_search_call" => {
+                out.emit(server_call(&id, "file_search"));
+                Item::ServerTool {
+                    id,
+                    name: "file_search",
                 }
             }
             kind @ ("function_call" | "custom_tool_call") => {
@@ -162,11 +261,63 @@ impl ResponsesParser {
                     provider_metadata: Some(provider_meta("openai", "itemId", item_id)),
                 });
             }
+            Some(Item::ServerTool { id, name }) => out.emit(StreamPart::ToolResult {
+                tool_call_id: id,
+                tool_name: name.to_string(),
+                output: server_output(name, item),
+                provider_executed: true,
+            }),
             None => pass_raw(
                 &serde_json::json!({"type": "response.output_item.done", "output_index": index, "item": item}),
                 out,
             ),
         }
+    }
+
+    /// A source per citation: a web page (`url_citation`) or a file (`file_citation`,
+    /// `container_file_citation`, `file_path`), as the AI SDK reports them.
+    fn annotation(&mut self, annotation: &Value, out: &mut PartCollector) {
+        let id = format!("source-{}", self.sources);
+        self.sources += 1;
+        let kind = str_at(annotation, &["type"]).unwrap_or_default();
+        if kind == "url_citation" || (kind.is_empty() && annotation.get("url").is_some()) {
+            out.emit(StreamPart::url_source(
+                id,
+                str_at(annotation, &["url"]).map(str::to_string),
+                str_at(annotation, &["title"]).map(str::to_string),
+                None,
+            ));
+            return;
+        }
+        let mut meta = Map::new();
+        meta.insert("type".into(), Value::String(kind.to_string()));
+        for (field, key) in [
+            ("file_id", "fileId"),
+            ("container_id", "containerId"),
+            ("index", "index"),
+        ] {
+            if let Some(value) = annotation.get(field) {
+                meta.insert(key.into(), value.clone());
+            }
+        }
+        let file_id = str_at(annotation, &["file_id"]).map(str::to_string);
+        let filename = str_at(annotation, &["filename"])
+            .map(str::to_string)
+            .or(file_id);
+        let media_type = if kind == "file_path" {
+            "application/octet-stream"
+        } else {
+            "text/plain"
+        };
+        let mut provider_metadata = ProviderOptions::new();
+        provider_metadata.insert("openai".into(), Value::Object(meta));
+        out.emit(StreamPart::document_source(
+            id,
+            filename.clone(),
+            Some(media_type.to_string()),
+            filename,
+            Some(provider_metadata),
+        ));
     }
 
     fn finish_response(&mut self, response: &Value, out: &mut PartCollector) {
@@ -227,23 +378,8 @@ impl StreamParser for ResponsesParser {
                 }
             }
             "response.output_text.annotation.added" => {
-                let annotation = value.get("annotation").unwrap_or(&Value::Null);
-                let id = format!("source-{}", self.sources);
-                self.sources += 1;
-                out.emit(StreamPart::Source {
-                    source_type: if annotation.get("url").is_some() {
-                        "url"
-                    } else {
-                        "document"
-                    }
-                    .to_string(),
-                    id,
-                    url: str_at(annotation, &["url"]).map(str::to_string),
-                    title: str_at(annotation, &["title"])
-                        .or(str_at(annotation, &["filename"]))
-                        .map(str::to_string),
-                    provider_metadata: None,
-                });
+                let annotation = value.get("annotation").cloned().unwrap_or(Value::Null);
+                self.annotation(&annotation, out);
             }
             "response.reasoning_summary_part.added" => {
                 let summary = u64_at(&value, &["summary_index"]).unwrap_or(0);
@@ -307,7 +443,13 @@ impl StreamParser for ResponsesParser {
             | "response.reasoning_summary_part.done"
             | "response.reasoning_summary_text.done"
             | "response.function_call_arguments.done"
-            | "response.custom_tool_call_input.done" => {}
+            | "response.custom_tool_call_input.done"
+            | "response.web_search_call.in_progress"
+            | "response.web_search_call.searching"
+            | "response.web_search_call.completed"
+            | "response.file_search_call.in_progress"
+            | "response.file_search_call.searching"
+            | "response.file_search_call.completed" => {}
             _ => pass_raw(&value, out),
         }
     }
@@ -358,7 +500,8 @@ impl StreamParser for ResponsesParser {
                         });
                     }
                 }
-                None => {}
+                // An interrupted search has no result.
+                Some(Item::ServerTool { .. }) | None => {}
             }
         }
     }

@@ -143,7 +143,8 @@ pub enum Part {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         provider_options: Option<ProviderOptions>,
     },
-    /// A cited source (results only; ignored when sent back).
+    /// A cited source (results only; ignored when sent back): `sourceType` `url` (a web page)
+    /// or `document` (a file, with its media type and name where the provider gives them).
     #[serde(rename_all = "camelCase")]
     Source {
         source_type: String,
@@ -153,18 +154,85 @@ pub enum Part {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         title: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        media_type: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         provider_options: Option<ProviderOptions>,
     },
 }
 
+/// Who runs a tool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ToolKind {
+    /// The caller runs it: the model's calls come back as `tool-call` parts.
+    #[default]
+    #[serde(rename = "function")]
+    Function,
+    /// The provider runs it (web search, code execution, …): its calls come back with
+    /// `providerExecuted: true`, followed by their results. Also read as `provider`, the AI SDK's
+    /// newer spelling.
+    #[serde(rename = "provider-defined", alias = "provider")]
+    ProviderDefined,
+}
+
+impl ToolKind {
+    pub fn is_function(&self) -> bool {
+        *self == ToolKind::Function
+    }
+}
+
+/// A tool the model may call: a function tool (`{name, description?, inputSchema}`), or a
+/// provider-defined one (`{type: "provider-defined", id, name, args?}`, as the AI SDK's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Tool {
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "ToolKind::is_function"
+    )]
+    pub kind: ToolKind,
+    /// The name the model's calls of the tool come back under.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// A JSON Schema object.
+    /// A JSON Schema object (function tools).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub input_schema: Value,
+    /// A provider-defined tool's id, `<provider>.<tool>` (e.g. `anthropic.web_search_20250305`,
+    /// `openai.web_search`, `google.google_search`; `docs/call-options.md` lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A provider-defined tool's settings in the AI SDK's spelling (e.g. `{maxUses: 3}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Map<String, Value>>,
+}
+
+impl Tool {
+    /// A function tool: the caller runs it.
+    pub fn function(
+        name: impl Into<String>,
+        description: Option<String>,
+        input_schema: Value,
+    ) -> Self {
+        Self {
+            kind: ToolKind::Function,
+            name: name.into(),
+            description,
+            input_schema,
+            id: None,
+            args: None,
+        }
+    }
+
+    /// The id of a provider-defined tool.
+    pub fn provider_id(&self) -> Option<&str> {
+        match self.kind {
+            ToolKind::ProviderDefined => self.id.as_deref(),
+            ToolKind::Function => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -186,6 +254,35 @@ pub enum ToolChoice {
     },
 }
 
+/// The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+/// model can be (`name` and `description` go with the schema where the API takes them). How each
+/// API is asked, and what a model without structured output gets instead, is in
+/// `docs/call-options.md`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ResponseFormat {
+    Text,
+    Json {
+        /// A JSON Schema object the answer must match.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schema: Option<Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+}
+
+impl ResponseFormat {
+    /// The schema of a JSON answer, if one was given.
+    pub fn json_schema(&self) -> Option<&Value> {
+        match self {
+            ResponseFormat::Json { schema, .. } => schema.as_ref(),
+            ResponseFormat::Text => None,
+        }
+    }
+}
+
 /// The normalized request a wire format's request builder turns into a provider body.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -205,6 +302,19 @@ pub struct ChatRequest {
     pub max_output_tokens: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop_sequences: Vec<String>,
+    /// `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<ResponseFormat>,
+    /// Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    /// Gemini, Cohere; Mistral's `random_seed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+    /// Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presence_penalty: Option<f64>,
+    /// Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency_penalty: Option<f64>,
     /// Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
     /// `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
     /// `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
@@ -344,6 +454,7 @@ pub enum StreamPart {
         output: Value,
         provider_executed: bool,
     },
+    /// A cited source: `url` (a web page) or `document` (a file).
     #[serde(rename_all = "camelCase")]
     Source {
         source_type: String,
@@ -352,6 +463,10 @@ pub enum StreamPart {
         url: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        media_type: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         provider_metadata: Option<ProviderOptions>,
     },
@@ -375,6 +490,45 @@ pub enum StreamPart {
     },
 }
 
+impl StreamPart {
+    /// A web page the answer cites.
+    pub fn url_source(
+        id: String,
+        url: Option<String>,
+        title: Option<String>,
+        provider_metadata: Option<ProviderOptions>,
+    ) -> Self {
+        StreamPart::Source {
+            source_type: "url".into(),
+            id,
+            url,
+            title,
+            media_type: None,
+            filename: None,
+            provider_metadata,
+        }
+    }
+
+    /// A document the answer cites.
+    pub fn document_source(
+        id: String,
+        title: Option<String>,
+        media_type: Option<String>,
+        filename: Option<String>,
+        provider_metadata: Option<ProviderOptions>,
+    ) -> Self {
+        StreamPart::Source {
+            source_type: "document".into(),
+            id,
+            url: None,
+            title,
+            media_type,
+            filename,
+            provider_metadata,
+        }
+    }
+}
+
 /// `{namespace: {key: value}}`.
 pub fn provider_meta(namespace: &str, key: &str, value: impl Into<Value>) -> ProviderOptions {
     let mut inner = Map::new();
@@ -385,106 +539,5 @@ pub fn provider_meta(namespace: &str, key: &str, value: impl Into<Value>) -> Pro
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn messages_parse_in_ai_sdk_shape() {
-        let messages: Vec<Message> = serde_json::from_value(json!([
-            {"role": "system", "content": "be brief"},
-            {"role": "user", "content": [
-                {"type": "text", "text": "hi"},
-                {"type": "image", "image": "https://x/y.png", "mediaType": "image/png"}
-            ]},
-            {"role": "assistant", "content": [
-                {"type": "reasoning", "text": "hm", "providerOptions": {"anthropic": {"signature": "sig"}}},
-                {"type": "tool-call", "toolCallId": "c1", "toolName": "read", "input": {"p": 1}}
-            ]},
-            {"role": "tool", "content": [
-                {"type": "tool-result", "toolCallId": "c1", "toolName": "read", "output": "ok"}
-            ]}
-        ]))
-        .expect("valid messages");
-        assert_eq!(messages.len(), 4);
-        let Message::Assistant {
-            content: Content::Parts(parts),
-            ..
-        } = &messages[2]
-        else {
-            panic!("assistant parts expected")
-        };
-        assert!(
-            matches!(&parts[0], Part::Reasoning { provider_options: Some(o), .. }
-            if o["anthropic"]["signature"] == "sig")
-        );
-        let back = serde_json::to_value(&messages[1]).expect("serializes");
-        assert_eq!(back["content"][1]["mediaType"], "image/png");
-    }
-
-    #[test]
-    fn message_provider_options_are_camel_case_and_the_old_spelling_is_read() {
-        let cached = json!({"anthropic": {"cacheControl": {"type": "ephemeral"}}});
-        for key in ["providerOptions", "provider_options"] {
-            let message: Message = serde_json::from_value(
-                json!({"role": "system", "content": "s", key: cached.clone()}),
-            )
-            .expect("valid message");
-            let Message::System {
-                provider_options, ..
-            } = &message
-            else {
-                panic!("system message expected")
-            };
-            assert_eq!(
-                provider_options.as_ref().map(|o| json!(o)),
-                Some(cached.clone())
-            );
-            assert_eq!(
-                serde_json::to_value(&message).expect("serializes")["providerOptions"],
-                cached
-            );
-        }
-    }
-
-    #[test]
-    fn tool_choice_accepts_mode_or_tool() {
-        let auto: ToolChoice = serde_json::from_value(json!("required")).expect("mode");
-        assert_eq!(auto, ToolChoice::Mode(ToolChoiceMode::Required));
-        let tool: ToolChoice = serde_json::from_value(json!({"toolName": "x"})).expect("tool");
-        assert_eq!(
-            tool,
-            ToolChoice::Tool {
-                tool_name: "x".into()
-            }
-        );
-    }
-
-    #[test]
-    fn stream_parts_use_kebab_type_tags() {
-        let part = StreamPart::ToolInputDelta {
-            id: "a".into(),
-            delta: "{".into(),
-        };
-        assert_eq!(
-            serde_json::to_value(&part).expect("serializes"),
-            json!({"type": "tool-input-delta", "id": "a", "delta": "{"})
-        );
-        let finish = StreamPart::Finish {
-            finish_reason: FinishReason::ToolCalls,
-            usage: Usage::default(),
-            provider_metadata: None,
-        };
-        let value = serde_json::to_value(&finish).expect("serializes");
-        assert_eq!(value["finishReason"], "tool-calls");
-        assert_eq!(value["usage"]["cachedInputTokens"], 0);
-    }
-
-    #[test]
-    fn merge_is_deep() {
-        let mut a = provider_meta("anthropic", "signature", "s");
-        crate::json_merge::merge_deep_map(&mut a, &provider_meta("anthropic", "redactedData", "r"));
-        assert_eq!(a["anthropic"]["signature"], "s");
-        assert_eq!(a["anthropic"]["redactedData"], "r");
-    }
-}
+#[path = "types_tests.rs"]
+mod tests;

@@ -12,10 +12,13 @@ use super::resolver::ResolvedCall;
 use crate::json_merge::merge_deep_map;
 use crate::protocol::execute::PreparedRequest;
 use crate::protocol::request::build_request;
+use crate::protocol::shape::ResponseShape;
 use crate::protocol::{ChatRequest, ProtocolError};
+use crate::provider::common::get_header;
 use crate::provider::{InvalidParam, OutgoingRequest, RequestAuthorizer};
 use crate::transform::CallContext;
 use crate::transform::options::{self, Layers};
+use crate::transform::response_format::{self, ResponseFormatPlan};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
@@ -35,6 +38,10 @@ pub struct WireCall {
     pub body: Value,
     /// Headers of the format and the call (content type, accept), under the loader's.
     pub headers: BTreeMap<String, String>,
+    /// How a JSON answer is asked for, when the call asks for one.
+    pub response_format: Option<ResponseFormatPlan>,
+    /// How the answer's parts are handed on.
+    pub shape: ResponseShape,
 }
 
 /// What shapes a call beyond its request.
@@ -68,6 +75,8 @@ pub fn wire_call(
     crate::transform::sampling::apply(&cx, &mut request);
     request.messages =
         crate::transform::messages::apply(&cx, std::mem::take(&mut request.messages));
+    let answer = response_format::apply(&cx, &mut request).map_err(PrepareError::Invalid)?;
+    let provider_tools = crate::transform::provider_tools::apply(&cx, &mut request);
     crate::transform::tools::apply(&cx, &mut request);
     let instructions = cx
         .profile()
@@ -90,6 +99,10 @@ pub fn wire_call(
         call: call_options.as_ref(),
     };
     merge_deep_map(&mut body, &options::body_fields(&cx, layers));
+    merge_deep_map(&mut body, &answer.body);
+    response_format::check_thinking(&answer, &body).map_err(PrepareError::Invalid)?;
+    crate::transform::sampling::spell_seed(&cx, &mut body);
+    crate::transform::provider_tools::add_include(&provider_tools, &mut body);
     if let Some(instructions) = instructions {
         body.insert("instructions".into(), Value::String(instructions));
     }
@@ -109,10 +122,20 @@ pub fn wire_call(
             headers.insert((*name).to_string(), (*value).to_string());
         }
     }
+    let loader_betas = get_header(&runtime.headers, "anthropic-beta");
+    if let Some(betas) =
+        crate::transform::provider_tools::beta_header(&provider_tools, loader_betas)
+    {
+        headers.insert("anthropic-beta".to_string(), betas);
+    }
+    let mut shape = answer.shape;
+    shape.tool_names = provider_tools.tool_names;
     Ok(WireCall {
         url: runtime.chat_url.clone(),
         body: Value::Object(body),
         headers,
+        response_format: answer.plan,
+        shape,
     })
 }
 
@@ -143,6 +166,7 @@ pub fn authorized_request(
         url: wire.url.clone(),
         headers: header_map,
         body: Some(body.into()),
+        shape: wire.shape.clone(),
     })
 }
 

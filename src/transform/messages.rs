@@ -259,7 +259,8 @@ fn map_tool_ids(messages: &mut [Message], rewrite: fn(&str) -> String) {
 }
 
 /// An assistant turn with tool calls followed by other parts becomes the other parts, then the
-/// tool calls (two turns, which the Messages builder joins with the tool uses last).
+/// tool calls (two turns, which the Messages builder joins with the tool uses last). A call the
+/// provider ran (a server tool use) stays where it is, before its result.
 fn tool_calls_last(messages: Vec<Message>) -> Vec<Message> {
     let mut out = Vec::with_capacity(messages.len());
     for message in messages {
@@ -273,7 +274,7 @@ fn tool_calls_last(messages: Vec<Message>) -> Vec<Message> {
                 continue;
             }
         };
-        let is_call = |part: &Part| matches!(part, Part::ToolCall { .. });
+        let is_call = |part: &Part| matches!(part, Part::ToolCall { provider_executed, .. } if *provider_executed != Some(true));
         let first_call = parts.iter().position(is_call);
         let other_after_call =
             first_call.is_some_and(|at| parts[at..].iter().any(|part| !is_call(part)));

@@ -7,6 +7,8 @@
 //! - [`schema`]: tool schemas as Moonshot's and Gemini's validators take them.
 //! - [`tools`]: Copilot's placeholder tool, the ChatGPT endpoint's `instructions`.
 //! - [`validate`]: calls the provider would refuse, refused first with the offending field.
+//! - [`response_format`]: a JSON answer in the form the model can give it.
+//! - [`provider_tools`]: provider-defined tools' betas, includes and names.
 //! - [`sampling`]: the output limit and the temperature / top-p / top-k defaults.
 //! - [`options`]: the provider options of a call, merged in OpenCode's order, as body fields
 //!   ([`sdk_options`] translates the AI SDK's spelling).
@@ -17,6 +19,8 @@ pub mod messages;
 pub mod options;
 #[cfg(test)]
 mod options_tests;
+pub mod provider_tools;
+pub mod response_format;
 pub mod sampling;
 pub mod schema;
 pub mod sdk_options;

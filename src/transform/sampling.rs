@@ -1,8 +1,10 @@
 //! Output limit and sampling defaults (OpenCode's `maxOutputTokens`, `temperature`, `topP` and
 //! `topK`): applied only where the caller gave no value of its own.
 
+use serde_json::{Map, Value};
+
 use super::CallContext;
-use crate::protocol::ChatRequest;
+use crate::protocol::{ChatRequest, WireFormat};
 
 /// Fills the call's unset sampling settings with the model's defaults and removes a temperature
 /// the model does not take.
@@ -30,6 +32,18 @@ pub fn apply(cx: &CallContext<'_>, request: &mut ChatRequest) {
     }
     if request.top_k.is_none() {
         request.top_k = top_k(&id);
+    }
+}
+
+/// The seed under the name the call's API reads it by: Mistral's API spells it `random_seed`
+/// (as `@ai-sdk/mistral` writes it).
+pub fn spell_seed(cx: &CallContext<'_>, body: &mut Map<String, Value>) {
+    let mistral = cx.profile().message_rules(&cx.call_ref()).mistral;
+    if mistral
+        && cx.runtime.protocol.wire_format() == WireFormat::OpenaiChat
+        && let Some(seed) = body.remove("seed")
+    {
+        body.insert("random_seed".into(), seed);
     }
 }
 

@@ -7,6 +7,9 @@
 //!   `number` enum becomes a `string` one), `required` names only existing properties, an array
 //!   gets `items` (a schema-empty one typed `string`), and non-object nodes lose `properties` and
 //!   `required` — except where `anyOf`/`oneOf`/`allOf` combine schemas, which are left as they are.
+//!
+//! The schema of a JSON answer goes through the same rules ([`sanitize`]); the Messages API's
+//! structured output takes a narrower subset still ([`anthropic_output_schema`]).
 
 use serde_json::{Map, Value, json};
 
@@ -15,17 +18,135 @@ use crate::protocol::types::Tool;
 
 /// Sanitizes every tool's input schema for the call's provider and model.
 pub fn apply(cx: &CallContext<'_>, tools: &mut [Tool]) {
+    for tool in tools.iter_mut().filter(|tool| tool.kind.is_function()) {
+        tool.input_schema = sanitize(cx, &tool.input_schema);
+    }
+}
+
+/// A schema as the call's provider and model take it.
+pub fn sanitize(cx: &CallContext<'_>, schema: &Value) -> Value {
     let rules = cx.profile().message_rules(&cx.call_ref());
     let api_id = cx.model.api_id.to_ascii_lowercase();
-    let moonshot = rules.moonshot_schemas || api_id.contains("kimi");
-    let gemini = rules.gemini_schemas || api_id.contains("gemini");
-    for tool in tools {
-        if moonshot {
-            tool.input_schema = moonshot_schema(&tool.input_schema);
+    let mut schema = schema.clone();
+    if rules.moonshot_schemas || api_id.contains("kimi") {
+        schema = moonshot_schema(&schema);
+    }
+    if rules.gemini_schemas || api_id.contains("gemini") {
+        schema = gemini_schema(&schema);
+    }
+    schema
+}
+
+/// String formats the Messages API's structured output accepts.
+const ANTHROPIC_FORMATS: &[&str] = &[
+    "date-time",
+    "time",
+    "date",
+    "duration",
+    "email",
+    "hostname",
+    "uri",
+    "ipv4",
+    "ipv6",
+    "uuid",
+];
+
+/// Keywords the Messages API's structured output rejects; their meaning is kept as a sentence
+/// of the node's description, so the model still reads it.
+const ANTHROPIC_CONSTRAINTS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+/// A JSON answer's schema as the Messages API's structured output (`output_config.format`)
+/// takes it: objects closed (`additionalProperties: false`), `oneOf` read as `anyOf`, the
+/// keywords it rejects moved into the description, unknown string formats likewise.
+pub fn anthropic_output_schema(node: &Value) -> Value {
+    let Value::Object(map) = node else {
+        return node.clone();
+    };
+    if let Some(reference) = map.get("$ref") {
+        return json!({"$ref": reference});
+    }
+    let mut out = Map::new();
+    let mut notes = Vec::new();
+    for (key, value) in map {
+        match key.as_str() {
+            "$schema" | "$id" | "title" | "description" | "default" | "const" | "enum" | "type"
+            | "required" => {
+                out.insert(key.clone(), value.clone());
+            }
+            "anyOf" | "oneOf" | "allOf" => {
+                if let Value::Array(options) = value {
+                    let name = if key == "allOf" { "allOf" } else { "anyOf" };
+                    let converted = options.iter().map(anthropic_output_schema).collect();
+                    out.insert(name.into(), Value::Array(converted));
+                }
+            }
+            "properties" | "$defs" | "definitions" => {
+                if let Value::Object(children) = value {
+                    let converted = children
+                        .iter()
+                        .map(|(name, child)| (name.clone(), anthropic_output_schema(child)))
+                        .collect();
+                    out.insert(key.clone(), Value::Object(converted));
+                }
+            }
+            "items" => {
+                let items = match value {
+                    Value::Array(tuple) => {
+                        Value::Array(tuple.iter().map(anthropic_output_schema).collect())
+                    }
+                    other => anthropic_output_schema(other),
+                };
+                out.insert(key.clone(), items);
+            }
+            "format" => match value.as_str() {
+                Some(format) if ANTHROPIC_FORMATS.contains(&format) => {
+                    out.insert(key.clone(), value.clone());
+                }
+                _ => notes.push(format!("format: {}", plain(value))),
+            },
+            constraint
+                if ANTHROPIC_CONSTRAINTS.contains(&constraint)
+                    && value != &Value::Bool(false)
+                    && !value.is_null() =>
+            {
+                notes.push(format!("{constraint}: {}", plain(value)));
+            }
+            _ => {}
         }
-        if gemini {
-            tool.input_schema = gemini_schema(&tool.input_schema);
-        }
+    }
+    if out.get("type").and_then(Value::as_str) == Some("object") || out.contains_key("properties") {
+        out.insert("additionalProperties".into(), json!(false));
+    }
+    if !notes.is_empty() {
+        let note = format!("{}.", notes.join("; "));
+        let description = match out.get("description").and_then(Value::as_str) {
+            Some(own) => format!("{own}\n{note}"),
+            None => note,
+        };
+        out.insert("description".into(), json!(description));
+    }
+    Value::Object(out)
+}
+
+/// A value as a description reads it: a string as it is, anything else as JSON.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -140,11 +140,7 @@ fn which_calls_get_which_sanitizing() {
         "s": {"type": "string", "properties": {"x": {}}}
     }});
     let tools = |call: &Call| {
-        let mut tools = vec![Tool {
-            name: "t".into(),
-            description: None,
-            input_schema: schema.clone(),
-        }];
+        let mut tools = vec![Tool::function("t", None, schema.clone())];
         apply(&call.cx(), &mut tools);
         tools.remove(0).input_schema
     };
@@ -171,4 +167,40 @@ fn which_calls_get_which_sanitizing() {
     assert!(gemini["properties"]["s"].get("properties").is_none());
     let gpt = tools(&Call::custom("openai", "@ai-sdk/openai", "gpt-4", false));
     assert_eq!(gpt, schema, "other providers are untouched");
+}
+
+#[test]
+fn anthropic_output_schemas_are_closed_and_keep_constraints_as_text() {
+    let out = anthropic_output_schema(&json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "description": "Who"},
+            "when": {"type": "string", "format": "date"},
+            "site": {"type": "string", "format": "hostname-ish"},
+            "tags": {"type": "array", "items": {"type": "object", "properties": {"k": {"type": "string"}}}, "maxItems": 3},
+            "either": {"oneOf": [{"type": "string"}, {"type": "integer", "minimum": 0}]},
+            "ref": {"$ref": "#/$defs/x", "description": "dropped beside a $ref"}
+        },
+        "required": ["name"],
+        "examples": [{"name": "x"}]
+    }));
+    assert_eq!(
+        out,
+        json!({
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "name": {"type": "string", "description": "Who\nminLength: 1."},
+                "when": {"type": "string", "format": "date"},
+                "site": {"type": "string", "description": "format: hostname-ish."},
+                "tags": {"type": "array", "description": "maxItems: 3.",
+                    "items": {"type": "object", "additionalProperties": false, "properties": {"k": {"type": "string"}}}},
+                "either": {"anyOf": [{"type": "string"}, {"type": "integer", "description": "minimum: 0."}]},
+                "ref": {"$ref": "#/$defs/x"}
+            },
+            "required": ["name"]
+        })
+    );
 }

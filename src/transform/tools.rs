@@ -16,14 +16,14 @@ pub fn apply(cx: &CallContext<'_>, request: &mut ChatRequest) {
         && cx.profile().needs_placeholder_tool(&cx.call_ref())
         && history_has_tool_calls(&request.messages)
     {
-        request.tools.push(Tool {
-            name: PLACEHOLDER_TOOL.into(),
-            description: Some(
+        request.tools.push(Tool::function(
+            PLACEHOLDER_TOOL,
+            Some(
                 "Placeholder: the conversation used tools, none are offered now; do not call it."
                     .into(),
             ),
-            input_schema: json!({"type": "object", "properties": {}}),
-        });
+            json!({"type": "object", "properties": {}}),
+        ));
     }
     super::schema::apply(cx, &mut request.tools);
 }

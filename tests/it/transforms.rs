@@ -9,13 +9,17 @@ use crate::chat::{chat_calls, openai_chat_stream, runtime, stream};
 use crate::support::{Sidecar, repo_path};
 use provider_sidecar::protocol::testing::MockServer;
 
-/// The part of a preview a golden pins: what goes on the wire.
+/// The part of a preview a golden pins: what goes on the wire, and how a JSON answer is asked for.
 fn wire_view(preview: &Value) -> Value {
     let mut headers = preview["headers"].clone();
     if let Some(date) = headers.get_mut("x-amz-date") {
         *date = json!("<amz-date>");
     }
-    json!({"url": preview["url"], "headers": headers, "body": preview["body"]})
+    let mut view = json!({"url": preview["url"], "headers": headers, "body": preview["body"]});
+    if let Some(plan) = preview.get("responseFormat") {
+        view["responseFormat"] = plan.clone();
+    }
+    view
 }
 
 #[test]

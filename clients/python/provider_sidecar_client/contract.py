@@ -252,6 +252,12 @@ Interleaved: TypeAlias = bool | Interleaved1
 """
 
 
+JsonAnswerMode: TypeAlias = Literal['schema', 'json-object', 'tool']
+"""
+How a JSON answer (`responseFormat: {type: "json"}`) is asked for.
+"""
+
+
 KeyValidationOutcome: TypeAlias = Literal[
     'valid', 'not_supported', 'unreachable', 'unexpected_status'
 ]
@@ -466,7 +472,8 @@ class Part6(TypedDict):
 
 class Part7(TypedDict):
     """
-    A cited source (results only; ignored when sent back).
+    A cited source (results only; ignored when sent back): `sourceType` `url` (a web page)
+    or `document` (a file, with its media type and name where the provider gives them).
     """
 
     type: Literal['source']
@@ -474,6 +481,8 @@ class Part7(TypedDict):
     id: str
     url: NotRequired[str | None]
     title: NotRequired[str | None]
+    mediaType: NotRequired[str | None]
+    filename: NotRequired[str | None]
     providerOptions: NotRequired[dict[str, Any] | None]
 
 
@@ -668,6 +677,55 @@ class RemoveParams(TypedDict):
 
     providerId: str
     account: NotRequired[str | None]
+
+
+class ResponseFormat1(TypedDict):
+    """
+    The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+    model can be (`name` and `description` go with the schema where the API takes them). How each
+    API is asked, and what a model without structured output gets instead, is in
+    `docs/call-options.md`.
+    """
+
+    type: Literal['text']
+
+
+class ResponseFormat2(TypedDict):
+    """
+    The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+    model can be (`name` and `description` go with the schema where the API takes them). How each
+    API is asked, and what a model without structured output gets instead, is in
+    `docs/call-options.md`.
+    """
+
+    type: Literal['json']
+    schema: NotRequired[Any]
+    """
+    A JSON Schema object the answer must match.
+    """
+    name: NotRequired[str | None]
+    description: NotRequired[str | None]
+
+
+ResponseFormat: TypeAlias = ResponseFormat1 | ResponseFormat2
+"""
+The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+model can be (`name` and `description` go with the schema where the API takes them). How each
+API is asked, and what a model without structured output gets instead, is in
+`docs/call-options.md`.
+"""
+
+
+class ResponseFormatPlan(TypedDict):
+    """
+    How a call's JSON answer is asked for, as `transform/preview` shows it.
+    """
+
+    mode: JsonAnswerMode
+    reason: str
+    """
+    Why this mode: what the catalog says of the model, or what the call gave.
+    """
 
 
 class ResponseInfo(TypedDict):
@@ -986,7 +1044,7 @@ class StreamPart11(TypedDict):
 
 class StreamPart12(TypedDict):
     """
-    One normalized stream part (a `chat/delta` notification's `part`).
+    A cited source: `url` (a web page) or `document` (a file).
     """
 
     type: Literal['source']
@@ -994,6 +1052,8 @@ class StreamPart12(TypedDict):
     id: str
     url: NotRequired[str | None]
     title: NotRequired[str | None]
+    mediaType: NotRequired[str | None]
+    filename: NotRequired[str | None]
     providerMetadata: NotRequired[dict[str, Any] | None]
 
 
@@ -1042,15 +1102,6 @@ class Timeouts(TypedDict):
     """
 
 
-class Tool(TypedDict):
-    name: str
-    description: NotRequired[str | None]
-    inputSchema: Any
-    """
-    A JSON Schema object.
-    """
-
-
 class ToolChoice1(TypedDict):
     """
     `"auto" | "none" | "required" | {toolName}`.
@@ -1060,6 +1111,12 @@ class ToolChoice1(TypedDict):
 
 
 ToolChoiceMode: TypeAlias = Literal['auto', 'none', 'required']
+
+
+ToolKind: TypeAlias = Literal['function', 'provider-defined']
+"""
+Who runs a tool.
+"""
 
 
 class Usage(TypedDict):
@@ -1267,6 +1324,28 @@ class AuthPrompt2(TypedDict):
 
 
 AuthPrompt: TypeAlias = AuthPrompt1 | AuthPrompt2
+
+
+class CallOptionSupport(TypedDict):
+    """
+    The AI SDK call options the model's API takes (`docs/call-options.md`), so a host can grey out
+    what a call would be refused for.
+    """
+
+    jsonAnswer: JsonAnswerMode
+    """
+    How `responseFormat: {type: "json", schema}` is honoured: `schema` (the API enforces it),
+    `json-object` (the API's JSON mode, the schema not enforced) or `tool` (a forced `json`
+    tool whose input is the answer).
+    """
+    seed: bool
+    presencePenalty: bool
+    frequencyPenalty: bool
+    providerTools: list[str]
+    """
+    Ids of the provider-defined tools the model's API offers (none when the model calls no
+    tools).
+    """
 
 
 class CallbackParams(TypedDict):
@@ -1616,6 +1695,33 @@ One normalized stream part (a `chat/delta` notification's `part`).
 """
 
 
+class Tool(TypedDict):
+    """
+    A tool the model may call: a function tool (`{name, description?, inputSchema}`), or a
+    provider-defined one (`{type: "provider-defined", id, name, args?}`, as the AI SDK's).
+    """
+
+    type: NotRequired[ToolKind]
+    name: str
+    """
+    The name the model's calls of the tool come back under.
+    """
+    description: NotRequired[str | None]
+    inputSchema: NotRequired[Any]
+    """
+    A JSON Schema object (function tools).
+    """
+    id: NotRequired[str | None]
+    """
+    A provider-defined tool's id, `<provider>.<tool>` (e.g. `anthropic.web_search_20250305`,
+    `openai.web_search`, `google.google_search`; `docs/call-options.md` lists them).
+    """
+    args: NotRequired[dict[str, Any] | None]
+    """
+    A provider-defined tool's settings in the AI SDK's spelling (e.g. `{maxUses: 3}`).
+    """
+
+
 ToolChoice: TypeAlias = ToolChoiceMode | ToolChoice1
 """
 `"auto" | "none" | "required" | {toolName}`.
@@ -1647,6 +1753,11 @@ class TransformPreview(TypedDict):
     `config` or `none`.
     """
     variant: NotRequired[str | None]
+    responseFormat: NotRequired[ResponseFormatPlan | None]
+    """
+    How a JSON answer (`responseFormat: {type: "json"}`) is asked of this model: its schema
+    enforced, the API's JSON mode, or a forced `json` tool; with the reason.
+    """
 
 
 class SessionUpdateParams(TypedDict):
@@ -1699,6 +1810,23 @@ class ChatStreamParams(TypedDict):
     topK: NotRequired[int | None]
     maxOutputTokens: NotRequired[int | None]
     stopSequences: NotRequired[list[str]]
+    responseFormat: NotRequired[ResponseFormat | None]
+    """
+    `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
+    seed: NotRequired[int | None]
+    """
+    Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    Gemini, Cohere; Mistral's `random_seed`).
+    """
+    presencePenalty: NotRequired[float | None]
+    """
+    Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    """
+    frequencyPenalty: NotRequired[float | None]
+    """
+    Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -1744,6 +1872,23 @@ class ChatGenerateParams(TypedDict):
     topK: NotRequired[int | None]
     maxOutputTokens: NotRequired[int | None]
     stopSequences: NotRequired[list[str]]
+    responseFormat: NotRequired[ResponseFormat | None]
+    """
+    `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
+    seed: NotRequired[int | None]
+    """
+    Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    Gemini, Cohere; Mistral's `random_seed`).
+    """
+    presencePenalty: NotRequired[float | None]
+    """
+    Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    """
+    frequencyPenalty: NotRequired[float | None]
+    """
+    Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -1789,6 +1934,23 @@ class TransformPreviewParams(TypedDict):
     topK: NotRequired[int | None]
     maxOutputTokens: NotRequired[int | None]
     stopSequences: NotRequired[list[str]]
+    responseFormat: NotRequired[ResponseFormat | None]
+    """
+    `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
+    seed: NotRequired[int | None]
+    """
+    Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    Gemini, Cohere; Mistral's `random_seed`).
+    """
+    presencePenalty: NotRequired[float | None]
+    """
+    Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    """
+    frequencyPenalty: NotRequired[float | None]
+    """
+    Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -1873,6 +2035,23 @@ class ChatParams(TypedDict):
     topK: NotRequired[int | None]
     maxOutputTokens: NotRequired[int | None]
     stopSequences: NotRequired[list[str]]
+    responseFormat: NotRequired[ResponseFormat | None]
+    """
+    `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
+    seed: NotRequired[int | None]
+    """
+    Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    Gemini, Cohere; Mistral's `random_seed`).
+    """
+    presencePenalty: NotRequired[float | None]
+    """
+    Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    """
+    frequencyPenalty: NotRequired[float | None]
+    """
+    Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+    """
     providerOptions: NotRequired[dict[str, Any] | None]
     """
     Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
@@ -1964,6 +2143,7 @@ class ModelDescriptor(TypedDict):
     attachment: bool
     temperature: bool
     structuredOutput: bool
+    callOptions: CallOptionSupport
     interleaved: NotRequired[Interleaved | None]
     reasoningOptions: NotRequired[list[ReasoningOption] | None]
     variants: list[str]
@@ -2040,6 +2220,7 @@ class SidecarContract(TypedDict):
     AuthSetParams: NotRequired[AuthSetParams]
     AuthStatusResult: NotRequired[AuthStatusResult]
     AuthorizeRpcParams: NotRequired[AuthorizeRpcParams]
+    CallOptionSupport: NotRequired[CallOptionSupport]
     CallbackParams: NotRequired[CallbackParams]
     CallbackStatus: NotRequired[CallbackStatus]
     Capability: NotRequired[Capability]
@@ -2076,6 +2257,7 @@ class SidecarContract(TypedDict):
     InitializeParams: NotRequired[InitializeParams]
     InitializeResult: NotRequired[InitializeResult]
     Interleaved: NotRequired[Interleaved]
+    JsonAnswerMode: NotRequired[JsonAnswerMode]
     KeyValidationOutcome: NotRequired[KeyValidationOutcome]
     KeyValidationReport: NotRequired[KeyValidationReport]
     Limit: NotRequired[Limit]
@@ -2124,6 +2306,8 @@ class SidecarContract(TypedDict):
     RefreshOutcome: NotRequired[RefreshOutcome]
     RefreshResult: NotRequired[RefreshResult]
     RemoveParams: NotRequired[RemoveParams]
+    ResponseFormat: NotRequired[ResponseFormat]
+    ResponseFormatPlan: NotRequired[ResponseFormatPlan]
     ResponseInfo: NotRequired[ResponseInfo]
     RetryPolicy: NotRequired[RetryPolicy]
     RuntimePreview: NotRequired[RuntimePreview]
@@ -2151,6 +2335,7 @@ class SidecarContract(TypedDict):
     Tool: NotRequired[Tool]
     ToolChoice: NotRequired[ToolChoice]
     ToolChoiceMode: NotRequired[ToolChoiceMode]
+    ToolKind: NotRequired[ToolKind]
     TransformPreview: NotRequired[TransformPreview]
     TransformPreviewParams: NotRequired[TransformPreviewParams]
     Usage: NotRequired[Usage]

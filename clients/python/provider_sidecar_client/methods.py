@@ -101,7 +101,7 @@ class SidecarMethods:
         return self._call("provider/get", params)  # type: ignore[no-any-return]
 
     def model_list(self, params: ModelListParams | None = None) -> ModelListResult:
-        """`model/list`: Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol), filtered by provider, capabilities, status and connection."""
+        """`model/list`: Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol, call options), filtered by provider, capabilities, status and connection."""
         return self._call("model/list", params if params is not None else {})  # type: ignore[no-any-return]
 
     def model_get(self, params: ModelGetParams) -> ModelDescriptor:
@@ -238,7 +238,7 @@ class AsyncSidecarMethods:
         return await self._call("provider/get", params)  # type: ignore[no-any-return]
 
     async def model_list(self, params: ModelListParams | None = None) -> ModelListResult:
-        """`model/list`: Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol), filtered by provider, capabilities, status and connection."""
+        """`model/list`: Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol, call options), filtered by provider, capabilities, status and connection."""
         return await self._call("model/list", params if params is not None else {})  # type: ignore[no-any-return]
 
     async def model_get(self, params: ModelGetParams) -> ModelDescriptor:

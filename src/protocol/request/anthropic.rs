@@ -4,7 +4,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, is_error_output, json_f64, option, output_text, part_options, put};
+use super::{
+    Data, JsonAnswer, WireRequest, is_error_output, json_f64, option, output_text, part_options,
+    provider_tool_entry, put,
+};
+use crate::protocol::WireFormat;
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{
     ChatRequest, Message, Part, ProviderOptions, ToolChoice, ToolChoiceMode,
@@ -194,21 +198,22 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     );
     body.insert("stream".into(), json!(true));
     if !request.tools.is_empty() {
-        let tools: Vec<Value> = request
-            .tools
-            .iter()
-            .map(|tool| {
-                let mut entry = Map::new();
-                entry.insert("name".into(), json!(tool.name));
-                put(
-                    &mut entry,
-                    "description",
-                    tool.description.as_ref().map(|d| json!(d)),
-                );
-                entry.insert("input_schema".into(), tool.input_schema.clone());
-                Value::Object(entry)
-            })
-            .collect();
+        let mut tools = Vec::new();
+        for tool in &request.tools {
+            if !tool.kind.is_function() {
+                tools.push(provider_tool_entry(WireFormat::Anthropic, tool)?);
+                continue;
+            }
+            let mut entry = Map::new();
+            entry.insert("name".into(), json!(tool.name));
+            put(
+                &mut entry,
+                "description",
+                tool.description.as_ref().map(|d| json!(d)),
+            );
+            entry.insert("input_schema".into(), tool.input_schema.clone());
+            tools.push(Value::Object(entry));
+        }
         body.insert("tools".into(), Value::Array(tools));
     }
     put(
@@ -227,6 +232,11 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     if !request.stop_sequences.is_empty() {
         body.insert("stop_sequences".into(), json!(request.stop_sequences));
     }
+    put(
+        &mut body,
+        "output_config",
+        JsonAnswer::of(request).and_then(JsonAnswer::anthropic_output_config),
+    );
     Ok(WireRequest {
         path: "/messages".into(),
         body: Value::Object(body),

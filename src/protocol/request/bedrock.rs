@@ -4,7 +4,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, is_error_output, json_f64, option, output_json, part_options, put};
+use super::{
+    Data, JsonAnswer, WireRequest, is_error_output, json_f64, option, output_json, part_options,
+    put,
+};
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{
     ChatRequest, Message, Part, ProviderOptions, ToolChoice, ToolChoiceMode,
@@ -124,6 +127,7 @@ fn block(part: &Part) -> Option<Value> {
 }
 
 pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest, ProtocolError> {
+    super::function_tools_only(crate::protocol::WireFormat::Bedrock, request)?;
     let mut system = Vec::new();
     let mut messages: Vec<(String, Vec<Value>)> = Vec::new();
     for message in &request.messages {
@@ -194,8 +198,19 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     if !inference.is_empty() {
         body.insert("inferenceConfig".into(), Value::Object(inference));
     }
-    if let Some(k) = request.top_k {
-        body.insert("additionalModelRequestFields".into(), json!({"top_k": k}));
+    // Fields of the model's own API (Claude's Messages fields) that Converse has none for.
+    let mut model_fields = Map::new();
+    put(&mut model_fields, "top_k", request.top_k.map(|k| json!(k)));
+    put(
+        &mut model_fields,
+        "output_config",
+        JsonAnswer::of(request).and_then(JsonAnswer::anthropic_output_config),
+    );
+    if !model_fields.is_empty() {
+        body.insert(
+            "additionalModelRequestFields".into(),
+            Value::Object(model_fields),
+        );
     }
     let tools_disabled = matches!(
         request.tool_choice,

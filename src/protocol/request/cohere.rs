@@ -3,11 +3,12 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, json_f64, option, output_text, put};
+use super::{Data, JsonAnswer, WireRequest, json_f64, option, output_text, put};
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{ChatRequest, Message, Part, ToolChoice, ToolChoiceMode};
 
 pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest, ProtocolError> {
+    super::function_tools_only(crate::protocol::WireFormat::Cohere, request)?;
     let mut messages = Vec::new();
     for message in &request.messages {
         match message {
@@ -135,12 +136,33 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     put(&mut body, "k", request.top_k.map(|k| json!(k)));
     put(
         &mut body,
+        "frequency_penalty",
+        json_f64(request.frequency_penalty),
+    );
+    put(
+        &mut body,
+        "presence_penalty",
+        json_f64(request.presence_penalty),
+    );
+    put(&mut body, "seed", request.seed.map(|n| json!(n)));
+    put(
+        &mut body,
         "max_tokens",
         request.max_output_tokens.map(|n| json!(n)),
     );
     if !request.stop_sequences.is_empty() {
         body.insert("stop_sequences".into(), json!(request.stop_sequences));
     }
+    put(
+        &mut body,
+        "response_format",
+        JsonAnswer::of(request).map(|answer| match answer {
+            JsonAnswer::Schema { schema, .. } => {
+                json!({"type": "json_object", "json_schema": schema})
+            }
+            JsonAnswer::Any => json!({"type": "json_object"}),
+        }),
+    );
     Ok(WireRequest {
         path: "/chat".into(),
         body: Value::Object(body),

@@ -4,7 +4,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, json_f64, option, output_json, part_options, put};
+use super::{
+    Data, JsonAnswer, WireRequest, json_f64, option, output_json, part_options,
+    provider_tool_entry, put,
+};
+use crate::protocol::WireFormat;
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{ChatRequest, Message, Part, ToolChoice, ToolChoiceMode};
 
@@ -181,27 +185,29 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
         body.insert("systemInstruction".into(), json!({"parts": system}));
     }
     if !request.tools.is_empty() {
-        let declarations: Vec<Value> = request
-            .tools
-            .iter()
-            .map(|tool| {
-                let mut entry = Map::new();
-                entry.insert("name".into(), json!(tool.name));
-                put(
-                    &mut entry,
-                    "description",
-                    tool.description.as_ref().map(|d| json!(d)),
-                );
-                if let Some(parameters) = parameters(&tool.input_schema) {
-                    entry.insert("parameters".into(), parameters);
-                }
-                Value::Object(entry)
-            })
-            .collect();
-        body.insert(
-            "tools".into(),
-            json!([{"functionDeclarations": declarations}]),
-        );
+        let mut declarations = Vec::new();
+        let mut tools = Vec::new();
+        for tool in &request.tools {
+            if !tool.kind.is_function() {
+                tools.push(provider_tool_entry(WireFormat::Gemini, tool)?);
+                continue;
+            }
+            let mut entry = Map::new();
+            entry.insert("name".into(), json!(tool.name));
+            put(
+                &mut entry,
+                "description",
+                tool.description.as_ref().map(|d| json!(d)),
+            );
+            if let Some(parameters) = parameters(&tool.input_schema) {
+                entry.insert("parameters".into(), parameters);
+            }
+            declarations.push(Value::Object(entry));
+        }
+        if !declarations.is_empty() {
+            tools.push(json!({"functionDeclarations": declarations}));
+        }
+        body.insert("tools".into(), Value::Array(tools));
     }
     put(
         &mut body,
@@ -230,6 +236,23 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     );
     if !request.stop_sequences.is_empty() {
         generation.insert("stopSequences".into(), json!(request.stop_sequences));
+    }
+    put(
+        &mut generation,
+        "frequencyPenalty",
+        json_f64(request.frequency_penalty),
+    );
+    put(
+        &mut generation,
+        "presencePenalty",
+        json_f64(request.presence_penalty),
+    );
+    put(&mut generation, "seed", request.seed.map(|n| json!(n)));
+    if let Some(answer) = JsonAnswer::of(request) {
+        generation.insert("responseMimeType".into(), json!("application/json"));
+        if let JsonAnswer::Schema { schema, .. } = answer {
+            generation.insert("responseSchema".into(), openapi(schema));
+        }
     }
     if !generation.is_empty() {
         body.insert("generationConfig".into(), Value::Object(generation));

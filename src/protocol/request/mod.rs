@@ -10,11 +10,11 @@ mod openai_responses;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::WireFormat;
 use super::error::ProtocolError;
-use super::types::{ChatRequest, Content, Part, ProviderOptions};
+use super::types::{ChatRequest, Content, Part, ProviderOptions, ResponseFormat, Tool};
 
 /// The body and path of one streaming call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -211,6 +211,104 @@ pub(crate) fn with_chat_extras(mut value: Value, options: Option<&ProviderOption
         }
     }
     value
+}
+
+/// A provider-defined tool as `format` lists it; a tool the API does not offer is an error (the
+/// transform layer refuses it first, naming the field).
+pub(crate) fn provider_tool_entry(format: WireFormat, tool: &Tool) -> Result<Value, ProtocolError> {
+    let id = tool.provider_id().unwrap_or_default();
+    super::provider_tools::find(format, id)
+        .map(|known| known.wire_entry(tool.args.as_ref()))
+        .ok_or_else(|| {
+            ProtocolError::InvalidRequest(format!(
+                "the provider-defined tool {id:?} ({}) is not offered by this API",
+                tool.name
+            ))
+        })
+}
+
+/// Refuses provider-defined tools on an API that has none.
+pub(crate) fn function_tools_only(
+    format: WireFormat,
+    request: &ChatRequest,
+) -> Result<(), ProtocolError> {
+    match request.tools.iter().find(|tool| !tool.kind.is_function()) {
+        Some(tool) => provider_tool_entry(format, tool).map(|_| ()),
+        None => Ok(()),
+    }
+}
+
+/// The name a JSON schema answer goes by where the API wants one and the call gave none (the AI
+/// SDK's).
+pub const DEFAULT_SCHEMA_NAME: &str = "response";
+
+/// What a call's `responseFormat` asks of the API: JSON following a schema, or any JSON.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum JsonAnswer<'a> {
+    Schema {
+        schema: &'a Value,
+        name: &'a str,
+        description: Option<&'a str>,
+    },
+    Any,
+}
+
+impl<'a> JsonAnswer<'a> {
+    /// The call's JSON answer, if it asks for one.
+    pub(crate) fn of(request: &'a ChatRequest) -> Option<Self> {
+        let Some(ResponseFormat::Json {
+            schema,
+            name,
+            description,
+        }) = &request.response_format
+        else {
+            return None;
+        };
+        Some(match schema {
+            Some(schema) => JsonAnswer::Schema {
+                schema,
+                name: name.as_deref().unwrap_or(DEFAULT_SCHEMA_NAME),
+                description: description.as_deref(),
+            },
+            None => JsonAnswer::Any,
+        })
+    }
+
+    /// OpenAI's form (chat `response_format`, Responses `text.format` with `inline` set): a strict
+    /// `json_schema`, or `json_object`.
+    pub(crate) fn openai(self, inline: bool) -> Value {
+        match self {
+            JsonAnswer::Schema {
+                schema,
+                name,
+                description,
+            } => {
+                let mut format = Map::new();
+                format.insert("name".into(), json!(name));
+                put(&mut format, "description", description.map(|d| json!(d)));
+                format.insert("schema".into(), schema.clone());
+                format.insert("strict".into(), json!(true));
+                if inline {
+                    format.insert("type".into(), json!("json_schema"));
+                    Value::Object(format)
+                } else {
+                    json!({"type": "json_schema", "json_schema": format})
+                }
+            }
+            JsonAnswer::Any => json!({"type": "json_object"}),
+        }
+    }
+
+    /// The Messages API's `output_config.format` (Anthropic, and Claude on Bedrock): only with a
+    /// schema (the transform layer turns a schema-less JSON answer into a forced tool).
+    pub(crate) fn anthropic_output_config(self) -> Option<Value> {
+        match self {
+            JsonAnswer::Schema { schema, .. } => {
+                Some(json!({"format": {"type": "json_schema", "schema": schema}}))
+            }
+            JsonAnswer::Any => None,
+        }
+    }
 }
 
 /// Inserts `value` under `key` when it is present.

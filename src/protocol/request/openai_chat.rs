@@ -10,7 +10,8 @@
 use serde_json::{Map, Value, json};
 
 use super::{
-    Data, WireRequest, json_f64, option, output_text, part_options, put, with_chat_extras,
+    Data, JsonAnswer, WireRequest, json_f64, option, output_text, part_options, put,
+    with_chat_extras,
 };
 use crate::protocol::types::ProviderOptions;
 
@@ -64,15 +65,8 @@ fn user_content_cached(content: &Content, message_cache: Option<Value>) -> Value
     value
 }
 use crate::protocol::error::ProtocolError;
+use crate::protocol::support::is_openai_reasoning_model;
 use crate::protocol::types::{ChatRequest, Content, Message, Part, ToolChoice, ToolChoiceMode};
-
-/// OpenAI reasoning models reject `max_tokens` and want `max_completion_tokens`.
-fn uses_completion_tokens(model_id: &str) -> bool {
-    let id = model_id.rsplit('/').next().unwrap_or(model_id);
-    ["o1", "o3", "o4", "gpt-5"]
-        .iter()
-        .any(|prefix| id.starts_with(prefix))
-}
 
 fn user_content(content: &Content) -> Value {
     if let Some(text) = super::content_is_plain(content) {
@@ -125,6 +119,7 @@ fn user_part(part: &Part) -> Option<Value> {
 }
 
 pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest, ProtocolError> {
+    super::function_tools_only(crate::protocol::WireFormat::OpenaiChat, request)?;
     let mut messages = Vec::new();
     for message in &request.messages {
         match message {
@@ -278,7 +273,19 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     );
     put(&mut body, "temperature", json_f64(request.temperature));
     put(&mut body, "top_p", json_f64(request.top_p));
-    let max_key = if uses_completion_tokens(model_id) {
+    put(
+        &mut body,
+        "frequency_penalty",
+        json_f64(request.frequency_penalty),
+    );
+    put(
+        &mut body,
+        "presence_penalty",
+        json_f64(request.presence_penalty),
+    );
+    put(&mut body, "seed", request.seed.map(|n| json!(n)));
+    // OpenAI reasoning models reject `max_tokens` and want `max_completion_tokens`.
+    let max_key = if is_openai_reasoning_model(model_id) {
         "max_completion_tokens"
     } else {
         "max_tokens"
@@ -291,6 +298,11 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     if !request.stop_sequences.is_empty() {
         body.insert("stop".into(), json!(request.stop_sequences));
     }
+    put(
+        &mut body,
+        "response_format",
+        JsonAnswer::of(request).map(|answer| answer.openai(false)),
+    );
     Ok(WireRequest {
         path: "/chat/completions".into(),
         body: Value::Object(body),

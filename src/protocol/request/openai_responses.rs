@@ -3,7 +3,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Data, WireRequest, json_f64, option, output_text, put};
+use super::{
+    Data, JsonAnswer, WireRequest, json_f64, option, output_text, provider_tool_entry, put,
+};
+use crate::protocol::WireFormat;
 use crate::protocol::error::ProtocolError;
 use crate::protocol::types::{ChatRequest, Message, Part, ToolChoice, ToolChoiceMode};
 
@@ -144,23 +147,24 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
     body.insert("input".into(), Value::Array(input));
     body.insert("stream".into(), json!(true));
     if !request.tools.is_empty() {
-        let tools: Vec<Value> = request
-            .tools
-            .iter()
-            .map(|tool| {
-                let mut entry = Map::new();
-                entry.insert("type".into(), json!("function"));
-                entry.insert("name".into(), json!(tool.name));
-                put(
-                    &mut entry,
-                    "description",
-                    tool.description.as_ref().map(|d| json!(d)),
-                );
-                entry.insert("parameters".into(), tool.input_schema.clone());
-                entry.insert("strict".into(), json!(false));
-                Value::Object(entry)
-            })
-            .collect();
+        let mut tools = Vec::new();
+        for tool in &request.tools {
+            if !tool.kind.is_function() {
+                tools.push(provider_tool_entry(WireFormat::OpenaiResponses, tool)?);
+                continue;
+            }
+            let mut entry = Map::new();
+            entry.insert("type".into(), json!("function"));
+            entry.insert("name".into(), json!(tool.name));
+            put(
+                &mut entry,
+                "description",
+                tool.description.as_ref().map(|d| json!(d)),
+            );
+            entry.insert("parameters".into(), tool.input_schema.clone());
+            entry.insert("strict".into(), json!(false));
+            tools.push(Value::Object(entry));
+        }
         body.insert("tools".into(), Value::Array(tools));
     }
     put(
@@ -180,6 +184,9 @@ pub(super) fn build(model_id: &str, request: &ChatRequest) -> Result<WireRequest
         "max_output_tokens",
         request.max_output_tokens.map(|n| json!(n)),
     );
+    if let Some(answer) = JsonAnswer::of(request) {
+        body.insert("text".into(), json!({"format": answer.openai(true)}));
+    }
     Ok(WireRequest {
         path: "/responses".into(),
         body: Value::Object(body),

@@ -65,18 +65,18 @@ fn follow_up(result: &ChatResult) -> ChatRequest {
     }
     ChatRequest {
         messages,
-        tools: vec![Tool {
-            name: "weather".into(),
-            description: Some("Weather of a city".into()),
-            input_schema: json!({"type": "object", "properties": {"location": {"type": "string"}}}),
-        }],
+        tools: vec![Tool::function(
+            "weather",
+            Some("Weather of a city".into()),
+            json!({"type": "object", "properties": {"location": {"type": "string"}}}),
+        )],
         tool_choice: Some(ToolChoice::Mode(ToolChoiceMode::Auto)),
         temperature: Some(0.5),
         top_p: Some(0.9),
         top_k: Some(40),
         max_output_tokens: Some(1000),
         stop_sequences: vec!["END".into()],
-        provider_options: None,
+        ..ChatRequest::default()
     }
 }
 
@@ -402,10 +402,10 @@ fn gemini_tool_parameters_are_its_openapi_subset() {
         ..Default::default()
     };
     request.tools = vec![
-        Tool {
-            name: "edit".into(),
-            description: None,
-            input_schema: json!({
+        Tool::function(
+            "edit",
+            None,
+            json!({
                 "$schema": "http://json-schema.org/draft-07/schema#",
                 "type": "object",
                 "additionalProperties": false,
@@ -417,12 +417,8 @@ fn gemini_tool_parameters_are_its_openapi_subset() {
                 },
                 "required": ["path"]
             }),
-        },
-        Tool {
-            name: "noop".into(),
-            description: None,
-            input_schema: json!({"type": "object", "properties": {}}),
-        },
+        ),
+        Tool::function("noop", None, json!({"type": "object", "properties": {}})),
     ];
     let body = build_request(WireFormat::Gemini, "gemini-2.5-pro", &request)
         .expect("builds")

@@ -75,7 +75,7 @@ pub struct ModelList;
 
 impl Method for ModelList {
     const NAME: &'static str = "model/list";
-    const SUMMARY: &'static str = "Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol), filtered by provider, capabilities, status and connection.";
+    const SUMMARY: &'static str = "Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol, call options), filtered by provider, capabilities, status and connection.";
     type Params = ModelListParams;
     type Result = ModelListJson;
 

@@ -14,6 +14,7 @@ use crate::rpc::error::RpcError;
 use crate::rpc::method::Method;
 use crate::rpc::state::ServerState;
 use crate::session::{CallSpec, ChatError, ChatParams, ChatTarget};
+use crate::transform::response_format::ResponseFormatPlan;
 
 /// What `chat/*` with the same params would send first (fallbacks are not shown).
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -32,6 +33,10 @@ pub struct TransformPreview {
     pub credential_source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+    /// How a JSON answer (`responseFormat: {type: "json"}`) is asked of this model: its schema
+    /// enforced, the API's JSON mode, or a forced `json` tool; with the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<ResponseFormatPlan>,
 }
 
 pub struct Preview;
@@ -89,6 +94,7 @@ impl Method for Preview {
             runtime: resolved.runtime.redacted(),
             credential_source: resolved.credential_source.to_string(),
             variant: params.variant,
+            response_format: wire.response_format,
         })
     }
 }

@@ -345,10 +345,19 @@ export type Part =
       id: string;
       url?: string | null;
       title?: string | null;
+      mediaType?: string | null;
+      filename?: string | null;
       providerOptions?: {
         [k: string]: unknown;
       } | null;
     };
+/**
+ * Who runs a tool.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ToolKind".
+ */
+export type ToolKind = "function" | "provider-defined";
 /**
  * `"auto" | "none" | "required" | {toolName}`.
  *
@@ -366,11 +375,42 @@ export type ToolChoice =
  */
 export type ToolChoiceMode = "auto" | "none" | "required";
 /**
+ * The form of the answer: free text (the default), or JSON, constrained by `schema` where the
+ * model can be (`name` and `description` go with the schema where the API takes them). How each
+ * API is asked, and what a model without structured output gets instead, is in
+ * `docs/call-options.md`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ResponseFormat".
+ */
+export type ResponseFormat =
+  | {
+      type: "text";
+    }
+  | {
+      type: "json";
+      /**
+       * A JSON Schema object the answer must match.
+       */
+      schema?: {
+        [k: string]: unknown;
+      };
+      name?: string | null;
+      description?: string | null;
+    };
+/**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "FinishReason".
  */
 export type FinishReason =
   "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other" | "unknown";
+/**
+ * How a JSON answer (`responseFormat: {type: "json"}`) is asked for.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "JsonAnswerMode".
+ */
+export type JsonAnswerMode = "schema" | "json-object" | "tool";
 /**
  * One step: `begin` first, then `report`s, then `end`.
  *
@@ -483,6 +523,8 @@ export type StreamPart =
       id: string;
       url?: string | null;
       title?: string | null;
+      mediaType?: string | null;
+      filename?: string | null;
       providerMetadata?: {
         [k: string]: unknown;
       } | null;
@@ -598,7 +640,7 @@ export interface SidecarContract {
       result: ProviderDescriptor;
     };
     /**
-     * Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol), filtered by provider, capabilities, status and connection.
+     * Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol, call options), filtered by provider, capabilities, status and connection.
      */
     "model/list": {
       params: ModelListParams;
@@ -1103,6 +1145,7 @@ export interface ModelDescriptor {
   attachment: boolean;
   temperature: boolean;
   structuredOutput: boolean;
+  callOptions: CallOptionSupport;
   interleaved?: Interleaved | null;
   reasoningOptions?: ReasoningOption[] | null;
   /**
@@ -1190,6 +1233,29 @@ export interface Limit {
   context?: number;
   input?: number | null;
   output?: number;
+}
+/**
+ * The AI SDK call options the model's API takes (`docs/call-options.md`), so a host can grey out
+ * what a call would be refused for.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CallOptionSupport".
+ */
+export interface CallOptionSupport {
+  /**
+   * How `responseFormat: {type: "json", schema}` is honoured: `schema` (the API enforces it),
+   * `json-object` (the API's JSON mode, the schema not enforced) or `tool` (a forced `json`
+   * tool whose input is the answer).
+   */
+  jsonAnswer: JsonAnswerMode;
+  seed: boolean;
+  presencePenalty: boolean;
+  frequencyPenalty: boolean;
+  /**
+   * Ids of the provider-defined tools the model's API offers (none when the model calls no
+   * tools).
+   */
+  providerTools: string[];
 }
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
@@ -1838,6 +1904,23 @@ export interface ChatStreamParams {
   maxOutputTokens?: number | null;
   stopSequences?: string[];
   /**
+   * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+   */
+  responseFormat?: ResponseFormat | null;
+  /**
+   * Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+   * Gemini, Cohere; Mistral's `random_seed`).
+   */
+  seed?: number | null;
+  /**
+   * Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+   */
+  presencePenalty?: number | null;
+  /**
+   * Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+   */
+  frequencyPenalty?: number | null;
+  /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
    * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
@@ -1865,18 +1948,36 @@ export interface ChatStreamParams {
   small?: boolean;
 }
 /**
+ * A tool the model may call: a function tool (`{name, description?, inputSchema}`), or a
+ * provider-defined one (`{type: "provider-defined", id, name, args?}`, as the AI SDK's).
+ *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "Tool".
  */
 export interface Tool {
+  type?: ToolKind;
+  /**
+   * The name the model's calls of the tool come back under.
+   */
   name: string;
   description?: string | null;
   /**
-   * A JSON Schema object.
+   * A JSON Schema object (function tools).
    */
-  inputSchema: {
+  inputSchema?: {
     [k: string]: unknown;
   };
+  /**
+   * A provider-defined tool's id, `<provider>.<tool>` (e.g. `anthropic.web_search_20250305`,
+   * `openai.web_search`, `google.google_search`; `docs/call-options.md` lists them).
+   */
+  id?: string | null;
+  /**
+   * A provider-defined tool's settings in the AI SDK's spelling (e.g. `{maxUses: 3}`).
+   */
+  args?: {
+    [k: string]: unknown;
+  } | null;
 }
 /**
  * A provider and model a chat call tries: the call's own, then each of its `fallbacks`.
@@ -1950,6 +2051,23 @@ export interface ChatGenerateParams {
   maxOutputTokens?: number | null;
   stopSequences?: string[];
   /**
+   * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+   */
+  responseFormat?: ResponseFormat | null;
+  /**
+   * Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+   * Gemini, Cohere; Mistral's `random_seed`).
+   */
+  seed?: number | null;
+  /**
+   * Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+   */
+  presencePenalty?: number | null;
+  /**
+   * Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+   */
+  frequencyPenalty?: number | null;
+  /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
    * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
@@ -1999,6 +2117,23 @@ export interface TransformPreviewParams {
   topK?: number | null;
   maxOutputTokens?: number | null;
   stopSequences?: string[];
+  /**
+   * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+   */
+  responseFormat?: ResponseFormat | null;
+  /**
+   * Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+   * Gemini, Cohere; Mistral's `random_seed`).
+   */
+  seed?: number | null;
+  /**
+   * Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+   */
+  presencePenalty?: number | null;
+  /**
+   * Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+   */
+  frequencyPenalty?: number | null;
   /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
@@ -2057,6 +2192,24 @@ export interface TransformPreview {
    */
   credentialSource: string;
   variant?: string | null;
+  /**
+   * How a JSON answer (`responseFormat: {type: "json"}`) is asked of this model: its schema
+   * enforced, the API's JSON mode, or a forced `json` tool; with the reason.
+   */
+  responseFormat?: ResponseFormatPlan | null;
+}
+/**
+ * How a call's JSON answer is asked for, as `transform/preview` shows it.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ResponseFormatPlan".
+ */
+export interface ResponseFormatPlan {
+  mode: JsonAnswerMode;
+  /**
+   * Why this mode: what the catalog says of the model, or what the call gave.
+   */
+  reason: string;
 }
 /**
  * The params of a `$/progress` notification: the token the request named (or one the sidecar
@@ -2174,6 +2327,23 @@ export interface ChatParams {
   topK?: number | null;
   maxOutputTokens?: number | null;
   stopSequences?: string[];
+  /**
+   * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+   */
+  responseFormat?: ResponseFormat | null;
+  /**
+   * Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+   * Gemini, Cohere; Mistral's `random_seed`).
+   */
+  seed?: number | null;
+  /**
+   * Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+   */
+  presencePenalty?: number | null;
+  /**
+   * Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+   */
+  frequencyPenalty?: number | null;
   /**
    * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
    * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,

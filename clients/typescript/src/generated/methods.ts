@@ -116,7 +116,7 @@ export abstract class SidecarMethods {
   }
 
   /**
-   * `model/list`: Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol), filtered by provider, capabilities, status and connection.
+   * `model/list`: Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol, call options), filtered by provider, capabilities, status and connection.
    */
   modelList(
     params: ModelListParams = {},
