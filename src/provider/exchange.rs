@@ -8,10 +8,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::aws_credentials::{AwsCredentialChain, ChainRequest};
 use super::clock::{Clock, SystemClock};
 use super::error::ProviderError;
 use super::google_auth::{self, GoogleTokenCache, ServiceAccountKey};
-use super::input::{Credential, LoaderInput};
+use super::input::{AwsCredentials, Credential, LoaderInput};
 use super::profiles::resolve;
 use super::profiles::{gitlab, sap};
 use super::runtime::ResolvedRuntime;
@@ -22,6 +23,7 @@ pub struct TokenBroker {
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
     google: GoogleTokenCache,
+    aws: AwsCredentialChain,
     sap: sap::SapTokenCache,
     gitlab: gitlab::DirectAccessCache,
 }
@@ -46,6 +48,7 @@ impl TokenBroker {
 
     pub fn with_clock(http: reqwest::Client, clock: Arc<dyn Clock>) -> Self {
         Self {
+            aws: AwsCredentialChain::new(http.clone()),
             http,
             clock,
             google: GoogleTokenCache::default(),
@@ -74,6 +77,14 @@ impl TokenBroker {
             }
             _ => Ok(None),
         }
+    }
+
+    /// The AWS SDK's default credential chain over the session's env (cached per env view).
+    pub async fn aws_credentials(
+        &self,
+        request: &ChainRequest<'_>,
+    ) -> Result<Option<AwsCredentials>, ProviderError> {
+        self.aws.credentials(request, self.clock.as_ref()).await
     }
 
     /// [`Self::exchange`], then [`super::resolve`] with the exchanged credential and headers.

@@ -4,8 +4,11 @@
 mod support;
 
 mod auth;
+mod auth_metadata;
+mod aws_credentials;
 mod catalog;
 mod chat;
+mod endpoints;
 mod exit;
 mod lifecycle;
 mod python_client;

@@ -48,6 +48,9 @@ impl Sidecar {
             .arg(data_dir.path())
             .env("PROVIDER_SIDECAR_LOG", "debug")
             .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
+            // No test may reach the instance metadata address (169.254.169.254) through the AWS
+            // credential chain; tests that use it point it at 127.0.0.1 in their session env.
+            .env("AWS_EC2_METADATA_DISABLED", "true")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

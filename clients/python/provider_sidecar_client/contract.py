@@ -1643,7 +1643,7 @@ class TransformPreview(TypedDict):
     """
     credentialSource: str
     """
-    Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-profile`,
+    Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-sdk`,
     `config` or `none`.
     """
     variant: NotRequired[str | None]

@@ -2052,7 +2052,7 @@ export interface TransformPreview {
    */
   runtime: RuntimePreview;
   /**
-   * Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-profile`,
+   * Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-sdk`,
    * `config` or `none`.
    */
   credentialSource: string;
