@@ -33,6 +33,11 @@ impl Route {
         Route::ok(method, path, "application/json", &body.to_string())
     }
 
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
     pub fn header(mut self, name: &'static str, value: &str) -> Self {
         self.headers.push((name, value.to_string()));
         self

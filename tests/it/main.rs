@@ -10,6 +10,7 @@ mod catalog;
 mod chat;
 mod endpoints;
 mod exit;
+mod google_credentials;
 mod lifecycle;
 mod python_client;
 mod runtime;
