@@ -8,6 +8,7 @@ mod auth_metadata;
 mod aws_credentials;
 mod catalog;
 mod chat;
+mod config_import;
 mod endpoints;
 mod exit;
 mod google_credentials;

@@ -751,6 +751,13 @@ export interface SidecarContract {
       params: TransformPreviewParams;
       result: TransformPreview;
     };
+    /**
+     * Imports OpenCode's opencode.json(c) (global, and a project's given `directory`; read only, never done unless asked) under the sidecar's own config: the files read, the providers and settings taken, what was skipped and why; never a value.
+     */
+    "config/import": {
+      params: ConfigImportParams;
+      result: ConfigImportReport;
+    };
   };
   notifications: {
     "$/progress": ProgressParams;
@@ -2059,6 +2066,83 @@ export interface TransformPreview {
   variant?: string | null;
 }
 /**
+ * `config/import` params: where to look. With neither `paths` nor `directory`, the global config.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ConfigImportParams".
+ */
+export interface ConfigImportParams {
+  /**
+   * A project directory: its `opencode.json(c)` and `.opencode/opencode.json(c)` go over the
+   * global config.
+   */
+  directory?: string | null;
+  /**
+   * Read the global config (`$XDG_CONFIG_HOME/opencode`, else `~/.config/opencode`); default
+   * true.
+   */
+  global?: boolean | null;
+  /**
+   * Exact files to read instead of looking (later files go over earlier ones).
+   */
+  paths?: string[];
+}
+/**
+ * What an import read, took and left; names and keys only, never a value.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ConfigImportReport".
+ */
+export interface ConfigImportReport {
+  /**
+   * Where the imported config is kept; `null` when nothing was found (a previous import stays).
+   */
+  storedAt?: string | null;
+  /**
+   * The files read, in merge order (later ones win).
+   */
+  sources: ImportedSource[];
+  /**
+   * Keys and providers left out, with why.
+   */
+  skipped: SkippedConfig[];
+  /**
+   * Candidate files that do not exist.
+   */
+  notFound: string[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ImportedSource".
+ */
+export interface ImportedSource {
+  path: string;
+  /**
+   * `global`, `project` or `file` (given in `paths`).
+   */
+  scope: string;
+  /**
+   * Provider ids taken from this file.
+   */
+  providers: string[];
+  /**
+   * Other top-level settings taken (`model`, `small_model`, ...).
+   */
+  settings: string[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SkippedConfig".
+ */
+export interface SkippedConfig {
+  path: string;
+  /**
+   * The top-level key, or `provider.<id>`.
+   */
+  key: string;
+  reason: string;
+}
+/**
  * The params of a `$/progress` notification: the token the request named (or one the sidecar
  * made up) and one step of the work.
  *
@@ -2382,6 +2466,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   "chat/stream",
   "chat/generate",
   "transform/preview",
+  "config/import",
 ];
 /** The notification names of the contract, in its order. */
 export const NOTIFICATION_NAMES: readonly NotificationName[] = [
