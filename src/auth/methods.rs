@@ -104,6 +104,65 @@ fn oauth_method(
     )
 }
 
+/// A value an API key needs beside it, stored as the key's `metadata` (OpenCode asks for the same
+/// keys): asked for unless its env var is set.
+struct KeyMetadata {
+    key: &'static str,
+    message: &'static str,
+    placeholder: &'static str,
+    env: &'static str,
+}
+
+fn key_metadata(provider_id: &str) -> &'static [KeyMetadata] {
+    const AZURE: &[KeyMetadata] = &[KeyMetadata {
+        key: "resourceName",
+        message: "Azure resource name (the NAME of https://NAME.openai.azure.com)",
+        placeholder: "my-resource",
+        env: "AZURE_RESOURCE_NAME",
+    }];
+    const AZURE_COGNITIVE: &[KeyMetadata] = &[KeyMetadata {
+        key: "resourceName",
+        message: "Azure resource name (the NAME of https://NAME.cognitiveservices.azure.com)",
+        placeholder: "my-resource",
+        env: "AZURE_COGNITIVE_SERVICES_RESOURCE_NAME",
+    }];
+    const ACCOUNT: KeyMetadata = KeyMetadata {
+        key: "accountId",
+        message: "Cloudflare account ID",
+        placeholder: "32 hex characters, from the dashboard's URL",
+        env: "CLOUDFLARE_ACCOUNT_ID",
+    };
+    const WORKERS_AI: &[KeyMetadata] = &[ACCOUNT];
+    const GATEWAY: &[KeyMetadata] = &[
+        ACCOUNT,
+        KeyMetadata {
+            key: "gatewayId",
+            message: "Cloudflare AI Gateway ID",
+            placeholder: "my-gateway",
+            env: "CLOUDFLARE_GATEWAY_ID",
+        },
+    ];
+    match provider_id {
+        "azure" => AZURE,
+        "azure-cognitive-services" => AZURE_COGNITIVE,
+        "cloudflare-workers-ai" => WORKERS_AI,
+        "cloudflare-ai-gateway" => GATEWAY,
+        _ => &[],
+    }
+}
+
+fn key_metadata_prompts(provider_id: &str) -> Vec<AuthPrompt> {
+    key_metadata(provider_id)
+        .iter()
+        .map(|field| AuthPrompt::Text {
+            key: field.key.into(),
+            message: field.message.into(),
+            placeholder: Some(field.placeholder.into()),
+            when: None,
+        })
+        .collect()
+}
+
 /// The methods of `provider_id` with the flow each one runs. Providers without a sign-in of
 /// their own (Anthropic included: its subscription sign-in is not offered) take an API key.
 pub fn methods_with_flows(provider_id: &str) -> Vec<(AuthMethodDescriptor, FlowKind)> {
@@ -154,8 +213,34 @@ pub fn methods_with_flows(provider_id: &str) -> Vec<(AuthMethodDescriptor, FlowK
             ],
             FlowKind::CopilotDevice,
         )],
-        _ => vec![api_key_method("API key")],
+        _ => {
+            let (mut method, flow) = api_key_method("API key");
+            method.prompts = key_metadata_prompts(provider_id);
+            vec![(method, flow)]
+        }
     }
+}
+
+/// `auth/methods` for one provider as OpenCode shows it: a prompt for a value the key needs
+/// beside it is left out when `env` already sets its variable.
+pub fn auth_methods_in(
+    provider_id: &str,
+    env: &std::collections::HashMap<String, String>,
+) -> Vec<AuthMethodDescriptor> {
+    let answered: Vec<&str> = key_metadata(provider_id)
+        .iter()
+        .filter(|field| env.get(field.env).is_some_and(|v| !v.trim().is_empty()))
+        .map(|field| field.key)
+        .collect();
+    let mut methods = auth_methods(provider_id);
+    for method in &mut methods {
+        method.prompts.retain(|prompt| match prompt {
+            AuthPrompt::Text { key, .. } | AuthPrompt::Select { key, .. } => {
+                !(method.kind == AuthMethodType::Api && answered.contains(&key.as_str()))
+            }
+        });
+    }
+    methods
 }
 
 /// `auth/methods` for one provider.
@@ -175,6 +260,36 @@ mod tests {
         let methods = auth_methods("anthropic");
         assert_eq!(methods.len(), 1);
         assert_eq!(methods[0].kind, AuthMethodType::Api);
+    }
+
+    #[test]
+    fn keys_that_need_a_resource_or_account_ask_for_it_unless_the_env_has_it() {
+        let azure = serde_json::to_value(auth_methods("azure")).expect("json");
+        assert_eq!(azure[0]["type"], "api");
+        assert_eq!(azure[0]["prompts"][0]["key"], "resourceName");
+        let gateway = auth_methods_in("cloudflare-ai-gateway", &Default::default());
+        let keys: Vec<String> = gateway[0]
+            .prompts
+            .iter()
+            .map(|p| match p {
+                AuthPrompt::Text { key, .. } | AuthPrompt::Select { key, .. } => key.clone(),
+            })
+            .collect();
+        assert_eq!(keys, ["accountId", "gatewayId"]);
+        let env = std::collections::HashMap::from([(
+            "CLOUDFLARE_ACCOUNT_ID".to_string(),
+            "acc".to_string(),
+        )]);
+        let gateway =
+            serde_json::to_value(auth_methods_in("cloudflare-ai-gateway", &env)).expect("json");
+        assert_eq!(gateway[0]["prompts"].as_array().map(Vec::len), Some(1));
+        assert_eq!(gateway[0]["prompts"][0]["key"], "gatewayId");
+        let env = std::collections::HashMap::from([(
+            "AZURE_RESOURCE_NAME".to_string(),
+            "res".to_string(),
+        )]);
+        let azure = serde_json::to_value(auth_methods_in("azure", &env)).expect("json");
+        assert!(azure[0].get("prompts").is_none(), "{azure}");
     }
 
     #[test]

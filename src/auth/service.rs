@@ -10,7 +10,7 @@ use super::credential::{
 };
 use super::error::{AuthError, AuthResult};
 use super::flows::{AuthEndpoints, PollTiming};
-use super::methods::{AuthMethodDescriptor, auth_methods};
+use super::methods::{AuthMethodDescriptor, auth_methods, auth_methods_in};
 use super::store::{
     CredentialBackend, OpenedStore, PutOptions, StoreConfig, StoreKind, StoredCredential,
     open_store,
@@ -147,14 +147,17 @@ impl AuthService {
     }
 
     /// `auth/methods` for the given providers.
+    /// `auth/methods`: a prompt for a value an API key needs beside it (Azure `resourceName`,
+    /// Cloudflare `accountId` / `gatewayId`) is left out when `env` sets its variable.
     pub fn methods<'a>(
         &self,
         provider_ids: impl IntoIterator<Item = &'a str>,
+        env: &HashMap<String, String>,
     ) -> AuthMethodsResult {
         AuthMethodsResult {
             methods: provider_ids
                 .into_iter()
-                .map(|id| (id.to_owned(), auth_methods(id)))
+                .map(|id| (id.to_owned(), auth_methods_in(id, env)))
                 .collect(),
         }
     }

@@ -577,7 +577,7 @@ async fn api_key_methods_are_not_oauth_flows() {
             .kind(),
         "auth_method_not_found"
     );
-    let methods = service.methods(["anthropic", "openai"]);
+    let methods = service.methods(["anthropic", "openai"], &HashMap::new());
     assert_eq!(methods.methods["openai"].len(), 3);
 }
 

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use clap::Subcommand;
 use provider_sidecar::auth::import::default_opencode_auth_path;
-use provider_sidecar::auth::methods::{AuthPrompt, ConditionOp, methods_with_flows};
+use provider_sidecar::auth::methods::{
+    AuthPrompt, ConditionOp, auth_methods_in, methods_with_flows,
+};
 use provider_sidecar::auth::types::{ImportReport, ImportSkipReason};
 use provider_sidecar::auth::{
     AuthError, AuthMethodType, AuthService, AuthorizeParams, CallbackParams, CallbackStatus,
@@ -197,7 +199,16 @@ async fn login(
         index,
     })?;
     if descriptor.kind != AuthMethodType::Oauth {
-        return login_with_key(service, settings, catalog, request).await;
+        // The values the key needs beside it (Azure resourceName, Cloudflare accountId), unless
+        // this shell's environment already sets them, become the key's metadata.
+        let env: std::collections::HashMap<String, String> = std::env::vars().collect();
+        let prompts = auth_methods_in(&request.provider, &env)
+            .into_iter()
+            .nth(index)
+            .map(|method| method.prompts)
+            .unwrap_or_default();
+        let metadata = answer_prompts(&prompts, request.inputs.clone())?;
+        return login_with_key(service, settings, catalog, request, metadata).await;
     }
     let inputs = answer_prompts(&descriptor.prompts, request.inputs)?;
     let started = service
@@ -237,6 +248,7 @@ async fn login_with_key(
     settings: &AuthSettings,
     catalog: &CatalogSource,
     request: LoginRequest,
+    metadata: BTreeMap<String, String>,
 ) -> Result<(), AuthError> {
     let prompt = format!("API key for {}: ", request.provider);
     let token = read_secret(&prompt, request.key_stdin)?;
@@ -254,7 +266,7 @@ async fn login_with_key(
                 account: request.account,
                 label: None,
                 activate: None,
-                metadata: BTreeMap::new(),
+                metadata,
             },
             validation,
         )

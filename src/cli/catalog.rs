@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use provider_sidecar::catalog::table::{models_table, providers_table};
 use provider_sidecar::catalog::{CatalogService, CatalogSettings, MergedCatalog, ModelListParams};
-use provider_sidecar::config::SidecarConfig;
+use provider_sidecar::config::{SidecarConfig, opencode_import};
 use provider_sidecar::rpc::state::ProcessEnv;
 
 pub enum Listing {
@@ -25,6 +25,14 @@ pub fn run(listing: Listing, data_dir: &Path, config: Option<&PathBuf>, env: Pro
             }
         },
         None => SidecarConfig::default(),
+    };
+    // An OpenCode config imported with `config import` goes under `--config`, as when serving.
+    let config = match opencode_import::load_stored(data_dir, &env) {
+        Ok(imported) => opencode_import::layered(imported, config),
+        Err(error) => {
+            eprintln!("the imported OpenCode config does not load, leaving it out: {error}");
+            config
+        }
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

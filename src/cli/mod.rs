@@ -2,6 +2,7 @@
 
 mod auth;
 mod catalog;
+mod config;
 mod logging;
 mod schema;
 
@@ -69,6 +70,11 @@ enum Command {
     Auth {
         #[command(subcommand)]
         command: auth::AuthCommand,
+    },
+    /// OpenCode users' config: `config import` copies what the sidecar reads from opencode.json(c).
+    Config {
+        #[command(subcommand)]
+        command: config::ConfigCommand,
     },
 }
 
@@ -141,6 +147,11 @@ pub fn run() -> i32 {
                 2
             }
         },
+        Command::Config { command } => config::run(
+            command,
+            &cli.data_dir.unwrap_or_else(default_data_dir),
+            &env,
+        ),
         Command::Serve => {
             let config = match cli
                 .config

@@ -4,6 +4,7 @@
 pub mod atomic_file;
 pub mod jsonc;
 pub mod load;
+pub mod opencode_import;
 mod overlay;
 pub mod preferences;
 pub mod schema;

@@ -5,6 +5,15 @@ pub enum ProviderError {
     #[error("no credential for provider `{provider}`: {hint}")]
     AuthMissing { provider: String, hint: String },
 
+    /// A sign-in that ended (an AWS SSO session, a revoked refresh token): `hint` says how to renew.
+    #[error("the sign-in for provider `{provider}` has expired: {hint}")]
+    AuthExpired { provider: String, hint: String },
+
+    /// A credential source that is configured but failed (a `credential_process` exiting non-zero,
+    /// a refused token exchange); `reason` names it and never holds a secret.
+    #[error("the credential of provider `{provider}` cannot be used: {reason}")]
+    AuthFailed { provider: String, reason: String },
+
     #[error("provider `{provider}` needs `{setting}`: {hint}")]
     ConfigMissing {
         provider: String,
@@ -37,6 +46,8 @@ impl ProviderError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::AuthMissing { .. } => "auth_missing",
+            Self::AuthExpired { .. } => "auth_expired",
+            Self::AuthFailed { .. } => "auth_failed",
             Self::ConfigMissing { .. } => "provider_config_missing",
             Self::Unsupported { .. } => "provider_unsupported",
             Self::InvalidOption { .. } | Self::InvalidUrl { .. } => "invalid_params",

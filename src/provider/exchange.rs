@@ -8,10 +8,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::aws_credentials::{AwsCredentialChain, ChainRequest};
 use super::clock::{Clock, SystemClock};
 use super::error::ProviderError;
-use super::google_auth::{self, GoogleTokenCache, ServiceAccountKey};
-use super::input::{Credential, LoaderInput};
+use super::google_auth::{self, GoogleCredentials, GoogleTokenCache};
+use super::input::{AwsCredentials, Credential, LoaderInput};
 use super::profiles::resolve;
 use super::profiles::{gitlab, sap};
 use super::runtime::ResolvedRuntime;
@@ -22,6 +23,7 @@ pub struct TokenBroker {
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
     google: GoogleTokenCache,
+    aws: AwsCredentialChain,
     sap: sap::SapTokenCache,
     gitlab: gitlab::DirectAccessCache,
 }
@@ -46,6 +48,7 @@ impl TokenBroker {
 
     pub fn with_clock(http: reqwest::Client, clock: Arc<dyn Clock>) -> Self {
         Self {
+            aws: AwsCredentialChain::new(http.clone()),
             http,
             clock,
             google: GoogleTokenCache::default(),
@@ -60,12 +63,19 @@ impl TokenBroker {
         input: &LoaderInput<'_>,
     ) -> Result<Option<Exchanged>, ProviderError> {
         let already_exchanged = matches!(input.credential, Some(Credential::BearerToken(_)));
-        if already_exchanged || input.option_str("baseURL").is_some() {
+        if already_exchanged {
             return Ok(None);
         }
+        // GitLab and SAP with their own `baseURL` are plain endpoints; Vertex behind a proxy
+        // (`baseURL`) still takes Google access tokens.
+        let own_endpoint = input.option_str("baseURL").is_some();
         match (input.provider_id, input.npm) {
-            ("gitlab", _) | (_, Some("gitlab-ai-provider")) => self.gitlab(input).await,
-            ("sap-ai-core", _) | (_, Some("@jerome-benoit/sap-ai-provider-v2")) => {
+            ("gitlab", _) | (_, Some("gitlab-ai-provider")) if !own_endpoint => {
+                self.gitlab(input).await
+            }
+            ("sap-ai-core", _) | (_, Some("@jerome-benoit/sap-ai-provider-v2"))
+                if !own_endpoint =>
+            {
                 self.sap(input).await
             }
             ("google-vertex" | "google-vertex-anthropic", _)
@@ -74,6 +84,14 @@ impl TokenBroker {
             }
             _ => Ok(None),
         }
+    }
+
+    /// The AWS SDK's default credential chain over the session's env (cached per env view).
+    pub async fn aws_credentials(
+        &self,
+        request: &ChainRequest<'_>,
+    ) -> Result<Option<AwsCredentials>, ProviderError> {
+        self.aws.credentials(request, self.clock.as_ref()).await
     }
 
     /// [`Self::exchange`], then [`super::resolve`] with the exchanged credential and headers.
@@ -134,30 +152,31 @@ impl TokenBroker {
         }))
     }
 
+    /// A Google access token from the stored key JSON, else Application Default Credentials
+    /// found in the session's env view (see [`google_auth`]).
     async fn vertex(&self, input: &LoaderInput<'_>) -> Result<Option<Exchanged>, ProviderError> {
         if matches!(input.credential, Some(Credential::OAuth { .. })) {
             return Ok(None);
         }
-        let key_text = match input.credential {
+        let found = match input.credential {
             Some(Credential::ApiKey(json)) if json.expose().trim_start().starts_with('{') => {
-                json.expose().to_string()
+                let text = json.expose().to_string();
+                let credentials = GoogleCredentials::from_json(&text, "the stored credentials")?;
+                Some((credentials, Some(text)))
             }
-            _ => {
-                let Some(path) = google_auth::credentials_path(input.env) else {
-                    return Ok(None);
-                };
-                tokio::fs::read_to_string(&path).await.map_err(|err| {
-                    ProviderError::TokenExchange(format!(
-                        "cannot read GOOGLE_APPLICATION_CREDENTIALS: {}",
-                        err.kind()
-                    ))
-                })?
-            }
+            _ => google_auth::discover(input.env).await?,
         };
-        let key = ServiceAccountKey::from_json(&key_text)?;
+        let Some((credentials, text)) = found else {
+            return Ok(None);
+        };
         let token = self
             .google
-            .access_token(&self.http, &key, self.clock.as_ref())
+            .access_token(
+                &self.http,
+                &credentials,
+                text.as_deref(),
+                self.clock.as_ref(),
+            )
             .await?;
         Ok(Some(Exchanged {
             credential: Some(Credential::BearerToken(token)),
@@ -296,7 +315,9 @@ mod tests {
         assert!(broker.exchange(&fx.input()).await.expect("ok").is_none());
         let rt = broker.resolve_runtime(&fx.input()).await.expect("ok");
         assert_eq!(rt.chat_url, "https://api.anthropic.com/v1/messages");
-        let fx = Fixture::new("google-vertex", "g").env("GOOGLE_CLOUD_PROJECT", "p");
+        let fx = Fixture::new("google-vertex", "g")
+            .env("GOOGLE_CLOUD_PROJECT", "p")
+            .env("NO_GCE_CHECK", "true");
         assert_eq!(
             broker
                 .resolve_runtime(&fx.input())

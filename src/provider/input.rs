@@ -26,6 +26,9 @@ pub struct AwsCredentials {
     pub session_token: Option<Secret>,
 }
 
+/// For inputs whose credential carries no metadata.
+pub static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
+
 /// How the sidecar names itself to providers that ask for attribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientIdentity {
@@ -63,6 +66,9 @@ pub struct LoaderInput<'a> {
     /// Headers the session sends on every request; they win over loader defaults.
     pub session_headers: &'a BTreeMap<String, String>,
     pub credential: Option<&'a Credential>,
+    /// Non-secret values stored with the credential (OpenCode's auth `metadata`: Azure
+    /// `resourceName`, Cloudflare `accountId` / `gatewayId`); empty when there are none.
+    pub credential_metadata: &'a BTreeMap<String, String>,
     /// The session's env snapshot plus overlay; never the process environment.
     pub env: &'a HashMap<String, String>,
     pub client: &'a ClientIdentity,
@@ -83,6 +89,7 @@ impl std::fmt::Debug for LoaderInput<'_> {
                 &self.session_headers.keys().collect::<Vec<_>>(),
             )
             .field("credential", &self.credential)
+            .field("credential_metadata", &self.credential_metadata)
             .field("env_names", &env_names)
             .finish()
     }
@@ -100,6 +107,15 @@ impl LoaderInput<'_> {
 
     pub fn option_bool(&self, key: &str) -> Option<bool> {
         self.options.get(key).and_then(Value::as_bool)
+    }
+
+    /// A non-empty value stored with the credential.
+    pub fn metadata(&self, key: &str) -> Option<&str> {
+        self.credential_metadata
+            .get(key)
+            .map(String::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 
     /// A non-empty env var from the snapshot.

@@ -12,7 +12,7 @@
 //! 3. for each outgoing request call [`RequestAuthorizer::authorize`] for the final headers.
 
 pub mod authorize;
-pub mod aws_profile;
+pub mod aws_credentials;
 pub mod clock;
 pub mod common;
 pub mod error;

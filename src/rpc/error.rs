@@ -159,9 +159,11 @@ impl ErrorKind {
             ErrorKind::ProviderNotFound => "No such provider. data: providerId.",
             ErrorKind::ModelNotFound => "No such model. data: providerId, modelId.",
             ErrorKind::SessionNotFound => "No open session with this id. data: sessionId.",
-            ErrorKind::AuthMissing => "No credential for the provider. data: providerId.",
+            ErrorKind::AuthMissing => {
+                "No credential for the provider. data: providerId, hint (what would provide one)."
+            }
             ErrorKind::AuthExpired => {
-                "The stored OAuth credential expired and could not be refreshed. data: providerId."
+                "A sign-in expired and could not be renewed (an OAuth refresh refused, an AWS SSO session over). data: providerId, hint (how to sign in again)."
             }
             ErrorKind::AuthFailed => {
                 "An authorization flow failed or was denied. data: providerId."

@@ -1,21 +1,24 @@
-//! Which credential a call uses: session → stored auth (refreshed on use) → environment → AWS shared
-//! credentials file (Bedrock). Config `apiKey` comes last and is read by the loader itself.
+//! Which credential a call uses: session → stored auth (refreshed on use) → environment. Config
+//! `apiKey` is read by the loader itself; for Bedrock the AWS SDK's credential chain comes last
+//! ([`aws_sdk_credential`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::error::ResolveError;
 use super::sources::CallSources;
 use super::store::{SessionCredential, SessionSnapshot};
 use crate::auth::{self, AuthError};
 use crate::catalog::{ResolvedModel, ResolvedProvider};
-use crate::provider::{AwsCredentials, Credential};
+use crate::provider::{Credential, LoaderInput, ProviderError, TokenBroker};
 
 /// The credential handed to the loader, and where it came from (for previews and logs).
 #[derive(Debug, Default)]
 pub struct ChosenCredential {
     pub credential: Option<Credential>,
-    /// `session`, `keyring`, `file`, `oauth`, `env`, `aws-profile`, or `config` / `none` when the
-    /// loader is left to read config `apiKey` (or nothing).
+    /// What was stored with the credential (`auth/set` `metadata`), for the loader.
+    pub metadata: BTreeMap<String, String>,
+    /// `session`, `keyring`, `file`, `oauth`, `env`, `aws-sdk` (the AWS SDK's credential chain), or
+    /// `config` / `none` when the loader is left to read config `apiKey` (or nothing).
     pub source: &'static str,
 }
 
@@ -49,6 +52,7 @@ pub async fn choose_credential(
     if let Some(credential) = session.credential(&provider.id) {
         return Ok(ChosenCredential {
             credential: Some(from_session(credential)),
+            metadata: BTreeMap::new(),
             source: "session",
         });
     }
@@ -64,16 +68,10 @@ pub async fn choose_credential(
         if let Some(value) = found {
             return Ok(ChosenCredential {
                 credential: Some(Credential::ApiKey(value.as_str().into())),
+                metadata: BTreeMap::new(),
                 source: "env",
             });
         }
-    } else if model.npm.starts_with("@ai-sdk/amazon-bedrock")
-        && let Some(credentials) = aws_profile_credentials(provider, env).await
-    {
-        return Ok(ChosenCredential {
-            credential: Some(Credential::Aws(credentials)),
-            source: "aws-profile",
-        });
     }
     let source = if provider.options.api_key.is_some() {
         "config"
@@ -82,6 +80,7 @@ pub async fn choose_credential(
     };
     Ok(ChosenCredential {
         credential: None,
+        metadata: BTreeMap::new(),
         source,
     })
 }
@@ -122,7 +121,10 @@ async fn stored(
             };
         }
         Err(AuthError::Expired { .. }) => {
-            return Err(ResolveError::AuthExpired(provider_id.to_string()));
+            return Err(ResolveError::AuthExpired {
+                provider_id: provider_id.to_string(),
+                hint: String::new(),
+            });
         }
         Err(
             error @ (AuthError::StoreUnavailable(_)
@@ -148,8 +150,15 @@ async fn stored(
         (_, crate::auth::StoreKind::Keyring) => "keyring",
         (_, _) => "file",
     };
+    let mut metadata = BTreeMap::new();
     let credential = match stored.credential {
-        auth::Credential::Api { key, .. } => Credential::ApiKey(key),
+        auth::Credential::Api {
+            key,
+            metadata: stored_metadata,
+        } => {
+            metadata = stored_metadata;
+            Credential::ApiKey(key)
+        }
         auth::Credential::Oauth(tokens) => Credential::OAuth {
             access: tokens.access,
             account_id: tokens.account_id,
@@ -159,34 +168,28 @@ async fn stored(
     };
     Ok(Some(ChosenCredential {
         credential: Some(credential),
+        metadata,
         source,
     }))
 }
 
-/// Static keys of the `profile` option or `AWS_PROFILE` (else `default`) from
-/// `AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`, as the AWS SDK reads them when the
-/// environment has no keys.
-async fn aws_profile_credentials(
-    provider: &ResolvedProvider,
-    env: &HashMap<String, String>,
-) -> Option<AwsCredentials> {
-    let nonempty = |name: &str| env.get(name).filter(|v| !v.trim().is_empty()).cloned();
-    if nonempty("AWS_ACCESS_KEY_ID").is_some() || nonempty("AWS_BEARER_TOKEN_BEDROCK").is_some() {
-        return None;
-    }
-    let path = match nonempty("AWS_SHARED_CREDENTIALS_FILE") {
-        Some(path) => std::path::PathBuf::from(path),
-        None => std::path::PathBuf::from(nonempty("HOME")?).join(".aws/credentials"),
+/// Bedrock's credentials from the AWS SDK's default chain (profiles with SSO, assume-role, web
+/// identity or `credential_process`; container and instance credentials) when the session,
+/// the store, the env and config provide none; `None` when the chain finds nothing either.
+pub async fn aws_sdk_credential(
+    broker: &TokenBroker,
+    input: &LoaderInput<'_>,
+) -> Result<Option<Credential>, ProviderError> {
+    let is_bedrock = input
+        .npm
+        .is_some_and(|npm| npm.starts_with("@ai-sdk/amazon-bedrock"));
+    let Some(request) = is_bedrock
+        .then(|| crate::provider::profiles::bedrock::sdk_chain_request(input))
+        .flatten()
+    else {
+        return Ok(None);
     };
-    let text = tokio::fs::read_to_string(&path).await.ok()?;
-    let profile = provider
-        .options
-        .extra
-        .get("profile")
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_string)
-        .or_else(|| nonempty("AWS_PROFILE"));
-    crate::provider::aws_profile::parse_credentials(&text, profile.as_deref())
+    Ok(broker.aws_credentials(&request).await?.map(Credential::Aws))
 }
 
 #[cfg(test)]

@@ -31,12 +31,14 @@ pub enum ResolveError {
         provider_id: String,
         model_id: String,
     },
-    #[error("no credential for provider {0:?}")]
-    AuthMissing(String),
+    /// `hint` names what would provide one (empty when nothing more specific is known).
+    #[error("no credential for provider {provider_id:?}{}", hint_suffix(.hint))]
+    AuthMissing { provider_id: String, hint: String },
     #[error("invalid config at {field}: {reason}")]
     Config { field: String, reason: String },
-    #[error("the sign-in for provider {0:?} has expired or was revoked; sign in again")]
-    AuthExpired(String),
+    /// `hint` says how to renew it (empty: sign in again).
+    #[error("the sign-in for provider {provider_id:?} has expired or was revoked: {}", if .hint.is_empty() { "sign in again" } else { .hint.as_str() })]
+    AuthExpired { provider_id: String, hint: String },
     #[error("the credential of provider {provider_id:?} cannot be used: {reason}")]
     AuthFailed { provider_id: String, reason: String },
     #[error("model {model_id:?} of provider {provider_id:?} has no variant {variant:?}")]
@@ -48,14 +50,22 @@ pub enum ResolveError {
     },
 }
 
+fn hint_suffix(hint: &str) -> String {
+    if hint.is_empty() {
+        String::new()
+    } else {
+        format!(": {hint}")
+    }
+}
+
 impl ResolveError {
     pub fn kind(&self) -> &'static str {
         match self {
             ResolveError::ProviderNotFound(_) => "provider_not_found",
             ResolveError::ModelNotFound { .. } => "model_not_found",
-            ResolveError::AuthMissing(_) => "auth_missing",
+            ResolveError::AuthMissing { .. } => "auth_missing",
             ResolveError::Config { .. } => "config",
-            ResolveError::AuthExpired(_) => "auth_expired",
+            ResolveError::AuthExpired { .. } => "auth_expired",
             ResolveError::AuthFailed { .. } => "auth_failed",
             ResolveError::UnknownVariant { .. } => "invalid_params",
         }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::credentials::choose_credential;
+use super::credentials::{aws_sdk_credential, choose_credential};
 use super::error::ResolveError;
 use super::sources::CallSources;
 use super::store::SessionSnapshot;
@@ -66,7 +66,7 @@ pub async fn resolve_call(
     let model = find_model(provider, model_id, sources, provider_id)?;
 
     let env = session.env_view();
-    let chosen = choose_credential(session, sources, provider, &model, &env).await?;
+    let mut chosen = choose_credential(session, sources, provider, &model, &env).await?;
     let options = provider_options(provider);
     let api_url = model_api_url(provider, &model);
     let mut session_headers = model.headers.0.clone();
@@ -77,7 +77,8 @@ pub async fn resolve_call(
             .map(|(name, value)| (name.clone(), value.clone())),
     );
     let client = ClientIdentity::default();
-    let input = LoaderInput {
+    let from_sdk_chain;
+    let mut input = LoaderInput {
         provider_id,
         model_id: &model.api_id,
         npm: Some(&*model.npm),
@@ -85,9 +86,19 @@ pub async fn resolve_call(
         options: &options,
         session_headers: &session_headers,
         credential: chosen.credential.as_ref(),
+        credential_metadata: &chosen.metadata,
         env: &env,
         client: &client,
     };
+    if input.credential.is_none() {
+        from_sdk_chain = aws_sdk_credential(broker, &input)
+            .await
+            .map_err(|error| provider_error(provider_id, error))?;
+        if from_sdk_chain.is_some() {
+            input.credential = from_sdk_chain.as_ref();
+            chosen.source = "aws-sdk";
+        }
+    }
     let runtime = broker
         .resolve_runtime(&input)
         .await
@@ -254,7 +265,18 @@ fn provider_options(provider: &ResolvedProvider) -> Map<String, Value> {
 fn provider_error(provider_id: &str, error: ProviderError) -> ResolveError {
     let reason = error.to_string();
     match error {
-        ProviderError::AuthMissing { .. } => ResolveError::AuthMissing(provider_id.to_string()),
+        ProviderError::AuthMissing { hint, .. } => ResolveError::AuthMissing {
+            provider_id: provider_id.to_string(),
+            hint,
+        },
+        ProviderError::AuthExpired { hint, .. } => ResolveError::AuthExpired {
+            provider_id: provider_id.to_string(),
+            hint,
+        },
+        ProviderError::AuthFailed { reason, .. } => ResolveError::AuthFailed {
+            provider_id: provider_id.to_string(),
+            reason,
+        },
         ProviderError::ConfigMissing { setting, .. } => ResolveError::Config {
             field: format!("provider.{provider_id}.options.{setting}"),
             reason,

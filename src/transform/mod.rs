@@ -164,6 +164,7 @@ pub(crate) mod test_support {
                 options: &options,
                 session_headers: &headers,
                 credential: Some(&credential),
+                credential_metadata: &crate::provider::input::NO_METADATA,
                 env: &env,
                 client: &client,
             };

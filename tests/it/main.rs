@@ -4,10 +4,15 @@
 mod support;
 
 mod auth;
+mod auth_metadata;
+mod aws_credentials;
 mod call_options;
 mod catalog;
 mod chat;
+mod config_import;
+mod endpoints;
 mod exit;
+mod google_credentials;
 mod lifecycle;
 mod python_client;
 mod runtime;

@@ -48,6 +48,11 @@ impl Sidecar {
             .arg(data_dir.path())
             .env("PROVIDER_SIDECAR_LOG", "debug")
             .env("PROVIDER_SIDECAR_DISABLE_MODELS_FETCH", "1")
+            // No test may reach the instance metadata address (169.254.169.254) through the AWS
+            // credential chain; tests that use one point it at 127.0.0.1 in their session env.
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            // Nor Google's metadata server (metadata.google.internal) through Vertex's ADC.
+            .env("NO_GCE_CHECK", "true")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -131,6 +131,16 @@ class ClientInfo(TypedDict):
 ConditionOp: TypeAlias = Literal['eq', 'neq']
 
 
+ConfigImportParams = TypedDict(
+    'ConfigImportParams',
+    {
+        'directory': NotRequired[str | None],
+        'global': NotRequired[bool | None],
+        'paths': NotRequired[list[str]],
+    },
+)
+
+
 ConnectionStatus: TypeAlias = Literal[
     'connected', 'disconnected', 'error', 'oauth_required'
 ]
@@ -208,6 +218,22 @@ ImportSource: TypeAlias = Literal['opencode']
 """
 `auth/import`: which auth file to import.
 """
+
+
+class ImportedSource(TypedDict):
+    path: str
+    scope: str
+    """
+    `global`, `project` or `file` (given in `paths`).
+    """
+    providers: list[str]
+    """
+    Provider ids taken from this file.
+    """
+    settings: list[str]
+    """
+    Other top-level settings taken (`model`, `small_model`, ...).
+    """
 
 
 class InitializationOptions(TypedDict):
@@ -901,6 +927,15 @@ class SetParams(TypedDict):
     """
 
 
+class SkippedConfig(TypedDict):
+    path: str
+    key: str
+    """
+    The top-level key, or `provider.<id>`.
+    """
+    reason: str
+
+
 class SkippedImport(TypedDict):
     providerId: str
     reason: ImportSkipReason
@@ -1375,6 +1410,29 @@ class ChatResult(TypedDict):
     providerMetadata: NotRequired[dict[str, Any] | None]
 
 
+class ConfigImportReport(TypedDict):
+    """
+    What an import read, took and left; names and keys only, never a value.
+    """
+
+    storedAt: NotRequired[str | None]
+    """
+    Where the imported config is kept; `null` when nothing was found (a previous import stays).
+    """
+    sources: list[ImportedSource]
+    """
+    The files read, in merge order (later ones win).
+    """
+    skipped: list[SkippedConfig]
+    """
+    Keys and providers left out, with why.
+    """
+    notFound: list[str]
+    """
+    Candidate files that do not exist.
+    """
+
+
 Content: TypeAlias = str | list[Part]
 """
 A message body: a plain string or a list of parts.
@@ -1749,7 +1807,7 @@ class TransformPreview(TypedDict):
     """
     credentialSource: str
     """
-    Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-profile`,
+    Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-sdk`,
     `config` or `none`.
     """
     variant: NotRequired[str | None]
@@ -2236,6 +2294,8 @@ class SidecarContract(TypedDict):
     ChatTarget: NotRequired[ChatTarget]
     ClientInfo: NotRequired[ClientInfo]
     ConditionOp: NotRequired[ConditionOp]
+    ConfigImportParams: NotRequired[ConfigImportParams]
+    ConfigImportReport: NotRequired[ConfigImportReport]
     ConnectionStatus: NotRequired[ConnectionStatus]
     Content: NotRequired[Content]
     Cost: NotRequired[Cost]
@@ -2253,6 +2313,7 @@ class SidecarContract(TypedDict):
     ImportReport: NotRequired[ImportReport]
     ImportSkipReason: NotRequired[ImportSkipReason]
     ImportSource: NotRequired[ImportSource]
+    ImportedSource: NotRequired[ImportedSource]
     InitializationOptions: NotRequired[InitializationOptions]
     InitializeParams: NotRequired[InitializeParams]
     InitializeResult: NotRequired[InitializeResult]
@@ -2326,6 +2387,7 @@ class SidecarContract(TypedDict):
     SessionUpdateParams: NotRequired[SessionUpdateParams]
     SetKeyResult: NotRequired[SetKeyResult]
     SetParams: NotRequired[SetParams]
+    SkippedConfig: NotRequired[SkippedConfig]
     SkippedImport: NotRequired[SkippedImport]
     StoreKind: NotRequired[StoreKind]
     StreamError: NotRequired[StreamError]

@@ -20,6 +20,8 @@ from .contract import (
     ChatDelta,
     ChatGenerateParams,
     ChatResult,
+    ConfigImportParams,
+    ConfigImportReport,
     DefaultModelResult,
     DiscoverResult,
     ImportReport,
@@ -55,7 +57,7 @@ from .contract import (
     TransformPreviewParams,
 )
 
-METHOD_NAMES = ["initialize", "shutdown", "rpc.discover", "catalog/status", "catalog/refresh", "provider/list", "provider/catalog", "provider/get", "model/list", "model/get", "model/default", "preferences/get", "preferences/update", "model/search", "provider/search", "auth/methods", "auth/status", "auth/set", "auth/remove", "auth/accounts/select", "auth/oauth/authorize", "auth/oauth/callback", "auth/import", "session/open", "session/update", "session/close", "session/list", "chat/stream", "chat/generate", "transform/preview"]
+METHOD_NAMES = ["initialize", "shutdown", "rpc.discover", "catalog/status", "catalog/refresh", "provider/list", "provider/catalog", "provider/get", "model/list", "model/get", "model/default", "preferences/get", "preferences/update", "model/search", "provider/search", "auth/methods", "auth/status", "auth/set", "auth/remove", "auth/accounts/select", "auth/oauth/authorize", "auth/oauth/callback", "auth/import", "session/open", "session/update", "session/close", "session/list", "chat/stream", "chat/generate", "transform/preview", "config/import"]
 NOTIFICATION_NAMES = ["$/progress", "catalog/changed", "chat/delta"]
 
 
@@ -183,6 +185,10 @@ class SidecarMethods:
     def transform_preview(self, params: TransformPreviewParams) -> TransformPreview:
         """`transform/preview`: The exact request (method, URL, headers with secrets redacted, body) `chat/*` would send for these params, without sending it."""
         return self._call("transform/preview", params)  # type: ignore[no-any-return]
+
+    def config_import(self, params: ConfigImportParams | None = None) -> ConfigImportReport:
+        """`config/import`: Imports OpenCode's opencode.json(c) (global, and a project's given `directory`; read only, never done unless asked) under the sidecar's own config: the files read, the providers and settings taken, what was skipped and why; never a value."""
+        return self._call("config/import", params if params is not None else {})  # type: ignore[no-any-return]
 
     def on_progress(self, handler: Callable[[ProgressParams], None]) -> Callable[[], None]:
         """`$/progress`: LSP work-done progress of `catalog/refresh` and of a device sign-in waiting in `auth/oauth/authorize`: `begin`, then `report`s, then `end`, under the request's `workDoneToken` (or one the sidecar made). Returns a function that removes the handler."""
@@ -320,6 +326,10 @@ class AsyncSidecarMethods:
     async def transform_preview(self, params: TransformPreviewParams) -> TransformPreview:
         """`transform/preview`: The exact request (method, URL, headers with secrets redacted, body) `chat/*` would send for these params, without sending it."""
         return await self._call("transform/preview", params)  # type: ignore[no-any-return]
+
+    async def config_import(self, params: ConfigImportParams | None = None) -> ConfigImportReport:
+        """`config/import`: Imports OpenCode's opencode.json(c) (global, and a project's given `directory`; read only, never done unless asked) under the sidecar's own config: the files read, the providers and settings taken, what was skipped and why; never a value."""
+        return await self._call("config/import", params if params is not None else {})  # type: ignore[no-any-return]
 
     def on_progress(self, handler: Callable[[ProgressParams], None]) -> Callable[[], None]:
         """`$/progress`: LSP work-done progress of `catalog/refresh` and of a device sign-in waiting in `auth/oauth/authorize`: `begin`, then `report`s, then `end`, under the request's `workDoneToken` (or one the sidecar made). Returns a function that removes the handler."""

@@ -96,10 +96,12 @@ fn resolve_foundry_model(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, Pro
     ))
 }
 
-/// `options.resourceName`, else the OAuth account id, else the resource env var.
+/// OpenCode's order: `options.resourceName`, the stored key's `metadata.resourceName`, the OAuth
+/// account id, then the resource env var.
 fn resource_name(input: &LoaderInput<'_>, env_name: &str) -> Option<String> {
     input
         .option_str("resourceName")
+        .or_else(|| input.metadata("resourceName"))
         .map(str::to_string)
         .or_else(|| match input.credential {
             Some(Credential::OAuth {
@@ -134,7 +136,7 @@ fn prefix(input: &LoaderInput<'_>) -> Result<String, ProviderError> {
         provider: input.provider_id.to_string(),
         setting: "resourceName",
         hint: format!(
-            "{env_name} is missing: set options.resourceName, {env_name} or options.baseURL"
+            "{env_name} is missing: set options.resourceName, the key's resourceName (auth/set metadata), {env_name} or options.baseURL"
         ),
     })?;
     Ok(if cognitive {
@@ -216,6 +218,42 @@ mod tests {
             "https://myres.openai.azure.com/openai/v1/responses?api-version=v1"
         );
         assert!(matches!(&rt.auth, AuthScheme::Header { name, .. } if name == "api-key"));
+    }
+
+    #[test]
+    fn the_resource_name_stored_with_the_key_comes_before_the_env() {
+        let fx = Fixture::new("azure", "gpt-5")
+            .env("AZURE_RESOURCE_NAME", "from-env")
+            .metadata("resourceName", "from-auth")
+            .key("az-key");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert!(
+            rt.chat_url
+                .starts_with("https://from-auth.openai.azure.com/"),
+            "{}",
+            rt.chat_url
+        );
+        let fx = Fixture::new("azure", "gpt-5")
+            .option("resourceName", json!("from-config"))
+            .metadata("resourceName", "from-auth")
+            .key("az-key");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert!(
+            rt.chat_url
+                .starts_with("https://from-config.openai.azure.com/")
+        );
+        let fx = Fixture::new("azure", "gpt-5").key("az-key");
+        let error = resolve(&fx.input()).expect_err("missing");
+        assert!(
+            matches!(
+                &error,
+                ProviderError::ConfigMissing {
+                    setting: "resourceName",
+                    ..
+                }
+            ),
+            "{error}"
+        );
     }
 
     #[test]

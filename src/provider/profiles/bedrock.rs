@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use super::options::{self, Gpt5Defaults};
 use super::runtime_at;
 use super::{CallRef, Profile};
+use crate::provider::aws_credentials::ChainRequest;
 use crate::provider::common::{join_url, merged_headers, validate_url};
 use crate::provider::error::ProviderError;
 use crate::provider::input::{AwsCredentials, Credential, LoaderInput};
@@ -76,12 +77,24 @@ pub fn region(input: &LoaderInput<'_>) -> String {
         .to_string()
 }
 
-/// The profile name the session layer should read from the shared credentials file.
-pub fn profile(input: &LoaderInput<'_>) -> Option<String> {
-    input
-        .option_str("profile")
-        .or_else(|| input.env_var("AWS_PROFILE"))
-        .map(str::to_string)
+/// The AWS SDK's credential chain runs for Bedrock (Converse) when nothing simpler applies: no
+/// credential was chosen, and neither `AWS_BEARER_TOKEN_BEDROCK`, env access keys nor config
+/// `apiKey` are set (the AI SDK's order: `apiKey`, the bearer token, then its credential provider).
+pub fn sdk_chain_request<'a>(input: &LoaderInput<'a>) -> Option<ChainRequest<'a>> {
+    let simpler = input.credential.is_some()
+        || input.env_var(BEARER_ENV).is_some()
+        || env_credentials(input).is_some()
+        || input.option_str("apiKey").is_some();
+    if simpler || input.npm == Some(MANTLE_NPM) {
+        return None;
+    }
+    Some(ChainRequest {
+        provider_id: input.provider_id,
+        env: input.env,
+        // `AWS_PROFILE` is read by the SDK itself from the env.
+        profile: input.option_str("profile").map(str::to_string),
+        region: region(input),
+    })
 }
 
 /// OpenCode's cross-region inference rule: which prefix a (region, model) pair gets.
@@ -168,13 +181,13 @@ fn auth(input: &LoaderInput<'_>, region: &str) -> Result<AuthScheme, ProviderErr
     Err(ProviderError::AuthMissing {
         provider: input.provider_id.to_string(),
         hint: format!(
-            "set {BEARER_ENV}, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass profile credentials (see provider::aws_profile)"
+            "set {BEARER_ENV} or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or configure an AWS profile (AWS_PROFILE or the `profile` option: static keys, SSO, assume-role, web identity or credential_process), container or instance credentials"
         ),
     })
 }
 
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
-    if input.npm == Some("@ai-sdk/amazon-bedrock/mantle") {
+    if input.npm == Some(MANTLE_NPM) {
         return Err(ProviderError::Unsupported {
             provider: input.provider_id.to_string(),
             reason: "Bedrock Mantle (OpenAI Responses on Bedrock) is not implemented".into(),
@@ -339,14 +352,15 @@ mod tests {
             resolve(&fx.input()).expect_err("none").kind(),
             "auth_missing"
         );
-        assert_eq!(
-            profile(
-                &Fixture::new("amazon-bedrock", "m")
-                    .env("AWS_PROFILE", "dev")
-                    .input()
-            )
-            .as_deref(),
-            Some("dev")
-        );
+        let fx = Fixture::new("amazon-bedrock", "m")
+            .option("profile", json!("dev"))
+            .env("AWS_REGION", "eu-west-1");
+        let request = sdk_chain_request(&fx.input()).expect("the chain runs");
+        assert_eq!(request.profile.as_deref(), Some("dev"));
+        assert_eq!(request.region, "eu-west-1");
+        let fx = Fixture::new("amazon-bedrock", "m").env(BEARER_ENV, "k");
+        assert!(sdk_chain_request(&fx.input()).is_none());
+        let fx = Fixture::new("amazon-bedrock", "m").option("apiKey", json!("k"));
+        assert!(sdk_chain_request(&fx.input()).is_none());
     }
 }

@@ -106,20 +106,33 @@ fn gateway_headers(input: &LoaderInput<'_>) -> Vec<(&'static str, String)> {
     headers
 }
 
+/// An account or gateway id: the provider option, the env var, then the value stored with the key
+/// (OpenCode's `metadata.accountId` / `metadata.gatewayId`, asked for by `auth/methods`).
+fn setting<'a>(
+    input: &'a LoaderInput<'_>,
+    key: &'static str,
+    env: &str,
+) -> Result<&'a str, ProviderError> {
+    input
+        .option_str(key)
+        .or_else(|| input.env_var(env))
+        .or_else(|| input.metadata(key))
+        .ok_or_else(|| ProviderError::ConfigMissing {
+            provider: input.provider_id.to_string(),
+            setting: key,
+            hint: format!(
+                "the Cloudflare {key} is missing: set {env}, options.{key}, or store it with the key (auth/set metadata.{key})"
+            ),
+        })
+}
+
 /// Cloudflare Workers AI (OpenAI-compatible): `${CLOUDFLARE_ACCOUNT_ID}` in the catalog URL,
 /// key from the session or `CLOUDFLARE_API_KEY`, a User-Agent naming the client.
 pub fn resolve_workers_ai(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
     if input.option_str("baseURL").is_some() {
         return generic::resolve(input);
     }
-    let account = input
-        .option_str("accountId")
-        .or_else(|| input.env_var("CLOUDFLARE_ACCOUNT_ID"))
-        .ok_or_else(|| ProviderError::ConfigMissing {
-            provider: input.provider_id.to_string(),
-            setting: "accountId",
-            hint: "set CLOUDFLARE_ACCOUNT_ID".into(),
-        })?;
+    let account = setting(input, "accountId", "CLOUDFLARE_ACCOUNT_ID")?;
     let template = input.api_url.unwrap_or(WORKERS_AI_URL);
     let base = crate::provider::common::substitute_vars(
         template,
@@ -146,19 +159,8 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
     if input.option_str("baseURL").is_some() {
         return generic::resolve(input);
     }
-    let missing = |setting: &'static str, env: &str| ProviderError::ConfigMissing {
-        provider: input.provider_id.to_string(),
-        setting,
-        hint: format!("set {env}"),
-    };
-    let account = input
-        .option_str("accountId")
-        .or_else(|| input.env_var("CLOUDFLARE_ACCOUNT_ID"))
-        .ok_or_else(|| missing("accountId", "CLOUDFLARE_ACCOUNT_ID"))?;
-    let gateway = input
-        .option_str("gatewayId")
-        .or_else(|| input.env_var("CLOUDFLARE_GATEWAY_ID"))
-        .ok_or_else(|| missing("gatewayId", "CLOUDFLARE_GATEWAY_ID"))?;
+    let account = setting(input, "accountId", "CLOUDFLARE_ACCOUNT_ID")?;
+    let gateway = setting(input, "gatewayId", "CLOUDFLARE_GATEWAY_ID")?;
     let token = match input.credential {
         Some(Credential::ApiKey(key)) | Some(Credential::BearerToken(key)) => Some(key.clone()),
         _ => input
@@ -230,6 +232,56 @@ mod tests {
                 .expect_err("no account")
                 .kind(),
             "provider_config_missing"
+        );
+    }
+
+    #[test]
+    fn ids_stored_with_the_key_are_used_after_env_and_options() {
+        let fx = Fixture::new("cloudflare-ai-gateway", "openai/gpt-5")
+            .key("cf-token")
+            .metadata("accountId", "meta-acc")
+            .metadata("gatewayId", "meta-gw");
+        let rt = resolve(&fx.input()).expect("ok");
+        assert_eq!(
+            rt.chat_url,
+            "https://gateway.ai.cloudflare.com/v1/meta-acc/meta-gw/compat/chat/completions"
+        );
+        let fx = Fixture::new("cloudflare-ai-gateway", "openai/gpt-5")
+            .key("cf-token")
+            .env("CLOUDFLARE_ACCOUNT_ID", "env-acc")
+            .metadata("accountId", "meta-acc");
+        let error = resolve(&fx.input()).expect_err("no gateway id");
+        assert!(
+            matches!(
+                &error,
+                ProviderError::ConfigMissing {
+                    setting: "gatewayId",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert!(error.to_string().contains("metadata.gatewayId"), "{error}");
+        let fx = Fixture::new("cloudflare-ai-gateway", "openai/gpt-5")
+            .key("cf-token")
+            .env("CLOUDFLARE_ACCOUNT_ID", "env-acc")
+            .metadata("accountId", "meta-acc")
+            .metadata("gatewayId", "meta-gw");
+        assert!(
+            resolve(&fx.input())
+                .expect("ok")
+                .chat_url
+                .contains("/env-acc/meta-gw/")
+        );
+        let fx = Fixture::new("cloudflare-workers-ai", "@cf/m")
+            .api(WORKERS_AI_URL)
+            .key("cf-key")
+            .metadata("accountId", "meta-acct");
+        assert!(
+            resolve_workers_ai(&fx.input())
+                .expect("ok")
+                .chat_url
+                .contains("/accounts/meta-acct/ai/v1/")
         );
     }
 

@@ -15,6 +15,7 @@ pub struct Fixture {
     pub options: Map<String, Value>,
     pub session_headers: BTreeMap<String, String>,
     pub credential: Option<Credential>,
+    pub metadata: BTreeMap<String, String>,
     pub env: HashMap<String, String>,
     pub client: ClientIdentity,
 }
@@ -29,6 +30,7 @@ impl Fixture {
             options: Map::new(),
             session_headers: BTreeMap::new(),
             credential: None,
+            metadata: BTreeMap::new(),
             env: HashMap::new(),
             client: ClientIdentity {
                 title: "test-app".into(),
@@ -58,6 +60,12 @@ impl Fixture {
         self
     }
 
+    /// A value stored with the credential (`auth/set` `metadata`).
+    pub fn metadata(mut self, key: &str, value: &str) -> Self {
+        self.metadata.insert(key.into(), value.into());
+        self
+    }
+
     pub fn option(mut self, key: &str, value: Value) -> Self {
         self.options.insert(key.into(), value);
         self
@@ -82,6 +90,7 @@ impl Fixture {
             options: &self.options,
             session_headers: &self.session_headers,
             credential: self.credential.as_ref(),
+            credential_metadata: &self.metadata,
             env: &self.env,
             client: &self.client,
         }

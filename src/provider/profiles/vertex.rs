@@ -2,8 +2,8 @@
 //! Bearer access token.
 //!
 //! Resolution is synchronous, so the access token comes in as `Credential::OAuth` or
-//! `Credential::BearerToken`; the session layer gets it from a service-account key with
-//! [`crate::provider::google_auth::GoogleTokenCache`].
+//! `Credential::BearerToken`; [`crate::provider::TokenBroker`] gets it from Application Default
+//! Credentials ([`crate::provider::google_auth`]).
 
 use serde_json::{Map, Value, json};
 
@@ -118,7 +118,7 @@ fn access_token(input: &LoaderInput<'_>) -> Result<AuthScheme, ProviderError> {
         }
         _ => Err(ProviderError::AuthMissing {
             provider: input.provider_id.to_string(),
-            hint: "Vertex needs an access token: exchange GOOGLE_APPLICATION_CREDENTIALS with provider::google_auth".into(),
+            hint: "Vertex needs Google credentials: set GOOGLE_APPLICATION_CREDENTIALS (a service-account, authorized-user or external-account JSON), run `gcloud auth application-default login`, or run on Google Cloud".into(),
         }),
     }
 }

@@ -67,7 +67,7 @@ impl Method for Methods {
         let merged = merged(&state).await?;
         Ok(handle
             .service
-            .methods(merged.providers.keys().map(String::as_str)))
+            .methods(merged.providers.keys().map(String::as_str), &state.env))
     }
 }
 

@@ -54,6 +54,8 @@ impl Drop for AbortOnDrop {
 pub struct CatalogRuntime {
     pub data_dir: PathBuf,
     config_value: Option<Value>,
+    /// The [`CatalogState::imports`] count the config was layered with.
+    imports: u64,
     pub config: SidecarConfig,
     pub service: Arc<CatalogService>,
     pub preferences: Arc<PreferencesStore>,
@@ -94,6 +96,8 @@ impl CatalogRuntime {
 #[derive(Default)]
 pub struct CatalogState {
     current: Mutex<Option<Arc<CatalogRuntime>>>,
+    /// Bumped by `config/import`: the runtime is rebuilt with the new import under the config.
+    imports: std::sync::atomic::AtomicU64,
 }
 
 impl CatalogState {
@@ -120,14 +124,18 @@ impl CatalogState {
     /// catalog service and stores are kept when their own inputs did not change).
     pub fn runtime(&self, state: &ServerState) -> Result<Arc<CatalogRuntime>, RpcError> {
         let settings = state.settings();
+        let imports = self.imports.load(std::sync::atomic::Ordering::SeqCst);
         let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(runtime) = current.as_ref()
             && runtime.data_dir == settings.data_dir
             && runtime.config_value == settings.config
+            && runtime.imports == imports
         {
             return Ok(Arc::clone(runtime));
         }
-        let config = match parse_config(settings.config.as_ref(), &state.env) {
+        let config = match parse_config(settings.config.as_ref(), &state.env)
+            .map(|own| with_opencode_import(&settings.data_dir, &state.env, own))
+        {
             Ok(config) => config,
             // Keep serving with the previous (or empty) config rather than failing every call.
             Err(error) if current.is_none() => {
@@ -136,13 +144,15 @@ impl CatalogState {
             }
             Err(error) => return Err(error),
         };
-        let runtime = Arc::new(build_runtime(
+        let mut runtime = build_runtime(
             current.as_deref(),
             &settings,
             config,
             state.env.clone(),
             state.outbound.clone(),
-        ));
+        );
+        runtime.imports = imports;
+        let runtime = Arc::new(runtime);
         *current = Some(Arc::clone(&runtime));
         Ok(runtime)
     }
@@ -191,6 +201,7 @@ fn build_runtime(
     CatalogRuntime {
         data_dir,
         config_value: settings.config.clone(),
+        imports: 0,
         config,
         service,
         preferences,
@@ -346,6 +357,27 @@ pub async fn auth_view(state: &ServerState, merged: &Arc<MergedCatalog>) -> Conn
         merged: Arc::clone(merged),
         stored,
         auth,
+    }
+}
+
+/// The sidecar's own config over the OpenCode config imported into the data dir (`config/import`);
+/// an import that no longer loads is logged and left out.
+fn with_opencode_import(data_dir: &Path, env: &ProcessEnv, own: SidecarConfig) -> SidecarConfig {
+    use crate::config::opencode_import::{layered, load_stored};
+    match load_stored(data_dir, env) {
+        Ok(imported) => layered(imported, own),
+        Err(error) => {
+            tracing::warn!(%error, "the imported OpenCode config does not load; leaving it out");
+            own
+        }
+    }
+}
+
+impl CatalogState {
+    /// `config/import` stored a new import: the next runtime layers it under the config.
+    pub fn imported_config_changed(&self) {
+        self.imports
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

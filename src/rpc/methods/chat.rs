@@ -264,12 +264,16 @@ fn resolve_error(err: ResolveError) -> RpcError {
             model_id,
         } => RpcError::new(ErrorKind::ModelNotFound, message)
             .with_data(json!({ "providerId": provider_id, "modelId": model_id })),
-        ResolveError::AuthMissing(provider_id) => RpcError::new(ErrorKind::AuthMissing, message)
-            .with_data(json!({ "providerId": provider_id })),
+        ResolveError::AuthMissing { provider_id, hint } => {
+            RpcError::new(ErrorKind::AuthMissing, message)
+                .with_data(json!({ "providerId": provider_id, "hint": hint }))
+        }
         ResolveError::Config { field, reason } => RpcError::new(ErrorKind::Config, message)
             .with_data(json!({ "field": field, "reason": reason })),
-        ResolveError::AuthExpired(provider_id) => RpcError::new(ErrorKind::AuthExpired, message)
-            .with_data(json!({ "providerId": provider_id })),
+        ResolveError::AuthExpired { provider_id, hint } => {
+            RpcError::new(ErrorKind::AuthExpired, message)
+                .with_data(json!({ "providerId": provider_id, "hint": hint }))
+        }
         ResolveError::AuthFailed { provider_id, .. } => {
             RpcError::new(ErrorKind::AuthFailed, message)
                 .with_data(json!({ "providerId": provider_id }))

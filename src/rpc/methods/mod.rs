@@ -5,6 +5,7 @@ mod call_sources;
 mod catalog;
 pub mod catalog_state;
 mod chat;
+mod config_import;
 mod discover;
 mod lifecycle;
 mod models;
@@ -62,6 +63,7 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
         .add::<chat::ChatStream>()
         .add::<chat::ChatGenerate>()
         .add::<transform::Preview>()
+        .add::<config_import::Import>()
         .add_notification::<chat::ChatDelta>(
             chat::DELTA,
             "One normalized stream part of a `chat/stream` request (`requestId` is its id).",

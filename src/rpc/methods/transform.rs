@@ -28,7 +28,7 @@ pub struct TransformPreview {
     pub body: Value,
     /// The loader's resolved runtime (protocol, base URL, auth scheme, default options).
     pub runtime: RuntimePreview,
-    /// Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-profile`,
+    /// Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-sdk`,
     /// `config` or `none`.
     pub credential_source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -793,6 +793,13 @@ export interface SidecarContract {
       params: TransformPreviewParams;
       result: TransformPreview;
     };
+    /**
+     * Imports OpenCode's opencode.json(c) (global, and a project's given `directory`; read only, never done unless asked) under the sidecar's own config: the files read, the providers and settings taken, what was skipped and why; never a value.
+     */
+    "config/import": {
+      params: ConfigImportParams;
+      result: ConfigImportReport;
+    };
   };
   notifications: {
     "$/progress": ProgressParams;
@@ -2187,7 +2194,7 @@ export interface TransformPreview {
    */
   runtime: RuntimePreview;
   /**
-   * Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-profile`,
+   * Where the credential comes from: `session`, `keyring`, `file`, `oauth`, `env`, `aws-sdk`,
    * `config` or `none`.
    */
   credentialSource: string;
@@ -2209,6 +2216,83 @@ export interface ResponseFormatPlan {
   /**
    * Why this mode: what the catalog says of the model, or what the call gave.
    */
+  reason: string;
+}
+/**
+ * `config/import` params: where to look. With neither `paths` nor `directory`, the global config.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ConfigImportParams".
+ */
+export interface ConfigImportParams {
+  /**
+   * A project directory: its `opencode.json(c)` and `.opencode/opencode.json(c)` go over the
+   * global config.
+   */
+  directory?: string | null;
+  /**
+   * Read the global config (`$XDG_CONFIG_HOME/opencode`, else `~/.config/opencode`); default
+   * true.
+   */
+  global?: boolean | null;
+  /**
+   * Exact files to read instead of looking (later files go over earlier ones).
+   */
+  paths?: string[];
+}
+/**
+ * What an import read, took and left; names and keys only, never a value.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ConfigImportReport".
+ */
+export interface ConfigImportReport {
+  /**
+   * Where the imported config is kept; `null` when nothing was found (a previous import stays).
+   */
+  storedAt?: string | null;
+  /**
+   * The files read, in merge order (later ones win).
+   */
+  sources: ImportedSource[];
+  /**
+   * Keys and providers left out, with why.
+   */
+  skipped: SkippedConfig[];
+  /**
+   * Candidate files that do not exist.
+   */
+  notFound: string[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ImportedSource".
+ */
+export interface ImportedSource {
+  path: string;
+  /**
+   * `global`, `project` or `file` (given in `paths`).
+   */
+  scope: string;
+  /**
+   * Provider ids taken from this file.
+   */
+  providers: string[];
+  /**
+   * Other top-level settings taken (`model`, `small_model`, ...).
+   */
+  settings: string[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "SkippedConfig".
+ */
+export interface SkippedConfig {
+  path: string;
+  /**
+   * The top-level key, or `provider.<id>`.
+   */
+  key: string;
   reason: string;
 }
 /**
@@ -2552,6 +2636,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   "chat/stream",
   "chat/generate",
   "transform/preview",
+  "config/import",
 ];
 /** The notification names of the contract, in its order. */
 export const NOTIFICATION_NAMES: readonly NotificationName[] = [

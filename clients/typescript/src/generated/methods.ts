@@ -27,6 +27,7 @@ import type {
   SessionCloseParams,
   ChatGenerateParams,
   TransformPreviewParams,
+  ConfigImportParams,
 } from "./contract";
 
 /** Options of one call. */
@@ -302,6 +303,16 @@ export abstract class SidecarMethods {
     options?: CallOptions,
   ): Promise<MethodResult<"transform/preview">> {
     return this.call("transform/preview", params, options);
+  }
+
+  /**
+   * `config/import`: Imports OpenCode's opencode.json(c) (global, and a project's given `directory`; read only, never done unless asked) under the sidecar's own config: the files read, the providers and settings taken, what was skipped and why; never a value.
+   */
+  configImport(
+    params: ConfigImportParams = {},
+    options?: CallOptions,
+  ): Promise<MethodResult<"config/import">> {
+    return this.call("config/import", params, options);
   }
 
   /**

@@ -1,28 +1,20 @@
-//! Google service-account auth for Vertex: an RS256-signed JWT assertion exchanged at the token
-//! endpoint for an OAuth access token (scope cloud-platform), cached until shortly before expiry.
-//!
-//! RS256 uses `ring`, already linked as rustls' crypto provider.
-
-use std::collections::HashMap;
+//! A service-account key: an RS256-signed JWT assertion exchanged at the token endpoint for an
+//! access token (scope cloud-platform). RS256 uses `ring`, already linked as rustls' crypto provider.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use ring::rand::SystemRandom;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::clock::Clock;
-use super::error::ProviderError;
-use super::secret::Secret;
+use super::{AccessToken, CLOUD_PLATFORM_SCOPE, DEFAULT_TOKEN_URI, post_form};
+use crate::provider::clock::Clock;
+use crate::provider::error::ProviderError;
+use crate::provider::secret::Secret;
 
-pub const DEFAULT_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
-pub const CLOUD_PLATFORM_SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
 const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const ASSERTION_TTL_SECS: i64 = 3600;
-/// Tokens are renewed this long before they expire.
-const REFRESH_MARGIN_MS: i64 = 60_000;
 
 /// The fields of a service-account key file (`GOOGLE_APPLICATION_CREDENTIALS`) that matter here.
 #[derive(Clone, Deserialize)]
@@ -42,13 +34,6 @@ impl std::fmt::Debug for ServiceAccountKey {
             .field("private_key", &self.private_key)
             .finish_non_exhaustive()
     }
-}
-
-/// The key file named by `GOOGLE_APPLICATION_CREDENTIALS` in the session's env snapshot.
-pub fn credentials_path(env: &HashMap<String, String>) -> Option<std::path::PathBuf> {
-    env.get("GOOGLE_APPLICATION_CREDENTIALS")
-        .filter(|path| !path.trim().is_empty())
-        .map(Into::into)
 }
 
 impl ServiceAccountKey {
@@ -114,97 +99,25 @@ fn pem_to_der(pem: &str) -> Result<Vec<u8>, ProviderError> {
         .map_err(|_| ProviderError::TokenExchange("private_key is not valid PEM".into()))
 }
 
-#[derive(Debug, Clone)]
-pub struct AccessToken {
-    pub token: Secret,
-    pub expires_at_ms: i64,
-}
-
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: Secret,
-    #[serde(default)]
-    expires_in: Option<i64>,
-}
-
 /// Exchanges a fresh assertion for an access token.
-pub async fn exchange(
+pub async fn token(
     http: &reqwest::Client,
     key: &ServiceAccountKey,
     clock: &dyn Clock,
 ) -> Result<AccessToken, ProviderError> {
-    let now_ms = clock.now_ms();
-    let assertion = key.assertion(now_ms / 1000)?;
-    let body = format!(
-        "grant_type={}&assertion={}",
-        utf8_percent_encode(JWT_BEARER_GRANT, NON_ALPHANUMERIC),
-        utf8_percent_encode(&assertion, NON_ALPHANUMERIC)
-    );
-    let response = http
-        .post(key.token_uri())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .map_err(|err| ProviderError::TokenExchange(format!("request failed: {err}")))?;
-    let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|err| ProviderError::TokenExchange(format!("reading response: {err}")))?;
-    if !status.is_success() {
-        let reason = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
-            .unwrap_or_default();
-        return Err(ProviderError::TokenExchange(format!(
-            "HTTP {status} {reason}"
-        )));
-    }
-    let parsed: TokenResponse = serde_json::from_str(&text)
-        .map_err(|_| ProviderError::TokenExchange("unexpected token response".into()))?;
-    Ok(AccessToken {
-        token: parsed.access_token,
-        expires_at_ms: now_ms + parsed.expires_in.unwrap_or(3600) * 1000,
-    })
-}
-
-/// Access tokens per service account; one exchange at a time, reused until near expiry.
-#[derive(Default)]
-pub struct GoogleTokenCache {
-    tokens: tokio::sync::Mutex<HashMap<String, AccessToken>>,
-}
-
-impl std::fmt::Debug for GoogleTokenCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GoogleTokenCache").finish_non_exhaustive()
-    }
-}
-
-impl GoogleTokenCache {
-    pub async fn access_token(
-        &self,
-        http: &reqwest::Client,
-        key: &ServiceAccountKey,
-        clock: &dyn Clock,
-    ) -> Result<Secret, ProviderError> {
-        // Held across the exchange on purpose: concurrent callers wait for one refresh.
-        let mut tokens = self.tokens.lock().await;
-        if let Some(cached) = tokens
-            .get(&key.client_email)
-            .filter(|t| clock.now_ms() + REFRESH_MARGIN_MS < t.expires_at_ms)
-        {
-            return Ok(cached.token.clone());
-        }
-        let fresh = exchange(http, key, clock).await?;
-        let token = fresh.token.clone();
-        tokens.insert(key.client_email.clone(), fresh);
-        Ok(token)
-    }
+    let assertion = key.assertion(clock.now_ms() / 1000)?;
+    let form = [
+        ("grant_type", JWT_BEARER_GRANT),
+        ("assertion", assertion.as_str()),
+    ];
+    post_form(http, key.token_uri(), &form, clock)
+        .await?
+        .map_err(|refusal| refusal.into_error("the service-account token exchange failed"))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::{GoogleCredentials, GoogleTokenCache};
     use super::*;
     use crate::provider::clock::ManualClock;
     use ring::signature::{KeyPair, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
@@ -301,9 +214,11 @@ mod tests {
                     .decode_utf8()
                     .expect("utf8")
                     .to_string();
-                assert!(body.contains(
-                    "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant%2Dtype%3Ajwt%2Dbearer"
-                ));
+                assert!(
+                    body.contains(
+                        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer"
+                    )
+                );
                 verify(&key, &assertion);
                 let n = hits.fetch_add(1, Ordering::SeqCst);
                 let reply = format!(
@@ -327,12 +242,21 @@ mod tests {
         let http = reqwest::Client::new();
         let clock = Arc::new(ManualClock::at(1_700_000_000_000));
         let cache = Arc::new(GoogleTokenCache::default());
+        let credentials = Arc::new(GoogleCredentials::ServiceAccount(key));
 
         let tasks: Vec<_> = (0..8)
             .map(|_| {
-                let (cache, http, key, clock) =
-                    (cache.clone(), http.clone(), key.clone(), clock.clone());
-                tokio::spawn(async move { cache.access_token(&http, &key, clock.as_ref()).await })
+                let (cache, http, credentials, clock) = (
+                    cache.clone(),
+                    http.clone(),
+                    credentials.clone(),
+                    clock.clone(),
+                );
+                tokio::spawn(async move {
+                    cache
+                        .access_token(&http, &credentials, None, clock.as_ref())
+                        .await
+                })
             })
             .collect();
         for task in tasks {
@@ -343,7 +267,7 @@ mod tests {
 
         clock.advance_ms(3_600_000 - 30_000);
         let renewed = cache
-            .access_token(&http, &key, clock.as_ref())
+            .access_token(&http, &credentials, None, clock.as_ref())
             .await
             .expect("token");
         assert_eq!(renewed.expose(), "ya29.token-1");
