@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod config;
 pub mod heap;
+pub mod host_process;
 pub mod plugin;
 pub mod protocol;
 pub mod provider;

@@ -217,7 +217,9 @@ class InitializationOptions(TypedDict):
 class InitializeParams(TypedDict):
     processId: NotRequired[int | None]
     """
-    The host's process id, if it wants the sidecar to know it.
+    The host's process id. The sidecar checks every quarter second that this process still
+    runs and exits when it does not (as if `exit` had come), even while its stdin stays open.
+    Null when the sidecar cannot see the host's processes (e.g. another pid namespace).
     """
     clientInfo: NotRequired[ClientInfo | None]
     capabilities: NotRequired[Any]

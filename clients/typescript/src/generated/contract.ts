@@ -767,7 +767,9 @@ export interface SidecarContract {
  */
 export interface InitializeParams {
   /**
-   * The host's process id, if it wants the sidecar to know it.
+   * The host's process id. The sidecar checks every quarter second that this process still
+   * runs and exits when it does not (as if `exit` had come), even while its stdin stays open.
+   * Null when the sidecar cannot see the host's processes (e.g. another pid namespace).
    */
   processId?: number | null;
   clientInfo?: ClientInfo | null;
