@@ -66,29 +66,40 @@ pub struct ServerState {
 /// The link to the host process: the watch on it, and the signal that it has gone.
 #[derive(Debug, Default)]
 pub struct HostLink {
-    watch: Mutex<Option<HostWatch>>,
+    watched: Mutex<Watched>,
+}
+
+#[derive(Debug, Default)]
+struct Watched {
+    watch: Option<HostWatch>,
     gone: CancellationToken,
 }
 
 impl HostLink {
+    fn watched(&self) -> std::sync::MutexGuard<'_, Watched> {
+        self.watched.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Watches `pid` from now on, in place of any host watched before.
     pub fn watch(&self, pid: HostPid) {
-        let watch = HostWatch::start(pid, self.gone.clone());
-        *self.watch.lock().unwrap_or_else(|p| p.into_inner()) = Some(watch);
+        let mut watched = self.watched();
+        watched.watch = Some(HostWatch::start(pid, watched.gone.clone()));
     }
 
     /// The host watched now, if any.
     pub fn pid(&self) -> Option<HostPid> {
-        self.watch
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-            .map(HostWatch::pid)
+        self.watched().watch.as_ref().map(HostWatch::pid)
+    }
+
+    /// Stops watching and forgets a host that has gone (an in-process server's next run).
+    pub fn forget(&self) {
+        *self.watched() = Watched::default();
     }
 
     /// Resolves once the watched host process has exited.
     pub async fn gone(&self) {
-        self.gone.cancelled().await;
+        let gone = self.watched().gone.clone();
+        gone.cancelled().await;
     }
 }
 
