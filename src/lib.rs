@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod config;
 pub mod heap;
 pub mod host_process;
+pub mod net;
 pub mod plugin;
 pub mod protocol;
 pub mod provider;

@@ -7,6 +7,7 @@ mod auth;
 mod catalog;
 mod chat;
 mod lifecycle;
+mod network;
 mod process_watch;
 mod python_client;
 mod runtime;

@@ -120,6 +120,7 @@ impl Method for Initialize {
         }
         if let Some(config) = &options.config {
             super::catalog_state::parse_config(Some(config), &state.env)?;
+            super::network::network_settings(Some(config))?;
         }
         state.update_settings(|settings| {
             if let Some(dir) = options.data_dir {

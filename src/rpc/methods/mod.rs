@@ -8,6 +8,7 @@ mod chat;
 mod discover;
 mod lifecycle;
 mod models;
+pub mod network;
 mod preferences;
 pub mod progress;
 pub mod search;
