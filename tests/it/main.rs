@@ -14,5 +14,6 @@ mod runtime;
 mod schema_contract;
 mod search;
 mod sessions;
+mod soak;
 mod transport;
 mod typescript_client;
