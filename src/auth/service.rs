@@ -144,6 +144,16 @@ impl AuthService {
         self.inner.store.kind()
     }
 
+    /// Why `auto` mode fell back to the file, when it did.
+    pub fn store_fallback_reason(&self) -> Option<&str> {
+        self.inner.fallback_reason.as_deref()
+    }
+
+    /// The store settings the service was opened with.
+    pub fn store_config(&self) -> &crate::auth::store::StoreConfig {
+        &self.inner.config.store
+    }
+
     /// Runs a blocking store call off the async threads.
     pub(crate) async fn blocking<T, F>(&self, call: F) -> AuthResult<T>
     where

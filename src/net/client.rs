@@ -170,6 +170,14 @@ fn read_certificates(path: &PathBuf) -> Result<Vec<reqwest::Certificate>, NetErr
     Ok(certificates)
 }
 
+/// How many certificates a CA file holds, checked as [`build_client`] would use them.
+pub fn check_ca_file(path: &std::path::Path) -> Result<usize, NetError> {
+    let path = path.to_path_buf();
+    let count = read_certificates(&path)?.len();
+    unusable_ca(&path)?;
+    Ok(count)
+}
+
 /// A proxy URL with its user name and password masked.
 pub(super) fn redact_proxy(url: &str) -> String {
     let full = if url.contains("://") {

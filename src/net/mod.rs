@@ -13,7 +13,7 @@
 
 mod client;
 
-pub use client::{ClientPool, ClientSpec, NetError, build_client};
+pub use client::{ClientPool, ClientSpec, NetError, build_client, check_ca_file};
 
 use std::path::PathBuf;
 

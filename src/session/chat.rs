@@ -271,11 +271,8 @@ impl ChatService {
         network: &NetworkSettings,
     ) -> Result<reqwest::Client, ChatError> {
         let spec = ClientSpec {
-            connect_timeout: Some(std::time::Duration::from_millis(
-                Timeouts::default().connect_ms,
-            )),
             tcp_nodelay: true,
-            ..ClientSpec::default()
+            ..default_connect_spec()
         };
         self.clients
             .get(&profile_of(session, network), &spec)
@@ -296,16 +293,23 @@ impl ChatService {
         if let Some(broker) = brokers.get(&profile) {
             return Ok(Arc::clone(broker));
         }
-        let spec = ClientSpec {
-            connect_timeout: Some(std::time::Duration::from_millis(
-                Timeouts::default().connect_ms,
-            )),
-            ..ClientSpec::default()
-        };
-        let client = self.clients.get(&profile, &spec).map_err(network_error)?;
+        let client = self
+            .clients
+            .get(&profile, &default_connect_spec())
+            .map_err(network_error)?;
         let broker = Arc::new(TokenBroker::new(client));
         brokers.insert(profile, Arc::clone(&broker));
         Ok(broker)
+    }
+}
+
+/// A client spec with the default connect timeout (reads are timed by the caller).
+fn default_connect_spec() -> ClientSpec {
+    ClientSpec {
+        connect_timeout: Some(std::time::Duration::from_millis(
+            Timeouts::default().connect_ms,
+        )),
+        ..ClientSpec::default()
     }
 }
 

@@ -6,6 +6,7 @@ mod support;
 mod auth;
 mod catalog;
 mod chat;
+mod doctor;
 mod lifecycle;
 mod network;
 mod process_watch;

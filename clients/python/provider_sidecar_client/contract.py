@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias
+
+from typing_extensions import TypedDict
 
 AuthKind: TypeAlias = Literal['token', 'oauth', 'none']
 """
@@ -48,6 +50,15 @@ class AuthorizeRpcParams(TypedDict):
     Token of the `$/progress` notifications sent while a device flow waits; the
     authorization id when omitted.
     """
+
+
+class CaFileReport(TypedDict):
+    path: str
+    certificates: int
+    """
+    Certificates found in it.
+    """
+    error: NotRequired[str | None]
 
 
 CallbackStatus: TypeAlias = Literal['pending', 'connected']
@@ -114,6 +125,11 @@ class CatalogStatus(TypedDict):
     """
 
 
+CheckStatus: TypeAlias = (
+    Literal['ok'] | Literal['warning'] | Literal['failed'] | Literal['skipped']
+)
+
+
 class ClientInfo(TypedDict):
     name: str
     version: NotRequired[str | None]
@@ -165,6 +181,19 @@ Where the credential in use comes from.
 """
 
 
+class DataDirReport(TypedDict):
+    path: str
+    exists: bool
+    writable: bool
+    """
+    A file could be created in it (or, when it does not exist yet, in its nearest parent).
+    """
+    mode: NotRequired[str | None]
+    """
+    Unix permission bits in octal, e.g. `0700`.
+    """
+
+
 DefaultModelSource: TypeAlias = Literal['config', 'preference', 'priority', 'none']
 
 
@@ -172,6 +201,34 @@ DiscoverResult: TypeAlias = Any
 """
 An OpenRPC 1.x document (see <https://spec.open-rpc.org>).
 """
+
+
+class DoctorCheck(TypedDict):
+    """
+    One finding, in plain words.
+    """
+
+    name: str
+    """
+    What was checked: `dataDir`, `credentialStore`, `catalog`, `network`, or `provider:<id>`.
+    """
+    status: CheckStatus
+    summary: str
+    """
+    A sentence saying what was found and, when something is wrong, what to do.
+    """
+
+
+class DoctorParams(TypedDict, closed=True):
+    checkReachability: NotRequired[bool]
+    """
+    Also check that each connected provider answers: one GET of its models endpoint, with no
+    credential sent (any HTTP answer, even 401, means it is reachable).
+    """
+    timeoutMs: NotRequired[int | None]
+    """
+    How long each provider may take to answer (default 5000).
+    """
 
 
 DynamicHeaders: TypeAlias = Literal['copilot']
@@ -365,6 +422,19 @@ class ModelRef2(TypedDict):
 
 
 ModelStatus: TypeAlias = Literal['active', 'alpha', 'beta', 'deprecated', 'unknown']
+
+
+class NetworkReport(TypedDict):
+    proxy: NotRequired[str | None]
+    """
+    The proxy in force, its user name and password masked.
+    """
+    proxyFrom: NotRequired[str | None]
+    """
+    Where the proxy comes from: `network.proxy` or an environment variable's name.
+    """
+    noProxy: NotRequired[str | None]
+    caCertificates: list[CaFileReport]
 
 
 class NoParams(TypedDict):
@@ -597,6 +667,20 @@ class ProviderSearchParams(TypedDict):
 
 class ProviderSearchResult(TypedDict):
     results: list[ProviderSearchHit]
+
+
+class Reachability(TypedDict):
+    url: NotRequired[str | None]
+    """
+    The endpoint tried (without any query string); absent when none is known.
+    """
+    reachable: bool
+    status: NotRequired[int | None]
+    """
+    The HTTP status it answered with.
+    """
+    elapsedMs: int
+    error: NotRequired[str | None]
 
 
 class ReasoningOption1(TypedDict):
@@ -872,6 +956,12 @@ class SkippedImport(TypedDict):
 StoreKind: TypeAlias = Literal['keyring', 'file']
 """
 Where a credential is kept.
+"""
+
+
+StoreMode: TypeAlias = Literal['auto', 'keyring', 'file']
+"""
+Which backend to use; `auto` takes the keyring when it answers, else the file.
 """
 
 
@@ -1289,6 +1379,22 @@ class AuthImportParams(TypedDict):
     """
 
 
+class DoctorReportParams(TypedDict):
+    """
+    Params of `doctor/report`.
+    """
+
+    checkReachability: NotRequired[bool]
+    """
+    Also check that each connected provider answers: one GET of its models endpoint, with no
+    credential sent (any HTTP answer, even 401, means it is reachable).
+    """
+    timeoutMs: NotRequired[int | None]
+    """
+    How long each provider may take to answer (default 5000).
+    """
+
+
 class AccountSummary(TypedDict):
     name: str
     kind: CredentialKind
@@ -1326,6 +1432,26 @@ class CallbackParams(TypedDict):
     method: int
     authorizationId: str
     code: NotRequired[Secret | None]
+
+
+class CatalogReport(TypedDict):
+    source: NotRequired[CatalogSource | None]
+    """
+    `embedded`, `cache` or `remote`; absent when the catalog could not be served.
+    """
+    fetchedAt: NotRequired[str | None]
+    """
+    RFC 3339; absent for the embedded snapshot.
+    """
+    ageMinutes: NotRequired[int | None]
+    providerCount: int
+    modelCount: int
+    url: str
+    """
+    Where refreshes come from (without any query string).
+    """
+    fetchEnabled: bool
+    lastError: NotRequired[str | None]
 
 
 class ChatResult(TypedDict):
@@ -1385,6 +1511,29 @@ CredentialInput: TypeAlias = CredentialInput1 | CredentialInput2 | CredentialInp
 """
 A credential given for one provider; kept in memory only, wiped when the session closes.
 """
+
+
+class CredentialStoreReport(TypedDict):
+    kind: NotRequired[StoreKind | None]
+    """
+    `keyring`, `file`, or absent when the store could not be opened.
+    """
+    configured: StoreMode
+    """
+    What the config asks for (`auto` unless `auth.store` says otherwise).
+    """
+    reason: str
+    """
+    Why this store is the one in use.
+    """
+    file: NotRequired[str | None]
+    """
+    The credential file, when the file store is in use.
+    """
+    fileMode: NotRequired[str | None]
+    """
+    The credential file's permission bits in octal (`0600` expected).
+    """
 
 
 class DefaultModelResult(TypedDict):
@@ -1589,6 +1738,22 @@ class ProviderDescriptor(TypedDict):
 
 class ProviderListResult(TypedDict):
     providers: list[ProviderDescriptor]
+
+
+class ProviderReport(TypedDict):
+    providerId: str
+    credentialSource: NotRequired[CredentialSource2 | None]
+    """
+    Where its credential comes from: `keyring`, `file`, `oauth`, `env`, `config`.
+    """
+    envVar: NotRequired[str | None]
+    """
+    The environment variable holding the credential, when it comes from the environment.
+    """
+    reachability: NotRequired[Reachability | None]
+    """
+    Present when reachability was checked.
+    """
 
 
 class SessionOptions(TypedDict):
@@ -1884,6 +2049,25 @@ class Cost(TypedDict):
     tiers: NotRequired[list[CostTier]]
 
 
+class DoctorReport(TypedDict):
+    healthy: bool
+    """
+    No check failed (warnings allowed).
+    """
+    checks: list[DoctorCheck]
+    """
+    Every finding, in the order of the sections below.
+    """
+    dataDir: DataDirReport
+    credentialStore: CredentialStoreReport
+    catalog: CatalogReport
+    network: NetworkReport
+    providers: list[ProviderReport]
+    """
+    Connected providers (a credential stored, in the environment or in the config).
+    """
+
+
 class ModelDescriptor(TypedDict):
     id: str
     """
@@ -2008,11 +2192,13 @@ class SidecarContract(TypedDict):
     AuthSetParams: NotRequired[AuthSetParams]
     AuthStatusResult: NotRequired[AuthStatusResult]
     AuthorizeRpcParams: NotRequired[AuthorizeRpcParams]
+    CaFileReport: NotRequired[CaFileReport]
     CallbackParams: NotRequired[CallbackParams]
     CallbackStatus: NotRequired[CallbackStatus]
     Capability: NotRequired[Capability]
     CatalogDiff: NotRequired[CatalogDiff]
     CatalogRefreshParams: NotRequired[CatalogRefreshParams]
+    CatalogReport: NotRequired[CatalogReport]
     CatalogSource: NotRequired[CatalogSource]
     CatalogStatus: NotRequired[CatalogStatus]
     ChatDelta: NotRequired[ChatDelta]
@@ -2020,6 +2206,7 @@ class SidecarContract(TypedDict):
     ChatParams: NotRequired[ChatParams]
     ChatResult: NotRequired[ChatResult]
     ChatStreamParams: NotRequired[ChatStreamParams]
+    CheckStatus: NotRequired[CheckStatus]
     ClientInfo: NotRequired[ClientInfo]
     ConditionOp: NotRequired[ConditionOp]
     ConnectionStatus: NotRequired[ConnectionStatus]
@@ -2030,9 +2217,15 @@ class SidecarContract(TypedDict):
     CredentialKind: NotRequired[CredentialKind]
     CredentialSource: NotRequired[CredentialSource]
     CredentialSource2: NotRequired[CredentialSource2]
+    CredentialStoreReport: NotRequired[CredentialStoreReport]
+    DataDirReport: NotRequired[DataDirReport]
     DefaultModelResult: NotRequired[DefaultModelResult]
     DefaultModelSource: NotRequired[DefaultModelSource]
     DiscoverResult: NotRequired[DiscoverResult]
+    DoctorCheck: NotRequired[DoctorCheck]
+    DoctorParams: NotRequired[DoctorParams]
+    DoctorReport: NotRequired[DoctorReport]
+    DoctorReportParams: NotRequired[DoctorReportParams]
     DynamicHeaders: NotRequired[DynamicHeaders]
     FinishReason: NotRequired[FinishReason]
     ImportParams: NotRequired[ImportParams]
@@ -2062,6 +2255,7 @@ class SidecarContract(TypedDict):
     ModelSearchParams: NotRequired[ModelSearchParams]
     ModelSearchResult: NotRequired[ModelSearchResult]
     ModelStatus: NotRequired[ModelStatus]
+    NetworkReport: NotRequired[NetworkReport]
     NoParams: NotRequired[NoParams]
     OAuthAuthorizeResult: NotRequired[OAuthAuthorizeResult]
     OAuthCallbackResult: NotRequired[OAuthCallbackResult]
@@ -2085,9 +2279,11 @@ class SidecarContract(TypedDict):
     ProviderGetParams: NotRequired[ProviderGetParams]
     ProviderListResult: NotRequired[ProviderListResult]
     ProviderOrigin: NotRequired[ProviderOrigin]
+    ProviderReport: NotRequired[ProviderReport]
     ProviderSearchHit: NotRequired[ProviderSearchHit]
     ProviderSearchParams: NotRequired[ProviderSearchParams]
     ProviderSearchResult: NotRequired[ProviderSearchResult]
+    Reachability: NotRequired[Reachability]
     ReasoningOption: NotRequired[ReasoningOption]
     RefreshCatalogParams: NotRequired[RefreshCatalogParams]
     RefreshOutcome: NotRequired[RefreshOutcome]
@@ -2113,6 +2309,7 @@ class SidecarContract(TypedDict):
     SetParams: NotRequired[SetParams]
     SkippedImport: NotRequired[SkippedImport]
     StoreKind: NotRequired[StoreKind]
+    StoreMode: NotRequired[StoreMode]
     StreamError: NotRequired[StreamError]
     StreamPart: NotRequired[StreamPart]
     TierThreshold: NotRequired[TierThreshold]

@@ -6,6 +6,7 @@ mod catalog;
 pub mod catalog_state;
 mod chat;
 mod discover;
+pub mod doctor;
 mod lifecycle;
 mod models;
 pub mod network;
@@ -63,6 +64,7 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
         .add::<chat::ChatStream>()
         .add::<chat::ChatGenerate>()
         .add::<transform::Preview>()
+        .add::<doctor::Report>()
         .add_notification::<chat::ChatDelta>(
             chat::DELTA,
             "One normalized stream part of a `chat/stream` request (`requestId` is its id).",

@@ -370,6 +370,18 @@ export type ToolChoiceMode = "auto" | "none" | "required";
 export type FinishReason =
   "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other" | "unknown";
 /**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CheckStatus".
+ */
+export type CheckStatus = "ok" | "warning" | "failed" | "skipped";
+/**
+ * Where a credential is kept.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "StoreKind".
+ */
+export type StoreKind = "keyring" | "file";
+/**
  * One step: `begin` first, then `report`s, then `end`.
  *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
@@ -532,12 +544,12 @@ export type ProtocolFamily =
 export type RuntimeProtocol =
   "anthropic" | "openai-responses" | "openai-chat" | "gemini" | "bedrock" | "cohere" | "zai";
 /**
- * Where a credential is kept.
+ * Which backend to use; `auto` takes the keyring when it answers, else the file.
  *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
- * via the `definition` "StoreKind".
+ * via the `definition` "StoreMode".
  */
-export type StoreKind = "keyring" | "file";
+export type StoreMode = "auto" | "keyring" | "file";
 
 /**
  * Every method's params and result, and every notification's params.
@@ -753,6 +765,13 @@ export interface SidecarContract {
     "transform/preview": {
       params: TransformPreviewParams;
       result: TransformPreview;
+    };
+    /**
+     * A health report in plain words and as data: data dir, credential store and why, catalog source and age, proxy and CA settings in force, and (when asked) whether each connected provider answers; never a secret.
+     */
+    "doctor/report": {
+      params: DoctorReportParams;
+      result: DoctorReport;
     };
   };
   notifications: {
@@ -2037,6 +2056,191 @@ export interface TransformPreview {
   variant?: string | null;
 }
 /**
+ * Params of `doctor/report`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DoctorReportParams".
+ */
+export interface DoctorReportParams {
+  /**
+   * Also check that each connected provider answers: one GET of its models endpoint, with no
+   * credential sent (any HTTP answer, even 401, means it is reachable).
+   */
+  checkReachability?: boolean;
+  /**
+   * How long each provider may take to answer (default 5000).
+   */
+  timeoutMs?: number | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DoctorReport".
+ */
+export interface DoctorReport {
+  /**
+   * No check failed (warnings allowed).
+   */
+  healthy: boolean;
+  /**
+   * Every finding, in the order of the sections below.
+   */
+  checks: DoctorCheck[];
+  dataDir: DataDirReport;
+  credentialStore: CredentialStoreReport;
+  catalog: CatalogReport;
+  network: NetworkReport;
+  /**
+   * Connected providers (a credential stored, in the environment or in the config).
+   */
+  providers: ProviderReport[];
+}
+/**
+ * One finding, in plain words.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DoctorCheck".
+ */
+export interface DoctorCheck {
+  /**
+   * What was checked: `dataDir`, `credentialStore`, `catalog`, `network`, or `provider:<id>`.
+   */
+  name: string;
+  status: CheckStatus;
+  /**
+   * A sentence saying what was found and, when something is wrong, what to do.
+   */
+  summary: string;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DataDirReport".
+ */
+export interface DataDirReport {
+  path: string;
+  exists: boolean;
+  /**
+   * A file could be created in it (or, when it does not exist yet, in its nearest parent).
+   */
+  writable: boolean;
+  /**
+   * Unix permission bits in octal, e.g. `0700`.
+   */
+  mode?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CredentialStoreReport".
+ */
+export interface CredentialStoreReport {
+  /**
+   * `keyring`, `file`, or absent when the store could not be opened.
+   */
+  kind?: StoreKind | null;
+  /**
+   * What the config asks for (`auto` unless `auth.store` says otherwise).
+   */
+  configured: StoreMode;
+  /**
+   * Why this store is the one in use.
+   */
+  reason: string;
+  /**
+   * The credential file, when the file store is in use.
+   */
+  file?: string | null;
+  /**
+   * The credential file's permission bits in octal (`0600` expected).
+   */
+  fileMode?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CatalogReport".
+ */
+export interface CatalogReport {
+  /**
+   * `embedded`, `cache` or `remote`; absent when the catalog could not be served.
+   */
+  source?: CatalogSource | null;
+  /**
+   * RFC 3339; absent for the embedded snapshot.
+   */
+  fetchedAt?: string | null;
+  ageMinutes?: number | null;
+  providerCount: number;
+  modelCount: number;
+  /**
+   * Where refreshes come from (without any query string).
+   */
+  url: string;
+  fetchEnabled: boolean;
+  lastError?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "NetworkReport".
+ */
+export interface NetworkReport {
+  /**
+   * The proxy in force, its user name and password masked.
+   */
+  proxy?: string | null;
+  /**
+   * Where the proxy comes from: `network.proxy` or an environment variable's name.
+   */
+  proxyFrom?: string | null;
+  noProxy?: string | null;
+  caCertificates: CaFileReport[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CaFileReport".
+ */
+export interface CaFileReport {
+  path: string;
+  /**
+   * Certificates found in it.
+   */
+  certificates: number;
+  error?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderReport".
+ */
+export interface ProviderReport {
+  providerId: string;
+  /**
+   * Where its credential comes from: `keyring`, `file`, `oauth`, `env`, `config`.
+   */
+  credentialSource?: CredentialSource2 | null;
+  /**
+   * The environment variable holding the credential, when it comes from the environment.
+   */
+  envVar?: string | null;
+  /**
+   * Present when reachability was checked.
+   */
+  reachability?: Reachability | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Reachability".
+ */
+export interface Reachability {
+  /**
+   * The endpoint tried (without any query string); absent when none is known.
+   */
+  url?: string | null;
+  reachable: boolean;
+  /**
+   * The HTTP status it answered with.
+   */
+  status?: number | null;
+  elapsedMs: number;
+  error?: string | null;
+}
+/**
  * The params of a `$/progress` notification: the token the request named (or one the sidecar
  * made up) and one step of the work.
  *
@@ -2169,6 +2373,21 @@ export interface ChatParams {
    * Tried in order when the call fails retryably before its first streamed byte.
    */
   fallbacks?: ModelRef2[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DoctorParams".
+ */
+export interface DoctorParams {
+  /**
+   * Also check that each connected provider answers: one GET of its models endpoint, with no
+   * credential sent (any HTTP answer, even 401, means it is reachable).
+   */
+  checkReachability?: boolean;
+  /**
+   * How long each provider may take to answer (default 5000).
+   */
+  timeoutMs?: number | null;
 }
 /**
  * `auth/import` params. Nothing is imported unless asked: the sidecar never imports by itself.
@@ -2351,6 +2570,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   "chat/stream",
   "chat/generate",
   "transform/preview",
+  "doctor/report",
 ];
 /** The notification names of the contract, in its order. */
 export const NOTIFICATION_NAMES: readonly NotificationName[] = [

@@ -27,6 +27,7 @@ import type {
   SessionCloseParams,
   ChatGenerateParams,
   TransformPreviewParams,
+  DoctorReportParams,
 } from "./contract";
 
 /** Options of one call. */
@@ -302,6 +303,16 @@ export abstract class SidecarMethods {
     options?: CallOptions,
   ): Promise<MethodResult<"transform/preview">> {
     return this.call("transform/preview", params, options);
+  }
+
+  /**
+   * `doctor/report`: A health report in plain words and as data: data dir, credential store and why, catalog source and age, proxy and CA settings in force, and (when asked) whether each connected provider answers; never a secret.
+   */
+  doctorReport(
+    params: DoctorReportParams = {},
+    options?: CallOptions,
+  ): Promise<MethodResult<"doctor/report">> {
+    return this.call("doctor/report", params, options);
   }
 
   /**
