@@ -23,6 +23,20 @@ struct TestPki {
     server_key: tokio_rustls::rustls::pki_types::PrivateKeyDer<'static>,
 }
 
+/// A server certificate that signs itself; the CA file is that certificate.
+fn self_signed_pki() -> TestPki {
+    let key = rcgen::KeyPair::generate().expect("key");
+    let params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params");
+    let cert = params.self_signed(&key).expect("self-signed certificate");
+    TestPki {
+        ca_pem: cert.pem(),
+        server_chain: vec![cert.der().clone()],
+        server_key: tokio_rustls::rustls::pki_types::PrivateKeyDer::Pkcs8(
+            key.serialize_der().into(),
+        ),
+    }
+}
+
 fn test_pki() -> TestPki {
     use rcgen::{
         BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
@@ -290,8 +304,16 @@ fn initialize(sidecar: &mut Sidecar, data_dir: &Path, config: Value) {
 
 #[test]
 fn an_extra_ca_makes_a_server_it_signed_trusted_for_catalog_refresh() {
-    let pki = test_pki();
-    let server = TlsCatalogServer::start(&pki);
+    extra_ca_makes_the_server_trusted(&test_pki());
+}
+
+#[test]
+fn a_self_signed_server_certificate_given_as_ca_is_trusted_for_catalog_refresh() {
+    extra_ca_makes_the_server_trusted(&self_signed_pki());
+}
+
+fn extra_ca_makes_the_server_trusted(pki: &TestPki) {
+    let server = TlsCatalogServer::start(pki);
     let dir = tempfile::tempdir().expect("temp dir");
     let ca = write_ca(dir.path(), &pki.ca_pem);
     let catalog =
