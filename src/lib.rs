@@ -1,13 +1,16 @@
 //! provider-sidecar: the multi-provider LLM layer of a coding assistant, served over JSON-RPC 2.0 on stdio.
 //!
-//! Dependencies point downward: `rpc` → `session` → `provider`/`transform`/`protocol` →
-//! `auth`/`catalog`/`config`. `catalog`, `config` and `auth` know nothing of RPC.
+//! Dependencies point downward (`docs/architecture.md` has the exact graph): `rpc` → `session` →
+//! `transform` → `catalog` → `provider` → `protocol`/`auth` → `net` and the leaves. `catalog`,
+//! `config` and `auth` know nothing of RPC.
 
 pub mod auth;
 pub mod catalog;
 pub mod config;
+pub mod host_process;
 pub mod json_merge;
 pub mod model_spec;
+pub mod net;
 pub mod plugin;
 pub mod protocol;
 pub mod provider;

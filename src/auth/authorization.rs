@@ -297,6 +297,7 @@ impl AuthService {
 
     async fn start_openai_browser(&self) -> AuthResult<Started> {
         let endpoints = &self.inner.config.endpoints;
+        let http = self.inner.http.get()?.clone();
         let pkce = Pkce::generate();
         let state = new_state();
         let server = CallbackServer::start(
@@ -308,7 +309,6 @@ impl AuthService {
         let redirect_uri = server.redirect_uri.clone();
         let issuer = endpoints.openai_issuer.clone();
         let url = openai::authorize_url(&issuer, &redirect_uri, &pkce, &state);
-        let http = self.inner.http.get().clone();
         let timeout = self.inner.config.timing.browser_timeout;
         let run = async move {
             let code = server.wait(timeout).await?;
@@ -326,7 +326,7 @@ impl AuthService {
 
     async fn start_openai_headless(&self, on_wait: WaitReporter) -> AuthResult<Started> {
         let issuer = self.inner.config.endpoints.openai_issuer.clone();
-        let http = self.inner.http.get().clone();
+        let http = self.inner.http.get()?.clone();
         let start = openai::start_device(&http, &issuer).await?;
         let url = openai::device_page(&issuer);
         let instructions = format!("Enter code: {}", start.user_code);
@@ -354,7 +354,7 @@ impl AuthService {
             &domain,
             self.inner.config.endpoints.github_base_override.as_deref(),
         );
-        let http = self.inner.http.get().clone();
+        let http = self.inner.http.get()?.clone();
         let device = copilot::start_device(&http, &urls).await?;
         let url = device.verification_uri.clone();
         let instructions = format!("Enter code: {}", device.user_code);

@@ -47,6 +47,9 @@ pub enum AuthError {
     Corrupt { path: PathBuf, message: String },
     #[error("could not read OpenCode auth file {path}: {message}")]
     Import { path: PathBuf, message: String },
+    /// The proxy or CA settings cannot be used; names the setting to fix.
+    #[error("{0}")]
+    NetworkSettings(crate::net::NetError),
 }
 
 impl AuthError {
@@ -67,6 +70,7 @@ impl AuthError {
             Self::Network { .. } => "network",
             Self::StoreUnavailable(_) | Self::Io { .. } | Self::Corrupt { .. } => "auth_store",
             Self::Import { .. } => "auth_import",
+            Self::NetworkSettings(_) => "network_settings",
         }
     }
 

@@ -62,7 +62,7 @@ impl AuthService {
             ));
         };
         let urls = self.github_urls(tokens);
-        copilot::exchange_copilot_token(self.inner.http.get(), &urls, &tokens.refresh).await
+        copilot::exchange_copilot_token(self.inner.http.get()?, &urls, &tokens.refresh).await
     }
 
     fn needs_refresh(&self, stored: &StoredCredential) -> bool {
@@ -107,10 +107,11 @@ impl AuthService {
             return Ok(current);
         };
         tracing::info!(provider, "refreshing OAuth token");
+        let http = self.inner.http.get()?;
         let refreshed: AuthResult<(Credential, Option<String>)> = match provider {
             openai::PROVIDER_ID => {
                 match openai::refresh(
-                    self.inner.http.get(),
+                    http,
                     &self.inner.config.endpoints.openai_issuer,
                     &tokens.refresh,
                 )
@@ -126,7 +127,7 @@ impl AuthService {
             }
             copilot::PROVIDER_ID => {
                 let urls = self.github_urls(tokens);
-                copilot::exchange_copilot_token(self.inner.http.get(), &urls, &tokens.refresh)
+                copilot::exchange_copilot_token(http, &urls, &tokens.refresh)
                     .await
                     .map(|token| {
                         let credential = Credential::Oauth(OAuthTokens {

@@ -31,6 +31,8 @@ pub struct AuthConfig {
     pub http_timeout: Duration,
     /// How long `auth/set` with validation waits for the models endpoint.
     pub validation_timeout: Duration,
+    /// The proxy and CA settings sign-in, refresh and key validation go through.
+    pub network: crate::net::NetworkProfile,
 }
 
 impl AuthConfig {
@@ -42,6 +44,7 @@ impl AuthConfig {
             refresh_margin: Duration::from_secs(60),
             http_timeout: Duration::from_secs(30),
             validation_timeout: Duration::from_secs(10),
+            network: crate::net::NetworkProfile::default(),
         }
     }
 }
@@ -62,37 +65,44 @@ pub(crate) struct Inner {
 }
 
 /// The HTTP client for token endpoints, built on first use: building one loads the system's
-/// root certificates (tens of milliseconds), which no start-up request needs.
+/// root certificates (tens of milliseconds), which no start-up request needs. It follows the
+/// network settings in force; settings that cannot be used (an unreadable CA file, an unknown
+/// proxy scheme) fail every call that needs the network with an error naming the setting, never
+/// silently going direct.
 pub(crate) struct LazyHttpClient {
-    client: std::sync::OnceLock<reqwest::Client>,
+    client: std::sync::OnceLock<Result<reqwest::Client, crate::net::NetError>>,
+    network: crate::net::NetworkProfile,
     timeout: std::time::Duration,
 }
 
 impl LazyHttpClient {
-    fn with_timeout(timeout: std::time::Duration) -> Self {
+    fn new(network: crate::net::NetworkProfile, timeout: std::time::Duration) -> Self {
         Self {
             client: std::sync::OnceLock::new(),
+            network,
             timeout,
         }
     }
 
     fn ready(client: reqwest::Client) -> Self {
         Self {
-            client: std::sync::OnceLock::from(client),
+            client: std::sync::OnceLock::from(Ok(client)),
+            network: crate::net::NetworkProfile::default(),
             timeout: std::time::Duration::ZERO,
         }
     }
 
-    pub(crate) fn get(&self) -> &reqwest::Client {
-        self.client.get_or_init(|| {
-            reqwest::Client::builder()
-                .timeout(self.timeout)
-                .build()
-                .unwrap_or_else(|err| {
-                    tracing::warn!(%err, "HTTP client with a timeout unavailable; using defaults");
-                    reqwest::Client::new()
-                })
-        })
+    pub(crate) fn get(&self) -> AuthResult<&reqwest::Client> {
+        let built = self.client.get_or_init(|| {
+            let spec = crate::net::ClientSpec {
+                timeout: Some(self.timeout),
+                ..crate::net::ClientSpec::default()
+            };
+            crate::net::build_client(&self.network, &spec)
+        });
+        built
+            .as_ref()
+            .map_err(|err| AuthError::NetworkSettings(err.clone()))
     }
 }
 
@@ -101,7 +111,7 @@ impl AuthService {
     /// to the probe timeout) and builds the HTTP client.
     pub fn open(config: AuthConfig) -> AuthResult<Self> {
         let opened = open_store(&config.store)?;
-        let http = LazyHttpClient::with_timeout(config.http_timeout);
+        let http = LazyHttpClient::new(config.network.clone(), config.http_timeout);
         Ok(Self::from_parts(config, opened, http))
     }
 
@@ -132,6 +142,16 @@ impl AuthService {
 
     pub fn store_kind(&self) -> StoreKind {
         self.inner.store.kind()
+    }
+
+    /// Why `auto` mode fell back to the file, when it did.
+    pub fn store_fallback_reason(&self) -> Option<&str> {
+        self.inner.fallback_reason.as_deref()
+    }
+
+    /// The store settings the service was opened with.
+    pub fn store_config(&self) -> &crate::auth::store::StoreConfig {
+        &self.inner.config.store
     }
 
     /// Runs a blocking store call off the async threads.
@@ -185,7 +205,7 @@ impl AuthService {
             KeyValidation::Unsupported => Some(KeyValidationReport::not_supported(&provider)),
             KeyValidation::Against(check) => Some(
                 validate_api_key(
-                    self.inner.http.get(),
+                    self.inner.http.get()?,
                     &provider,
                     &params.token,
                     &check,

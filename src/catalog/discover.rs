@@ -16,6 +16,7 @@ use super::protocol_family::{OPENAI_COMPATIBLE_NPM, runtime_protocol};
 use super::types::{CatalogModel, Limit, Modalities, Modality};
 use crate::config::SidecarConfig;
 use crate::config::atomic_file::write_atomic;
+use crate::net::{ClientSpec, NetworkProfile};
 
 pub const DISCOVERY_FILE: &str = "discovered.json";
 pub const DEFAULT_DISCOVERY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
@@ -170,11 +171,14 @@ impl ModelDiscovery {
         data_dir: Option<&Path>,
         ttl: Duration,
         timeout: Duration,
+        network: &NetworkProfile,
     ) -> Result<Self, DiscoveryError> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(timeout)
-            .user_agent(format!("provider-sidecar/{}", env!("CARGO_PKG_VERSION")))
-            .build()
+        let spec = ClientSpec {
+            connect_timeout: Some(timeout),
+            user_agent: Some(format!("provider-sidecar/{}", env!("CARGO_PKG_VERSION"))),
+            ..ClientSpec::default()
+        };
+        let client = crate::net::build_client(network, &spec)
             .map_err(|e| DiscoveryError::Failed(e.to_string()))?;
         let path = data_dir.map(|d| d.join(super::cache::CACHE_DIR).join(DISCOVERY_FILE));
         let entries = path
@@ -420,6 +424,7 @@ mod tests {
             Some(dir.path()),
             DEFAULT_DISCOVERY_TTL,
             Duration::from_secs(2),
+            &NetworkProfile::default(),
         )
         .expect("client");
         let no_key = |_: &str| None;
@@ -452,6 +457,7 @@ mod tests {
             Some(dir.path()),
             DEFAULT_DISCOVERY_TTL,
             Duration::from_secs(2),
+            &NetworkProfile::default(),
         )
         .expect("client");
         assert!(
@@ -463,8 +469,13 @@ mod tests {
 
     #[tokio::test]
     async fn discovery_errors_are_classified() {
-        let discovery = ModelDiscovery::new(None, DEFAULT_DISCOVERY_TTL, Duration::from_secs(2))
-            .expect("client");
+        let discovery = ModelDiscovery::new(
+            None,
+            DEFAULT_DISCOVERY_TTL,
+            Duration::from_secs(2),
+            &NetworkProfile::default(),
+        )
+        .expect("client");
         let (base, _) = serve(401, r#"{"error":"nope"}"#).await;
         let (merged, _) = merged_with(&base, json!({}));
         let error = discovery

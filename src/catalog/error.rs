@@ -20,6 +20,9 @@ pub enum CatalogError {
     InvalidCatalog(#[from] super::parse::CatalogParseError),
     #[error("catalog storage: {0}")]
     Storage(#[from] std::io::Error),
+    /// The proxy or CA settings cannot be used; names the setting to fix.
+    #[error("{0}")]
+    Network(crate::net::NetError),
 }
 
 impl CatalogError {
@@ -32,6 +35,7 @@ impl CatalogError {
             Self::FetchStatus { .. } => "catalog_fetch_failed",
             Self::InvalidCatalog(_) => "catalog_invalid",
             Self::Storage(_) => "catalog_storage",
+            Self::Network(_) => "network_settings",
         }
     }
 }

@@ -8,6 +8,7 @@ use super::cache::CacheMetadata;
 use super::error::CatalogError;
 use super::parse::Catalog;
 use super::settings::{CatalogSettings, MAX_CATALOG_BYTES};
+use crate::net::ClientSpec;
 
 #[derive(Debug)]
 pub enum FetchOutcome {
@@ -27,13 +28,19 @@ pub struct FreshCatalog {
 /// Download progress: bytes so far and the announced total, if any.
 pub type DownloadProgress<'a> = &'a (dyn Fn(u64, Option<u64>) + Send + Sync);
 
+/// The fetch client, through the proxy and CAs in force.
 pub fn build_client(settings: &CatalogSettings) -> Result<reqwest::Client, CatalogError> {
-    reqwest::Client::builder()
-        .timeout(settings.timeout)
-        .connect_timeout(settings.timeout)
-        .user_agent(settings.user_agent.clone())
-        .build()
-        .map_err(|error| CatalogError::Fetch(error.to_string()))
+    let network = settings
+        .network
+        .as_ref()
+        .map_err(|err| CatalogError::Network(err.clone()))?;
+    let spec = ClientSpec {
+        timeout: Some(settings.timeout),
+        connect_timeout: Some(settings.timeout),
+        user_agent: Some(settings.user_agent.clone()),
+        ..ClientSpec::default()
+    };
+    crate::net::build_client(network, &spec).map_err(CatalogError::Network)
 }
 
 /// Fetches the catalog; `validators` (from the cache of the same URL) make the request conditional.

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::config::CatalogConfig;
+use crate::net::{NetError, NetworkProfile};
 
 pub const DEFAULT_CATALOG_URL: &str = "https://models.dev/api.json";
 pub const ENV_MODELS_URL: &str = "PROVIDER_SIDECAR_MODELS_URL";
@@ -26,6 +27,9 @@ pub struct CatalogSettings {
     /// Whole-request timeout of a fetch.
     pub timeout: Duration,
     pub user_agent: String,
+    /// The proxy and CA settings a fetch goes through, or why they cannot be used (a fetch then
+    /// fails with that error rather than going direct).
+    pub network: Result<NetworkProfile, NetError>,
 }
 
 impl Default for CatalogSettings {
@@ -36,6 +40,7 @@ impl Default for CatalogSettings {
             ttl: DEFAULT_TTL,
             timeout: DEFAULT_FETCH_TIMEOUT,
             user_agent: format!("provider-sidecar/{}", env!("CARGO_PKG_VERSION")),
+            network: Ok(NetworkProfile::default()),
         }
     }
 }

@@ -21,6 +21,7 @@ use provider_sidecar::auth::{
 use provider_sidecar::catalog::{CatalogService, CatalogSettings, MergedCatalog};
 use provider_sidecar::config::SidecarConfig;
 use provider_sidecar::rpc::methods::auth::settings::{AuthSettings, credential_facts};
+use provider_sidecar::rpc::methods::network::process_profile;
 use serde_json::Value;
 
 /// How often a waiting sign-in is checked.
@@ -91,6 +92,11 @@ pub fn run(
         Ok(settings) => settings,
         Err(err) => return fail(&err.to_string()),
     };
+    let mut auth_config = settings.auth_config(&data_dir);
+    auth_config.network = match process_profile(config.as_ref(), &env) {
+        Ok(network) => network,
+        Err(err) => return fail(&err.message),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -105,7 +111,7 @@ pub fn run(
     };
     let env = EnvSnapshot::new(env);
     let outcome = runtime.block_on(async {
-        let service = AuthService::open_async(settings.auth_config(&data_dir)).await?;
+        let service = AuthService::open_async(auth_config).await?;
         match command {
             AuthCommand::Login {
                 provider,

@@ -3,6 +3,7 @@
 mod auth;
 mod catalog;
 mod config;
+mod doctor;
 mod logging;
 mod schema;
 
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use provider_sidecar::rpc::methods::catalog_state::load_config_file;
+use provider_sidecar::rpc::methods::doctor::DoctorParams;
 use provider_sidecar::rpc::server::serve_stdio;
 use provider_sidecar::rpc::state::{ProcessEnv, Settings};
 
@@ -75,6 +77,19 @@ enum Command {
     Config {
         #[command(subcommand)]
         command: config::ConfigCommand,
+    },
+    /// Checks the data dir, the credential store, the catalog and the network settings (and, with
+    /// --reachability, each connected provider); exits 1 when something is wrong.
+    Doctor {
+        /// Also try each connected provider's models endpoint (no credential is sent).
+        #[arg(long)]
+        reachability: bool,
+        /// How long each provider may take to answer.
+        #[arg(long, default_value_t = provider_sidecar::rpc::methods::doctor::DEFAULT_REACH_TIMEOUT_MS)]
+        timeout_ms: u64,
+        /// Print the report as JSON (the `doctor/report` result).
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -152,6 +167,35 @@ pub fn run() -> i32 {
             &cli.data_dir.unwrap_or_else(default_data_dir),
             &env,
         ),
+        Command::Doctor {
+            reachability,
+            timeout_ms,
+            json,
+        } => {
+            let config = match cli
+                .config
+                .as_deref()
+                .map(|path| load_config_file(path, &env))
+                .transpose()
+            {
+                Ok(config) => config,
+                Err(error) => {
+                    eprintln!("{error}");
+                    return 1;
+                }
+            };
+            let settings = Settings {
+                data_dir: cli.data_dir.unwrap_or_else(default_data_dir),
+                max_message_bytes: cli.max_message_bytes,
+                test_methods: false,
+                config,
+            };
+            let params = DoctorParams {
+                check_reachability: reachability,
+                timeout_ms: Some(timeout_ms),
+            };
+            doctor::run(settings, env, params, json)
+        }
         Command::Serve => {
             let config = match cli
                 .config

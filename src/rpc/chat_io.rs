@@ -8,7 +8,7 @@
 //! together; requests keep being served on the main runtime meanwhile.
 //!
 //! A keep-alive connection is driven by the runtime that opened it, so the HTTP clients are pooled
-//! per thread (`session::network::ClientKey`): a chat reuses only connections of its own runtime.
+//! per thread (`net::ClientSpec::per_thread`): a chat reuses only connections of its own runtime.
 //! With one shared pool, a chat placed on one runtime reading a connection opened on the other
 //! crossed threads twice per chunk (measured 4× the wall time and 5× the CPU of a bare client).
 

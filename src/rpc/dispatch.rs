@@ -45,6 +45,8 @@ pub enum StopReason {
     Exit { after_shutdown: bool },
     /// SIGTERM or SIGINT.
     Signal,
+    /// The host process named in `initialize.processId` exited; `after_shutdown` as for `Exit`.
+    HostExited { after_shutdown: bool },
     /// Reading stdin failed.
     ReadError,
 }
@@ -54,6 +56,9 @@ impl StopReason {
     pub fn exit_code(self) -> i32 {
         match self {
             StopReason::Exit {
+                after_shutdown: false,
+            }
+            | StopReason::HostExited {
                 after_shutdown: false,
             } => 1,
             _ => 0,
@@ -108,6 +113,9 @@ impl Dispatcher {
                     break self.take_stop_reason().unwrap_or(StopReason::Eof);
                 }
                 _ = &mut signal => break StopReason::Signal,
+                _ = self.state.host.gone() => break StopReason::HostExited {
+                    after_shutdown: self.state.is_shutting_down(),
+                },
                 event = reader.next() => match event {
                     Ok(ReadEvent::Message(frame)) => self.on_frame(frame),
                     Ok(ReadEvent::Error(err)) => self.on_frame_error(err).await,

@@ -3,9 +3,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use crate::host_process::{HostPid, HostWatch};
 
 use super::methods::CatalogState;
 use super::methods::auth::AuthSlot;
@@ -57,6 +60,48 @@ pub struct ServerState {
     pub sessions: Arc<crate::session::SessionStore>,
     /// Runs `chat/*` calls (token caches, request authorizer, concurrency limits, HTTP clients).
     pub chat: Arc<crate::session::ChatService>,
+    /// The host process named in `initialize.processId`, watched while it runs.
+    pub host: HostLink,
+}
+
+/// The link to the host process: the watch on it, and the signal that it has gone.
+#[derive(Debug, Default)]
+pub struct HostLink {
+    watched: Mutex<Watched>,
+}
+
+#[derive(Debug, Default)]
+struct Watched {
+    watch: Option<HostWatch>,
+    gone: CancellationToken,
+}
+
+impl HostLink {
+    fn watched(&self) -> std::sync::MutexGuard<'_, Watched> {
+        self.watched.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Watches `pid` from now on, in place of any host watched before.
+    pub fn watch(&self, pid: HostPid) {
+        let mut watched = self.watched();
+        watched.watch = Some(HostWatch::start(pid, watched.gone.clone()));
+    }
+
+    /// The host watched now, if any.
+    pub fn pid(&self) -> Option<HostPid> {
+        self.watched().watch.as_ref().map(HostWatch::pid)
+    }
+
+    /// Stops watching and forgets a host that has gone (an in-process server's next run).
+    pub fn forget(&self) {
+        *self.watched() = Watched::default();
+    }
+
+    /// Resolves once the watched host process has exited.
+    pub async fn gone(&self) {
+        let gone = self.watched().gone.clone();
+        gone.cancelled().await;
+    }
 }
 
 impl ServerState {
@@ -80,6 +125,7 @@ impl ServerState {
             auth: Arc::new(AuthSlot::default()),
             sessions: Arc::new(crate::session::SessionStore::new()),
             chat: Arc::new(crate::session::ChatService::new()),
+            host: HostLink::default(),
         }
     }
 

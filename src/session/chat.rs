@@ -2,21 +2,22 @@
 //! on a retryable failure before the first byte, and cancellation by the caller or by session close.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::error::{ChatError, ResolveError};
-use super::network::{ClientKey, NetworkSettings};
+use super::network::{NetworkProfile, NetworkSettings, profile_of};
 use super::prepare::{CallShape, PrepareError, WireCall, authorized_request, wire_call};
 use super::resolver::{ResolvedCall, resolve_call};
 use super::sources::CallSources;
 use super::store::SessionSnapshot;
 use crate::json_merge::merge_deep_map;
+use crate::net::{ClientPool, ClientSpec, NetError};
 use crate::protocol::execute::{
-    ClientOptions, ExecuteOptions, PartSink, PreparedRequest, build_client, execute_stream,
+    ExecuteOptions, PartSink, PreparedRequest, Timeouts, execute_stream,
 };
 use crate::protocol::limits::ConcurrencyLimits;
 use crate::protocol::{ChatRequest, ChatResult, ProtocolError, StreamPart};
@@ -88,12 +89,13 @@ pub struct CallSpec<'a> {
 /// Shared by every chat call: token caches, the request authorizer, the concurrency limits and the HTTP
 /// clients.
 pub struct ChatService {
-    /// Built on first use: its HTTP client loads the root certificates, which start-up must not wait for.
-    broker: std::sync::OnceLock<TokenBroker>,
+    /// One per network profile, built on first use: its HTTP client loads the root certificates,
+    /// which start-up must not wait for.
+    brokers: Mutex<HashMap<NetworkProfile, Arc<TokenBroker>>>,
     authorizer: RequestAuthorizer,
     limits: ConcurrencyLimits,
     /// One client per proxy and CA setting, so connections are pooled.
-    clients: Mutex<HashMap<ClientKey, reqwest::Client>>,
+    clients: ClientPool,
 }
 
 impl Default for ChatService {
@@ -105,10 +107,10 @@ impl Default for ChatService {
 impl ChatService {
     pub fn new() -> Self {
         ChatService {
-            broker: std::sync::OnceLock::new(),
+            brokers: Mutex::new(HashMap::new()),
             authorizer: RequestAuthorizer::default(),
             limits: ConcurrencyLimits::new(),
-            clients: Mutex::new(HashMap::new()),
+            clients: ClientPool::default(),
         }
     }
 
@@ -120,13 +122,11 @@ impl ChatService {
         target: &ChatTarget,
         call_headers: Option<&BTreeMap<String, String>>,
     ) -> Result<ResolvedCall, ResolveError> {
-        let broker = self
-            .broker
-            .get_or_init(|| TokenBroker::new(reqwest::Client::new()));
+        let broker = self.broker_for(session, &sources.network)?;
         let mut resolved = resolve_call(
             session,
             sources,
-            broker,
+            &broker,
             &target.provider_id,
             &target.model_id,
         )
@@ -298,39 +298,54 @@ impl ChatService {
         session: &SessionSnapshot,
         network: &NetworkSettings,
     ) -> Result<reqwest::Client, ChatError> {
-        let key = ClientKey::of(session, network);
-        let mut clients = self
-            .clients
+        let spec = ClientSpec {
+            tcp_nodelay: true,
+            per_thread: true,
+            ..default_connect_spec()
+        };
+        self.clients
+            .get(&profile_of(session, network), &spec)
+            .map_err(|err| ChatError::Resolve(network_error(err)))
+    }
+
+    /// The token exchanges (Vertex, SAP, GitLab) for this call's proxy and CA settings.
+    fn broker_for(
+        &self,
+        session: &SessionSnapshot,
+        network: &NetworkSettings,
+    ) -> Result<Arc<TokenBroker>, ResolveError> {
+        let profile = profile_of(session, network);
+        let mut brokers = self
+            .brokers
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(client) = clients.get(&key) {
-            return Ok(client.clone());
+        if let Some(broker) = brokers.get(&profile) {
+            return Ok(Arc::clone(broker));
         }
-        let mut extra_ca_pem = Vec::new();
-        for path in &key.ca_certificates {
-            let pem = std::fs::read(path).map_err(|err| {
-                ChatError::Resolve(ResolveError::Config {
-                    field: "network.caCertificates".into(),
-                    reason: format!("cannot read {}: {err}", path.display()),
-                })
-            })?;
-            extra_ca_pem.push(pem);
-        }
-        let client = build_client(&ClientOptions {
-            proxy: key.proxy.clone(),
-            no_proxy: key.no_proxy.clone(),
-            use_system_proxy: false,
-            extra_ca_pem,
-            ..Default::default()
-        })
-        .map_err(|err| {
-            ChatError::Resolve(ResolveError::Config {
-                field: "network".into(),
-                reason: err.to_string(),
-            })
-        })?;
-        clients.insert(key, client.clone());
-        Ok(client)
+        let client = self
+            .clients
+            .get(&profile, &default_connect_spec())
+            .map_err(network_error)?;
+        let broker = Arc::new(TokenBroker::new(client));
+        brokers.insert(profile, Arc::clone(&broker));
+        Ok(broker)
+    }
+}
+
+/// A client spec with the default connect timeout (reads are timed by the caller).
+fn default_connect_spec() -> ClientSpec {
+    ClientSpec {
+        connect_timeout: Some(std::time::Duration::from_millis(
+            Timeouts::default().connect_ms,
+        )),
+        ..ClientSpec::default()
+    }
+}
+
+fn network_error(err: NetError) -> ResolveError {
+    ResolveError::Config {
+        field: err.field(),
+        reason: err.to_string(),
     }
 }
 

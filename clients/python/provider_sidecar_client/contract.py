@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias
+
+from typing_extensions import TypedDict
 
 AuthKind: TypeAlias = Literal['token', 'oauth', 'none']
 """
@@ -48,6 +50,15 @@ class AuthorizeRpcParams(TypedDict):
     Token of the `$/progress` notifications sent while a device flow waits; the
     authorization id when omitted.
     """
+
+
+class CaFileReport(TypedDict):
+    path: str
+    certificates: int
+    """
+    Certificates found in it.
+    """
+    error: NotRequired[str | None]
 
 
 CallbackStatus: TypeAlias = Literal['pending', 'connected']
@@ -123,6 +134,11 @@ class ChatTarget(TypedDict):
     modelId: str
 
 
+CheckStatus: TypeAlias = (
+    Literal['ok'] | Literal['warning'] | Literal['failed'] | Literal['skipped']
+)
+
+
 class ClientInfo(TypedDict):
     name: str
     version: NotRequired[str | None]
@@ -186,6 +202,19 @@ Where a provider's credential comes from. Never the credential itself.
 """
 
 
+class DataDirReport(TypedDict):
+    path: str
+    exists: bool
+    writable: bool
+    """
+    A file could be created in it (or, when it does not exist yet, in its nearest parent).
+    """
+    mode: NotRequired[str | None]
+    """
+    Unix permission bits in octal, e.g. `0700`.
+    """
+
+
 DefaultModelSource: TypeAlias = Literal['config', 'preference', 'priority', 'none']
 
 
@@ -193,6 +222,34 @@ DiscoverResult: TypeAlias = Any
 """
 An OpenRPC 1.x document (see <https://spec.open-rpc.org>).
 """
+
+
+class DoctorCheck(TypedDict):
+    """
+    One finding, in plain words.
+    """
+
+    name: str
+    """
+    What was checked: `dataDir`, `credentialStore`, `catalog`, `network`, or `provider:<id>`.
+    """
+    status: CheckStatus
+    summary: str
+    """
+    A sentence saying what was found and, when something is wrong, what to do.
+    """
+
+
+class DoctorParams(TypedDict, closed=True):
+    checkReachability: NotRequired[bool]
+    """
+    Also check that each connected provider answers: one GET of its models endpoint, with no
+    credential sent (any HTTP answer, even 401, means it is reachable).
+    """
+    timeoutMs: NotRequired[int | None]
+    """
+    How long each provider may take to answer (default 5000).
+    """
 
 
 DynamicHeaders: TypeAlias = Literal['copilot']
@@ -254,7 +311,9 @@ class InitializationOptions(TypedDict):
 class InitializeParams(TypedDict):
     processId: NotRequired[int | None]
     """
-    The host's process id, if it wants the sidecar to know it.
+    The host's process id. The sidecar checks every quarter second that this process still
+    runs and exits when it does not (as if `exit` had come), even while its stdin stays open.
+    Null when the sidecar cannot see the host's processes (e.g. another pid namespace).
     """
     clientInfo: NotRequired[ClientInfo | None]
     capabilities: NotRequired[Any]
@@ -397,6 +456,19 @@ class ModelRef(TypedDict):
 
 
 ModelStatus: TypeAlias = Literal['active', 'alpha', 'beta', 'deprecated', 'unknown']
+
+
+class NetworkReport(TypedDict):
+    proxy: NotRequired[str | None]
+    """
+    The proxy in force, its user name and password masked.
+    """
+    proxyFrom: NotRequired[str | None]
+    """
+    Where the proxy comes from: `network.proxy` or an environment variable's name.
+    """
+    noProxy: NotRequired[str | None]
+    caCertificates: list[CaFileReport]
 
 
 class NoParams(TypedDict):
@@ -624,6 +696,20 @@ class ProviderSearchParams(TypedDict):
 
 class ProviderSearchResult(TypedDict):
     results: list[ProviderSearchHit]
+
+
+class Reachability(TypedDict):
+    url: NotRequired[str | None]
+    """
+    The endpoint tried (without any query string); absent when none is known.
+    """
+    reachable: bool
+    status: NotRequired[int | None]
+    """
+    The HTTP status it answered with.
+    """
+    elapsedMs: int
+    error: NotRequired[str | None]
 
 
 class ReasoningOption1(TypedDict):
@@ -944,6 +1030,12 @@ class SkippedImport(TypedDict):
 StoreKind: TypeAlias = Literal['keyring', 'file']
 """
 Where a credential is kept.
+"""
+
+
+StoreMode: TypeAlias = Literal['auto', 'keyring', 'file']
+"""
+Which backend to use; `auto` takes the keyring when it answers, else the file.
 """
 
 
@@ -1333,6 +1425,22 @@ class AuthImportParams(TypedDict):
     """
 
 
+class DoctorReportParams(TypedDict):
+    """
+    Params of `doctor/report`.
+    """
+
+    checkReachability: NotRequired[bool]
+    """
+    Also check that each connected provider answers: one GET of its models endpoint, with no
+    credential sent (any HTTP answer, even 401, means it is reachable).
+    """
+    timeoutMs: NotRequired[int | None]
+    """
+    How long each provider may take to answer (default 5000).
+    """
+
+
 class AccountSummary(TypedDict):
     name: str
     kind: CredentialKind
@@ -1392,6 +1500,26 @@ class CallbackParams(TypedDict):
     method: int
     authorizationId: str
     code: NotRequired[Secret | None]
+
+
+class CatalogReport(TypedDict):
+    source: NotRequired[CatalogSource | None]
+    """
+    `embedded`, `cache` or `remote`; absent when the catalog could not be served.
+    """
+    fetchedAt: NotRequired[str | None]
+    """
+    RFC 3339; absent for the embedded snapshot.
+    """
+    ageMinutes: NotRequired[int | None]
+    providerCount: int
+    modelCount: int
+    url: str
+    """
+    Where refreshes come from (without any query string).
+    """
+    fetchEnabled: bool
+    lastError: NotRequired[str | None]
 
 
 class ChatResult(TypedDict):
@@ -1474,6 +1602,29 @@ CredentialInput: TypeAlias = CredentialInput1 | CredentialInput2 | CredentialInp
 """
 A credential given for one provider; kept in memory only, wiped when the session closes.
 """
+
+
+class CredentialStoreReport(TypedDict):
+    kind: NotRequired[StoreKind | None]
+    """
+    `keyring`, `file`, or absent when the store could not be opened.
+    """
+    configured: StoreMode
+    """
+    What the config asks for (`auto` unless `auth.store` says otherwise).
+    """
+    reason: str
+    """
+    Why this store is the one in use.
+    """
+    file: NotRequired[str | None]
+    """
+    The credential file, when the file store is in use.
+    """
+    fileMode: NotRequired[str | None]
+    """
+    The credential file's permission bits in octal (`0600` expected).
+    """
 
 
 class DefaultModelResult(TypedDict):
@@ -1678,6 +1829,22 @@ class ProviderDescriptor(TypedDict):
 
 class ProviderListResult(TypedDict):
     providers: list[ProviderDescriptor]
+
+
+class ProviderReport(TypedDict):
+    providerId: str
+    credentialSource: NotRequired[CredentialLocation | None]
+    """
+    Where its credential comes from: `keyring`, `file`, `oauth`, `env`, `config`.
+    """
+    envVar: NotRequired[str | None]
+    """
+    The environment variable holding the credential, when it comes from the environment.
+    """
+    reachability: NotRequired[Reachability | None]
+    """
+    Present when reachability was checked.
+    """
 
 
 class RuntimePreview(TypedDict):
@@ -2153,6 +2320,25 @@ class Cost(TypedDict):
     tiers: NotRequired[list[CostTier]]
 
 
+class DoctorReport(TypedDict):
+    healthy: bool
+    """
+    No check failed (warnings allowed).
+    """
+    checks: list[DoctorCheck]
+    """
+    Every finding, in the order of the sections below.
+    """
+    dataDir: DataDirReport
+    credentialStore: CredentialStoreReport
+    catalog: CatalogReport
+    network: NetworkReport
+    providers: list[ProviderReport]
+    """
+    Connected providers (a credential stored, in the environment or in the config).
+    """
+
+
 class ModelDescriptor(TypedDict):
     id: str
     """
@@ -2278,12 +2464,14 @@ class SidecarContract(TypedDict):
     AuthSetParams: NotRequired[AuthSetParams]
     AuthStatusResult: NotRequired[AuthStatusResult]
     AuthorizeRpcParams: NotRequired[AuthorizeRpcParams]
+    CaFileReport: NotRequired[CaFileReport]
     CallOptionSupport: NotRequired[CallOptionSupport]
     CallbackParams: NotRequired[CallbackParams]
     CallbackStatus: NotRequired[CallbackStatus]
     Capability: NotRequired[Capability]
     CatalogDiff: NotRequired[CatalogDiff]
     CatalogRefreshParams: NotRequired[CatalogRefreshParams]
+    CatalogReport: NotRequired[CatalogReport]
     CatalogSource: NotRequired[CatalogSource]
     CatalogStatus: NotRequired[CatalogStatus]
     ChatDelta: NotRequired[ChatDelta]
@@ -2292,6 +2480,7 @@ class SidecarContract(TypedDict):
     ChatResult: NotRequired[ChatResult]
     ChatStreamParams: NotRequired[ChatStreamParams]
     ChatTarget: NotRequired[ChatTarget]
+    CheckStatus: NotRequired[CheckStatus]
     ClientInfo: NotRequired[ClientInfo]
     ConditionOp: NotRequired[ConditionOp]
     ConfigImportParams: NotRequired[ConfigImportParams]
@@ -2304,9 +2493,15 @@ class SidecarContract(TypedDict):
     CredentialKind: NotRequired[CredentialKind]
     CredentialLocation: NotRequired[CredentialLocation]
     CredentialSource: NotRequired[CredentialSource]
+    CredentialStoreReport: NotRequired[CredentialStoreReport]
+    DataDirReport: NotRequired[DataDirReport]
     DefaultModelResult: NotRequired[DefaultModelResult]
     DefaultModelSource: NotRequired[DefaultModelSource]
     DiscoverResult: NotRequired[DiscoverResult]
+    DoctorCheck: NotRequired[DoctorCheck]
+    DoctorParams: NotRequired[DoctorParams]
+    DoctorReport: NotRequired[DoctorReport]
+    DoctorReportParams: NotRequired[DoctorReportParams]
     DynamicHeaders: NotRequired[DynamicHeaders]
     FinishReason: NotRequired[FinishReason]
     ImportParams: NotRequired[ImportParams]
@@ -2337,6 +2532,7 @@ class SidecarContract(TypedDict):
     ModelSearchParams: NotRequired[ModelSearchParams]
     ModelSearchResult: NotRequired[ModelSearchResult]
     ModelStatus: NotRequired[ModelStatus]
+    NetworkReport: NotRequired[NetworkReport]
     NoParams: NotRequired[NoParams]
     OAuthAuthorizeResult: NotRequired[OAuthAuthorizeResult]
     OAuthCallbackResult: NotRequired[OAuthCallbackResult]
@@ -2359,9 +2555,11 @@ class SidecarContract(TypedDict):
     ProviderGetParams: NotRequired[ProviderGetParams]
     ProviderListResult: NotRequired[ProviderListResult]
     ProviderOrigin: NotRequired[ProviderOrigin]
+    ProviderReport: NotRequired[ProviderReport]
     ProviderSearchHit: NotRequired[ProviderSearchHit]
     ProviderSearchParams: NotRequired[ProviderSearchParams]
     ProviderSearchResult: NotRequired[ProviderSearchResult]
+    Reachability: NotRequired[Reachability]
     ReasoningOption: NotRequired[ReasoningOption]
     RefreshCatalogParams: NotRequired[RefreshCatalogParams]
     RefreshOutcome: NotRequired[RefreshOutcome]
@@ -2390,6 +2588,7 @@ class SidecarContract(TypedDict):
     SkippedConfig: NotRequired[SkippedConfig]
     SkippedImport: NotRequired[SkippedImport]
     StoreKind: NotRequired[StoreKind]
+    StoreMode: NotRequired[StoreMode]
     StreamError: NotRequired[StreamError]
     StreamPart: NotRequired[StreamPart]
     TierThreshold: NotRequired[TierThreshold]

@@ -24,6 +24,8 @@ from .contract import (
     ConfigImportReport,
     DefaultModelResult,
     DiscoverResult,
+    DoctorReport,
+    DoctorReportParams,
     ImportReport,
     InitializeParams,
     InitializeResult,
@@ -57,7 +59,7 @@ from .contract import (
     TransformPreviewParams,
 )
 
-METHOD_NAMES = ["initialize", "shutdown", "rpc.discover", "catalog/status", "catalog/refresh", "provider/list", "provider/catalog", "provider/get", "model/list", "model/get", "model/default", "preferences/get", "preferences/update", "model/search", "provider/search", "auth/methods", "auth/status", "auth/set", "auth/remove", "auth/accounts/select", "auth/oauth/authorize", "auth/oauth/callback", "auth/import", "session/open", "session/update", "session/close", "session/list", "chat/stream", "chat/generate", "transform/preview", "config/import"]
+METHOD_NAMES = ["initialize", "shutdown", "rpc.discover", "catalog/status", "catalog/refresh", "provider/list", "provider/catalog", "provider/get", "model/list", "model/get", "model/default", "preferences/get", "preferences/update", "model/search", "provider/search", "auth/methods", "auth/status", "auth/set", "auth/remove", "auth/accounts/select", "auth/oauth/authorize", "auth/oauth/callback", "auth/import", "session/open", "session/update", "session/close", "session/list", "chat/stream", "chat/generate", "transform/preview", "config/import", "doctor/report"]
 NOTIFICATION_NAMES = ["$/progress", "catalog/changed", "chat/delta"]
 
 
@@ -189,6 +191,10 @@ class SidecarMethods:
     def config_import(self, params: ConfigImportParams | None = None) -> ConfigImportReport:
         """`config/import`: Imports OpenCode's opencode.json(c) (global, and a project's given `directory`; read only, never done unless asked) under the sidecar's own config: the files read, the providers and settings taken, what was skipped and why; never a value."""
         return self._call("config/import", params if params is not None else {})  # type: ignore[no-any-return]
+
+    def doctor_report(self, params: DoctorReportParams | None = None) -> DoctorReport:
+        """`doctor/report`: A health report in plain words and as data: data dir, credential store and why, catalog source and age, proxy and CA settings in force, and (when asked) whether each connected provider answers; never a secret."""
+        return self._call("doctor/report", params if params is not None else {})  # type: ignore[no-any-return]
 
     def on_progress(self, handler: Callable[[ProgressParams], None]) -> Callable[[], None]:
         """`$/progress`: LSP work-done progress of `catalog/refresh` and of a device sign-in waiting in `auth/oauth/authorize`: `begin`, then `report`s, then `end`, under the request's `workDoneToken` (or one the sidecar made). Returns a function that removes the handler."""
@@ -330,6 +336,10 @@ class AsyncSidecarMethods:
     async def config_import(self, params: ConfigImportParams | None = None) -> ConfigImportReport:
         """`config/import`: Imports OpenCode's opencode.json(c) (global, and a project's given `directory`; read only, never done unless asked) under the sidecar's own config: the files read, the providers and settings taken, what was skipped and why; never a value."""
         return await self._call("config/import", params if params is not None else {})  # type: ignore[no-any-return]
+
+    async def doctor_report(self, params: DoctorReportParams | None = None) -> DoctorReport:
+        """`doctor/report`: A health report in plain words and as data: data dir, credential store and why, catalog source and age, proxy and CA settings in force, and (when asked) whether each connected provider answers; never a secret."""
+        return await self._call("doctor/report", params if params is not None else {})  # type: ignore[no-any-return]
 
     def on_progress(self, handler: Callable[[ProgressParams], None]) -> Callable[[], None]:
         """`$/progress`: LSP work-done progress of `catalog/refresh` and of a device sign-in waiting in `auth/oauth/authorize`: `begin`, then `report`s, then `end`, under the request's `workDoneToken` (or one the sidecar made). Returns a function that removes the handler."""

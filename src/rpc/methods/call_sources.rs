@@ -4,9 +4,8 @@
 use std::sync::Arc;
 
 use super::session::session_error;
-use crate::rpc::error::{ErrorKind, RpcError};
+use crate::rpc::error::RpcError;
 use crate::rpc::state::ServerState;
-use crate::session::network::NetworkSettings;
 use crate::session::{CallSources, SessionSnapshot};
 
 /// The session's snapshot (`session_not_found` when it is not open) and the call's sources.
@@ -34,20 +33,7 @@ async fn call_sources(state: &ServerState) -> Result<CallSources, RpcError> {
             None
         }
     };
-    let network = match settings
-        .config
-        .as_ref()
-        .and_then(|config| config.get("network"))
-    {
-        None | Some(serde_json::Value::Null) => NetworkSettings::default(),
-        Some(value) => serde_json::from_value(value.clone()).map_err(|error| {
-            RpcError::new(
-                ErrorKind::Config,
-                format!("invalid config at network: {error}"),
-            )
-            .with_data(serde_json::json!({"field": "network", "reason": error.to_string()}))
-        })?,
-    };
+    let network = super::network::network_settings(settings.config.as_ref())?;
     Ok(CallSources {
         merged,
         catalog,

@@ -24,6 +24,7 @@ use crate::catalog::{
     MergedCatalog, env_credential, snapshot,
 };
 use crate::config::{ConfigError, PreferencesError, PreferencesStore, SidecarConfig};
+use crate::net::{NetError, NetworkProfile, NetworkSettings};
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::outbound::Outbound;
 use crate::rpc::state::{ProcessEnv, ServerState, Settings};
@@ -166,7 +167,11 @@ fn build_runtime(
     outbound: Outbound,
 ) -> CatalogRuntime {
     let data_dir = settings.data_dir.clone();
-    let catalog_settings = CatalogSettings::resolve(&config.catalog, &env);
+    let network = network_in_force(settings, &env);
+    let catalog_settings = CatalogSettings {
+        network: network.clone(),
+        ..CatalogSettings::resolve(&config.catalog, &env)
+    };
     let same_dir = previous.filter(|p| p.data_dir == data_dir);
     let (service, refresh_task) =
         match same_dir.filter(|p| *p.service.settings() == catalog_settings) {
@@ -193,6 +198,7 @@ fn build_runtime(
     let discovery_task = AbortOnDrop(spawn_discovery(
         Arc::clone(&service),
         Arc::clone(&discovery),
+        network,
         data_dir.clone(),
         config.clone(),
         env,
@@ -210,6 +216,12 @@ fn build_runtime(
         refresh_task,
         _discovery_task: discovery_task,
     }
+}
+
+/// The network settings catalog refresh and model discovery use, or why they cannot be used.
+fn network_in_force(settings: &Settings, env: &ProcessEnv) -> Result<NetworkProfile, NetError> {
+    NetworkSettings::from_config(settings.config.as_ref())
+        .map(|network| NetworkProfile::resolve(&network, |name| env.get(name).map(String::as_str)))
 }
 
 /// The refresh loop, started after [`BACKGROUND_REFRESH_DELAY`]; each change is sent to the client
@@ -237,6 +249,7 @@ fn spawn_background_refresh(service: Arc<CatalogService>, outbound: Outbound) ->
 fn spawn_discovery(
     service: Arc<CatalogService>,
     slot: DiscoverySlot,
+    network: Result<NetworkProfile, NetError>,
     data_dir: PathBuf,
     config: SidecarConfig,
     env: Arc<ProcessEnv>,
@@ -254,11 +267,19 @@ fn spawn_discovery(
         let discovery = match slot.get() {
             Some(discovery) => Arc::clone(discovery),
             None => {
+                let network = match network {
+                    Ok(network) => network,
+                    Err(error) => {
+                        tracing::warn!(%error, "model discovery unavailable");
+                        return;
+                    }
+                };
                 let built = tokio::task::spawn_blocking(move || {
                     ModelDiscovery::new(
                         Some(&data_dir),
                         DEFAULT_DISCOVERY_TTL,
                         DEFAULT_DISCOVERY_TIMEOUT,
+                        &network,
                     )
                 })
                 .await;
@@ -443,6 +464,7 @@ pub fn catalog_error(error: CatalogError) -> RpcError {
             "suggestions": suggestions,
         })),
         CatalogError::Storage(_) => RpcError::new(ErrorKind::Storage, message),
+        CatalogError::Network(err) => super::network::net_error(&err),
         other => RpcError::new(ErrorKind::CatalogUnavailable, message)
             .with_data(json!({ "reason": other.kind() })),
     }

@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::host_process::{HostPid, HostPidError};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::method::{Method, NoParams};
@@ -17,7 +18,9 @@ use crate::rpc::state::{ClientSession, ServerState};
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InitializeParams {
-    /// The host's process id, if it wants the sidecar to know it.
+    /// The host's process id. The sidecar checks every quarter second that this process still
+    /// runs and exits when it does not (as if `exit` had come), even while its stdin stays open.
+    /// Null when the sidecar cannot see the host's processes (e.g. another pid namespace).
     #[serde(default)]
     pub process_id: Option<i64>,
     #[serde(default)]
@@ -98,6 +101,14 @@ impl Method for Initialize {
         params: InitializeParams,
         _cx: RequestContext,
     ) -> Result<InitializeResult, RpcError> {
+        let host = match params.process_id.map(HostPid::parse).transpose() {
+            Ok(host) => host,
+            Err(HostPidError::Unsupported) => {
+                tracing::warn!("processId ignored: {}", HostPidError::Unsupported);
+                None
+            }
+            Err(err) => return Err(RpcError::invalid_params("processId", err.to_string())),
+        };
         let options = params.initialization_options.unwrap_or_default();
         if let Some(level) = options.log_level.as_deref() {
             match &state.log_reloader {
@@ -109,6 +120,7 @@ impl Method for Initialize {
         }
         if let Some(config) = &options.config {
             super::catalog_state::parse_config(Some(config), &state.env)?;
+            super::network::network_settings(Some(config))?;
         }
         state.update_settings(|settings| {
             if let Some(dir) = options.data_dir {
@@ -119,6 +131,9 @@ impl Method for Initialize {
             }
         });
         let catalog = state.catalog.runtime(&state)?.service.try_status();
+        if let Some(pid) = host {
+            state.host.watch(pid);
+        }
         *state.client.write().unwrap_or_else(|p| p.into_inner()) = Some(ClientSession {
             client_name: params.client_info.as_ref().map(|c| c.name.clone()),
             client_version: params.client_info.and_then(|c| c.version),

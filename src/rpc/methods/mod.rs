@@ -7,8 +7,10 @@ pub mod catalog_state;
 mod chat;
 mod config_import;
 mod discover;
+pub mod doctor;
 mod lifecycle;
 mod models;
+pub mod network;
 mod preferences;
 pub mod progress;
 pub mod search;
@@ -64,6 +66,7 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable {
         .add::<chat::ChatGenerate>()
         .add::<transform::Preview>()
         .add::<config_import::Import>()
+        .add::<doctor::Report>()
         .add_notification::<chat::ChatDelta>(
             chat::DELTA,
             "One normalized stream part of a `chat/stream` request (`requestId` is its id).",

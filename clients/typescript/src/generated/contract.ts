@@ -412,6 +412,18 @@ export type FinishReason =
  */
 export type JsonAnswerMode = "schema" | "json-object" | "tool";
 /**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CheckStatus".
+ */
+export type CheckStatus = "ok" | "warning" | "failed" | "skipped";
+/**
+ * Where a credential is kept.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "StoreKind".
+ */
+export type StoreKind = "keyring" | "file";
+/**
  * One step: `begin` first, then `report`s, then `end`.
  *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
@@ -571,12 +583,12 @@ export type OAuthTag = "oauth";
 export type RuntimeProtocol =
   "anthropic" | "openai-responses" | "openai-chat" | "gemini" | "bedrock" | "cohere" | "zai";
 /**
- * Where a credential is kept.
+ * Which backend to use; `auto` takes the keyring when it answers, else the file.
  *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
- * via the `definition` "StoreKind".
+ * via the `definition` "StoreMode".
  */
-export type StoreKind = "keyring" | "file";
+export type StoreMode = "auto" | "keyring" | "file";
 
 /**
  * Every method's params and result, and every notification's params.
@@ -800,6 +812,13 @@ export interface SidecarContract {
       params: ConfigImportParams;
       result: ConfigImportReport;
     };
+    /**
+     * A health report in plain words and as data: data dir, credential store and why, catalog source and age, proxy and CA settings in force, and (when asked) whether each connected provider answers; never a secret.
+     */
+    "doctor/report": {
+      params: DoctorReportParams;
+      result: DoctorReport;
+    };
   };
   notifications: {
     "$/progress": ProgressParams;
@@ -813,7 +832,9 @@ export interface SidecarContract {
  */
 export interface InitializeParams {
   /**
-   * The host's process id, if it wants the sidecar to know it.
+   * The host's process id. The sidecar checks every quarter second that this process still
+   * runs and exits when it does not (as if `exit` had come), even while its stdin stays open.
+   * Null when the sidecar cannot see the host's processes (e.g. another pid namespace).
    */
   processId?: number | null;
   clientInfo?: ClientInfo | null;
@@ -2296,6 +2317,191 @@ export interface SkippedConfig {
   reason: string;
 }
 /**
+ * Params of `doctor/report`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DoctorReportParams".
+ */
+export interface DoctorReportParams {
+  /**
+   * Also check that each connected provider answers: one GET of its models endpoint, with no
+   * credential sent (any HTTP answer, even 401, means it is reachable).
+   */
+  checkReachability?: boolean;
+  /**
+   * How long each provider may take to answer (default 5000).
+   */
+  timeoutMs?: number | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DoctorReport".
+ */
+export interface DoctorReport {
+  /**
+   * No check failed (warnings allowed).
+   */
+  healthy: boolean;
+  /**
+   * Every finding, in the order of the sections below.
+   */
+  checks: DoctorCheck[];
+  dataDir: DataDirReport;
+  credentialStore: CredentialStoreReport;
+  catalog: CatalogReport;
+  network: NetworkReport;
+  /**
+   * Connected providers (a credential stored, in the environment or in the config).
+   */
+  providers: ProviderReport[];
+}
+/**
+ * One finding, in plain words.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DoctorCheck".
+ */
+export interface DoctorCheck {
+  /**
+   * What was checked: `dataDir`, `credentialStore`, `catalog`, `network`, or `provider:<id>`.
+   */
+  name: string;
+  status: CheckStatus;
+  /**
+   * A sentence saying what was found and, when something is wrong, what to do.
+   */
+  summary: string;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DataDirReport".
+ */
+export interface DataDirReport {
+  path: string;
+  exists: boolean;
+  /**
+   * A file could be created in it (or, when it does not exist yet, in its nearest parent).
+   */
+  writable: boolean;
+  /**
+   * Unix permission bits in octal, e.g. `0700`.
+   */
+  mode?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CredentialStoreReport".
+ */
+export interface CredentialStoreReport {
+  /**
+   * `keyring`, `file`, or absent when the store could not be opened.
+   */
+  kind?: StoreKind | null;
+  /**
+   * What the config asks for (`auto` unless `auth.store` says otherwise).
+   */
+  configured: StoreMode;
+  /**
+   * Why this store is the one in use.
+   */
+  reason: string;
+  /**
+   * The credential file, when the file store is in use.
+   */
+  file?: string | null;
+  /**
+   * The credential file's permission bits in octal (`0600` expected).
+   */
+  fileMode?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CatalogReport".
+ */
+export interface CatalogReport {
+  /**
+   * `embedded`, `cache` or `remote`; absent when the catalog could not be served.
+   */
+  source?: CatalogSource | null;
+  /**
+   * RFC 3339; absent for the embedded snapshot.
+   */
+  fetchedAt?: string | null;
+  ageMinutes?: number | null;
+  providerCount: number;
+  modelCount: number;
+  /**
+   * Where refreshes come from (without any query string).
+   */
+  url: string;
+  fetchEnabled: boolean;
+  lastError?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "NetworkReport".
+ */
+export interface NetworkReport {
+  /**
+   * The proxy in force, its user name and password masked.
+   */
+  proxy?: string | null;
+  /**
+   * Where the proxy comes from: `network.proxy` or an environment variable's name.
+   */
+  proxyFrom?: string | null;
+  noProxy?: string | null;
+  caCertificates: CaFileReport[];
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CaFileReport".
+ */
+export interface CaFileReport {
+  path: string;
+  /**
+   * Certificates found in it.
+   */
+  certificates: number;
+  error?: string | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ProviderReport".
+ */
+export interface ProviderReport {
+  providerId: string;
+  /**
+   * Where its credential comes from: `keyring`, `file`, `oauth`, `env`, `config`.
+   */
+  credentialSource?: CredentialLocation | null;
+  /**
+   * The environment variable holding the credential, when it comes from the environment.
+   */
+  envVar?: string | null;
+  /**
+   * Present when reachability was checked.
+   */
+  reachability?: Reachability | null;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "Reachability".
+ */
+export interface Reachability {
+  /**
+   * The endpoint tried (without any query string); absent when none is known.
+   */
+  url?: string | null;
+  reachable: boolean;
+  /**
+   * The HTTP status it answered with.
+   */
+  status?: number | null;
+  elapsedMs: number;
+  error?: string | null;
+}
+/**
  * The params of a `$/progress` notification: the token the request named (or one the sidecar
  * made up) and one step of the work.
  *
@@ -2454,6 +2660,21 @@ export interface ChatParams {
    * the full ones. A `variant` given with it still wins.
    */
   small?: boolean;
+}
+/**
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "DoctorParams".
+ */
+export interface DoctorParams {
+  /**
+   * Also check that each connected provider answers: one GET of its models endpoint, with no
+   * credential sent (any HTTP answer, even 401, means it is reachable).
+   */
+  checkReachability?: boolean;
+  /**
+   * How long each provider may take to answer (default 5000).
+   */
+  timeoutMs?: number | null;
 }
 /**
  * `auth/import` params. Nothing is imported unless asked: the sidecar never imports by itself.
@@ -2637,6 +2858,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   "chat/generate",
   "transform/preview",
   "config/import",
+  "doctor/report",
 ];
 /** The notification names of the contract, in its order. */
 export const NOTIFICATION_NAMES: readonly NotificationName[] = [

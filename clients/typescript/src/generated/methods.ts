@@ -28,6 +28,7 @@ import type {
   ChatGenerateParams,
   TransformPreviewParams,
   ConfigImportParams,
+  DoctorReportParams,
 } from "./contract";
 
 /** Options of one call. */
@@ -313,6 +314,16 @@ export abstract class SidecarMethods {
     options?: CallOptions,
   ): Promise<MethodResult<"config/import">> {
     return this.call("config/import", params, options);
+  }
+
+  /**
+   * `doctor/report`: A health report in plain words and as data: data dir, credential store and why, catalog source and age, proxy and CA settings in force, and (when asked) whether each connected provider answers; never a secret.
+   */
+  doctorReport(
+    params: DoctorReportParams = {},
+    options?: CallOptions,
+  ): Promise<MethodResult<"doctor/report">> {
+    return this.call("doctor/report", params, options);
   }
 
   /**

@@ -25,6 +25,7 @@ pub fn rpc_error(err: &AuthError, provider_id: Option<&str>) -> RpcError {
         | AuthError::Io { .. }
         | AuthError::Corrupt { .. }
         | AuthError::Import { .. } => ErrorKind::Storage,
+        AuthError::NetworkSettings(_) => ErrorKind::Config,
     };
     let mut data = json!({ "authKind": err.kind() });
     if let Some(id) = provider_id {
@@ -32,6 +33,10 @@ pub fn rpc_error(err: &AuthError, provider_id: Option<&str>) -> RpcError {
     }
     if kind == ErrorKind::InvalidParams {
         data["field"] = Value::String(invalid_field(err).to_owned());
+        data["reason"] = Value::String(err.to_string());
+    }
+    if let AuthError::NetworkSettings(net) = err {
+        data["field"] = Value::String(net.field());
         data["reason"] = Value::String(err.to_string());
     }
     if let AuthError::Http { status, .. } = err {

@@ -22,11 +22,12 @@ pub struct AuthHandle {
     pub env: Arc<EnvSnapshot>,
 }
 
-/// What the service was opened for: reopen when either changes.
+/// What the service was opened for: reopen when any of it changes.
 #[derive(PartialEq)]
 struct OpenKey {
     data_dir: PathBuf,
     auth_config: Option<Value>,
+    network_config: Option<Value>,
 }
 
 impl OpenKey {
@@ -37,6 +38,11 @@ impl OpenKey {
                 .config
                 .as_ref()
                 .and_then(|c| c.get("auth"))
+                .cloned(),
+            network_config: settings
+                .config
+                .as_ref()
+                .and_then(|c| c.get("network"))
                 .cloned(),
         }
     }
@@ -88,8 +94,10 @@ async fn open(
         RpcError::new(ErrorKind::Config, err.to_string())
             .with_data(serde_json::json!({"field": err.field, "reason": err.reason}))
     })?;
+    let mut auth_config = settings.auth_config(data_dir);
+    auth_config.network = crate::rpc::methods::network::process_profile(config, env)?;
     let started = std::time::Instant::now();
-    let service = AuthService::open_async(settings.auth_config(data_dir))
+    let service = AuthService::open_async(auth_config)
         .await
         .map_err(|err| rpc_error(&err, None))?;
     tracing::debug!(
