@@ -1,11 +1,13 @@
 //! What a handler knows about the request it is serving.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+use super::client_requests::ClientRequestError;
 use super::framing::Framing;
 use super::message::OutgoingMessage;
 use super::outbound::Outbound;
@@ -66,6 +68,19 @@ impl RequestContext {
             value: &'a V,
         }
         self.notify("$/progress", &Progress { token, value }).await;
+    }
+
+    /// Asks the client something (a server→client request in this request's framing) and waits
+    /// up to `timeout` for its answer.
+    pub async fn request<P: Serialize>(
+        &self,
+        method: &str,
+        params: &P,
+        timeout: Duration,
+    ) -> Result<Value, ClientRequestError> {
+        self.outbound
+            .request_in(self.framing, method, params, timeout)
+            .await
     }
 
     /// The framing of the request, which its notifications use too.

@@ -23,6 +23,7 @@ use tokio::io::AsyncBufRead;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::client_requests::{ClientAnswer, client_error};
 use super::context::RequestContext;
 use super::error::{ErrorKind, RpcError};
 use super::framing::{Frame, FrameError, FrameReader, Framing, ReadEvent};
@@ -104,6 +105,7 @@ impl Dispatcher {
     pub async fn serve<R: AsyncBufRead + Unpin>(self: &Arc<Self>, input: R) -> StopReason {
         let max = self.state.settings().max_message_bytes;
         let mut reader = FrameReader::new(input, max);
+        self.outbound().client_requests().open();
         let signal = shutdown_signal();
         tokio::pin!(signal);
         let reason = loop {
@@ -128,6 +130,9 @@ impl Dispatcher {
             }
         };
         tracing::debug!(?reason, "stopping");
+        // No answer to the server's own requests can come any more: their waiters fail now
+        // rather than at their timeouts.
+        self.outbound().client_requests().close();
         self.tasks.close();
         if reason == StopReason::Eof {
             let _ = tokio::time::timeout(EOF_GRACE, self.tasks.wait()).await;
@@ -258,7 +263,10 @@ impl Dispatcher {
             }
         };
         match envelope {
-            Envelope::Response => Job::Nothing,
+            Envelope::Response { id, answer } => {
+                self.outbound().client_requests().answer(&id, answer);
+                Job::Nothing
+            }
             Envelope::Notification { method, params } => match method.as_str() {
                 "$/cancelRequest" => {
                     match params.as_ref().and_then(|p| p.get("id")) {
@@ -554,8 +562,8 @@ enum Envelope {
         method: String,
         params: Option<Value>,
     },
-    /// An answer to a server-to-client request; none are sent today, so these are ignored.
-    Response,
+    /// The client's answer to one of the server's own requests.
+    Response { id: Value, answer: ClientAnswer },
 }
 
 impl Envelope {
@@ -587,7 +595,12 @@ impl Envelope {
             Some(Value::String(method)) => method,
             Some(_) => return invalid("`method` must be a string"),
             None if object.contains_key("result") || object.contains_key("error") => {
-                return Ok(Envelope::Response);
+                let id = id.unwrap_or(Value::Null);
+                let answer = match (object.remove("result"), object.remove("error")) {
+                    (_, Some(error)) => Err(client_error(error)),
+                    (result, None) => Ok(result.unwrap_or(Value::Null)),
+                };
+                return Ok(Envelope::Response { id, answer });
             }
             None => return invalid("`method` is missing"),
         };

@@ -1,6 +1,7 @@
 //! JSON-RPC transport, method table, errors and the OpenRPC document.
 
 pub mod chat_io;
+pub mod client_requests;
 pub mod context;
 pub mod dispatch;
 pub mod error;
@@ -14,11 +15,14 @@ pub mod methods;
 pub mod openrpc;
 pub mod outbound;
 #[cfg(test)]
+mod peer_tests;
+#[cfg(test)]
 mod robustness_tests;
 pub mod server;
 pub mod state;
 pub mod stdio;
 
+pub use client_requests::ClientRequestError;
 pub use context::RequestContext;
 pub use error::{ErrorKind, RpcError};
 pub use method::{Method, MethodTable, NoParams};

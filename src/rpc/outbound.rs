@@ -3,11 +3,14 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use serde::Serialize;
+use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::PollSender;
 
+use super::client_requests::{ClientRequestError, ClientRequests};
 use super::framing::Framing;
 use super::message::{FramedMessage, OutgoingMessage};
 
@@ -30,6 +33,8 @@ pub struct Outbound {
     tx: mpsc::Sender<Queued>,
     /// The framing of the last message the client sent: server-initiated notifications use it.
     last_client_framing_is_lsp: Arc<AtomicBool>,
+    /// The server's own requests waiting for the client's answers.
+    requests: Arc<ClientRequests>,
 }
 
 impl Outbound {
@@ -39,6 +44,7 @@ impl Outbound {
         let outbound = Outbound {
             tx,
             last_client_framing_is_lsp: Arc::new(AtomicBool::new(false)),
+            requests: Arc::default(),
         };
         (outbound, drain(rx))
     }
@@ -49,6 +55,7 @@ impl Outbound {
         Outbound {
             tx,
             last_client_framing_is_lsp: Arc::new(AtomicBool::new(false)),
+            requests: Arc::new(ClientRequests::closed()),
         }
     }
 
@@ -82,11 +89,14 @@ impl Outbound {
         PollSender::new(self.tx.clone())
     }
 
-    /// Queues an already framed message, waiting while the queue is full.
-    pub async fn queue(&self, message: FramedMessage) {
-        if self.tx.send(Queued::Message(message)).await.is_err() {
+    /// Queues an already framed message, waiting while the queue is full; `false` (logged) when
+    /// the writer has stopped and the message was dropped.
+    pub async fn queue(&self, message: FramedMessage) -> bool {
+        let queued = self.tx.send(Queued::Message(message)).await.is_ok();
+        if !queued {
             tracing::debug!("stdout writer has stopped; message dropped");
         }
+        queued
     }
 
     /// Resolves once everything queued so far is written: `true`, or `false` when the writer has
@@ -108,6 +118,92 @@ impl Outbound {
             self.queue(message).await;
         }
     }
+
+    /// Sends a request to the client (in the framing it last used) and waits up to `timeout`
+    /// for its answer: the client's `result`, or why there is none.
+    pub async fn request<P: Serialize>(
+        &self,
+        method: &str,
+        params: &P,
+        timeout: Duration,
+    ) -> Result<Value, ClientRequestError> {
+        self.request_in(self.client_framing(), method, params, timeout)
+            .await
+    }
+
+    /// [`Outbound::request`] in the given framing. The request gets the next server id; on a
+    /// timeout the client is sent `$/cancelRequest` for it, and its answer, if one still comes,
+    /// is dropped.
+    pub async fn request_in<P: Serialize>(
+        &self,
+        framing: Framing,
+        method: &str,
+        params: &P,
+        timeout: Duration,
+    ) -> Result<Value, ClientRequestError> {
+        let closed = || ClientRequestError::Closed {
+            method: method.to_owned(),
+        };
+        let Some(mut waiter) = self.requests.register() else {
+            return Err(closed());
+        };
+        let message = request_message(waiter.id, method, params).map_err(|err| {
+            ClientRequestError::Params {
+                method: method.to_owned(),
+                reason: err.to_string(),
+            }
+        })?;
+        if !self.queue(message.frame(framing)).await {
+            return Err(closed());
+        }
+        match tokio::time::timeout(timeout, &mut waiter.answer).await {
+            Ok(Ok(Ok(result))) => Ok(result),
+            Ok(Ok(Err(error))) => Err(ClientRequestError::Rejected {
+                method: method.to_owned(),
+                code: error.code,
+                message: error.message,
+                data: error.data,
+            }),
+            Ok(Err(_)) => Err(closed()),
+            Err(_) => {
+                let id = waiter.id;
+                drop(waiter);
+                self.notify(framing, "$/cancelRequest", &serde_json::json!({ "id": id }))
+                    .await;
+                Err(ClientRequestError::Timeout {
+                    method: method.to_owned(),
+                    timeout,
+                })
+            }
+        }
+    }
+
+    /// The server's requests waiting for answers (the dispatcher hands them the client's).
+    pub fn client_requests(&self) -> &ClientRequests {
+        &self.requests
+    }
+}
+
+/// `{"jsonrpc":"2.0","id":<id>,"method":<method>,"params":<params>}`.
+fn request_message<P: Serialize>(
+    id: u64,
+    method: &str,
+    params: &P,
+) -> serde_json::Result<OutgoingMessage> {
+    #[derive(Serialize)]
+    struct Request<'a, P> {
+        jsonrpc: &'static str,
+        id: u64,
+        method: &'a str,
+        params: &'a P,
+    }
+    let request = Request {
+        jsonrpc: "2.0",
+        id,
+        method,
+        params,
+    };
+    OutgoingMessage::serialize(&request, NOTIFICATION_CAPACITY)
 }
 
 /// A notification `{jsonrpc, method, params}`, framed; `None` (logged)

@@ -283,3 +283,67 @@ fn stdout_carries_only_protocol_messages_even_with_verbose_logs() {
     assert!(rest.is_empty(), "nothing after the last answer: {rest:?}");
     assert!(sidecar.stderr().contains("DEBUG") || sidecar.stderr().contains("TRACE"));
 }
+
+/// The server asks the client (a server→client request, as plugin hooks will), matches the
+/// client's answer by id, and drops answers to nothing it asked; an unanswered request times out
+/// with `$/cancelRequest` sent for it, and one still waiting when stdin closes fails at once.
+#[test]
+fn the_server_asks_the_client_and_routes_its_answer() {
+    let mut sidecar = Sidecar::spawn();
+    for framing in [Framing::Lsp, Framing::Line] {
+        let ask = sidecar.start(
+            framing,
+            "test/askClient",
+            json!({"method": "host/question", "params": {"n": 1}, "timeoutMs": 10_000}),
+        );
+        let request = sidecar.wait_for(|m| m.value["method"] == "host/question");
+        assert_eq!(request.framing, framing);
+        assert_eq!(request.value["params"], json!({"n": 1}));
+        let id = request.value["id"].clone();
+        assert!(id.is_u64(), "{}", request.value);
+        sidecar.send(
+            framing,
+            &json!({"jsonrpc": "2.0", "id": 1_000_000, "result": "nobody asked"}),
+        );
+        sidecar.send(
+            framing,
+            &json!({"jsonrpc": "2.0", "id": id, "result": {"answer": framing == Framing::Lsp}}),
+        );
+        let response = sidecar.response_to(&json!(ask));
+        assert_eq!(response.framing, framing);
+        assert_eq!(
+            response.value["result"],
+            json!({"answer": framing == Framing::Lsp})
+        );
+    }
+    sidecar.expect_silence(Duration::from_millis(100));
+    assert!(
+        sidecar
+            .stderr()
+            .contains("a response to no pending request"),
+        "the stray answer is logged"
+    );
+
+    let ask = sidecar.start(
+        Framing::Lsp,
+        "test/askClient",
+        json!({"method": "host/slow", "timeoutMs": 50}),
+    );
+    let request = sidecar.wait_for(|m| m.value["method"] == "host/slow");
+    let cancel = sidecar.wait_for(|m| m.value["method"] == "$/cancelRequest");
+    assert_eq!(cancel.value["params"]["id"], request.value["id"]);
+    let error = sidecar.response_to(&json!(ask)).value["error"].clone();
+    assert_eq!(error["data"]["clientRequest"], "timeout", "{error}");
+
+    let ask = sidecar.start(
+        Framing::Lsp,
+        "test/askClient",
+        json!({"method": "host/never", "timeoutMs": 600_000}),
+    );
+    sidecar.wait_for(|m| m.value["method"] == "host/never");
+    sidecar.close_stdin();
+    let error = sidecar.response_to(&json!(ask)).value["error"].clone();
+    assert_eq!(error["data"]["clientRequest"], "closed", "{error}");
+    let (status, _) = sidecar.wait_exit(Duration::from_secs(5));
+    assert!(status.success());
+}

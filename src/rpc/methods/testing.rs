@@ -1,6 +1,7 @@
 //! Test-only methods (`--enable-test-methods`): deliberately slow, panicking and chatty
-//! handlers that let the integration tests exercise cancellation, panics and notifications.
-//! They are never part of the published schema.
+//! handlers, and one that asks the client, that let the integration tests exercise
+//! cancellation, panics, notifications and server→client requests. They are never part of the
+//! published schema.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::rpc::context::RequestContext;
-use crate::rpc::error::RpcError;
+use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::{Method, MethodTable, NoParams};
 use crate::rpc::state::ServerState;
 
@@ -17,7 +18,8 @@ pub fn register(table: &mut MethodTable) {
     table
         .add_unpublished::<Sleep>()
         .add_unpublished::<Panic>()
-        .add_unpublished::<Notify>();
+        .add_unpublished::<Notify>()
+        .add_unpublished::<AskClient>();
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -115,5 +117,45 @@ impl Method for Notify {
             cx.notify("test/event", &event).await;
         }
         Ok(params.count)
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AskClientParams {
+    /// The method of the request sent to the client.
+    pub method: String,
+    #[serde(default)]
+    pub params: serde_json::Value,
+    pub timeout_ms: u64,
+}
+
+/// Sends the client a request and answers with the client's result; an unanswered request is an
+/// internal error whose `data.clientRequest` says why (`timeout`, `closed`, `rejected`).
+pub struct AskClient;
+
+impl Method for AskClient {
+    const NAME: &'static str = "test/askClient";
+    const SUMMARY: &'static str = "Asks the client `method` and answers with its result.";
+    type Params = AskClientParams;
+    type Result = serde_json::Value;
+
+    async fn call(
+        _state: Arc<ServerState>,
+        params: AskClientParams,
+        cx: RequestContext,
+    ) -> Result<serde_json::Value, RpcError> {
+        let timeout = Duration::from_millis(params.timeout_ms);
+        cx.request(&params.method, &params.params, timeout)
+            .await
+            .map_err(|err| {
+                let code = match &err {
+                    crate::rpc::ClientRequestError::Rejected { code, .. } => Some(*code),
+                    _ => None,
+                };
+                RpcError::new(ErrorKind::Internal, err.to_string()).with_data(
+                    serde_json::json!({ "clientRequest": err.kind(), "clientCode": code }),
+                )
+            })
     }
 }
