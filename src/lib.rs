@@ -4,6 +4,7 @@
 //! `transform` → `catalog` → `provider` → `protocol`/`auth` → `net` and the leaves. `catalog`,
 //! `config` and `auth` know nothing of RPC.
 
+pub mod app;
 pub mod auth;
 pub mod catalog;
 pub mod config;

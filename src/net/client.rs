@@ -18,7 +18,7 @@ pub struct ClientSpec {
     /// Streams write small frames: turn Nagle off.
     pub tcp_nodelay: bool,
     /// One pool of connections per thread that asks. A pooled connection is driven by the runtime
-    /// that opened it; a chat runs whole on one single-threaded chat-I/O runtime (`rpc::chat_io`),
+    /// that opened it; a chat runs whole on one single-threaded chat-I/O runtime (`app::chat_io`),
     /// so with a pool per thread it reuses only connections its own runtime drives and no chunk
     /// crosses threads on its way in (a shared pool measured 4-15x a bare client's wall time).
     pub per_thread: bool,

@@ -1,6 +1,5 @@
 //! JSON-RPC transport, method table, errors and the OpenRPC document.
 
-pub mod chat_io;
 pub mod client_requests;
 pub mod context;
 pub mod dispatch;

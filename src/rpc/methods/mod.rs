@@ -1,10 +1,9 @@
 //! The method table: every method the sidecar answers, declared once.
 
 pub mod auth;
-mod call_sources;
+pub(crate) mod call_sources;
 mod catalog;
 pub mod catalog_state;
-mod chat;
 mod config_import;
 mod discover;
 pub mod doctor;
@@ -14,7 +13,7 @@ pub mod network;
 mod preferences;
 pub mod progress;
 pub mod search;
-mod session;
+pub(crate) mod session;
 mod testing;
 mod transform;
 
@@ -22,6 +21,7 @@ use std::sync::Arc;
 
 use super::method::MethodTable;
 use super::state::ServerState;
+use crate::app::methods::chat;
 
 pub use catalog_state::CatalogState;
 pub use discover::DiscoverResult;

@@ -12,7 +12,7 @@ use crate::rpc::method::{Method, NoParams};
 use crate::rpc::state::ServerState;
 use crate::session::{SessionCloseParams, SessionError, SessionInfo, SessionOpenParams};
 
-pub(super) fn session_error(err: SessionError) -> RpcError {
+pub(crate) fn session_error(err: SessionError) -> RpcError {
     match &err {
         SessionError::NotFound(id) => RpcError::new(ErrorKind::SessionNotFound, err.to_string())
             .with_data(json!({ "sessionId": id })),

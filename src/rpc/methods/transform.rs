@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::chat::chat_error;
+use crate::app::methods::chat::chat_error;
 use crate::provider::{AuthScheme, RuntimePreview, redact_headers};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;

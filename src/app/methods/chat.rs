@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio_util::sync::PollSender;
 
-use super::session::session_error;
 use crate::protocol::execute::PartSink;
 use crate::protocol::{ChatResult, StreamPart};
 use crate::rpc::context::RequestContext;
@@ -16,6 +15,7 @@ use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::framing::Framing;
 use crate::rpc::message::{FramedMessage, push_framed};
 use crate::rpc::method::Method;
+use crate::rpc::methods::session::session_error;
 use crate::rpc::outbound::Queued;
 use crate::rpc::state::ServerState;
 use crate::session::{ChatError, ChatParams, ResolveError};
@@ -72,7 +72,8 @@ async fn run(
     cx: RequestContext,
     stream: bool,
 ) -> Result<ChatResult, RpcError> {
-    let (snapshot, sources) = super::call_sources::session_call(&state, &params.session_id).await?;
+    let (snapshot, sources) =
+        crate::rpc::methods::call_sources::session_call(&state, &params.session_id).await?;
     let service = state.chat.clone();
     let cancel = cx.cancel.clone();
     let sender = cx.outbound().poll_sender();
@@ -92,7 +93,7 @@ async fn run(
         deltas.drain().await;
         result
     };
-    match crate::rpc::chat_io::run(call).await {
+    match crate::app::chat_io::run(call).await {
         Ok(result) => result.map_err(chat_error),
         Err(join_error) if join_error.is_panic() => {
             std::panic::resume_unwind(join_error.into_panic())
@@ -224,7 +225,7 @@ fn write_part(buf: &mut Vec<u8>, part: &StreamPart) -> serde_json::Result<()> {
     Ok(())
 }
 
-pub(super) fn chat_error(err: ChatError) -> RpcError {
+pub(crate) fn chat_error(err: ChatError) -> RpcError {
     let message = err.to_string();
     match err {
         ChatError::Session(err) => session_error(err),

@@ -1,0 +1,3 @@
+//! The method handlers.
+
+pub(crate) mod chat;
