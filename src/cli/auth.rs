@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Subcommand;
+use provider_sidecar::app::methods::auth::settings::{AuthSettings, credential_facts};
+use provider_sidecar::app::methods::network::process_profile;
 use provider_sidecar::auth::import::default_opencode_auth_path;
 use provider_sidecar::auth::methods::{
     AuthPrompt, ConditionOp, auth_methods_in, methods_with_flows,
@@ -20,8 +22,6 @@ use provider_sidecar::auth::{
 };
 use provider_sidecar::catalog::{CatalogService, CatalogSettings, MergedCatalog};
 use provider_sidecar::config::SidecarConfig;
-use provider_sidecar::rpc::methods::auth::settings::{AuthSettings, credential_facts};
-use provider_sidecar::rpc::methods::network::process_profile;
 use serde_json::Value;
 
 /// How often a waiting sign-in is checked.

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use provider_sidecar::app::state::ProcessEnv;
 use provider_sidecar::config::opencode_import::{self, ConfigImportParams, ConfigImportReport};
-use provider_sidecar::rpc::state::ProcessEnv;
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {

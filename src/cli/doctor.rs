@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use provider_sidecar::rpc::methods::doctor::{CheckStatus, DoctorParams, DoctorReport, report};
+use provider_sidecar::app::methods::doctor::{CheckStatus, DoctorParams, DoctorReport, report};
+use provider_sidecar::app::state::{ProcessEnv, ServerState, Settings};
 use provider_sidecar::rpc::outbound::Outbound;
-use provider_sidecar::rpc::state::{ProcessEnv, ServerState, Settings};
 
 /// Runs the checks with the same settings `serve` would use; returns the exit code.
 pub fn run(settings: Settings, env: ProcessEnv, params: DoctorParams, json: bool) -> i32 {

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
+use provider_sidecar::app::server::openrpc_document;
 use provider_sidecar::rpc::openrpc::write_schema_dir;
-use provider_sidecar::rpc::server::openrpc_document;
 
 pub fn run(out: &Path, check: bool) -> i32 {
     let document = openrpc_document();

@@ -29,7 +29,7 @@ use super::error::{ErrorKind, RpcError};
 use super::framing::{Frame, FrameError, FrameReader, Framing, ReadEvent};
 use super::message::OutgoingMessage;
 use super::outbound::Outbound;
-use super::state::ServerState;
+use crate::app::state::ServerState;
 
 /// At stdin EOF, how long in-flight requests may still finish normally (so that a script
 /// piping one request in gets its answer) before they are cancelled.

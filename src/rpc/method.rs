@@ -19,7 +19,7 @@ use super::context::RequestContext;
 use super::error::RpcError;
 use super::message::OutgoingMessage;
 use super::openrpc::{MethodDoc, SchemaCollector};
-use super::state::ServerState;
+use crate::app::state::ServerState;
 
 /// A JSON-RPC method of the sidecar.
 pub trait Method: Send + Sync + 'static {

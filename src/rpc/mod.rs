@@ -5,24 +5,16 @@ pub mod context;
 pub mod dispatch;
 pub mod error;
 pub mod framing;
-#[cfg(any(test, feature = "test-support"))]
-pub mod in_process;
 pub mod lone_surrogates;
 pub mod message;
 pub mod method;
-pub mod methods;
 pub mod openrpc;
 pub mod outbound;
 #[cfg(test)]
 mod peer_tests;
-#[cfg(test)]
-mod robustness_tests;
-pub mod server;
-pub mod state;
 pub mod stdio;
 
 pub use client_requests::ClientRequestError;
 pub use context::RequestContext;
 pub use error::{ErrorKind, RpcError};
 pub use method::{Method, MethodTable, NoParams};
-pub use state::ServerState;

@@ -13,10 +13,10 @@ use tokio::task::JoinHandle;
 
 use super::dispatch::{Dispatcher, StopReason};
 use super::framing::Framing;
-use super::in_process::parse_output;
-use super::methods::build_table;
 use super::outbound::{Outbound, Queued};
-use super::state::{ProcessEnv, ServerState, Settings};
+use crate::app::in_process::parse_output;
+use crate::app::methods::build_table;
+use crate::app::state::{ProcessEnv, ServerState, Settings};
 
 /// Long enough for a loaded machine; a healthy exchange takes milliseconds.
 const WAIT: Duration = Duration::from_secs(10);

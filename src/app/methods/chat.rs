@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio_util::sync::PollSender;
 
+use super::session::session_error;
+use crate::app::state::ServerState;
 use crate::protocol::execute::PartSink;
 use crate::protocol::{ChatResult, StreamPart};
 use crate::rpc::context::RequestContext;
@@ -15,9 +17,7 @@ use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::framing::Framing;
 use crate::rpc::message::{FramedMessage, push_framed};
 use crate::rpc::method::Method;
-use crate::rpc::methods::session::session_error;
 use crate::rpc::outbound::Queued;
-use crate::rpc::state::ServerState;
 use crate::session::{ChatError, ChatParams, ResolveError};
 
 pub const DELTA: &str = "chat/delta";
@@ -72,8 +72,7 @@ async fn run(
     cx: RequestContext,
     stream: bool,
 ) -> Result<ChatResult, RpcError> {
-    let (snapshot, sources) =
-        crate::rpc::methods::call_sources::session_call(&state, &params.session_id).await?;
+    let (snapshot, sources) = super::call_sources::session_call(&state, &params.session_id).await?;
     let service = state.chat.clone();
     let cancel = cx.cancel.clone();
     let sender = cx.outbound().poll_sender();
@@ -225,7 +224,7 @@ fn write_part(buf: &mut Vec<u8>, part: &StreamPart) -> serde_json::Result<()> {
     Ok(())
 }
 
-pub(crate) fn chat_error(err: ChatError) -> RpcError {
+pub(super) fn chat_error(err: ChatError) -> RpcError {
     let message = err.to_string();
     match err {
         ChatError::Session(err) => session_error(err),

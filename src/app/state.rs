@@ -10,9 +10,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::host_process::{HostPid, HostWatch};
 
-use super::methods::CatalogState;
-use super::methods::auth::AuthSlot;
-use super::outbound::Outbound;
+use crate::app::methods::CatalogState;
+use crate::app::methods::auth::AuthSlot;
+use crate::rpc::outbound::Outbound;
 
 /// The process environment as read once at start (the auth layer wraps it as
 /// [`crate::auth::EnvSnapshot`]). It is never written back.
@@ -53,7 +53,7 @@ pub struct ServerState {
     /// Catalog, config, preferences and model discovery; follows `settings.data_dir` and
     /// `settings.config`.
     pub catalog: CatalogState,
-    pub search: crate::rpc::methods::search::SearchState,
+    pub search: crate::app::methods::search::SearchState,
     /// The credential store and sign-in flows, opened in the background (see `AuthSlot`).
     pub auth: Arc<AuthSlot>,
     /// Open sessions.

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::catalog_state::{auth_view, catalog_error};
+use crate::app::state::ServerState;
 use crate::catalog::{
     AnswerPiece, DefaultModelResult, ModelDescriptor, ModelGetParams, ModelListJson,
     ModelListParams, ProviderCatalogResult, ProviderDescriptor, ProviderGetParams,
@@ -13,7 +14,6 @@ use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::message::OutgoingMessage;
 use crate::rpc::method::{Method, NoParams};
-use crate::rpc::state::ServerState;
 
 pub struct ProviderList;
 

@@ -9,10 +9,10 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::app::state::ServerState;
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::{Method, MethodTable, NoParams};
-use crate::rpc::state::ServerState;
 
 pub fn register(table: &mut MethodTable) {
     table

@@ -6,13 +6,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::app::state::ServerState;
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::{Method, NoParams};
-use crate::rpc::state::ServerState;
 use crate::session::{SessionCloseParams, SessionError, SessionInfo, SessionOpenParams};
 
-pub(crate) fn session_error(err: SessionError) -> RpcError {
+pub(super) fn session_error(err: SessionError) -> RpcError {
     match &err {
         SessionError::NotFound(id) => RpcError::new(ErrorKind::SessionNotFound, err.to_string())
             .with_data(json!({ "sessionId": id })),

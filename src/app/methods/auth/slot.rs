@@ -10,9 +10,9 @@ use serde_json::Value;
 
 use super::errors::rpc_error;
 use super::settings::AuthSettings;
+use crate::app::state::Settings;
 use crate::auth::{AuthService, EnvSnapshot};
 use crate::rpc::error::{ErrorKind, RpcError};
-use crate::rpc::state::Settings;
 
 /// An opened service with the settings it was opened with.
 #[derive(Clone)]
@@ -95,7 +95,7 @@ async fn open(
             .with_data(serde_json::json!({"field": err.field, "reason": err.reason}))
     })?;
     let mut auth_config = settings.auth_config(data_dir);
-    auth_config.network = crate::rpc::methods::network::process_profile(config, env)?;
+    auth_config.network = crate::app::methods::network::process_profile(config, env)?;
     let started = std::time::Instant::now();
     let service = AuthService::open_async(auth_config)
         .await

@@ -7,12 +7,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::app::methods::chat::chat_error;
+use super::chat::chat_error;
+use crate::app::state::ServerState;
 use crate::provider::{AuthScheme, RuntimePreview, redact_headers};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::method::Method;
-use crate::rpc::state::ServerState;
 use crate::session::{CallSpec, ChatError, ChatParams, ChatTarget};
 use crate::transform::response_format::ResponseFormatPlan;
 

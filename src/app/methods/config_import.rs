@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
+use crate::app::state::ServerState;
 use crate::config::opencode_import::{self, ConfigImportParams, ConfigImportReport, ImportError};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::Method;
-use crate::rpc::state::ServerState;
 
 pub struct Import;
 

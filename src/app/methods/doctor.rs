@@ -10,10 +10,10 @@ use std::sync::Arc;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::app::state::ServerState;
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::method::Method;
-use crate::rpc::state::ServerState;
 
 /// How long each provider gets to answer when reachability is checked.
 pub const DEFAULT_REACH_TIMEOUT_MS: u64 = 5_000;

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::progress::{SignInStep, WorkDoneProgress};
+use crate::app::state::ServerState;
 use crate::auth::import::default_opencode_auth_path;
 use crate::auth::types::{ImportParams, ImportReport, ImportSource, SetKeyResult};
 use crate::auth::{
@@ -23,7 +24,6 @@ use crate::catalog::MergedCatalog;
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::{Method, MethodTable, NoParams};
-use crate::rpc::state::ServerState;
 
 use errors::rpc_error;
 pub use slot::{AuthHandle, AuthSlot};

@@ -9,11 +9,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::app::state::{ClientSession, ServerState};
 use crate::host_process::{HostPid, HostPidError};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::method::{Method, NoParams};
-use crate::rpc::state::{ClientSession, ServerState};
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -11,10 +11,10 @@ use jsonrpsee::core::server::Methods;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::dispatch::{Dispatcher, StopReason};
-use super::methods::build_table;
-use super::outbound::{Outbound, Queued};
 use super::state::{ProcessEnv, ServerState, Settings};
+use crate::app::methods::build_table;
+use crate::rpc::dispatch::{Dispatcher, StopReason};
+use crate::rpc::outbound::{Outbound, Queued};
 
 /// What one run produced.
 #[derive(Debug)]

@@ -7,13 +7,13 @@ use super::{
     CaFileReport, CatalogReport, CheckStatus, CredentialStoreReport, DataDirReport, DoctorCheck,
     DoctorParams, NetworkReport, ProviderReport, Reachability,
 };
+use crate::app::methods::auth::AuthHandle;
+use crate::app::methods::auth::settings::{AuthSettings, credential_facts};
+use crate::app::state::{ProcessEnv, ServerState, Settings};
 use crate::auth::types::ConnectionStatus;
 use crate::auth::{KeyValidation, StoreKind, StoreMode};
 use crate::catalog::CatalogSource;
 use crate::net::{ClientSpec, NetworkProfile, SettingSource, build_client, check_ca_file};
-use crate::rpc::methods::auth::AuthHandle;
-use crate::rpc::methods::auth::settings::{AuthSettings, credential_facts};
-use crate::rpc::state::{ProcessEnv, ServerState, Settings};
 
 /// Permission bits in octal, on Unix.
 fn mode_of(path: &Path) -> Option<u32> {

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::session::session_error;
+use crate::app::state::ServerState;
 use crate::rpc::error::RpcError;
-use crate::rpc::state::ServerState;
 use crate::session::{CallSources, SessionSnapshot};
 
 /// The session's snapshot (`session_not_found` when it is not open) and the call's sources.

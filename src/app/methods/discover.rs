@@ -6,10 +6,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::app::state::ServerState;
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::method::{Method, NoParams};
-use crate::rpc::state::ServerState;
 
 /// An OpenRPC 1.x document (see <https://spec.open-rpc.org>).
 #[derive(Debug, Serialize, JsonSchema)]

@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
+use crate::app::state::{ProcessEnv, ServerState, Settings};
 use crate::auth::AuthMethodType;
 use crate::auth::AuthService;
 use crate::auth::types::{ConnectionStatus, CredentialLocation};
@@ -27,7 +28,6 @@ use crate::config::{ConfigError, PreferencesError, PreferencesStore, SidecarConf
 use crate::net::{NetError, NetworkProfile, NetworkSettings};
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::outbound::Outbound;
-use crate::rpc::state::{ProcessEnv, ServerState, Settings};
 
 /// The notification sent when the served catalog changed.
 pub const CATALOG_CHANGED: &str = "catalog/changed";

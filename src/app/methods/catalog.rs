@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog_state::{CATALOG_CHANGED, catalog_error};
 use super::progress::WorkDoneProgress;
+use crate::app::state::ServerState;
 use crate::catalog::{CatalogStatus, RefreshProgress, RefreshResult};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::method::{Method, NoParams};
-use crate::rpc::state::ServerState;
 
 pub struct Status;
 

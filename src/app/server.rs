@@ -4,11 +4,11 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::dispatch::{Dispatcher, StopReason};
-use super::methods::build_table;
-use super::outbound::Outbound;
 use super::state::{LogReloader, ProcessEnv, ServerState, Settings};
-use super::stdio;
+use crate::app::methods::build_table;
+use crate::rpc::dispatch::{Dispatcher, StopReason};
+use crate::rpc::outbound::Outbound;
+use crate::rpc::stdio;
 
 /// Serves JSON-RPC on stdin/stdout until EOF, `exit` or a signal.
 pub async fn serve_stdio(

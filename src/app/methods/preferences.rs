@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use super::catalog_state::preferences_error;
+use crate::app::state::ServerState;
 use crate::config::{Preferences, PreferencesUpdate};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
 use crate::rpc::method::{Method, NoParams};
-use crate::rpc::state::ServerState;
 
 pub struct Get;
 

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::app::methods::catalog_state::{auth_view, catalog_error};
+use crate::app::state::ServerState;
 use crate::catalog::auth_view::resolve_connection;
 use crate::catalog::query::provider_aliases;
 use crate::catalog::types::Modality;
@@ -16,8 +18,6 @@ use crate::catalog::{AuthView, MergedCatalog, ModelDescriptor};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::Method;
-use crate::rpc::methods::catalog_state::{auth_view, catalog_error};
-use crate::rpc::state::ServerState;
 use crate::search::{
     MatchedField, ProviderDoc, ProviderSearchParams, SearchDoc, SearchFilters, SearchParams,
     SearchService,
