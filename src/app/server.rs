@@ -46,12 +46,7 @@ pub fn openrpc_document() -> Value {
         test_methods: false,
         config: None,
     };
-    let state = Arc::new(ServerState::new(
-        settings,
-        ProcessEnv::new(),
-        Outbound::detached(),
-        None,
-    ));
+    let state = Arc::new(ServerState::detached(settings, ProcessEnv::new()));
     let table = build_table(state);
     Value::clone(&table.contract().document())
 }

@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+use super::auth_slot::AuthSlot;
+use super::catalog_state::CatalogState;
+use super::search_index::SearchState;
 use crate::host_process::{HostPid, HostWatch};
-
-use crate::app::methods::CatalogState;
-use crate::app::methods::auth::AuthSlot;
 use crate::rpc::outbound::Outbound;
 
 /// The process environment as read once at start (the auth layer wraps it as
@@ -53,7 +53,7 @@ pub struct ServerState {
     /// Catalog, config, preferences and model discovery; follows `settings.data_dir` and
     /// `settings.config`.
     pub catalog: CatalogState,
-    pub search: crate::app::methods::search::SearchState,
+    pub search: SearchState,
     /// The credential store and sign-in flows, opened in the background (see `AuthSlot`).
     pub auth: Arc<AuthSlot>,
     /// Open sessions.
@@ -127,6 +127,12 @@ impl ServerState {
             chat: Arc::new(crate::session::ChatService::new()),
             host: HostLink::default(),
         }
+    }
+
+    /// A state whose notifications go nowhere, for use without a client (the CLI's `doctor`,
+    /// the schema writer).
+    pub fn detached(settings: Settings, env: ProcessEnv) -> Self {
+        Self::new(settings, env, Outbound::detached(), None)
     }
 
     pub fn settings(&self) -> Settings {

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Subcommand;
-use provider_sidecar::app::methods::auth::settings::{AuthSettings, credential_facts};
-use provider_sidecar::app::methods::network::process_profile;
+use provider_sidecar::app::auth_settings::{AuthSettings, credential_facts};
+use provider_sidecar::app::network::process_profile;
 use provider_sidecar::auth::import::default_opencode_auth_path;
 use provider_sidecar::auth::methods::{
     AuthPrompt, ConditionOp, auth_methods_in, methods_with_flows,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use provider_sidecar::app::state::ProcessEnv;
+use provider_sidecar::app::ProcessEnv;
 use provider_sidecar::catalog::table::{models_table, providers_table};
 use provider_sidecar::catalog::{CatalogService, CatalogSettings, MergedCatalog, ModelListParams};
 use provider_sidecar::config::{SidecarConfig, opencode_import};
@@ -85,7 +85,7 @@ fn search(
     query: String,
     limit: usize,
 ) -> i32 {
-    use provider_sidecar::app::methods::search::{connected_providers, documents};
+    use provider_sidecar::app::search_index::{connected_providers, documents};
     use provider_sidecar::search::{SearchParams, SearchService};
 
     let connected = connected_providers(merged, auth);

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use provider_sidecar::app::state::ProcessEnv;
+use provider_sidecar::app::ProcessEnv;
 use provider_sidecar::config::opencode_import::{self, ConfigImportParams, ConfigImportReport};
 
 #[derive(Debug, Subcommand)]

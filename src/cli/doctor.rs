@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use provider_sidecar::app::methods::doctor::{CheckStatus, DoctorParams, DoctorReport, report};
-use provider_sidecar::app::state::{ProcessEnv, ServerState, Settings};
-use provider_sidecar::rpc::outbound::Outbound;
+use provider_sidecar::app::doctor::{CheckStatus, DoctorParams, DoctorReport, report};
+use provider_sidecar::app::{ProcessEnv, ServerState, Settings};
 
 /// Runs the checks with the same settings `serve` would use; returns the exit code.
 pub fn run(settings: Settings, env: ProcessEnv, params: DoctorParams, json: bool) -> i32 {
@@ -20,7 +19,7 @@ pub fn run(settings: Settings, env: ProcessEnv, params: DoctorParams, json: bool
         }
     };
     let found = runtime.block_on(async {
-        let state = Arc::new(ServerState::new(settings, env, Outbound::detached(), None));
+        let state = Arc::new(ServerState::detached(settings, env));
         report(&state, &params).await
     });
     if json {

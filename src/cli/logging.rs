@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use provider_sidecar::app::state::LogReloader;
+use provider_sidecar::app::LogReloader;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, reload};

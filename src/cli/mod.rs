@@ -10,10 +10,9 @@ mod schema;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use provider_sidecar::app::methods::catalog_state::load_config_file;
-use provider_sidecar::app::methods::doctor::DoctorParams;
-use provider_sidecar::app::server::serve_stdio;
-use provider_sidecar::app::state::{ProcessEnv, Settings};
+use provider_sidecar::app::config::load_config_file;
+use provider_sidecar::app::doctor::DoctorParams;
+use provider_sidecar::app::{ProcessEnv, Settings, serve_stdio};
 
 const DEFAULT_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -85,7 +84,7 @@ enum Command {
         #[arg(long)]
         reachability: bool,
         /// How long each provider may take to answer.
-        #[arg(long, default_value_t = provider_sidecar::app::methods::doctor::DEFAULT_REACH_TIMEOUT_MS)]
+        #[arg(long, default_value_t = provider_sidecar::app::doctor::DEFAULT_REACH_TIMEOUT_MS)]
         timeout_ms: u64,
         /// Print the report as JSON (the `doctor/report` result).
         #[arg(long)]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use provider_sidecar::app::server::openrpc_document;
+use provider_sidecar::app::openrpc_document;
 use provider_sidecar::rpc::openrpc::write_schema_dir;
 
 pub fn run(out: &Path, check: bool) -> i32 {

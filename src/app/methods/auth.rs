@@ -1,10 +1,6 @@
 //! `auth/*`: credential state, API keys, accounts and the OAuth sign-in flows, as thin calls
 //! into [`crate::auth::AuthService`]. No result or error carries a secret.
 
-pub mod errors;
-pub mod settings;
-pub mod slot;
-
 use std::sync::Arc;
 
 use schemars::JsonSchema;
@@ -12,6 +8,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::progress::{SignInStep, WorkDoneProgress};
+use crate::app::auth_settings::credential_facts;
+use crate::app::auth_slot::AuthHandle;
+use crate::app::errors::auth_error;
 use crate::app::state::ServerState;
 use crate::auth::import::default_opencode_auth_path;
 use crate::auth::types::{ImportParams, ImportReport, ImportSource, SetKeyResult};
@@ -24,9 +23,6 @@ use crate::catalog::MergedCatalog;
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::{Method, MethodTable, NoParams};
-
-use errors::rpc_error;
-pub use slot::{AuthHandle, AuthSlot};
 
 pub fn register(table: &mut MethodTable) {
     table
@@ -85,12 +81,12 @@ impl Method for Status {
         _cx: RequestContext,
     ) -> Result<AuthStatusResult, RpcError> {
         let handle = auth(&state).await?;
-        let facts = settings::credential_facts(merged(&state).await?.as_ref());
+        let facts = credential_facts(merged(&state).await?.as_ref());
         handle
             .service
             .status_of(&handle.env, &facts)
             .await
-            .map_err(|err| rpc_error(&err, None))
+            .map_err(|err| auth_error(&err, None))
     }
 }
 
@@ -132,7 +128,7 @@ impl Method for Set {
             .service
             .set_api_key(params.token, validation)
             .await
-            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+            .map_err(|err| auth_error(&err, Some(&provider_id)))
     }
 }
 
@@ -155,7 +151,7 @@ impl Method for Remove {
             .service
             .remove(params)
             .await
-            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+            .map_err(|err| auth_error(&err, Some(&provider_id)))
     }
 }
 
@@ -178,7 +174,7 @@ impl Method for SelectAccount {
             .service
             .select_account(params)
             .await
-            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+            .map_err(|err| auth_error(&err, Some(&provider_id)))
     }
 }
 
@@ -226,7 +222,7 @@ impl Method for Authorize {
             .service
             .authorize(params.authorize, Some(sink))
             .await
-            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+            .map_err(|err| auth_error(&err, Some(&provider_id)))
     }
 }
 
@@ -293,7 +289,7 @@ impl Method for Callback {
             .service
             .callback(params)
             .await
-            .map_err(|err| rpc_error(&err, Some(&provider_id)))
+            .map_err(|err| auth_error(&err, Some(&provider_id)))
     }
 }
 
@@ -322,6 +318,6 @@ impl Method for Import {
             .service
             .import_opencode(&path, params.overwrite.unwrap_or(false))
             .await
-            .map_err(|err| rpc_error(&err, None))
+            .map_err(|err| auth_error(&err, None))
     }
 }

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::catalog_state::{CATALOG_CHANGED, catalog_error};
 use super::progress::WorkDoneProgress;
+use crate::app::catalog_state::CATALOG_CHANGED;
+use crate::app::errors::catalog_error;
 use crate::app::state::ServerState;
 use crate::catalog::{CatalogStatus, RefreshProgress, RefreshResult};
 use crate::rpc::context::RequestContext;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio_util::sync::PollSender;
 
-use super::session::session_error;
+use crate::app::errors::session_error;
 use crate::app::state::ServerState;
 use crate::protocol::execute::PartSink;
 use crate::protocol::{ChatResult, StreamPart};
@@ -72,7 +72,8 @@ async fn run(
     cx: RequestContext,
     stream: bool,
 ) -> Result<ChatResult, RpcError> {
-    let (snapshot, sources) = super::call_sources::session_call(&state, &params.session_id).await?;
+    let (snapshot, sources) =
+        crate::app::call_sources::session_call(&state, &params.session_id).await?;
     let service = state.chat.clone();
     let cancel = cx.cancel.clone();
     let sender = cx.outbound().poll_sender();

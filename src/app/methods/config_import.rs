@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
+use crate::app::errors::import_error;
 use crate::app::state::ServerState;
-use crate::config::opencode_import::{self, ConfigImportParams, ConfigImportReport, ImportError};
+use crate::config::opencode_import::{self, ConfigImportParams, ConfigImportReport};
 use crate::rpc::context::RequestContext;
-use crate::rpc::error::{ErrorKind, RpcError};
+use crate::rpc::error::RpcError;
 use crate::rpc::method::Method;
 
 pub struct Import;
@@ -45,12 +46,4 @@ impl Method for Import {
         }
         Ok(report)
     }
-}
-
-fn import_error(error: ImportError) -> RpcError {
-    let kind = match error.kind() {
-        "storage" => ErrorKind::Storage,
-        _ => ErrorKind::Config,
-    };
-    RpcError::new(kind, error.to_string())
 }

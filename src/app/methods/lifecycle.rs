@@ -119,8 +119,8 @@ impl Method for Initialize {
             }
         }
         if let Some(config) = &options.config {
-            super::catalog_state::parse_config(Some(config), &state.env)?;
-            super::network::network_settings(Some(config))?;
+            crate::app::config::parse_config(Some(config), &state.env)?;
+            crate::app::network::network_settings(Some(config))?;
         }
         state.update_settings(|settings| {
             if let Some(dir) = options.data_dir {

@@ -1,19 +1,16 @@
 //! The method table: every method the sidecar answers, declared once.
 
-pub mod auth;
-mod call_sources;
+mod auth;
 mod catalog;
-pub mod catalog_state;
 mod chat;
 mod config_import;
 mod discover;
-pub mod doctor;
+mod doctor;
 mod lifecycle;
 mod models;
-pub mod network;
 mod preferences;
 pub mod progress;
-pub mod search;
+mod search;
 mod session;
 mod testing;
 mod transform;
@@ -23,7 +20,8 @@ use std::sync::Arc;
 use super::state::ServerState;
 use crate::rpc::method::MethodTable;
 
-pub use catalog_state::CatalogState;
+use crate::app::catalog_state;
+
 pub use discover::DiscoverResult;
 pub use lifecycle::{InitializeParams, InitializeResult};
 

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use super::catalog_state::{auth_view, catalog_error};
+use crate::app::connections::auth_view;
+use crate::app::errors::catalog_error;
 use crate::app::state::ServerState;
 use crate::catalog::{
     AnswerPiece, DefaultModelResult, ModelDescriptor, ModelGetParams, ModelListJson,

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::catalog_state::preferences_error;
+use crate::app::errors::preferences_error;
 use crate::app::state::ServerState;
 use crate::config::{Preferences, PreferencesUpdate};
 use crate::rpc::context::RequestContext;

@@ -4,21 +4,13 @@ use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
+use crate::app::errors::session_error;
 use crate::app::state::ServerState;
 use crate::rpc::context::RequestContext;
-use crate::rpc::error::{ErrorKind, RpcError};
+use crate::rpc::error::RpcError;
 use crate::rpc::method::{Method, NoParams};
-use crate::session::{SessionCloseParams, SessionError, SessionInfo, SessionOpenParams};
-
-pub(super) fn session_error(err: SessionError) -> RpcError {
-    match &err {
-        SessionError::NotFound(id) => RpcError::new(ErrorKind::SessionNotFound, err.to_string())
-            .with_data(json!({ "sessionId": id })),
-        SessionError::Invalid { field, reason } => RpcError::invalid_params(field, reason),
-    }
-}
+use crate::session::{SessionCloseParams, SessionInfo, SessionOpenParams};
 
 pub struct SessionOpen;
 

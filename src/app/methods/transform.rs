@@ -53,7 +53,7 @@ impl Method for Preview {
         _cx: RequestContext,
     ) -> Result<TransformPreview, RpcError> {
         let (snapshot, sources) =
-            super::call_sources::session_call(&state, &params.session_id).await?;
+            crate::app::call_sources::session_call(&state, &params.session_id).await?;
         let target = ChatTarget {
             provider_id: params.provider_id.clone(),
             model_id: params.model_id.clone(),

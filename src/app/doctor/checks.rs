@@ -7,8 +7,8 @@ use super::{
     CaFileReport, CatalogReport, CheckStatus, CredentialStoreReport, DataDirReport, DoctorCheck,
     DoctorParams, NetworkReport, ProviderReport, Reachability,
 };
-use crate::app::methods::auth::AuthHandle;
-use crate::app::methods::auth::settings::{AuthSettings, credential_facts};
+use crate::app::auth_settings::{AuthSettings, credential_facts};
+use crate::app::auth_slot::AuthHandle;
 use crate::app::state::{ProcessEnv, ServerState, Settings};
 use crate::auth::types::ConnectionStatus;
 use crate::auth::{KeyValidation, StoreKind, StoreMode};
@@ -278,7 +278,7 @@ pub(super) fn network(
     env: &ProcessEnv,
     found: &mut Vec<DoctorCheck>,
 ) -> (NetworkReport, Option<NetworkProfile>) {
-    let profile = match super::super::network::process_profile(settings.config.as_ref(), env) {
+    let profile = match crate::app::network::process_profile(settings.config.as_ref(), env) {
         Ok(profile) => profile,
         Err(err) => {
             found.push(DoctorCheck::new(

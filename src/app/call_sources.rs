@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::session::session_error;
-use crate::app::state::ServerState;
+use super::errors::session_error;
+use super::state::ServerState;
 use crate::rpc::error::RpcError;
 use crate::session::{CallSources, SessionSnapshot};
 

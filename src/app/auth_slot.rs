@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::errors::rpc_error;
-use super::settings::AuthSettings;
-use crate::app::state::Settings;
+use super::auth_settings::AuthSettings;
+use super::errors::auth_error;
+use super::state::Settings;
 use crate::auth::{AuthService, EnvSnapshot};
 use crate::rpc::error::{ErrorKind, RpcError};
 
@@ -95,11 +95,11 @@ async fn open(
             .with_data(serde_json::json!({"field": err.field, "reason": err.reason}))
     })?;
     let mut auth_config = settings.auth_config(data_dir);
-    auth_config.network = crate::app::methods::network::process_profile(config, env)?;
+    auth_config.network = super::network::process_profile(config, env)?;
     let started = std::time::Instant::now();
     let service = AuthService::open_async(auth_config)
         .await
-        .map_err(|err| rpc_error(&err, None))?;
+        .map_err(|err| auth_error(&err, None))?;
     tracing::debug!(
         store = ?service.store_kind(),
         elapsed_ms = started.elapsed().as_millis() as u64,

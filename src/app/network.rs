@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::net::{NetError, NetworkProfile, NetworkSettings};
-use crate::rpc::error::{ErrorKind, RpcError};
+use super::errors::net_error;
+use crate::net::{NetworkProfile, NetworkSettings};
+use crate::rpc::error::RpcError;
 
 /// Config `network` resolved against `env`; a malformed section is a config error naming the
 /// field.
@@ -24,10 +25,4 @@ pub fn process_profile(
 /// Config `network`, checked.
 pub fn network_settings(config: Option<&Value>) -> Result<NetworkSettings, RpcError> {
     NetworkSettings::from_config(config).map_err(|err| net_error(&err))
-}
-
-/// A network setting that cannot be used: `config` with the setting to fix in `data.field`.
-pub fn net_error(err: &NetError) -> RpcError {
-    RpcError::new(ErrorKind::Config, err.to_string())
-        .with_data(json!({"field": err.field(), "reason": err.to_string()}))
 }

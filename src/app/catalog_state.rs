@@ -5,28 +5,22 @@
 //! thread (prewarm) and the background refresh starts a moment later, so that an `initialize`
 //! that moves the data dir does not fetch into the old one.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::task::JoinHandle;
 
-use crate::app::state::{ProcessEnv, ServerState, Settings};
-use crate::auth::AuthMethodType;
-use crate::auth::AuthService;
-use crate::auth::types::{ConnectionStatus, CredentialLocation};
+use super::config::{parse_config, with_opencode_import};
+use super::state::{ProcessEnv, ServerState, Settings};
 use crate::catalog::discover::{
     DEFAULT_DISCOVERY_TIMEOUT, DEFAULT_DISCOVERY_TTL, ModelDiscovery, discovery_base_url,
 };
-use crate::catalog::{
-    AuthView, CatalogDiff, CatalogError, CatalogService, CatalogSettings, CredentialSource,
-    MergedCatalog, env_credential, snapshot,
-};
-use crate::config::{ConfigError, PreferencesError, PreferencesStore, SidecarConfig};
+use crate::catalog::{CatalogDiff, CatalogService, CatalogSettings, MergedCatalog, snapshot};
+use crate::config::{PreferencesStore, SidecarConfig};
 use crate::net::{NetError, NetworkProfile, NetworkSettings};
-use crate::rpc::error::{ErrorKind, RpcError};
+use crate::rpc::error::RpcError;
 use crate::rpc::outbound::Outbound;
 
 /// The notification sent when the served catalog changed.
@@ -308,229 +302,10 @@ fn spawn_discovery(
     })
 }
 
-/// Which providers are connected, as the catalog methods see it: a stored credential (keyring,
-/// file, OAuth) first, then a key in the environment snapshot; config `apiKey` and config-only
-/// providers are counted by the catalog itself. Auth methods come from the auth layer.
-pub struct ConnectionView {
-    env: Arc<ProcessEnv>,
-    merged: Arc<MergedCatalog>,
-    stored: BTreeMap<String, CredentialSource>,
-    auth: Option<AuthService>,
-}
-
-impl AuthView for ConnectionView {
-    fn credential_source(&self, provider_id: &str) -> Option<CredentialSource> {
-        self.stored.get(provider_id).copied().or_else(|| {
-            self.merged
-                .provider(provider_id)
-                .and_then(|provider| env_credential(provider, &self.env))
-        })
-    }
-
-    fn auth_methods(&self, provider_id: &str) -> Vec<Value> {
-        self.auth
-            .as_ref()
-            .map(|auth| {
-                auth.methods_for(provider_id)
-                    .iter()
-                    .filter_map(|method| serde_json::to_value(method).ok())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// Builds the [`ConnectionView`] for this request. When the credential store cannot be opened,
-/// providers are judged by the environment alone (and the failure is logged).
-pub async fn auth_view(state: &ServerState, merged: &Arc<MergedCatalog>) -> ConnectionView {
-    let mut stored = BTreeMap::new();
-    let settings = state.settings();
-    let auth = match state.auth.get(&settings, &state.env).await {
-        Ok(handle) => {
-            match handle.service.status(&handle.env, &BTreeMap::new()).await {
-                Ok(status) => {
-                    for (id, entry) in status.auth {
-                        if entry.status != ConnectionStatus::Connected {
-                            continue;
-                        }
-                        let source = match (entry.method, entry.source) {
-                            (AuthMethodType::Oauth, _) => CredentialSource::Oauth,
-                            (_, Some(CredentialLocation::Keyring)) => CredentialSource::Keyring,
-                            (_, Some(CredentialLocation::File)) => CredentialSource::File,
-                            (_, Some(CredentialLocation::Env)) => CredentialSource::Env,
-                            (_, Some(CredentialLocation::Config)) => CredentialSource::Config,
-                            (_, None) => continue,
-                        };
-                        stored.insert(id, source);
-                    }
-                }
-                Err(error) => tracing::warn!(kind = error.kind(), "credential status unavailable"),
-            }
-            Some(handle.service)
-        }
-        Err(error) => {
-            tracing::warn!(error = %error.message, "credential store unavailable");
-            None
-        }
-    };
-    ConnectionView {
-        env: Arc::clone(&state.env),
-        merged: Arc::clone(merged),
-        stored,
-        auth,
-    }
-}
-
-/// The sidecar's own config over the OpenCode config imported into the data dir (`config/import`);
-/// an import that no longer loads is logged and left out.
-fn with_opencode_import(data_dir: &Path, env: &ProcessEnv, own: SidecarConfig) -> SidecarConfig {
-    use crate::config::opencode_import::{layered, load_stored};
-    match load_stored(data_dir, env) {
-        Ok(imported) => layered(imported, own),
-        Err(error) => {
-            tracing::warn!(%error, "the imported OpenCode config does not load; leaving it out");
-            own
-        }
-    }
-}
-
 impl CatalogState {
     /// `config/import` stored a new import: the next runtime layers it under the config.
     pub fn imported_config_changed(&self) {
         self.imports
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-/// The config from its JSON value (`{env:..}` / `{file:..}` substituted), or `None` → empty.
-pub fn parse_config(value: Option<&Value>, env: &ProcessEnv) -> Result<SidecarConfig, RpcError> {
-    match value {
-        None => Ok(SidecarConfig::default()),
-        Some(value) => SidecarConfig::from_value(value.clone(), env, None)
-            .map_err(|error| config_error("initializationOptions.config", &error)),
-    }
-}
-
-/// Reads a `--config FILE` (JSON or JSONC, `{file:..}` relative to it) into the JSON value kept in
-/// `settings.config`, with substitutions already applied.
-pub fn load_config_file(path: &Path, env: &ProcessEnv) -> Result<Value, ConfigError> {
-    let config = SidecarConfig::load_file(path, env)?;
-    let mut value = serde_json::to_value(&config).map_err(|error| ConfigError::Invalid {
-        path: String::new(),
-        expected: error.to_string(),
-    })?;
-    // Sections other layers read (such as `auth`) pass through as written.
-    let raw = std::fs::read_to_string(path).ok().and_then(|text| {
-        serde_json::from_str::<Value>(&crate::config::jsonc::strip_jsonc(&text)).ok()
-    });
-    if let (Some(Value::Object(raw)), Value::Object(out)) = (raw, &mut value) {
-        for (key, section) in raw {
-            out.entry(key).or_insert(section);
-        }
-    }
-    Ok(value)
-}
-
-/// -32602 with `data.kind = "config"`: the config is part of the params it came in.
-pub fn config_error(field_prefix: &str, error: &ConfigError) -> RpcError {
-    let field = match error {
-        ConfigError::Invalid { path, .. } if !path.is_empty() && path != "." => {
-            format!("{field_prefix}.{path}")
-        }
-        _ => field_prefix.to_owned(),
-    };
-    RpcError::new(ErrorKind::InvalidParams, format!("invalid config: {error}")).with_data(json!({
-        "kind": ErrorKind::Config.as_str(),
-        "field": field,
-        "reason": error.to_string(),
-        "configKind": error.kind(),
-    }))
-}
-
-pub fn catalog_error(error: CatalogError) -> RpcError {
-    let message = error.to_string();
-    match error {
-        CatalogError::ProviderNotFound { provider_id } => {
-            RpcError::new(ErrorKind::ProviderNotFound, message)
-                .with_data(json!({ "providerId": provider_id }))
-        }
-        CatalogError::ModelNotFound {
-            provider_id,
-            model_id,
-            suggestions,
-        } => RpcError::new(ErrorKind::ModelNotFound, message).with_data(json!({
-            "providerId": provider_id,
-            "modelId": model_id,
-            "suggestions": suggestions,
-        })),
-        CatalogError::Storage(_) => RpcError::new(ErrorKind::Storage, message),
-        CatalogError::Network(err) => super::network::net_error(&err),
-        other => RpcError::new(ErrorKind::CatalogUnavailable, message)
-            .with_data(json!({ "reason": other.kind() })),
-    }
-}
-
-pub fn preferences_error(error: PreferencesError) -> RpcError {
-    RpcError::new(ErrorKind::Storage, error.to_string())
-        .with_data(json!({ "reason": error.kind() }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_config_file_round_trips_through_its_json_value() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("sidecar.jsonc");
-        std::fs::write(dir.path().join("key.txt"), "sk-file\n").expect("key file");
-        std::fs::write(
-            &path,
-            r#"{
-              // JSONC is fine
-              "model": "corp/big",
-              "disabled_providers": ["openrouter"],
-              "catalog": {"fetch": false},
-              "provider": {"corp": {"npm": "@ai-sdk/openai-compatible",
-                "options": {"baseURL": "http://127.0.0.1:9/v1", "apiKey": "{file:key.txt}", "region": "eu"},
-                "models": {"big": {"name": "Big", "tool_call": true, "limit": {"context": 1000, "output": 100}}}}}
-            }"#,
-        )
-        .expect("config");
-        let env = ProcessEnv::new();
-        let value = load_config_file(&path, &env).expect("loads");
-        let direct = SidecarConfig::load_file(&path, &env).expect("loads");
-        let reparsed = parse_config(Some(&value), &env).expect("reparses");
-        assert_eq!(reparsed, direct);
-        assert_eq!(
-            reparsed.provider["corp"].options.api_key.as_deref(),
-            Some("sk-file")
-        );
-    }
-
-    #[test]
-    fn invalid_config_is_invalid_params_of_kind_config_without_the_value() {
-        let value = json!({"provider": {"a": {"options": {"setCacheKey": "sk-secret"}}}});
-        let error = parse_config(Some(&value), &ProcessEnv::new()).expect_err("invalid");
-        assert_eq!(error.code(), -32602);
-        let data = error.data_value();
-        assert_eq!(data["kind"], "config");
-        assert_eq!(
-            data["field"],
-            "initializationOptions.config.provider.a.options.setCacheKey"
-        );
-        assert!(!data.to_string().contains("sk-secret"), "{data}");
-    }
-
-    #[test]
-    fn catalog_errors_map_to_their_kinds() {
-        let error = catalog_error(CatalogError::ProviderNotFound {
-            provider_id: "nope".into(),
-        });
-        assert_eq!(error.code(), ErrorKind::ProviderNotFound.code());
-        assert_eq!(error.data_value()["providerId"], "nope");
-        let error = catalog_error(CatalogError::FetchDisabled);
-        assert_eq!(error.kind, ErrorKind::CatalogUnavailable);
-        assert_eq!(error.data_value()["reason"], "catalog_fetch_disabled");
     }
 }
