@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use provider_sidecar::rpc::dispatch::StopReason;
+use provider_sidecar::rpc::lifecycle::StopReason;
 use provider_sidecar::app::in_process::{InProcessServer, parse_output};
 use serde_json::Value;
 

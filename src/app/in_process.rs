@@ -1,34 +1,27 @@
-//! The whole server over byte buffers, in process: bytes in as if on stdin, every byte the
-//! server wrote back out. For fuzz targets and property tests, which run it many times per
-//! second, so the state (its catalog, its search index) is built once and reused.
+//! The whole server over byte buffers, in process (`rpc::in_process` with the application's
+//! state and methods): bytes in as if on stdin, every byte the server wrote back out. For fuzz
+//! targets and property tests, which run it many times per second, so the state (its catalog,
+//! its search index) is built once and reused.
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
-use jsonrpsee::core::server::Methods;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::state::{ProcessEnv, ServerState, Settings};
 use crate::app::methods::build_table;
-use crate::rpc::dispatch::{Dispatcher, StopReason};
+use crate::rpc::dispatch::Dispatcher;
+use crate::rpc::in_process::serve_bytes;
+use crate::rpc::invoke::Handlers;
 use crate::rpc::outbound::{Outbound, Queued};
 
-/// What one run produced.
-#[derive(Debug)]
-pub struct Served {
-    pub reason: StopReason,
-    /// Every byte written, framed as on stdout.
-    pub output: Vec<u8>,
-}
+pub use crate::rpc::in_process::{Served, parse_output};
 
 /// A server whose state outlives each run; every run gets a fresh dispatcher.
 pub struct InProcessServer {
     state: Arc<ServerState>,
-    methods: Methods,
-    cooperative: HashSet<&'static str>,
+    handlers: Handlers,
     written: tokio::sync::Mutex<mpsc::Receiver<Queued>>,
 }
 
@@ -41,11 +34,9 @@ impl InProcessServer {
         let table = build_table(Arc::clone(&state));
         let _ = state.contract.set(table.contract());
         state.catalog.start(&state);
-        let (methods, cooperative) = table.into_parts();
         InProcessServer {
             state,
-            methods,
-            cooperative,
+            handlers: table.into_handlers(),
             written: tokio::sync::Mutex::new(written),
         }
     }
@@ -100,29 +91,15 @@ impl InProcessServer {
     /// A `shutdown` or a host watched in one run does not carry over to the next.
     pub async fn serve(&self, input: &[u8]) -> Served {
         let mut written = self.written.lock().await;
-        // Leftovers of an earlier run (work that outlived its grace period) are not this run's.
-        while written.try_recv().is_ok() {}
-        self.state.shutdown_requested.store(false, Ordering::SeqCst);
+        self.state.lifecycle.reset();
         self.state.host.forget();
         let dispatcher = Dispatcher::new(
-            self.methods.clone(),
-            self.cooperative.clone(),
-            Arc::clone(&self.state),
+            self.handlers.clone(),
+            self.state.outbound.clone(),
+            Arc::clone(&self.state.lifecycle),
+            self.state.settings().max_message_bytes,
         );
-        let mut output = Vec::new();
-        let serve = dispatcher.serve(input);
-        tokio::pin!(serve);
-        let reason = loop {
-            tokio::select! {
-                reason = &mut serve => break reason,
-                Some(message) = written.recv() => write(message, &mut output),
-            }
-        };
-        // Answers queued before the dispatcher returned (it waits for its tasks).
-        while let Ok(message) = written.try_recv() {
-            write(message, &mut output);
-        }
-        Served { reason, output }
+        serve_bytes(&dispatcher, input, &mut written).await
     }
 }
 
@@ -142,95 +119,5 @@ fn collect_property_names(schema: &Value, names: &mut std::collections::BTreeSet
             }
         }
         _ => {}
-    }
-}
-
-fn write(queued: Queued, output: &mut Vec<u8>) {
-    match queued {
-        // Writing to a Vec cannot fail.
-        Queued::Message(message) => {
-            let _ = message.write_to(output);
-        }
-        // Everything queued before the marker is already in `output`.
-        Queued::Flush(done) => {
-            let _ = done.send(());
-        }
-    }
-}
-
-/// Splits stdout bytes into messages, checking that each is well framed JSON-RPC 2.0: a
-/// response (`id` and exactly one of `result` or `error` with an integer `code` and a `message`)
-/// or a notification (`method`), or a batch of responses. Describes the first violation.
-pub fn parse_output(mut output: &[u8]) -> Result<Vec<Value>, String> {
-    let mut messages = Vec::new();
-    while !output.is_empty() {
-        let (body, rest) = if output.starts_with(b"Content-Length: ") {
-            let header_end = find(output, b"\r\n\r\n").ok_or("LSP header without its end")?;
-            let length: usize = std::str::from_utf8(&output[16..header_end])
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .ok_or("unreadable Content-Length")?;
-            let start = header_end + 4;
-            let end = start
-                .checked_add(length)
-                .filter(|end| *end <= output.len())
-                .ok_or("LSP body shorter than its Content-Length")?;
-            (&output[start..end], &output[end..])
-        } else {
-            let end = find(output, b"\n").ok_or("line message without its newline")?;
-            (&output[..end], &output[end + 1..])
-        };
-        let value: Value = serde_json::from_slice(body).map_err(|err| {
-            format!(
-                "not JSON ({err}): {:?}",
-                String::from_utf8_lossy(&body[..body.len().min(200)])
-            )
-        })?;
-        match &value {
-            Value::Array(items) if !items.is_empty() => {
-                for item in items {
-                    check_message(item)?;
-                }
-            }
-            item => check_message(item)?,
-        }
-        messages.push(value);
-        output = rest;
-    }
-    Ok(messages)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
-}
-
-fn check_message(message: &Value) -> Result<(), String> {
-    let bad = |why: &str| Err(format!("{why}: {message}"));
-    if message.get("jsonrpc") != Some(&Value::from("2.0")) {
-        return bad("no jsonrpc 2.0");
-    }
-    if message.get("method").is_some_and(Value::is_string) {
-        return Ok(());
-    }
-    if message.get("id").is_none() {
-        return bad("a response without an id");
-    }
-    match (message.get("result"), message.get("error")) {
-        (Some(_), None) => Ok(()),
-        (None, Some(error)) => {
-            if !error.get("code").is_some_and(Value::is_i64) {
-                return bad("an error without an integer code");
-            }
-            if !error.get("message").is_some_and(Value::is_string) {
-                return bad("an error without a message");
-            }
-            if error.pointer("/data/kind") == Some(&Value::from("internal_panic")) {
-                return bad("a handler panicked");
-            }
-            Ok(())
-        }
-        _ => bad("a response needs exactly one of result and error"),
     }
 }

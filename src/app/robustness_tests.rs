@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::in_process::{InProcessServer, parse_output};
-use crate::rpc::dispatch::StopReason;
+use crate::rpc::lifecycle::StopReason;
 
 /// A stuck reader shows as a run that does not end; a healthy one ends within the dispatcher's
 /// EOF grace (under a second) even when a request still works at EOF.

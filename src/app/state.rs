@@ -2,16 +2,16 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
 use super::auth_slot::AuthSlot;
 use super::catalog_state::CatalogState;
 use super::search_index::SearchState;
 use crate::host_process::{HostPid, HostWatch};
+use crate::rpc::lifecycle::Lifecycle;
+use crate::rpc::method::Contract;
 use crate::rpc::outbound::Outbound;
 
 /// The process environment as read once at start (the auth layer wraps it as
@@ -45,11 +45,11 @@ pub struct ServerState {
     pub env: Arc<ProcessEnv>,
     pub outbound: Outbound,
     pub client: RwLock<Option<ClientSession>>,
-    pub initialized: AtomicBool,
-    pub shutdown_requested: AtomicBool,
+    /// `initialized`, `shutdown` and the host's exit, shared with the dispatcher.
+    pub lifecycle: Arc<Lifecycle>,
     pub log_reloader: Option<LogReloader>,
     /// The published contract, set once when the method table is complete.
-    pub contract: OnceLock<crate::rpc::method::Contract>,
+    pub contract: OnceLock<Contract>,
     /// Catalog, config, preferences and model discovery; follows `settings.data_dir` and
     /// `settings.config`.
     pub catalog: CatalogState,
@@ -64,43 +64,31 @@ pub struct ServerState {
     pub host: HostLink,
 }
 
-/// The link to the host process: the watch on it, and the signal that it has gone.
+/// The watch on the host process, while one is named.
 #[derive(Debug, Default)]
 pub struct HostLink {
-    watched: Mutex<Watched>,
-}
-
-#[derive(Debug, Default)]
-struct Watched {
-    watch: Option<HostWatch>,
-    gone: CancellationToken,
+    watch: Mutex<Option<HostWatch>>,
 }
 
 impl HostLink {
-    fn watched(&self) -> std::sync::MutexGuard<'_, Watched> {
-        self.watched.lock().unwrap_or_else(|p| p.into_inner())
+    fn watch_slot(&self) -> std::sync::MutexGuard<'_, Option<HostWatch>> {
+        self.watch.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Watches `pid` from now on, in place of any host watched before.
-    pub fn watch(&self, pid: HostPid) {
-        let mut watched = self.watched();
-        watched.watch = Some(HostWatch::start(pid, watched.gone.clone()));
+    /// Watches `pid` from now on, in place of any host watched before; `exited` is cancelled
+    /// when it has gone.
+    pub fn watch(&self, pid: HostPid, exited: tokio_util::sync::CancellationToken) {
+        *self.watch_slot() = Some(HostWatch::start(pid, exited));
     }
 
     /// The host watched now, if any.
     pub fn pid(&self) -> Option<HostPid> {
-        self.watched().watch.as_ref().map(HostWatch::pid)
+        self.watch_slot().as_ref().map(HostWatch::pid)
     }
 
-    /// Stops watching and forgets a host that has gone (an in-process server's next run).
+    /// Stops watching (an in-process server's next run).
     pub fn forget(&self) {
-        *self.watched() = Watched::default();
-    }
-
-    /// Resolves once the watched host process has exited.
-    pub async fn gone(&self) {
-        let gone = self.watched().gone.clone();
-        gone.cancelled().await;
+        *self.watch_slot() = None;
     }
 }
 
@@ -116,8 +104,7 @@ impl ServerState {
             env: Arc::new(env),
             outbound,
             client: RwLock::new(None),
-            initialized: AtomicBool::new(false),
-            shutdown_requested: AtomicBool::new(false),
+            lifecycle: Arc::default(),
             log_reloader,
             contract: OnceLock::new(),
             catalog: CatalogState::new(),
@@ -151,6 +138,6 @@ impl ServerState {
     }
 
     pub fn is_shutting_down(&self) -> bool {
-        self.shutdown_requested.load(Ordering::SeqCst)
+        self.lifecycle.is_shutting_down()
     }
 }

@@ -59,6 +59,21 @@ impl OutgoingMessage {
         &self.buf[HEADER_ROOM..]
     }
 
+    /// A batch's response: `[a,b,...]` of the answers' bodies.
+    pub fn batch(answers: &[OutgoingMessage]) -> Self {
+        let size = answers.iter().map(|a| a.body_len() + 1).sum::<usize>() + 1;
+        let mut batch = Self::with_capacity(size);
+        batch.push_bytes(b"[");
+        for (index, answer) in answers.iter().enumerate() {
+            if index > 0 {
+                batch.push_bytes(b",");
+            }
+            batch.push_bytes(answer.body());
+        }
+        batch.push_bytes(b"]");
+        batch
+    }
+
     /// The message ready for the wire in `framing`.
     pub fn frame(mut self, framing: Framing) -> FramedMessage {
         let start = match framing {
@@ -218,6 +233,20 @@ mod tests {
             assert_eq!(buf, expected, "a failed message leaves nothing");
             assert_eq!(wire(&FramedMessage::from_framed(buf)), expected);
         }
+    }
+
+    #[test]
+    fn a_batch_holds_its_answers_in_order() {
+        let answers = [
+            OutgoingMessage::from_body(br#"{"id":1}"#),
+            OutgoingMessage::from_body(br#"{"id":"b"}"#),
+        ];
+        let batch = OutgoingMessage::batch(&answers);
+        assert_eq!(batch.body(), br#"[{"id":1},{"id":"b"}]"#);
+        assert_eq!(
+            OutgoingMessage::batch(&answers[..1]).body(),
+            br#"[{"id":1}]"#
+        );
     }
 
     #[test]

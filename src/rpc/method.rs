@@ -2,13 +2,14 @@
 //!
 //! [`MethodTable::add`] registers the handler on the jsonrpsee `RpcModule` *and* records the
 //! method's schema for the OpenRPC document from the same types, so the published contract
-//! cannot drift from the code.
+//! cannot drift from the code. The table is generic over the application's state `S`: the
+//! application builds it by registering its handlers, the transport runs it (`Handlers`).
 
 use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 
-use jsonrpsee::core::server::{Methods, RpcModule};
+use jsonrpsee::core::server::RpcModule;
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -17,12 +18,13 @@ use serde_json::value::RawValue;
 
 use super::context::RequestContext;
 use super::error::RpcError;
+use super::invoke::Handlers;
 use super::message::OutgoingMessage;
 use super::openrpc::{MethodDoc, SchemaCollector};
-use crate::app::state::ServerState;
 
-/// A JSON-RPC method of the sidecar.
-pub trait Method: Send + Sync + 'static {
+/// A JSON-RPC method served with the application state `S`: its params are decoded once, from
+/// the request's raw params, into `Params`; its `Result` is serialized once, into the response.
+pub trait Method<S: Send + Sync + 'static>: Send + Sync + 'static {
     const NAME: &'static str;
     /// One line for the OpenRPC document.
     const SUMMARY: &'static str;
@@ -40,7 +42,7 @@ pub trait Method: Send + Sync + 'static {
     }
 
     fn call(
-        state: Arc<ServerState>,
+        state: Arc<S>,
         params: Self::Params,
         cx: RequestContext,
     ) -> impl Future<Output = Result<Self::Result, RpcError>> + Send;
@@ -53,7 +55,9 @@ pub struct NoParams {}
 type DescribeMethod = fn(&mut SchemaCollector) -> MethodDoc;
 type DescribeNotification = fn(&mut SchemaCollector, &'static str, &'static str);
 
-fn describe_method<M: Method>(schemas: &mut SchemaCollector) -> MethodDoc {
+fn describe_method<S: Send + Sync + 'static, M: Method<S>>(
+    schemas: &mut SchemaCollector,
+) -> MethodDoc {
     schemas.describe::<M::Params, M::Result>(M::NAME, M::SUMMARY)
 }
 
@@ -95,14 +99,14 @@ impl Contract {
 }
 
 /// Every registered method, how to describe it, and how it is cancelled.
-pub struct MethodTable {
-    module: RpcModule<ServerState>,
+pub struct MethodTable<S> {
+    module: RpcModule<S>,
     contract: Contract,
     cooperative: HashSet<&'static str>,
 }
 
-impl MethodTable {
-    pub fn new(state: Arc<ServerState>) -> Self {
+impl<S: Send + Sync + 'static> MethodTable<S> {
+    pub fn new(state: Arc<S>) -> Self {
         Self {
             module: RpcModule::from_arc(state),
             contract: Contract {
@@ -117,10 +121,10 @@ impl MethodTable {
     }
 
     /// Registers a public method and describes it in the OpenRPC document.
-    pub fn add<M: Method>(&mut self) -> &mut Self {
+    pub fn add<M: Method<S>>(&mut self) -> &mut Self {
         self.register::<M>();
         self.contract.methods.push(M::NAME);
-        self.contract.describe_methods.push(describe_method::<M>);
+        self.contract.describe_methods.push(describe_method::<S, M>);
         self
     }
 
@@ -138,19 +142,19 @@ impl MethodTable {
     }
 
     /// Registers a method that stays out of the published contract (test-only methods).
-    pub fn add_unpublished<M: Method>(&mut self) -> &mut Self {
+    pub fn add_unpublished<M: Method<S>>(&mut self) -> &mut Self {
         self.register::<M>();
         self
     }
 
-    fn register<M: Method>(&mut self) {
+    fn register<M: Method<S>>(&mut self) {
         if M::COOPERATIVE_CANCEL {
             self.cooperative.insert(M::NAME);
         }
         let result = self.module.register_async_method(
             M::NAME,
-            |params: Params<'static>, state: Arc<ServerState>, ext| async move {
-                run_handler::<M>(params, state, ext)
+            |params: Params<'static>, state: Arc<S>, ext| async move {
+                run_handler::<S, M>(params, state, ext)
                     .await
                     .map_err(ErrorObjectOwned::from)
             },
@@ -164,15 +168,17 @@ impl MethodTable {
         self.contract.clone()
     }
 
-    /// Splits the table into what the dispatcher needs.
-    pub fn into_parts(self) -> (Methods, HashSet<&'static str>) {
-        (self.module.into(), self.cooperative)
+    /// The handlers, for the dispatcher.
+    pub fn into_handlers(self) -> Handlers {
+        Handlers::new(self.module.into(), self.cooperative)
     }
 }
 
-async fn run_handler<M: Method>(
+/// Decodes the params (the one parse of the request's params), calls the handler and leaves
+/// its serialized response in the request's answer slot.
+async fn run_handler<S: Send + Sync + 'static, M: Method<S>>(
     params: Params<'static>,
-    state: Arc<ServerState>,
+    state: Arc<S>,
     ext: jsonrpsee::Extensions,
 ) -> Result<Box<RawValue>, RpcError> {
     let cx = ext
@@ -182,7 +188,7 @@ async fn run_handler<M: Method>(
     let params = decode_params::<M::Params>(params.as_str())?;
     let (id, answer) = (cx.id.clone(), cx.answer_slot().clone());
     let result = M::call(state, params, cx).await?;
-    answer.put(success_response::<M>(&id, &result)?);
+    answer.put(success_response::<S, M>(&id, &result)?);
     // jsonrpsee would serialize the result into a string, then copy and re-validate it; the
     // dispatcher takes the response from the slot instead and never reads this placeholder.
     Ok(RawValue::NULL.to_owned())
@@ -192,7 +198,7 @@ async fn run_handler<M: Method>(
 const RESPONSE_CAPACITY: usize = 1024;
 
 /// The whole response `{"jsonrpc":"2.0","id":..,"result":..}`, serialized once.
-fn success_response<M: Method>(
+fn success_response<S: Send + Sync + 'static, M: Method<S>>(
     id: &serde_json::Value,
     result: &M::Result,
 ) -> Result<OutgoingMessage, RpcError> {

@@ -24,7 +24,7 @@ use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::{Method, MethodTable, NoParams};
 
-pub fn register(table: &mut MethodTable) {
+pub fn register(table: &mut MethodTable<ServerState>) {
     table
         .add::<Methods>()
         .add::<Status>()
@@ -48,7 +48,7 @@ async fn merged(state: &ServerState) -> Result<Arc<MergedCatalog>, RpcError> {
 
 pub struct Methods;
 
-impl Method for Methods {
+impl Method<ServerState> for Methods {
     const NAME: &'static str = "auth/methods";
     const SUMMARY: &'static str = "Sign-in methods of every provider; `method` in the OAuth calls is an index into a provider's list.";
     type Params = NoParams;
@@ -69,7 +69,7 @@ impl Method for Methods {
 
 pub struct Status;
 
-impl Method for Status {
+impl Method<ServerState> for Status {
     const NAME: &'static str = "auth/status";
     const SUMMARY: &'static str = "Credential state of every provider, models.dev's and the config's (stored, from the environment, from the config, or none) and the store in use; never a secret.";
     type Params = NoParams;
@@ -103,7 +103,7 @@ pub struct SetParams {
 
 pub struct Set;
 
-impl Method for Set {
+impl Method<ServerState> for Set {
     const NAME: &'static str = "auth/set";
     const SUMMARY: &'static str = "Stores an API key for a provider (optionally as a named account, optionally validated first against its models endpoint).";
     type Params = SetParams;
@@ -134,7 +134,7 @@ impl Method for Set {
 
 pub struct Remove;
 
-impl Method for Remove {
+impl Method<ServerState> for Remove {
     const NAME: &'static str = "auth/remove";
     const SUMMARY: &'static str = "Removes a provider's stored credential: one account, or all of them when `account` is omitted.";
     type Params = RemoveParams;
@@ -157,7 +157,7 @@ impl Method for Remove {
 
 pub struct SelectAccount;
 
-impl Method for SelectAccount {
+impl Method<ServerState> for SelectAccount {
     const NAME: &'static str = "auth/accounts/select";
     const SUMMARY: &'static str = "Makes another stored account the provider's active one.";
     type Params = SelectAccountParams;
@@ -191,7 +191,7 @@ pub struct AuthorizeRpcParams {
 
 pub struct Authorize;
 
-impl Method for Authorize {
+impl Method<ServerState> for Authorize {
     const NAME: &'static str = "auth/oauth/authorize";
     const SUMMARY: &'static str = "Starts a provider's OAuth sign-in (method = index into its auth/methods list): URL and instructions out; `$/progress` while a device flow waits.";
     type Params = AuthorizeRpcParams;
@@ -272,7 +272,7 @@ fn progress_forwarder(cx: RequestContext, token: Option<Value>) -> ProgressSink 
 
 pub struct Callback;
 
-impl Method for Callback {
+impl Method<ServerState> for Callback {
     const NAME: &'static str = "auth/oauth/callback";
     const SUMMARY: &'static str = "Follows a sign-in: `pending` until an \"auto\" flow finishes, or finishes a \"code\" flow with the pasted code.";
     type Params = CallbackParams;
@@ -295,7 +295,7 @@ impl Method for Callback {
 
 pub struct Import;
 
-impl Method for Import {
+impl Method<ServerState> for Import {
     const NAME: &'static str = "auth/import";
     const SUMMARY: &'static str = "Imports the credentials of OpenCode's auth.json (read only; never done unless asked): imported providers and skipped ones with reasons, never a secret.";
     type Params = ImportParams;

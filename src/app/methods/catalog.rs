@@ -16,7 +16,7 @@ use crate::rpc::method::{Method, NoParams};
 
 pub struct Status;
 
-impl Method for Status {
+impl Method<ServerState> for Status {
     const NAME: &'static str = "catalog/status";
     const SUMMARY: &'static str = "The served catalog: source (embedded, cache, remote), fetch time, provider and model counts, refresh settings and the last refresh error.";
     type Params = NoParams;
@@ -53,7 +53,7 @@ pub struct RefreshCatalogParams {
 
 pub struct Refresh;
 
-impl Method for Refresh {
+impl Method<ServerState> for Refresh {
     const NAME: &'static str = "catalog/refresh";
     const SUMMARY: &'static str = "Fetches the catalog now (conditionally); reports `$/progress` and sends `catalog/changed` when the served catalog changed. A failure leaves the served catalog intact.";
     type Params = RefreshCatalogParams;

@@ -32,7 +32,7 @@ pub struct ChatDelta {
 
 pub struct ChatStream;
 
-impl Method for ChatStream {
+impl Method<ServerState> for ChatStream {
     const NAME: &'static str = "chat/stream";
     const SUMMARY: &'static str = "Streams a chat turn: `chat/delta` notifications tagged with the request id, then the final result. Cancel answers -32800 with data.partial.";
     const COOPERATIVE_CANCEL: bool = true;
@@ -50,7 +50,7 @@ impl Method for ChatStream {
 
 pub struct ChatGenerate;
 
-impl Method for ChatGenerate {
+impl Method<ServerState> for ChatGenerate {
     const NAME: &'static str = "chat/generate";
     const SUMMARY: &'static str = "Runs a chat turn and answers with the final result only. Cancel answers -32800 with data.partial.";
     const COOPERATIVE_CANCEL: bool = true;

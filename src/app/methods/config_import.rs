@@ -12,7 +12,7 @@ use crate::rpc::method::Method;
 
 pub struct Import;
 
-impl Method for Import {
+impl Method<ServerState> for Import {
     const NAME: &'static str = "config/import";
     const SUMMARY: &'static str = "Imports OpenCode's opencode.json(c) (global, and a project's given `directory`; read only, never done unless asked) under the sidecar's own config: the files read, the providers and settings taken, what was skipped and why; never a value.";
     type Params = ConfigImportParams;

@@ -18,7 +18,7 @@ pub struct DiscoverResult(pub Value);
 
 pub struct Discover;
 
-impl Method for Discover {
+impl Method<ServerState> for Discover {
     const NAME: &'static str = "rpc.discover";
     const SUMMARY: &'static str =
         "The OpenRPC document describing every method, its params, result and errors.";

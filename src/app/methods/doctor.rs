@@ -10,7 +10,7 @@ use crate::rpc::method::Method;
 
 pub struct Report;
 
-impl Method for Report {
+impl Method<ServerState> for Report {
     const NAME: &'static str = "doctor/report";
     const SUMMARY: &'static str = "A health report in plain words and as data: data dir, credential store and why, catalog source and age, proxy and CA settings in force, and (when asked) whether each connected provider answers; never a secret.";
     type Params = DoctorParams;

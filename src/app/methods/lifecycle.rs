@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -90,7 +89,7 @@ pub struct ServerCapabilities {
 
 pub struct Initialize;
 
-impl Method for Initialize {
+impl Method<ServerState> for Initialize {
     const NAME: &'static str = "initialize";
     const SUMMARY: &'static str = "Optional handshake: client info, config, data dir and log level in; server info and capabilities out.";
     type Params = InitializeParams;
@@ -132,7 +131,7 @@ impl Method for Initialize {
         });
         let catalog = state.catalog.runtime(&state)?.service.try_status();
         if let Some(pid) = host {
-            state.host.watch(pid);
+            state.host.watch(pid, state.lifecycle.host_exit());
         }
         *state.client.write().unwrap_or_else(|p| p.into_inner()) = Some(ClientSession {
             client_name: params.client_info.as_ref().map(|c| c.name.clone()),
@@ -168,7 +167,7 @@ impl Method for Initialize {
 
 pub struct Shutdown;
 
-impl Method for Shutdown {
+impl Method<ServerState> for Shutdown {
     const NAME: &'static str = "shutdown";
     const SUMMARY: &'static str = "Prepares to exit: later requests fail with server_shutting_down; `exit` then ends the process with 0.";
     type Params = NoParams;
@@ -179,7 +178,7 @@ impl Method for Shutdown {
         _params: NoParams,
         _cx: RequestContext,
     ) -> Result<(), RpcError> {
-        state.shutdown_requested.store(true, Ordering::SeqCst);
+        state.lifecycle.request_shutdown();
         Ok(())
     }
 }

@@ -26,7 +26,7 @@ pub use discover::DiscoverResult;
 pub use lifecycle::{InitializeParams, InitializeResult};
 
 /// Builds the table of every public method (plus the test-only ones when enabled).
-pub fn build_table(state: Arc<ServerState>) -> MethodTable {
+pub fn build_table(state: Arc<ServerState>) -> MethodTable<ServerState> {
     let test_methods = state.settings().test_methods;
     let mut table = MethodTable::new(state);
     table

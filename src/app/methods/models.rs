@@ -18,7 +18,7 @@ use crate::rpc::method::{Method, NoParams};
 
 pub struct ProviderList;
 
-impl Method for ProviderList {
+impl Method<ServerState> for ProviderList {
     const NAME: &'static str = "provider/list";
     const SUMMARY: &'static str = "Every provider (catalog and config) with its connection state and credential source; never a secret.";
     type Params = NoParams;
@@ -36,7 +36,7 @@ impl Method for ProviderList {
 
 pub struct ProviderCatalog;
 
-impl Method for ProviderCatalog {
+impl Method<ServerState> for ProviderCatalog {
     const NAME: &'static str = "provider/catalog";
     const SUMMARY: &'static str = "Providers for a picker: connected first, then popular, then by name; with aliases and auth methods.";
     type Params = NoParams;
@@ -54,7 +54,7 @@ impl Method for ProviderCatalog {
 
 pub struct ProviderGet;
 
-impl Method for ProviderGet {
+impl Method<ServerState> for ProviderGet {
     const NAME: &'static str = "provider/get";
     const SUMMARY: &'static str = "One provider's descriptor.";
     type Params = ProviderGetParams;
@@ -74,7 +74,7 @@ impl Method for ProviderGet {
 
 pub struct ModelList;
 
-impl Method for ModelList {
+impl Method<ServerState> for ModelList {
     const NAME: &'static str = "model/list";
     const SUMMARY: &'static str = "Model descriptors (capabilities, limits, costs, modalities, status, runtime protocol, call options), filtered by provider, capabilities, status and connection.";
     type Params = ModelListParams;
@@ -108,7 +108,7 @@ impl Method for ModelList {
 
 pub struct ModelGet;
 
-impl Method for ModelGet {
+impl Method<ServerState> for ModelGet {
     const NAME: &'static str = "model/get";
     const SUMMARY: &'static str =
         "One model's descriptor; `model_not_found` carries close model ids as suggestions.";
@@ -133,7 +133,7 @@ impl Method for ModelGet {
 
 pub struct ModelDefault;
 
-impl Method for ModelDefault {
+impl Method<ServerState> for ModelDefault {
     const NAME: &'static str = "model/default";
     const SUMMARY: &'static str = "The default model (config `model`, else the stored preference, else OpenCode's priority among connected providers) and the small model.";
     type Params = NoParams;

@@ -11,7 +11,7 @@ use crate::rpc::method::{Method, NoParams};
 
 pub struct Get;
 
-impl Method for Get {
+impl Method<ServerState> for Get {
     const NAME: &'static str = "preferences/get";
     const SUMMARY: &'static str =
         "The selected provider and model and the hybrid vision choice (defaults when none stored).";
@@ -30,7 +30,7 @@ impl Method for Get {
 
 pub struct Update;
 
-impl Method for Update {
+impl Method<ServerState> for Update {
     const NAME: &'static str = "preferences/update";
     const SUMMARY: &'static str = "Partial update (an absent field is kept, `null` clears it), persisted atomically; returns the stored preferences.";
     type Params = PreferencesUpdate;

@@ -48,7 +48,7 @@ pub struct ModelSearchHit {
 
 pub struct ModelSearch;
 
-impl Method for ModelSearch {
+impl Method<ServerState> for ModelSearch {
     const NAME: &'static str = "model/search";
     const SUMMARY: &'static str = "Typo-tolerant ranked model search over the merged catalog, with filters; an empty query lists connected and popular models first.";
     type Params = ModelSearchParams;
@@ -106,7 +106,7 @@ pub struct ProviderSearchHit {
 
 pub struct ProviderSearch;
 
-impl Method for ProviderSearch {
+impl Method<ServerState> for ProviderSearch {
     const NAME: &'static str = "provider/search";
     const SUMMARY: &'static str = "Ranked provider search by id, name and aliases (connected, then popular), for a provider picker.";
     type Params = ProviderSearchParams;

@@ -14,7 +14,7 @@ use crate::session::{SessionCloseParams, SessionInfo, SessionOpenParams};
 
 pub struct SessionOpen;
 
-impl Method for SessionOpen {
+impl Method<ServerState> for SessionOpen {
     const NAME: &'static str = "session/open";
     const SUMMARY: &'static str = "Opens (or replaces) a session: config overlay, env overlay, in-memory credentials, default headers and options.";
     type Params = SessionOpenParams;
@@ -31,7 +31,7 @@ impl Method for SessionOpen {
 
 pub struct SessionUpdate;
 
-impl Method for SessionUpdate {
+impl Method<ServerState> for SessionUpdate {
     const NAME: &'static str = "session/update";
     const SUMMARY: &'static str = "Changes an open session: `config` and `options` are replaced, `env`, `credentials` and `headers` extended key by key; running chats keep their snapshot.";
     type Params = SessionOpenParams;
@@ -54,7 +54,7 @@ pub struct SessionCloseResult {
 
 pub struct SessionClose;
 
-impl Method for SessionClose {
+impl Method<ServerState> for SessionClose {
     const NAME: &'static str = "session/close";
     const SUMMARY: &'static str =
         "Closes a session: cancels its in-flight chats (-32800) and wipes its credentials.";
@@ -82,7 +82,7 @@ pub struct SessionListResult {
 
 pub struct SessionList;
 
-impl Method for SessionList {
+impl Method<ServerState> for SessionList {
     const NAME: &'static str = "session/list";
     const SUMMARY: &'static str =
         "The open sessions: ids and the names of what they hold, never secret values.";

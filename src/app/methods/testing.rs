@@ -14,7 +14,7 @@ use crate::rpc::context::RequestContext;
 use crate::rpc::error::{ErrorKind, RpcError};
 use crate::rpc::method::{Method, MethodTable, NoParams};
 
-pub fn register(table: &mut MethodTable) {
+pub fn register(table: &mut MethodTable<ServerState>) {
     table
         .add_unpublished::<Sleep>()
         .add_unpublished::<Panic>()
@@ -37,7 +37,7 @@ pub struct SleepResult {
 /// Sleeps, then answers; cancelled by `$/cancelRequest`.
 pub struct Sleep;
 
-impl Method for Sleep {
+impl Method<ServerState> for Sleep {
     const NAME: &'static str = "test/sleep";
     const SUMMARY: &'static str = "Sleeps for `ms` milliseconds.";
     type Params = SleepParams;
@@ -61,7 +61,7 @@ impl Method for Sleep {
 /// Panics inside the handler.
 pub struct Panic;
 
-impl Method for Panic {
+impl Method<ServerState> for Panic {
     const NAME: &'static str = "test/panic";
     const SUMMARY: &'static str = "Panics.";
     type Params = NoParams;
@@ -96,7 +96,7 @@ struct NotifyEvent<'a> {
 /// Sends `count` `test/event` notifications tagged with the request id, then answers.
 pub struct Notify;
 
-impl Method for Notify {
+impl Method<ServerState> for Notify {
     const NAME: &'static str = "test/notify";
     const SUMMARY: &'static str = "Sends notifications, then answers with their count.";
     type Params = NotifyParams;
@@ -134,7 +134,7 @@ pub struct AskClientParams {
 /// internal error whose `data.clientRequest` says why (`timeout`, `closed`, `rejected`).
 pub struct AskClient;
 
-impl Method for AskClient {
+impl Method<ServerState> for AskClient {
     const NAME: &'static str = "test/askClient";
     const SUMMARY: &'static str = "Asks the client `method` and answers with its result.";
     type Params = AskClientParams;

@@ -41,7 +41,7 @@ pub struct TransformPreview {
 
 pub struct Preview;
 
-impl Method for Preview {
+impl Method<ServerState> for Preview {
     const NAME: &'static str = "transform/preview";
     const SUMMARY: &'static str = "The exact request (method, URL, headers with secrets redacted, body) `chat/*` would send for these params, without sending it.";
     type Params = ChatParams;
