@@ -1,4 +1,9 @@
-//! The application: server state and the method handlers, used by `rpc` and by the CLI.
+//! The application: the server state, the method handlers, and the services they and the CLI
+//! share. `methods::build_table` registers every handler on the transport's `MethodTable` over
+//! [`ServerState`]; `server::serve_stdio` hands the table to an `rpc` dispatcher over stdin and
+//! stdout. Each handler (`methods/`) decodes its typed params once, calls the domain through the
+//! services here, and returns a typed result; the CLI uses the same services (`config`,
+//! `doctor`, `auth_settings`, `network`, `search_index`), never the handlers.
 
 pub mod auth_settings;
 pub mod auth_slot;

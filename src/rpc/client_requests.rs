@@ -1,7 +1,7 @@
 //! Server→client requests: the ids the server gives its own requests, and the table that matches
 //! the client's answers to the requests waiting for them.
 //!
-//! Like `lsp-server`'s outgoing request queue, but asynchronous: [`super::Outbound::request`]
+//! Like `lsp-server`'s outgoing request queue, but asynchronous: [`super::outbound::Outbound::request`]
 //! registers a waiter here, writes the request and waits; the dispatcher hands every response it
 //! reads to [`ClientRequests::answer`]. The two directions have separate id spaces (JSON-RPC lets
 //! both peers number their requests from 1), so an answer is known by its id among the server's
