@@ -7,8 +7,8 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use provider_sidecar::rpc::lifecycle::StopReason;
 use provider_sidecar::app::in_process::{InProcessServer, parse_output};
+use provider_sidecar::rpc::lifecycle::StopReason;
 use serde_json::Value;
 
 /// A run still going after this is a stuck reader (a healthy one ends within the dispatcher's
