@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::progress::{SignInStep, WorkDoneProgress};
+use super::progress::sign_in_progress;
 use crate::app::auth_settings::credential_facts;
 use crate::app::auth_slot::AuthHandle;
 use crate::app::errors::auth_error;
@@ -15,9 +15,9 @@ use crate::app::state::ServerState;
 use crate::auth::import::default_opencode_auth_path;
 use crate::auth::types::{ImportParams, ImportReport, ImportSource, SetKeyResult};
 use crate::auth::{
-    AuthMethodsResult, AuthProgress, AuthStatusResult, AuthorizeParams, CallbackParams,
-    KeyValidation, OAuthAuthorizeResult, OAuthCallbackResult, OkResult, ProgressSink, RemoveParams,
-    SelectAccountParams, SetTokenParams,
+    AuthMethodsResult, AuthStatusResult, AuthorizeParams, CallbackParams, KeyValidation,
+    OAuthAuthorizeResult, OAuthCallbackResult, OkResult, RemoveParams, SelectAccountParams,
+    SetTokenParams,
 };
 use crate::catalog::MergedCatalog;
 use crate::rpc::context::RequestContext;
@@ -217,57 +217,13 @@ impl Method<ServerState> for Authorize {
             )
             .with_data(serde_json::json!({ "providerId": provider_id })));
         }
-        let sink = progress_forwarder(cx, params.work_done_token);
+        let sink = sign_in_progress(cx, params.work_done_token);
         handle
             .service
             .authorize(params.authorize, Some(sink))
             .await
             .map_err(|err| auth_error(&err, Some(&provider_id)))
     }
-}
-
-/// A progress sink that forwards, in order, to `$/progress` until the flow drops it.
-fn progress_forwarder(cx: RequestContext, token: Option<Value>) -> ProgressSink {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<AuthProgress>();
-    tokio::spawn(async move {
-        let mut begun: Option<Value> = None;
-        while let Some(progress) = rx.recv().await {
-            let token = token
-                .clone()
-                .unwrap_or_else(|| Value::String(progress.authorization_id.clone()));
-            let step = SignInStep {
-                provider_id: progress.provider_id,
-                authorization_id: progress.authorization_id,
-                attempt: progress.attempt,
-            };
-            let value = if begun.is_none() {
-                WorkDoneProgress::Begin {
-                    title: "Waiting for sign-in".into(),
-                    cancellable: None,
-                    message: Some(progress.message),
-                    percentage: None,
-                    sign_in: Some(step),
-                }
-            } else {
-                WorkDoneProgress::Report {
-                    message: Some(progress.message),
-                    percentage: None,
-                    sign_in: Some(step),
-                }
-            };
-            cx.progress(&token, &value).await;
-            begun = Some(token);
-        }
-        // The flow is over (signed in, failed or abandoned): close the progress.
-        if let Some(token) = begun {
-            cx.progress(&token, &WorkDoneProgress::End { message: None })
-                .await;
-        }
-    });
-    Arc::new(move |progress| {
-        // The forwarder ends only when this sink is dropped, so a send cannot fail earlier.
-        let _ = tx.send(progress);
-    })
 }
 
 pub struct Callback;

@@ -1,10 +1,16 @@
 //! `$/progress` (LSP work-done progress): the values `catalog/refresh` and a waiting sign-in
-//! report, declared once so the contract describes what is sent.
+//! report, declared once so the contract describes what is sent, and the sink that turns a
+//! sign-in's steps into them.
+
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::Serialize;
+use serde_json::Value;
 
 use super::catalog::ProgressToken;
+use crate::auth::{AuthProgress, ProgressSink};
+use crate::rpc::context::RequestContext;
 
 /// The `$/progress` notification name.
 pub const PROGRESS: &str = "$/progress";
@@ -60,4 +66,48 @@ pub struct SignInStep {
     pub provider_id: String,
     pub authorization_id: String,
     pub attempt: u32,
+}
+
+/// A progress sink that forwards, in order, to `$/progress` until the flow drops it.
+pub fn sign_in_progress(cx: RequestContext, token: Option<Value>) -> ProgressSink {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<AuthProgress>();
+    tokio::spawn(async move {
+        let mut begun: Option<Value> = None;
+        while let Some(progress) = rx.recv().await {
+            let token = token
+                .clone()
+                .unwrap_or_else(|| Value::String(progress.authorization_id.clone()));
+            let step = SignInStep {
+                provider_id: progress.provider_id,
+                authorization_id: progress.authorization_id,
+                attempt: progress.attempt,
+            };
+            let value = if begun.is_none() {
+                WorkDoneProgress::Begin {
+                    title: "Waiting for sign-in".into(),
+                    cancellable: None,
+                    message: Some(progress.message),
+                    percentage: None,
+                    sign_in: Some(step),
+                }
+            } else {
+                WorkDoneProgress::Report {
+                    message: Some(progress.message),
+                    percentage: None,
+                    sign_in: Some(step),
+                }
+            };
+            cx.progress(&token, &value).await;
+            begun = Some(token);
+        }
+        // The flow is over (signed in, failed or abandoned): close the progress.
+        if let Some(token) = begun {
+            cx.progress(&token, &WorkDoneProgress::End { message: None })
+                .await;
+        }
+    });
+    Arc::new(move |progress| {
+        // The forwarder ends only when this sink is dropped, so a send cannot fail earlier.
+        let _ = tx.send(progress);
+    })
 }
