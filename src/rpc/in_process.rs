@@ -57,9 +57,14 @@ fn write(queued: Queued, output: &mut Vec<u8>) {
     }
 }
 
+/// Results larger than this (a whole model list runs to megabytes) are checked as JSON but not
+/// built into the returned messages: building them would cost more than serving them.
+const KEPT_RESULT_BYTES: usize = 64 * 1024;
+
 /// Splits stdout bytes into messages, checking that each is well framed JSON-RPC 2.0: a
 /// response (`id` and exactly one of `result` or `error` with an integer `code` and a `message`)
-/// or a notification (`method`), or a batch of responses. Describes the first violation.
+/// or a notification (`method`), or a batch of responses. Describes the first violation. A result
+/// over [`KEPT_RESULT_BYTES`] is returned as the string `"<N bytes of JSON>"`.
 pub fn parse_output(mut output: &[u8]) -> Result<Vec<Value>, String> {
     let mut messages = Vec::new();
     while !output.is_empty() {
@@ -76,10 +81,10 @@ pub fn parse_output(mut output: &[u8]) -> Result<Vec<Value>, String> {
                 .ok_or("LSP body shorter than its Content-Length")?;
             (&output[start..end], &output[end..])
         } else {
-            let end = find(output, b"\n").ok_or("line message without its newline")?;
+            let end = memchr::memchr(b'\n', output).ok_or("line message without its newline")?;
             (&output[..end], &output[end + 1..])
         };
-        let value: Value = serde_json::from_slice(body).map_err(|err| {
+        let value = parse_body(body).map_err(|err| {
             format!(
                 "not JSON ({err}): {:?}",
                 String::from_utf8_lossy(&body[..body.len().min(200)])
@@ -97,6 +102,38 @@ pub fn parse_output(mut output: &[u8]) -> Result<Vec<Value>, String> {
         output = rest;
     }
     Ok(messages)
+}
+
+type RawObject = serde_json::Map<String, Value>;
+
+/// A message as JSON; a large one's members are read raw (validated, not built) and its result
+/// replaced by its size.
+fn parse_body(body: &[u8]) -> serde_json::Result<Value> {
+    if body.len() <= KEPT_RESULT_BYTES {
+        return serde_json::from_slice(body);
+    }
+    type Raw = std::collections::BTreeMap<String, Box<serde_json::value::RawValue>>;
+    let envelope = |raw: Raw| -> serde_json::Result<Value> {
+        let mut object = RawObject::new();
+        for (key, value) in raw {
+            let value = if key == "result" && value.get().len() > KEPT_RESULT_BYTES {
+                Value::String(format!("<{} bytes of JSON>", value.get().len()))
+            } else {
+                serde_json::from_str(value.get())?
+            };
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    };
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'[') {
+        let items: Vec<Raw> = serde_json::from_slice(body)?;
+        Ok(Value::Array(
+            items.into_iter().map(envelope).collect::<Result<_, _>>()?,
+        ))
+    } else {
+        envelope(serde_json::from_slice(body)?)
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
