@@ -1,16 +1,26 @@
 //! The chat runner: resolve → queue under the provider/model concurrency limit → stream, with fallbacks
 //! on a retryable failure before the first byte, and cancellation by the caller or by session close.
+//!
+//! The call's params are in `params`, how an attempt's parts and errors become the answer (held-back
+//! parts, fallbacks, cost) in `outcome`, the model's reasoning presets in `variants`.
+
+mod outcome;
+mod params;
+mod variants;
+
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
+
+pub use params::{CallSpec, ChatParams, ChatTarget};
 
 use super::error::{ChatError, ResolveError};
 use super::network::{NetworkProfile, NetworkSettings, profile_of};
-use super::prepare::{CallShape, PrepareError, WireCall, authorized_request, wire_call};
+use super::prepare::{CallShape, WireCall, authorized_request, wire_call};
 use super::resolver::{ResolvedCall, resolve_call};
 use super::sources::CallSources;
 use super::store::SessionSnapshot;
@@ -20,71 +30,11 @@ use crate::protocol::execute::{
     ExecuteOptions, PartSink, PreparedRequest, Timeouts, execute_stream,
 };
 use crate::protocol::limits::ConcurrencyLimits;
-use crate::protocol::{ChatRequest, ChatResult, ProtocolError, StreamPart};
+use crate::protocol::{ChatRequest, ChatResult, ProtocolError};
 use crate::provider::common::set_header;
 use crate::provider::{RequestAuthorizer, TokenBroker};
-
-/// A provider and model a chat call tries: the call's own, then each of its `fallbacks`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ChatTarget {
-    pub provider_id: String,
-    pub model_id: String,
-}
-
-/// `chat/stream` and `chat/generate` params.
-// `Debug` is written by hand: it shows header names only (a call may carry its own `authorization`).
-#[derive(Clone, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ChatParams {
-    pub session_id: String,
-    pub provider_id: String,
-    pub model_id: String,
-    /// A reasoning preset of the model (`model/get` lists them, e.g. `low`, `high`, `max`); an unknown
-    /// name is invalid params with `data.available`.
-    #[serde(default)]
-    pub variant: Option<String>,
-    #[serde(flatten)]
-    pub request: ChatRequest,
-    /// Headers for this call only, on top of the session's.
-    #[serde(default)]
-    pub headers: Option<BTreeMap<String, String>>,
-    /// Tried in order when the call fails retryably before its first streamed byte.
-    #[serde(default)]
-    pub fallbacks: Vec<ChatTarget>,
-    /// A small call (a title, a summary): the model's small-call options (OpenCode's
-    /// `smallOptions()`: its first reasoning preset, `store: false` where that applies) instead of
-    /// the full ones. A `variant` given with it still wins.
-    #[serde(default)]
-    pub small: bool,
-}
-
-impl std::fmt::Debug for ChatParams {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChatParams")
-            .field("session_id", &self.session_id)
-            .field("provider_id", &self.provider_id)
-            .field("model_id", &self.model_id)
-            .field("variant", &self.variant)
-            .field("messages", &self.request.messages.len())
-            .field(
-                "headers",
-                &self.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()),
-            )
-            .field("fallbacks", &self.fallbacks)
-            .field("small", &self.small)
-            .finish_non_exhaustive()
-    }
-}
-
-/// What a call asks for beyond its request: whose session it runs in, its reasoning preset, and
-/// whether it is a small call.
-#[derive(Debug, Clone, Copy)]
-pub struct CallSpec<'a> {
-    pub session_id: &'a str,
-    pub variant: Option<&'a str>,
-    pub small: bool,
-}
+use outcome::{Attempt, HoldBack, prepare_error, protocol_error, with_cost};
+use variants::{first_variant, has_variant, variant_fields};
 
 /// Shared by every chat call: token caches, the request authorizer, the concurrency limits and the HTTP
 /// clients.
@@ -349,179 +299,6 @@ fn network_error(err: NetError) -> ResolveError {
     }
 }
 
-/// Error and finish parts are held back until real content arrives: if an attempt fails before its first
-/// byte and a fallback follows, the caller never sees the failed attempt.
-struct HoldBack<'a> {
-    sink: &'a mut dyn PartSink,
-    held: Vec<StreamPart>,
-    /// Content arrived: parts go straight on.
-    streaming: bool,
-}
-
-impl<'a> HoldBack<'a> {
-    fn new(sink: &'a mut dyn PartSink) -> Self {
-        HoldBack {
-            sink,
-            held: Vec::new(),
-            streaming: false,
-        }
-    }
-
-    /// The attempt's answer stands: the held parts go on, and everything is flushed.
-    fn release(mut self) {
-        for part in self.held.drain(..) {
-            self.sink.part(part);
-        }
-        self.sink.flush();
-    }
-}
-
-impl PartSink for HoldBack<'_> {
-    fn part(&mut self, part: StreamPart) {
-        if self.streaming {
-            self.sink.part(part);
-        } else if matches!(part, StreamPart::Error { .. } | StreamPart::Finish { .. }) {
-            self.held.push(part);
-        } else {
-            self.streaming = true;
-            for held in self.held.drain(..) {
-                self.sink.part(held);
-            }
-            self.sink.part(part);
-        }
-    }
-
-    fn flush(&mut self) {
-        if self.streaming {
-            self.sink.flush();
-        }
-    }
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
-        self.sink.poll_ready(cx)
-    }
-}
-
-enum Attempt {
-    Done(Result<ChatResult, ChatError>),
-    FallBack(ChatError),
-}
-
-/// The call's cost from catalog prices, on the answer and on a partial result alike.
-fn with_cost(
-    result: Result<ChatResult, ChatError>,
-    resolved: &ResolvedCall,
-) -> Result<ChatResult, ChatError> {
-    let free = resolved.subscription;
-    if resolved.cost.is_none() && !free {
-        return result;
-    }
-    let price = |result: &mut ChatResult| {
-        result.cost = if free {
-            Some(0.0)
-        } else {
-            resolved
-                .cost
-                .as_ref()
-                .map(|prices| prices.cost(&result.usage))
-        }
-    };
-    match result {
-        Ok(mut result) => {
-            price(&mut result);
-            Ok(result)
-        }
-        Err(ChatError::Cancelled { mut partial }) => {
-            price(&mut partial);
-            Err(ChatError::Cancelled { partial })
-        }
-        Err(ChatError::Provider {
-            failure,
-            mut partial,
-        }) => {
-            price(&mut partial);
-            Err(ChatError::Provider { failure, partial })
-        }
-        Err(other) => Err(other),
-    }
-}
-
-/// The model's first reasoning preset (a small call's, as OpenCode's `smallOptions()` takes it).
-fn first_variant(resolved: &ResolvedCall) -> Option<String> {
-    crate::transform::variants::available_variants(
-        resolved.runtime.protocol,
-        &resolved.runtime.provider_id,
-        &resolved.model,
-    )
-    .into_iter()
-    .next()
-}
-
-fn has_variant(resolved: &ResolvedCall, name: &str) -> bool {
-    crate::transform::variants::available_variants(
-        resolved.runtime.protocol,
-        &resolved.runtime.provider_id,
-        &resolved.model,
-    )
-    .iter()
-    .any(|n| n == name)
-}
-
-/// The wire fields of the chosen variant; an unknown name is the caller's mistake.
-fn variant_fields(
-    resolved: &ResolvedCall,
-    variant: Option<&str>,
-) -> Result<Option<serde_json::Map<String, serde_json::Value>>, ChatError> {
-    let Some(name) = variant else {
-        return Ok(None);
-    };
-    crate::transform::variants::variant_body(
-        resolved.runtime.protocol,
-        &resolved.runtime.provider_id,
-        &resolved.model,
-        name,
-    )
-    .map(Some)
-    .map_err(|err| {
-        ChatError::Resolve(ResolveError::UnknownVariant {
-            provider_id: resolved.runtime.provider_id.clone(),
-            model_id: resolved.model.id.clone(),
-            variant: name.to_string(),
-            available: match err {
-                crate::transform::variants::VariantError::Unknown { available, .. } => available,
-            },
-        })
-    })
-}
-
-fn prepare_error(err: PrepareError) -> ChatError {
-    match err {
-        PrepareError::Protocol(err) => protocol_error(err, empty_result()),
-        PrepareError::Resolve(err) => ChatError::Resolve(err),
-        PrepareError::Invalid(invalid) => ChatError::InvalidParam {
-            field: invalid.field,
-            reason: invalid.reason,
-        },
-    }
-}
-
-fn empty_result() -> ChatResult {
-    crate::protocol::PartCollector::new().result()
-}
-
-fn protocol_error(err: ProtocolError, partial: ChatResult) -> ChatError {
-    match err {
-        ProtocolError::Provider(failure) => ChatError::Provider {
-            failure,
-            partial: Box::new(partial),
-        },
-        ProtocolError::Cancelled => ChatError::Cancelled {
-            partial: Box::new(partial),
-        },
-        ProtocolError::InvalidRequest(reason) => ChatError::InvalidRequest(reason),
-        ProtocolError::Client(reason) => ChatError::Client(reason),
-    }
-}
-
 /// A token cancelled when either `a` or `b` is.
 fn either(a: &CancellationToken, b: &CancellationToken) -> CancellationToken {
     let combined = b.child_token();
@@ -533,203 +310,4 @@ fn either(a: &CancellationToken, b: &CancellationToken) -> CancellationToken {
         }
     });
     combined
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-    use std::time::Duration;
-
-    use serde_json::{Value, json};
-
-    use super::*;
-    use crate::protocol::testing::{Ending, MockResponse, MockServer};
-    use crate::session::store::{SessionOpenParams, SessionStore};
-    use crate::session::{CallSources, SessionError};
-
-    fn sources() -> CallSources {
-        CallSources::new(Default::default(), Default::default())
-    }
-
-    fn text_stream(text: &str) -> MockResponse {
-        let first = json!({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": null}]});
-        let last = json!({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 2, "completion_tokens": 1}});
-        MockResponse::stream(
-            "text/event-stream",
-            vec![
-                format!("data: {first}\n\n").into_bytes(),
-                format!("data: {last}\n\n").into_bytes(),
-                b"data: [DONE]\n\n".to_vec(),
-            ],
-        )
-    }
-
-    fn open(store: &SessionStore, session: Value) -> SessionSnapshot {
-        let params: SessionOpenParams = serde_json::from_value(session).expect("params");
-        let id = params.session_id.clone();
-        store.open(params).expect("opens");
-        store.snapshot(&id, Default::default(), None).expect("open")
-    }
-
-    fn params(provider: &str, extra: Value) -> ChatParams {
-        let mut value = json!({"sessionId": "s", "providerId": provider, "modelId": "m",
-            "messages": [{"role": "user", "content": "hi"}]});
-        if let (Some(target), Some(extra)) = (value.as_object_mut(), extra.as_object()) {
-            target.extend(extra.clone());
-        }
-        serde_json::from_value(value).expect("chat params")
-    }
-
-    #[tokio::test]
-    async fn non_retryable_failures_do_not_fall_back() {
-        let primary = MockServer::start(vec![MockResponse::error(
-            400,
-            &[],
-            r#"{"error":{"message":"bad field"}}"#,
-        )])
-        .await
-        .expect("mock");
-        let backup = MockServer::start(vec![text_stream("backup")])
-            .await
-            .expect("mock");
-        let store = SessionStore::new();
-        let session = open(
-            &store,
-            json!({"sessionId": "s", "config": {"provider": {
-            "a": {"options": {"baseURL": primary.base_url}},
-            "b": {"options": {"baseURL": backup.base_url}}}}}),
-        );
-        let service = ChatService::new();
-        let mut parts = Vec::new();
-        let err = service
-            .run(
-                &session,
-                &sources(),
-                &params(
-                    "a",
-                    json!({"fallbacks": [{"providerId": "b", "modelId": "m"}]}),
-                ),
-                &CancellationToken::new(),
-                &mut |part| parts.push(part),
-            )
-            .await
-            .expect_err("a 400 fails");
-        assert_eq!(err.kind(), "provider_http");
-        assert!(
-            backup.requests().is_empty(),
-            "no fallback after a non-retryable failure"
-        );
-        assert!(
-            parts.iter().any(|p| matches!(p, StreamPart::Error { .. })),
-            "the error part is streamed"
-        );
-    }
-
-    #[tokio::test]
-    async fn call_headers_and_session_options_reach_the_request() {
-        let server = MockServer::start(vec![text_stream("ok")])
-            .await
-            .expect("mock");
-        let store = SessionStore::new();
-        let session = open(
-            &store,
-            json!({"sessionId": "s",
-            "config": {"provider": {"p": {"options": {"baseURL": server.base_url}}}},
-            "headers": {"x-a": "session", "x-b": "session"},
-            "options": {"providerOptions": {"openai": {"user": "u1"}}}}),
-        );
-        let service = ChatService::new();
-        let call = params(
-            "p",
-            json!({"headers": {"x-b": "call", "authorization": "Bearer call-secret"}}),
-        );
-        assert!(!format!("{call:?}").contains("call-secret"));
-        let result = service
-            .run(
-                &session,
-                &sources(),
-                &call,
-                &CancellationToken::new(),
-                &mut |_| {},
-            )
-            .await
-            .expect("succeeds");
-        assert_eq!(result.usage.input_tokens, 2);
-        let seen = &server.requests()[0];
-        let header = |name: &str| {
-            seen.headers
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
-        assert_eq!(header("x-a"), Some("session"));
-        assert_eq!(header("x-b"), Some("call"));
-        assert_eq!(header("authorization"), Some("Bearer call-secret"));
-        let body: Value = serde_json::from_slice(&seen.body).expect("JSON body");
-        assert_eq!(
-            body["user"], "u1",
-            "session providerOptions reach the body: {body}"
-        );
-    }
-
-    #[tokio::test]
-    async fn closing_the_session_cancels_the_call_at_once() {
-        let server = MockServer::start(vec![text_stream("partial").with_ending(Ending::Stall)])
-            .await
-            .expect("mock");
-        let mut stalled = text_stream("partial");
-        stalled.chunks.truncate(1);
-        let server_stalled = MockServer::start(vec![stalled.with_ending(Ending::Stall)])
-            .await
-            .expect("mock");
-        drop(server);
-        let store = Arc::new(SessionStore::new());
-        let session = open(
-            &store,
-            json!({"sessionId": "s", "config": {"provider": {
-            "p": {"options": {"baseURL": server_stalled.base_url}}}}}),
-        );
-        let service = Arc::new(ChatService::new());
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let task = {
-            let (service, session) = (service.clone(), session.clone());
-            tokio::spawn(async move {
-                service
-                    .run(
-                        &session,
-                        &sources(),
-                        &params("p", json!({})),
-                        &CancellationToken::new(),
-                        &mut |part| {
-                            let _ = tx.send(part);
-                        },
-                    )
-                    .await
-            })
-        };
-        rx.recv().await.expect("a first part");
-        store.close("s").expect("closes");
-        let err = tokio::time::timeout(Duration::from_secs(2), task)
-            .await
-            .expect("ends promptly")
-            .expect("joins")
-            .expect_err("cancelled");
-        let ChatError::Cancelled { partial } = err else {
-            panic!("cancelled expected")
-        };
-        assert!(
-            matches!(&partial.content[0], crate::protocol::Part::Text { text, .. } if text == "partial")
-        );
-        assert!(
-            server_stalled
-                .client_closed(Duration::from_millis(500))
-                .await
-                .is_some()
-        );
-        assert!(matches!(
-            store.snapshot("s", Default::default(), None),
-            Err(SessionError::NotFound(_))
-        ));
-    }
 }
