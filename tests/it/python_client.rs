@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::support::{BIN, repo_path};
+use crate::support::{client_test_binary, repo_path};
 
 #[test]
 fn python_client_generated_code_is_fresh() {
@@ -40,7 +40,7 @@ fn python_client_tests_pass_against_the_binary() {
         ])
         .args(["-s", "tests", "-t", "."])
         .current_dir(repo_path("clients/python"))
-        .env("PROVIDER_SIDECAR_BIN", BIN)
+        .env("PROVIDER_SIDECAR_BIN", client_test_binary())
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .expect("python3 is needed for the client tests");

@@ -13,6 +13,24 @@ use serde_json::{Value, json};
 pub const BIN: &str = env!("CARGO_BIN_EXE_provider-sidecar");
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// The binary the typed clients' suites spawn: the release build when `scripts/test` runs the
+/// whole suite (it builds one and names it in `PROVIDER_SIDECAR_CLIENT_BIN`, so the clients are
+/// tested against what a host ships), else the test build.
+pub fn client_test_binary() -> PathBuf {
+    match std::env::var_os("PROVIDER_SIDECAR_CLIENT_BIN") {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            assert!(
+                path.is_file(),
+                "PROVIDER_SIDECAR_CLIENT_BIN names no file: {}",
+                path.display()
+            );
+            path
+        }
+        None => PathBuf::from(BIN),
+    }
+}
+
 /// The framing of one message (the sidecar's own type; this client frames and reads messages with
 /// its own code, [`frame`] and `read_stdout`, so the two sides are checked against each other).
 pub use provider_sidecar::rpc::framing::Framing;

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::support::{BIN, repo_path};
+use crate::support::{client_test_binary, repo_path};
 
 #[test]
 fn typescript_client_tests_pass_against_the_binary() {
@@ -16,7 +16,7 @@ fn typescript_client_tests_pass_against_the_binary() {
     let output = Command::new("npm")
         .args(["test", "--silent"])
         .current_dir(&dir)
-        .env("PROVIDER_SIDECAR_BIN", BIN)
+        .env("PROVIDER_SIDECAR_BIN", client_test_binary())
         .output()
         .expect("npm (Node 20+) is needed for the TypeScript client tests");
     let stdout = String::from_utf8_lossy(&output.stdout);
