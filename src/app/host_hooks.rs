@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::app::state::ServerState;
 use crate::plugin::host::{self, HostHooks};
 use crate::plugin::{
-    ChatContext, ChatHeadersOutput, ChatHeadersPatch, ChatHookInput, ChatParamsOutput,
-    ChatParamsPatch, HookEvent, HookEventParams, HookFailure, Plugin, Registry,
+    ChatContext, ChatHeadersHookParams, ChatHeadersOutput, ChatHeadersPatch, ChatParamsHookParams,
+    ChatParamsOutput, ChatParamsPatch, HookEvent, HookEventParams, HookFailure, Plugin, Registry,
 };
 use crate::rpc::client_requests::ClientRequestError;
 use crate::rpc::outbound::Outbound;
@@ -45,26 +45,17 @@ struct HostPlugin {
     outbound: Outbound,
 }
 
-/// A hook request's params: the call and the output so far (borrowed: the bytes are those of
-/// `ChatParamsHookParams` / `ChatHeadersHookParams`).
-#[derive(Serialize)]
-struct Ask<'a, O> {
-    input: &'a ChatHookInput,
-    output: &'a O,
-}
-
 impl HostPlugin {
     /// Asks the host and decodes its answer; `null` is "no change".
-    async fn ask<O: Serialize, P: DeserializeOwned + Default>(
+    async fn ask<Q: Serialize, P: DeserializeOwned + Default>(
         &self,
         method: &str,
-        input: &ChatHookInput,
-        output: &O,
+        params: &Q,
     ) -> Result<P, HookFailure> {
         let timeout = self.hooks.timeout();
         let answer = self
             .outbound
-            .request(method, &Ask { input, output }, timeout)
+            .request(method, params, timeout)
             .await
             .map_err(|err| match err {
                 ClientRequestError::Timeout { timeout, .. } => HookFailure::Timeout {
@@ -98,7 +89,11 @@ impl Plugin for HostPlugin {
         if !self.hooks.chat_params {
             return Ok(());
         }
-        let patch: ChatParamsPatch = self.ask(host::CHAT_PARAMS, cx.input, &*output).await?;
+        let params = ChatParamsHookParams {
+            input: cx.input,
+            output,
+        };
+        let patch: ChatParamsPatch = self.ask(host::CHAT_PARAMS, &params).await?;
         patch.check().map_err(HookFailure::InvalidAnswer)?;
         patch.apply(output);
         Ok(())
@@ -112,7 +107,11 @@ impl Plugin for HostPlugin {
         if !self.hooks.chat_headers {
             return Ok(());
         }
-        let patch: ChatHeadersPatch = self.ask(host::CHAT_HEADERS, cx.input, &*output).await?;
+        let params = ChatHeadersHookParams {
+            input: cx.input,
+            output,
+        };
+        let patch: ChatHeadersPatch = self.ask(host::CHAT_HEADERS, &params).await?;
         patch.check().map_err(HookFailure::InvalidAnswer)?;
         patch.apply(output);
         Ok(())

@@ -78,11 +78,11 @@ impl ChatHeadersPatch {
 }
 
 /// The params of `hook/chat.headers`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ChatHeadersHookParams {
-    pub input: super::ChatHookInput,
-    pub output: ChatHeadersOutput,
+pub struct ChatHeadersHookParams<'a> {
+    pub input: &'a super::ChatHookInput<'a>,
+    pub output: &'a ChatHeadersOutput,
 }
 
 #[cfg(test)]

@@ -24,18 +24,18 @@ pub struct HookModel {
 
 /// The input of `chat.params` and `chat.headers` (OpenCode's `{sessionID, model, provider,
 /// message}`). Holds no secret: no API key, token or header value.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+// It borrows the caller's request (a call's messages can be large), so it is only serialized.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ChatHookInput {
+pub struct ChatHookInput<'a> {
     pub session_id: String,
     pub model: HookModel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
     /// A small call (a title, a summary).
-    #[serde(default)]
     pub small: bool,
     /// The request as the caller sent it (before the sampling defaults and transforms).
-    pub request: ChatRequest,
+    pub request: &'a ChatRequest,
     /// The names (never the values) of the headers the request carries so far: the loader's,
     /// the config's, the session's and the call's; auth headers are added after the hooks and
     /// are not listed.
@@ -47,6 +47,6 @@ pub struct ChatHookInput {
 /// read or copy). Host hooks are sent `input` alone.
 #[derive(Clone, Copy)]
 pub struct ChatContext<'a> {
-    pub input: &'a ChatHookInput,
+    pub input: &'a ChatHookInput<'a>,
     pub runtime: &'a ResolvedRuntime,
 }

@@ -153,11 +153,11 @@ where
 
 /// The params of `hook/chat.params`: the call, and the output as it stands after the built-in and
 /// in-process hooks.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ChatParamsHookParams {
-    pub input: super::ChatHookInput,
-    pub output: ChatParamsOutput,
+pub struct ChatParamsHookParams<'a> {
+    pub input: &'a super::ChatHookInput<'a>,
+    pub output: &'a ChatParamsOutput,
 }
 
 #[cfg(test)]

@@ -90,7 +90,9 @@ fn runtime() -> ResolvedRuntime {
     }
 }
 
-fn input() -> ChatHookInput {
+static EMPTY: std::sync::LazyLock<ChatRequest> = std::sync::LazyLock::new(ChatRequest::default);
+
+fn input() -> ChatHookInput<'static> {
     ChatHookInput {
         session_id: "s".into(),
         model: HookModel {
@@ -102,7 +104,7 @@ fn input() -> ChatHookInput {
         },
         variant: None,
         small: false,
-        request: ChatRequest::default(),
+        request: &EMPTY,
         header_names: Vec::new(),
     }
 }

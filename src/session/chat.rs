@@ -111,7 +111,7 @@ impl ChatService {
             variant_body: variant_body.as_ref(),
             small: call.small,
         };
-        let wire = wire_call_sampled(resolved, &request, &shape).map_err(prepare_error)?;
+        let wire = wire_call_sampled(resolved, request, &shape).map_err(prepare_error)?;
         let prepared =
             authorized_request(resolved, &wire, &self.authorizer).map_err(prepare_error)?;
         Ok(PreparedCall {

@@ -63,7 +63,7 @@ pub fn wire_call(
     shape: &CallShape<'_>,
 ) -> Result<WireCall, PrepareError> {
     let sampled = sampled_request(call, request, shape.session_id)?;
-    wire_call_sampled(call, &sampled, shape)
+    wire_call_sampled(call, sampled, shape)
 }
 
 fn call_context<'a>(call: &'a ResolvedCall, session_id: &'a str) -> CallContext<'a> {
@@ -94,12 +94,11 @@ pub fn sampled_request(
 /// settings are sent as they are.
 pub fn wire_call_sampled(
     call: &ResolvedCall,
-    request: &ChatRequest,
+    mut request: ChatRequest,
     shape: &CallShape<'_>,
 ) -> Result<WireCall, PrepareError> {
     let runtime = &call.runtime;
     let cx = call_context(call, shape.session_id);
-    let mut request = request.clone();
     request.messages =
         crate::transform::messages::apply(&cx, std::mem::take(&mut request.messages));
     let answer = response_format::apply(&cx, &mut request).map_err(PrepareError::Invalid)?;

@@ -2742,7 +2742,7 @@ class ChatHookInput(TypedDict):
     sessionId: str
     model: HookModel
     variant: NotRequired[str | None]
-    small: NotRequired[bool]
+    small: bool
     """
     A small call (a title, a summary).
     """

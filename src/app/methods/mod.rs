@@ -30,11 +30,11 @@ pub use lifecycle::{InitializeParams, InitializeResult};
 fn register_host_hooks(table: &mut MethodTable<ServerState>) {
     use crate::plugin::{self, host};
     table
-        .add_server_request::<plugin::ChatParamsHookParams, plugin::ChatParamsPatch>(
+        .add_server_request::<plugin::ChatParamsHookParams<'static>, plugin::ChatParamsPatch>(
             host::CHAT_PARAMS,
             "Before a chat call (and `transform/preview`) is sent: the host may change its sampling settings and provider options. Answer with the fields to replace (`null` removes one) or null for no change.",
         )
-        .add_server_request::<plugin::ChatHeadersHookParams, plugin::ChatHeadersPatch>(
+        .add_server_request::<plugin::ChatHeadersHookParams<'static>, plugin::ChatHeadersPatch>(
             host::CHAT_HEADERS,
             "Before a chat call (and `transform/preview`) is sent: the host may add headers. Answer with the headers to set (a `null` value removes one an earlier hook set) or null for no change.",
         )

@@ -28,7 +28,9 @@ fn runtime(provider_id: &str, chat_url: &str, copilot: bool) -> ResolvedRuntime 
     }
 }
 
-fn input(provider_id: &str, api_model_id: &str, format: WireFormat) -> ChatHookInput {
+static EMPTY: std::sync::LazyLock<ChatRequest> = std::sync::LazyLock::new(ChatRequest::default);
+
+fn input(provider_id: &str, api_model_id: &str, format: WireFormat) -> ChatHookInput<'static> {
     ChatHookInput {
         session_id: "s".into(),
         model: HookModel {
@@ -40,7 +42,7 @@ fn input(provider_id: &str, api_model_id: &str, format: WireFormat) -> ChatHookI
         },
         variant: None,
         small: false,
-        request: ChatRequest::default(),
+        request: &EMPTY,
         header_names: Vec::new(),
     }
 }
@@ -72,8 +74,14 @@ fn chatgpt_and_copilot_gpt_drop_the_default_output_limit_only() {
     let gpt = input("openai", "gpt-5.5", WireFormat::OpenaiResponses);
     assert_eq!(run_params(&chatgpt, &gpt).max_output_tokens, None);
 
-    let mut asked = gpt.clone();
-    asked.request.max_output_tokens = Some(32_000);
+    let limited = ChatRequest {
+        max_output_tokens: Some(32_000),
+        ..ChatRequest::default()
+    };
+    let asked = ChatHookInput {
+        request: &limited,
+        ..gpt.clone()
+    };
     assert_eq!(
         run_params(&chatgpt, &asked).max_output_tokens,
         Some(32_000),

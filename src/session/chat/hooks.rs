@@ -42,12 +42,12 @@ pub(super) async fn apply_hooks(
 }
 
 /// What hooks see of the call: no credential, no header value.
-fn hook_input(
+fn hook_input<'a>(
     resolved: &ResolvedCall,
-    request: &ChatRequest,
+    request: &'a ChatRequest,
     call: &CallSpec<'_>,
     variant: Option<&str>,
-) -> ChatHookInput {
+) -> ChatHookInput<'a> {
     ChatHookInput {
         session_id: call.session_id.to_string(),
         model: HookModel {
@@ -59,7 +59,7 @@ fn hook_input(
         },
         variant: variant.map(str::to_string),
         small: call.small,
-        request: request.clone(),
+        request,
         header_names: resolved.runtime.headers.keys().cloned().collect(),
     }
 }

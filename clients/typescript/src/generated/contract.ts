@@ -2773,7 +2773,7 @@ export interface ChatHookInput {
   /**
    * A small call (a title, a summary).
    */
-  small?: boolean;
+  small: boolean;
   /**
    * The request as the caller sent it (before the sampling defaults and transforms).
    */
