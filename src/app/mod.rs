@@ -14,6 +14,7 @@ pub mod config;
 pub mod connections;
 pub mod doctor;
 pub mod errors;
+pub mod host_hooks;
 #[cfg(any(test, feature = "test-support"))]
 pub mod in_process;
 pub mod methods;

@@ -38,6 +38,8 @@ pub struct ClientSession {
     pub client_name: Option<String>,
     pub client_version: Option<String>,
     pub capabilities: Option<Value>,
+    /// The hooks the host implements (`capabilities.hooks`).
+    pub hooks: Option<crate::plugin::host::HostHooks>,
 }
 
 pub struct ServerState {

@@ -126,6 +126,7 @@ impl PartCollector {
             cost: None,
             response: self.response.clone(),
             provider_metadata: self.metadata(),
+            warnings: Vec::new(),
         }
     }
 

@@ -368,6 +368,26 @@ pub struct ChatResult {
     pub response: ResponseInfo,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_metadata: Option<ProviderOptions>,
+    /// What did not stop the call but left part of it undone (the AI SDK's `warnings`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<CallWarning>,
+}
+
+/// Something that did not stop a call but left part of it undone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum CallWarning {
+    /// A hook failed, timed out or answered garbage; the call went on without its change.
+    #[serde(rename_all = "camelCase")]
+    HookFailed {
+        /// The plugin (`host` for the host's hooks).
+        plugin: String,
+        /// `chat.params` or `chat.headers`.
+        hook: String,
+        /// `timeout`, `closed`, `rejected`, `invalid_answer` or `failed`.
+        reason: String,
+        message: String,
+    },
 }
 
 /// The error carried by an `error` stream part (see [`crate::protocol::error::ProviderFailure`]).

@@ -42,6 +42,7 @@ pub enum ErrorKind {
     Storage,
     CatalogUnavailable,
     Config,
+    HookFailed,
 }
 
 impl ErrorKind {
@@ -70,6 +71,7 @@ impl ErrorKind {
         ErrorKind::Storage,
         ErrorKind::CatalogUnavailable,
         ErrorKind::Config,
+        ErrorKind::HookFailed,
     ];
 
     pub fn code(self) -> i32 {
@@ -95,6 +97,7 @@ impl ErrorKind {
             ErrorKind::Storage => -32030,
             ErrorKind::CatalogUnavailable => -32031,
             ErrorKind::Config => -32032,
+            ErrorKind::HookFailed => -32040,
         }
     }
 
@@ -124,6 +127,7 @@ impl ErrorKind {
             ErrorKind::Storage => "storage",
             ErrorKind::CatalogUnavailable => "catalog_unavailable",
             ErrorKind::Config => "config",
+            ErrorKind::HookFailed => "hook_failed",
         }
     }
 
@@ -179,6 +183,9 @@ impl ErrorKind {
             ErrorKind::Storage => "Reading or writing the data dir failed.",
             ErrorKind::CatalogUnavailable => "The catalog could not be loaded or refreshed.",
             ErrorKind::Config => "The configuration is invalid. data: field, reason.",
+            ErrorKind::HookFailed => {
+                "A hook of a plugin that fails closed failed, timed out or answered garbage; nothing was sent. data: plugin, hook, reason."
+            }
         }
     }
 }

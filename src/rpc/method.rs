@@ -54,6 +54,7 @@ pub struct NoParams {}
 
 type DescribeMethod = fn(&mut SchemaCollector) -> MethodDoc;
 type DescribeNotification = fn(&mut SchemaCollector, &'static str, &'static str);
+type DescribeServerRequest = fn(&mut SchemaCollector, &'static str, &'static str);
 
 fn describe_method<S: Send + Sync + 'static, M: Method<S>>(
     schemas: &mut SchemaCollector,
@@ -69,14 +70,25 @@ fn describe_notification<P: JsonSchema>(
     schemas.describe_notification::<P>(name, summary);
 }
 
+fn describe_server_request<P: JsonSchema, R: JsonSchema>(
+    schemas: &mut SchemaCollector,
+    name: &'static str,
+    summary: &'static str,
+) {
+    schemas.describe_server_request::<P, R>(name, summary);
+}
+
 /// The published contract: method and notification names at once, and the OpenRPC document,
 /// generated from the same declarations on first use (so start-up does not pay for schemas).
 #[derive(Clone)]
 pub struct Contract {
     pub methods: Vec<&'static str>,
     pub notifications: Vec<&'static str>,
+    /// Requests the server may send the client (`x-serverRequests`).
+    pub server_requests: Vec<&'static str>,
     describe_methods: Vec<DescribeMethod>,
     describe_notifications: Vec<(&'static str, &'static str, DescribeNotification)>,
+    describe_server_requests: Vec<(&'static str, &'static str, DescribeServerRequest)>,
     document: Arc<std::sync::OnceLock<Arc<serde_json::Value>>>,
 }
 
@@ -91,6 +103,9 @@ impl Contract {
                 .map(|describe| describe(&mut schemas))
                 .collect();
             for (name, summary, describe) in &self.describe_notifications {
+                describe(&mut schemas, name, summary);
+            }
+            for (name, summary, describe) in &self.describe_server_requests {
                 describe(&mut schemas, name, summary);
             }
             Arc::new(super::openrpc::document(&docs, &schemas))
@@ -112,8 +127,10 @@ impl<S: Send + Sync + 'static> MethodTable<S> {
             contract: Contract {
                 methods: Vec::new(),
                 notifications: Vec::new(),
+                server_requests: Vec::new(),
                 describe_methods: Vec::new(),
                 describe_notifications: Vec::new(),
+                describe_server_requests: Vec::new(),
                 document: Arc::default(),
             },
             cooperative: HashSet::new(),
@@ -138,6 +155,22 @@ impl<S: Send + Sync + 'static> MethodTable<S> {
         self.contract
             .describe_notifications
             .push((name, summary, describe_notification::<P>));
+        self
+    }
+
+    /// Describes a request the server sends the client (params `P`, the client's result `R`) in
+    /// the document's `x-serverRequests`; sending it is the application's business.
+    pub fn add_server_request<P: JsonSchema, R: JsonSchema>(
+        &mut self,
+        name: &'static str,
+        summary: &'static str,
+    ) -> &mut Self {
+        self.contract.server_requests.push(name);
+        self.contract.describe_server_requests.push((
+            name,
+            summary,
+            describe_server_request::<P, R>,
+        ));
         self
     }
 

@@ -30,6 +30,7 @@ pub struct NotificationDoc {
 pub struct SchemaCollector {
     generator: SchemaGenerator,
     notifications: Vec<NotificationDoc>,
+    server_requests: Vec<MethodDoc>,
 }
 
 impl Default for SchemaCollector {
@@ -47,6 +48,7 @@ impl SchemaCollector {
         Self {
             generator: settings.into_generator(),
             notifications: Vec::new(),
+            server_requests: Vec::new(),
         }
     }
 
@@ -79,6 +81,17 @@ impl SchemaCollector {
                 "params": { "name": P::schema_name(), "schema": schema.to_value() },
             }),
         });
+    }
+
+    /// Describes a server→client request in the shape of a method (`x-serverRequests`): by-name
+    /// params, and the result the client answers with.
+    pub fn describe_server_request<P: JsonSchema, R: JsonSchema>(
+        &mut self,
+        name: &'static str,
+        summary: &str,
+    ) {
+        let doc = self.describe::<P, R>(name, summary);
+        self.server_requests.push(doc);
     }
 
     /// Turns an object schema (or a `$ref` to one) into OpenRPC content descriptors.
@@ -129,6 +142,10 @@ impl SchemaCollector {
     pub fn notifications(&self) -> &[NotificationDoc] {
         &self.notifications
     }
+
+    pub fn server_requests(&self) -> &[MethodDoc] {
+        &self.server_requests
+    }
 }
 
 /// Builds the whole OpenRPC document.
@@ -160,6 +177,7 @@ pub fn document(methods: &[MethodDoc], schemas: &SchemaCollector) -> Value {
             "errors": errors,
         },
         "x-notifications": schemas.notifications().iter().map(|n| n.entry.clone()).collect::<Vec<_>>(),
+        "x-serverRequests": schemas.server_requests().iter().map(|r| r.entry.clone()).collect::<Vec<_>>(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! The call's params are in `params`, how an attempt's parts and errors become the answer (held-back
 //! parts, fallbacks, cost) in `outcome`, the model's reasoning presets in `variants`.
 
+mod hooks;
 mod outcome;
 mod params;
 mod variants;
@@ -20,12 +21,13 @@ pub use params::{CallSpec, ChatParams, ChatTarget};
 
 use super::error::{ChatError, ResolveError};
 use super::network::{NetworkProfile, NetworkSettings, profile_of};
-use super::prepare::{CallShape, WireCall, authorized_request, wire_call};
+use super::prepare::{CallShape, WireCall, authorized_request, wire_call_sampled};
 use super::resolver::{ResolvedCall, resolve_call};
 use super::sources::CallSources;
 use super::store::SessionSnapshot;
 use crate::json_merge::merge_deep_map;
 use crate::net::{ClientPool, ClientSpec, NetError};
+use crate::plugin::{HookReport, Registry};
 use crate::protocol::execute::{
     ExecuteOptions, PartSink, PreparedRequest, Timeouts, execute_stream,
 };
@@ -87,28 +89,36 @@ impl ChatService {
         Ok(resolved)
     }
 
-    /// The request a call would send, without sending it (`transform/preview`). Holds secrets in its
+    /// The request a call sends (what `transform/preview` shows without sending it), after the
+    /// plugin hooks of `hooks` (their headers are set on `resolved`). Holds secrets in its
     /// headers: callers redact them.
-    pub fn prepare(
+    pub async fn prepare(
         &self,
-        resolved: &ResolvedCall,
+        resolved: &mut ResolvedCall,
         request: &ChatRequest,
         call: &CallSpec<'_>,
-    ) -> Result<(WireCall, PreparedRequest), ChatError> {
+        hooks: &Registry,
+    ) -> Result<PreparedCall, ChatError> {
         let variant = match (call.variant, call.small) {
             (None, true) => first_variant(resolved),
             (variant, _) => variant.map(str::to_string),
         };
         let variant_body = variant_fields(resolved, variant.as_deref())?;
+        let (request, report) =
+            hooks::apply_hooks(resolved, request, call, variant.as_deref(), hooks).await?;
         let shape = CallShape {
             session_id: call.session_id,
             variant_body: variant_body.as_ref(),
             small: call.small,
         };
-        let wire = wire_call(resolved, request, &shape).map_err(prepare_error)?;
+        let wire = wire_call_sampled(resolved, request, &shape).map_err(prepare_error)?;
         let prepared =
             authorized_request(resolved, &wire, &self.authorizer).map_err(prepare_error)?;
-        Ok((wire, prepared))
+        Ok(PreparedCall {
+            wire,
+            request: prepared,
+            hooks: report,
+        })
     }
 
     /// The call's request with the session's default `providerOptions` under its own.
@@ -132,6 +142,7 @@ impl ChatService {
         session: &SessionSnapshot,
         sources: &CallSources,
         params: &ChatParams,
+        hooks: &Registry,
         cancel: &CancellationToken,
         sink: &mut dyn PartSink,
     ) -> Result<ChatResult, ChatError> {
@@ -148,9 +159,10 @@ impl ChatService {
             .chain(params.fallbacks.iter())
             .collect();
         let mut last_error = None;
+        let mut warnings = Vec::new();
         for (index, target) in targets.iter().enumerate() {
             let is_last = index + 1 == targets.len();
-            let resolved = self
+            let mut resolved = self
                 .resolve(session, sources, target, params.headers.as_ref())
                 .await?;
             // A fallback takes the variant only when it offers one of that name.
@@ -164,7 +176,9 @@ impl ChatService {
                 variant,
                 small: params.small,
             };
-            let (_, prepared) = self.prepare(&resolved, &request, &spec)?;
+            let call = self.prepare(&mut resolved, &request, &spec, hooks).await?;
+            warnings.extend(call.hooks.warnings);
+            let prepared = call.request;
             let options = ExecuteOptions {
                 timeouts: session
                     .options()
@@ -179,7 +193,12 @@ impl ChatService {
                 )
                 .await
             {
-                Attempt::Done(result) => return with_cost(result, &resolved),
+                Attempt::Done(result) => {
+                    return with_cost(result, &resolved).map(|mut result| {
+                        result.warnings = warnings;
+                        result
+                    });
+                }
                 Attempt::FallBack(err) => {
                     tracing::warn!(provider = %target.provider_id, model = %target.model_id,
                         kind = err.kind(), "chat failed before its first byte; trying the next fallback");
@@ -280,6 +299,14 @@ impl ChatService {
         brokers.insert(profile, Arc::clone(&broker));
         Ok(broker)
     }
+}
+
+/// A call ready to send: the body and URL, the signed request, and what the hooks did.
+pub struct PreparedCall {
+    pub wire: WireCall,
+    /// Holds secrets in its headers.
+    pub request: PreparedRequest,
+    pub hooks: HookReport,
 }
 
 /// A client spec with the default connect timeout (reads are timed by the caller).

@@ -93,6 +93,9 @@ pub enum ChatError {
     InvalidParam { field: String, reason: String },
     #[error("http client error: {0}")]
     Client(String),
+    /// A hook of a fail-closed plugin failed; nothing was sent.
+    #[error(transparent)]
+    Hook(#[from] crate::plugin::HookFailed),
 }
 
 impl ChatError {
@@ -111,6 +114,7 @@ impl ChatError {
             },
             ChatError::InvalidRequest(_) | ChatError::InvalidParam { .. } => "invalid_params",
             ChatError::Client(_) => "internal",
+            ChatError::Hook(_) => "hook_failed",
         }
     }
 }

@@ -62,17 +62,43 @@ pub fn wire_call(
     request: &ChatRequest,
     shape: &CallShape<'_>,
 ) -> Result<WireCall, PrepareError> {
-    let runtime = &call.runtime;
-    let cx = CallContext {
-        provider_id: &runtime.provider_id,
+    let sampled = sampled_request(call, request, shape.session_id)?;
+    wire_call_sampled(call, sampled, shape)
+}
+
+fn call_context<'a>(call: &'a ResolvedCall, session_id: &'a str) -> CallContext<'a> {
+    CallContext {
+        provider_id: &call.runtime.provider_id,
         model: &call.model,
-        runtime,
-        session_id: shape.session_id,
+        runtime: &call.runtime,
+        session_id,
         settings: &call.transform,
-    };
+    }
+}
+
+/// The caller's request, checked, with the model's sampling defaults and output limit where the
+/// caller set none: what the `chat.params` hooks start from.
+pub fn sampled_request(
+    call: &ResolvedCall,
+    request: &ChatRequest,
+    session_id: &str,
+) -> Result<ChatRequest, PrepareError> {
+    let cx = call_context(call, session_id);
     crate::transform::validate::check(&cx, request).map_err(PrepareError::Invalid)?;
     let mut request = request.clone();
     crate::transform::sampling::apply(&cx, &mut request);
+    Ok(request)
+}
+
+/// [`wire_call`] of a request [`sampled_request`] (and the hooks after it) gave: its sampling
+/// settings are sent as they are.
+pub fn wire_call_sampled(
+    call: &ResolvedCall,
+    mut request: ChatRequest,
+    shape: &CallShape<'_>,
+) -> Result<WireCall, PrepareError> {
+    let runtime = &call.runtime;
+    let cx = call_context(call, shape.session_id);
     request.messages =
         crate::transform::messages::apply(&cx, std::mem::take(&mut request.messages));
     let answer = response_format::apply(&cx, &mut request).map_err(PrepareError::Invalid)?;

@@ -193,16 +193,13 @@ mod call_tests {
         assert_eq!(request.max_output_tokens, Some(32_000));
     }
 
+    /// (Copilot's GPT models and ChatGPT get no default limit from the built-in plugins, after
+    /// this: `plugin::builtin::tests`.)
     #[test]
-    fn the_cap_is_configurable_and_some_endpoints_get_none() {
+    fn the_cap_is_configurable() {
         let mut claude = Call::new("anthropic", "claude-sonnet-4-5");
         claude.settings.output_token_max = 64_000;
         let request = applied(&claude, ChatRequest::default());
         assert_eq!(request.max_output_tokens, Some(64_000));
-        let copilot_gpt = Call::new("github-copilot", "gpt-5.2");
-        assert_eq!(
-            applied(&copilot_gpt, ChatRequest::default()).max_output_tokens,
-            None
-        );
     }
 }

@@ -14,6 +14,7 @@ mod doctor;
 mod endpoints;
 mod exit;
 mod google_credentials;
+mod hooks;
 mod lifecycle;
 mod network;
 mod process_watch;

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import inspect
 import itertools
 import weakref
 from typing import Any, AsyncIterator, Callable, Optional, Sequence
 
-from . import _wire
+from . import _hooks, _wire
 from .client import initialize_params, spawn_options
 from .contract import ChatResult, ChatStreamParams
 from .errors import SidecarError, exited_error
@@ -100,6 +101,8 @@ class AsyncSidecarClient(AsyncSidecarMethods):
         self._pending: dict[int, asyncio.Future[dict]] = {}
         self._streams: dict[int, AsyncChatStream] = {}
         self._handlers: dict[str, list[Callable[[Any], None]]] = {}
+        self._hook_handlers: dict[str, Callable[[Any], Any]] = {}
+        self._hook_tasks: set[asyncio.Task] = set()
         self._atexit = _kill_at_exit(process)
         self._reader = asyncio.get_running_loop().create_task(self._read_loop())
 
@@ -162,6 +165,39 @@ class AsyncSidecarClient(AsyncSidecarMethods):
 
         return remove
 
+    def on_hook(self, name: str, handler: Callable[[Any], Any]) -> Callable[[], None]:
+        """Answers the sidecar's `hook/<name>` requests with `handler(params)` (a plain function
+        or a coroutine function), or receives `hook/event` notifications (`event`); see the sync
+        client's `on_hook`."""
+        method = _hooks.hook_method(name)
+        if name == "event":
+            return self.on_notification(method, handler)
+        self._hook_handlers[method] = handler
+
+        def remove() -> None:
+            if self._hook_handlers.get(method) is handler:
+                del self._hook_handlers[method]
+
+        return remove
+
+    async def _serve_hook(self, message: dict) -> None:
+        request_id, method = message.get("id"), message.get("method")
+        handler = self._hook_handlers.get(method)  # type: ignore[arg-type]
+        if handler is None:
+            reply = _hooks.error_answer(request_id, _hooks.METHOD_NOT_FOUND, f"no handler for {method}")
+        else:
+            try:
+                result = handler(message.get("params"))
+                if inspect.isawaitable(result):
+                    result = await result
+                reply = _hooks.answer(request_id, result)
+            except Exception as error:  # a failed hook, whatever the handler raised
+                reply = _hooks.error_answer(request_id, _hooks.HOOK_HANDLER_ERROR, str(error))
+        try:
+            await self._send(reply)
+        except (ConnectionError, OSError):
+            pass
+
     async def _read_loop(self) -> None:
         assert self._process.stdout is not None
         try:
@@ -183,6 +219,11 @@ class AsyncSidecarClient(AsyncSidecarMethods):
 
     def _dispatch(self, message: dict) -> None:
         method = message.get("method")
+        if method is not None and "id" in message:
+            task = asyncio.get_running_loop().create_task(self._serve_hook(message))
+            self._hook_tasks.add(task)
+            task.add_done_callback(self._hook_tasks.discard)
+            return
         if method is not None and "id" not in message:
             params = message.get("params")
             if method == "chat/delta" and isinstance(params, dict):
@@ -257,8 +298,12 @@ async def spawn_sidecar_async(
     stderr: Any = None,
     timeout: Optional[float] = 120.0,
     shutdown_grace: float = 5.0,
+    hooks: Optional[dict[str, Callable[[Any], Any]]] = None,
+    hook_timeout_ms: Optional[int] = None,
+    hooks_fail_closed: Optional[bool] = None,
 ) -> AsyncSidecarClient:
-    """Starts the sidecar, sends `initialize` and `initialized`, and returns the client."""
+    """Starts the sidecar, sends `initialize` and `initialized`, and returns the client (`hooks`
+    as for `spawn_sidecar`; handlers may be coroutine functions)."""
     command, extra = spawn_options(
         binary=binary, data_dir=data_dir, config_path=config_path, log=log, args=args
     )
@@ -272,10 +317,13 @@ async def spawn_sidecar_async(
         # Messages can be large (a model list): no line-length limit on the reader.
         limit=1 << 30,
     )
+    declared = None if hooks is None else _hooks.hook_capabilities(hooks, hook_timeout_ms, hooks_fail_closed)
     client = AsyncSidecarClient(process, timeout=timeout, shutdown_grace=shutdown_grace)
+    for name, handler in (hooks or {}).items():
+        client.on_hook(name, handler)
     try:
         client.initialize_result = await client.initialize(
-            initialize_params(client_name, config, initialization_options)  # type: ignore[arg-type]
+            initialize_params(client_name, config, initialization_options, declared)  # type: ignore[arg-type]
         )
         await client.notify("initialized", {})
     except BaseException:

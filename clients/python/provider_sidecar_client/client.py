@@ -5,7 +5,8 @@
     with spawn_sidecar(client_name="my-script") as sidecar:
         print(sidecar.model_search({"query": "claude sonnet", "limit": 3}))
 
-Notification handlers (`on_progress`, `on_catalog_changed`, ...) run on the reader thread.
+Notification handlers (`on_progress`, `on_catalog_changed`, ...) run on the reader thread; host
+hook handlers (`on_hook`, or `spawn_sidecar(hooks=...)`) each run on a thread of their own.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import threading
 import weakref
 from typing import Any, Callable, Iterator, Optional, Sequence
 
-from . import _wire
+from . import _hooks, _wire
 from .contract import ChatResult, ChatStreamParams
 from .errors import SidecarError, exited_error
 from .methods import SidecarMethods
@@ -163,6 +164,7 @@ class SidecarClient(SidecarMethods):
         self._pending: dict[int, PendingRequest] = {}
         self._streams: dict[int, ChatStream] = {}
         self._handlers: dict[str, list[Callable[[Any], None]]] = {}
+        self._hook_handlers: dict[str, Callable[[Any], Any]] = {}
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._catch_all = on_notification
@@ -229,6 +231,44 @@ class SidecarClient(SidecarMethods):
 
         return remove
 
+    def on_hook(self, name: str, handler: Callable[[Any], Any]) -> Callable[[], None]:
+        """Answers the sidecar's `hook/<name>` requests (`chat.params`, `chat.headers`) with
+        `handler(params)`, or receives `hook/event` notifications (`event`). The sidecar asks only
+        for hooks `initialize` declared (`spawn_sidecar(hooks=...)` declares and registers).
+        Replaces an earlier handler of the name; returns a function that removes it."""
+        method = _hooks.hook_method(name)
+        if name == "event":
+            return self.on_notification(method, handler)
+        with self._lock:
+            self._hook_handlers[method] = handler
+
+        def remove() -> None:
+            with self._lock:
+                if self._hook_handlers.get(method) is handler:
+                    del self._hook_handlers[method]
+
+        return remove
+
+    def _serve_hook(self, message: dict) -> None:
+        request_id, method = message.get("id"), message.get("method")
+        with self._lock:
+            handler = self._hook_handlers.get(method)  # type: ignore[arg-type]
+
+        def run() -> None:
+            if handler is None:
+                reply = _hooks.error_answer(request_id, _hooks.METHOD_NOT_FOUND, f"no handler for {method}")
+            else:
+                try:
+                    reply = _hooks.answer(request_id, handler(message.get("params")))
+                except Exception as error:  # a failed hook, whatever the handler raised
+                    reply = _hooks.error_answer(request_id, _hooks.HOOK_HANDLER_ERROR, str(error))
+            try:
+                self._write(reply)
+            except (BrokenPipeError, OSError):
+                pass
+
+        threading.Thread(target=run, name=f"sidecar-{method}", daemon=True).start()
+
     def _read_loop(self) -> None:
         stdout = self._process.stdout
         assert stdout is not None
@@ -246,6 +286,9 @@ class SidecarClient(SidecarMethods):
 
     def _dispatch(self, message: dict) -> None:
         method = message.get("method")
+        if method is not None and "id" in message:
+            self._serve_hook(message)
+            return
         if method is not None and "id" not in message:
             params = message.get("params")
             if method == "chat/delta" and isinstance(params, dict):
@@ -335,16 +378,22 @@ def spawn_options(
 
 
 def initialize_params(
-    client_name: str, config: Optional[dict], initialization_options: Optional[dict]
+    client_name: str,
+    config: Optional[dict],
+    initialization_options: Optional[dict],
+    hooks: Optional[dict] = None,
 ) -> dict:
     options = dict(initialization_options or {})
     if config is not None:
         options["config"] = config
-    return {
+    params: dict = {
         "processId": os.getpid(),
         "clientInfo": {"name": client_name},
         "initializationOptions": options,
     }
+    if hooks is not None:
+        params["capabilities"] = {"hooks": hooks}
+    return params
 
 
 def spawn_sidecar(
@@ -361,18 +410,26 @@ def spawn_sidecar(
     stderr: Any = None,
     timeout: Optional[float] = 120.0,
     shutdown_grace: float = 5.0,
+    hooks: Optional[dict[str, Callable[[Any], Any]]] = None,
+    hook_timeout_ms: Optional[int] = None,
+    hooks_fail_closed: Optional[bool] = None,
 ) -> SidecarClient:
     """Starts the sidecar (binary: `binary`, else `$PROVIDER_SIDECAR_BIN`, else on the PATH),
-    sends `initialize` and `initialized`, and returns the client."""
+    sends `initialize` and `initialized`, and returns the client. `hooks` maps hook points
+    (`chat.params`, `chat.headers`, `event`) to handlers, registered and declared in `initialize`
+    with `hook_timeout_ms` and `hooks_fail_closed` (docs/hooks.md)."""
     command, extra = spawn_options(
         binary=binary, data_dir=data_dir, config_path=config_path, log=log, args=args
     )
+    declared = None if hooks is None else _hooks.hook_capabilities(hooks, hook_timeout_ms, hooks_fail_closed)
     client = SidecarClient(
         command, args=extra, env=env, stderr=stderr, timeout=timeout, shutdown_grace=shutdown_grace
     )
+    for name, handler in (hooks or {}).items():
+        client.on_hook(name, handler)
     try:
         client.initialize_result = client.initialize(
-            initialize_params(client_name, config, initialization_options)  # type: ignore[arg-type]
+            initialize_params(client_name, config, initialization_options, declared)  # type: ignore[arg-type]
         )
         client.notify("initialized", {})
     except BaseException:

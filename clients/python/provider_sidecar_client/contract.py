@@ -61,6 +61,33 @@ class CaFileReport(TypedDict):
     error: NotRequired[str | None]
 
 
+class CallWarning1(TypedDict):
+    """
+    A hook failed, timed out or answered garbage; the call went on without its change.
+    """
+
+    type: Literal['hook-failed']
+    plugin: str
+    """
+    The plugin (`host` for the host's hooks).
+    """
+    hook: str
+    """
+    `chat.params` or `chat.headers`.
+    """
+    reason: str
+    """
+    `timeout`, `closed`, `rejected`, `invalid_answer` or `failed`.
+    """
+    message: str
+
+
+CallWarning: TypeAlias = CallWarning1
+"""
+Something that did not stop a call but left part of it undone.
+"""
+
+
 CallbackStatus: TypeAlias = Literal['pending', 'connected']
 
 
@@ -122,6 +149,61 @@ class CatalogStatus(TypedDict):
     lastError: NotRequired[str | None]
     """
     The last refresh failure, if the last attempt failed.
+    """
+
+
+class ChatHeadersOutput(TypedDict):
+    """
+    The output of `chat.headers`: the headers the hooks add so far. They go over the loader's,
+    the config's, the session's and the call's headers (names compare without case); auth
+    headers are computed after the hooks.
+    """
+
+    headers: dict[str, str]
+
+
+class ChatHeadersPatch(TypedDict, closed=True):
+    """
+    A host's answer to `hook/chat.headers`: headers to set (a `null` value removes a header an
+    earlier hook set). `null` as the whole answer changes nothing; names and values must be valid
+    HTTP.
+    """
+
+    headers: NotRequired[dict[str, str | None]]
+
+
+class ChatParamsOutput(TypedDict):
+    """
+    The output of `chat.params`: the values the call sends, after the model's sampling defaults.
+    An unset value is not sent.
+    """
+
+    temperature: NotRequired[float | None]
+    topP: NotRequired[float | None]
+    topK: NotRequired[int | None]
+    maxOutputTokens: NotRequired[int | None]
+    providerOptions: NotRequired[dict[str, Any] | None]
+    """
+    The call's own provider options by key (`openai`, `anthropic`, the SDK key or the provider
+    id), in the AI SDK's spelling; merged into the body last, over the profile's defaults, the
+    config's options and the reasoning variant.
+    """
+
+
+class ChatParamsPatch(TypedDict, closed=True):
+    """
+    A host's answer to `hook/chat.params`: each field present replaces the value in the output it
+    was sent, `null` removes it, an absent field keeps it. `null` as the whole answer changes
+    nothing. Unknown fields make the answer invalid (a typo would otherwise pass silently).
+    """
+
+    temperature: NotRequired[float | None]
+    topP: NotRequired[float | None]
+    topK: NotRequired[int | None]
+    maxOutputTokens: NotRequired[int | None]
+    providerOptions: NotRequired[dict[str, Any] | None]
+    """
+    Replaces the call's provider options whole.
     """
 
 
@@ -263,6 +345,67 @@ FinishReason: TypeAlias = Literal[
 ]
 
 
+class HookEvent1(TypedDict):
+    """
+    A chat call starts (before its hooks and its first attempt).
+    """
+
+    type: Literal['chat.started']
+    sessionId: str
+    providerId: str
+    modelId: str
+
+
+class HookEvent3(TypedDict):
+    """
+    A chat call failed (cancellation included); `kind` is the error's `data.kind`.
+    """
+
+    type: Literal['chat.failed']
+    sessionId: str
+    providerId: str
+    modelId: str
+    kind: str
+    message: str
+
+
+HookPoint: TypeAlias = Literal['chat.params', 'chat.headers']
+"""
+The hook points.
+"""
+
+
+class HostHooks(TypedDict):
+    """
+    `capabilities.hooks` of `initialize`. Hook names the sidecar does not know are ignored
+    (`initialize`'s result lists the ones it will call).
+    """
+
+    chatParams: NotRequired[bool]
+    """
+    The host answers `hook/chat.params`.
+    """
+    chatHeaders: NotRequired[bool]
+    """
+    The host answers `hook/chat.headers`.
+    """
+    event: NotRequired[bool]
+    """
+    The host wants `hook/event` notifications.
+    """
+    timeoutMs: NotRequired[int | None]
+    """
+    How long the sidecar waits for each hook's answer, in ms (default 5000, at most 120000).
+    Past it the sidecar sends `$/cancelRequest` and applies the failure policy.
+    """
+    failClosed: NotRequired[bool]
+    """
+    A hook that fails, times out or answers garbage fails the call with `hook_failed`
+    (nothing is sent upstream). By default the call goes on without the hook's change, with a
+    warning in its result.
+    """
+
+
 ImportSkipReason: TypeAlias = Literal[
     'already_stored', 'invalid_entry', 'invalid_provider_id'
 ]
@@ -306,21 +449,6 @@ class InitializationOptions(TypedDict):
     """
     A tracing filter such as `info` or `provider_sidecar=debug`.
     """
-
-
-class InitializeParams(TypedDict):
-    processId: NotRequired[int | None]
-    """
-    The host's process id. The sidecar checks every quarter second that this process still
-    runs and exits when it does not (as if `exit` had come), even while its stdin stays open.
-    Null when the sidecar cannot see the host's processes (e.g. another pid namespace).
-    """
-    clientInfo: NotRequired[ClientInfo | None]
-    capabilities: NotRequired[Any]
-    """
-    The host's capabilities (free-form, kept for later negotiation).
-    """
-    initializationOptions: NotRequired[InitializationOptions | None]
 
 
 class Interleaved1(TypedDict):
@@ -929,6 +1057,11 @@ class ServerCapabilities(TypedDict):
     """
     The data dir in use.
     """
+    hooks: list[str]
+    """
+    The host hooks the sidecar will call, from `capabilities.hooks` (`hook/chat.params`,
+    `hook/chat.headers`, `hook/event`).
+    """
 
 
 class ServerInfo(TypedDict):
@@ -1254,6 +1387,14 @@ class Usage(TypedDict):
     cacheWriteTokens: int
 
 
+WireFormat: TypeAlias = Literal[
+    'openai-chat', 'openai-responses', 'anthropic', 'gemini', 'bedrock', 'cohere'
+]
+"""
+The provider wire formats the sidecar speaks.
+"""
+
+
 class WorkDoneProgress1(TypedDict):
     """
     The first step, with the work's title.
@@ -1536,6 +1677,24 @@ class ChatResult(TypedDict):
     """
     response: ResponseInfo
     providerMetadata: NotRequired[dict[str, Any] | None]
+    warnings: NotRequired[list[CallWarning]]
+    """
+    What did not stop the call but left part of it undone (the AI SDK's `warnings`).
+    """
+
+
+class ClientCapabilities(TypedDict):
+    """
+    The documented part of `initialize`'s `capabilities` (other keys are accepted and kept).
+    The schema only: `capabilities` is read as JSON, so that a host's own keys never fail
+    `initialize` (`host_hooks::parse_declaration` reads `hooks`).
+    """
+
+    hooks: NotRequired[HostHooks | None]
+    """
+    The plugin hooks the host implements: the sidecar calls them as server→client requests
+    (`hook/chat.params`, `hook/chat.headers`) and sends `hook/event` notifications.
+    """
 
 
 class ConfigImportReport(TypedDict):
@@ -1636,6 +1795,72 @@ class DefaultModelResult(TypedDict):
     """
 
 
+class HookChange(TypedDict):
+    """
+    What one plugin's hook changed (shown by `transform/preview`).
+    """
+
+    plugin: str
+    hook: HookPoint
+    changed: list[str]
+    """
+    The output fields (`temperature`, `providerOptions`, ...) or header names it changed.
+    """
+
+
+class HookEvent2(TypedDict):
+    """
+    A chat call answered (the provider and model asked for; a fallback may have answered).
+    """
+
+    type: Literal['chat.finished']
+    sessionId: str
+    providerId: str
+    modelId: str
+    finishReason: FinishReason
+    usage: Usage
+    cost: NotRequired[float | None]
+
+
+HookEvent: TypeAlias = HookEvent1 | HookEvent2 | HookEvent3
+"""
+One event. The stream's own parts are `chat/delta` notifications already; events mark a
+call's start and end.
+"""
+
+
+class HookEventParams(TypedDict):
+    """
+    The params of the `hook/event` notification.
+    """
+
+    event: HookEvent
+
+
+class HookModel(TypedDict):
+    """
+    The model a call resolved to.
+    """
+
+    providerId: str
+    modelId: str
+    """
+    The model's key under its provider (what the caller selected).
+    """
+    apiModelId: str
+    """
+    The id sent upstream.
+    """
+    wireFormat: WireFormat
+    """
+    The wire format the call speaks.
+    """
+    npm: str
+    """
+    The AI SDK package the catalog names for the model (`@ai-sdk/anthropic`, ...).
+    """
+
+
 class ImportParams(TypedDict):
     """
     `auth/import` params. Nothing is imported unless asked: the sidecar never imports by itself.
@@ -1674,6 +1899,22 @@ class ImportReport(TypedDict):
     """
     The store the credentials went to.
     """
+
+
+class InitializeParams(TypedDict):
+    processId: NotRequired[int | None]
+    """
+    The host's process id. The sidecar checks every quarter second that this process still
+    runs and exits when it does not (as if `exit` had come), even while its stdin stays open.
+    Null when the sidecar cannot see the host's processes (e.g. another pid namespace).
+    """
+    clientInfo: NotRequired[ClientInfo | None]
+    capabilities: NotRequired[ClientCapabilities | None]
+    """
+    The host's capabilities: `hooks` declares the plugin hooks it implements (see
+    `HostHooks` and docs/hooks.md); other keys are kept for later negotiation.
+    """
+    initializationOptions: NotRequired[InitializationOptions | None]
 
 
 class InitializeResult(TypedDict):
@@ -1982,6 +2223,14 @@ class TransformPreview(TypedDict):
     """
     How a JSON answer (`responseFormat: {type: "json"}`) is asked of this model: its schema
     enforced, the API's JSON mode, or a forced `json` tool; with the reason.
+    """
+    hooks: NotRequired[list[HookChange]]
+    """
+    What each plugin hook changed, in the order they ran (built-ins, then the host's).
+    """
+    warnings: NotRequired[list[CallWarning]]
+    """
+    Hooks that failed and were skipped (the preview shows the request without their change).
     """
 
 
@@ -2301,6 +2550,46 @@ class ChatParams(TypedDict):
     """
 
 
+class ChatRequest(TypedDict):
+    """
+    The normalized request a wire format's request builder turns into a provider body.
+    """
+
+    messages: list[Message]
+    tools: NotRequired[list[Tool]]
+    toolChoice: NotRequired[ToolChoice | None]
+    temperature: NotRequired[float | None]
+    topP: NotRequired[float | None]
+    topK: NotRequired[int | None]
+    maxOutputTokens: NotRequired[int | None]
+    stopSequences: NotRequired[list[str]]
+    responseFormat: NotRequired[ResponseFormat | None]
+    """
+    `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+    """
+    seed: NotRequired[int | None]
+    """
+    Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+    Gemini, Cohere; Mistral's `random_seed`).
+    """
+    presencePenalty: NotRequired[float | None]
+    """
+    Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+    """
+    frequencyPenalty: NotRequired[float | None]
+    """
+    Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+    """
+    providerOptions: NotRequired[dict[str, Any] | None]
+    """
+    Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+    `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+    `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+    Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+    …) are written as the API's fields; any other key is passed as written.
+    """
+
+
 class Cost(TypedDict):
     """
     Prices in USD per million tokens.
@@ -2444,6 +2733,50 @@ class SessionOpenParams(TypedDict):
     """
 
 
+class ChatHookInput(TypedDict):
+    """
+    The input of `chat.params` and `chat.headers` (OpenCode's `{sessionID, model, provider,
+    message}`). Holds no secret: no API key, token or header value.
+    """
+
+    sessionId: str
+    model: HookModel
+    variant: NotRequired[str | None]
+    small: bool
+    """
+    A small call (a title, a summary).
+    """
+    request: ChatRequest
+    """
+    The request as the caller sent it (before the sampling defaults and transforms).
+    """
+    headerNames: list[str]
+    """
+    The names (never the values) of the headers the request carries so far: the loader's,
+    the config's, the session's and the call's; auth headers are added after the hooks and
+    are not listed.
+    """
+
+
+class ChatParamsHookParams(TypedDict):
+    """
+    The params of `hook/chat.params`: the call, and the output as it stands after the built-in and
+    in-process hooks.
+    """
+
+    input: ChatHookInput
+    output: ChatParamsOutput
+
+
+class ChatHeadersHookParams(TypedDict):
+    """
+    The params of `hook/chat.headers`.
+    """
+
+    input: ChatHookInput
+    output: ChatHeadersOutput
+
+
 class SidecarContract(TypedDict):
     """
     Every type of the contract (this class itself is only their root).
@@ -2466,6 +2799,7 @@ class SidecarContract(TypedDict):
     AuthorizeRpcParams: NotRequired[AuthorizeRpcParams]
     CaFileReport: NotRequired[CaFileReport]
     CallOptionSupport: NotRequired[CallOptionSupport]
+    CallWarning: NotRequired[CallWarning]
     CallbackParams: NotRequired[CallbackParams]
     CallbackStatus: NotRequired[CallbackStatus]
     Capability: NotRequired[Capability]
@@ -2476,11 +2810,20 @@ class SidecarContract(TypedDict):
     CatalogStatus: NotRequired[CatalogStatus]
     ChatDelta: NotRequired[ChatDelta]
     ChatGenerateParams: NotRequired[ChatGenerateParams]
+    ChatHeadersHookParams: NotRequired[ChatHeadersHookParams]
+    ChatHeadersOutput: NotRequired[ChatHeadersOutput]
+    ChatHeadersPatch: NotRequired[ChatHeadersPatch]
+    ChatHookInput: NotRequired[ChatHookInput]
     ChatParams: NotRequired[ChatParams]
+    ChatParamsHookParams: NotRequired[ChatParamsHookParams]
+    ChatParamsOutput: NotRequired[ChatParamsOutput]
+    ChatParamsPatch: NotRequired[ChatParamsPatch]
+    ChatRequest: NotRequired[ChatRequest]
     ChatResult: NotRequired[ChatResult]
     ChatStreamParams: NotRequired[ChatStreamParams]
     ChatTarget: NotRequired[ChatTarget]
     CheckStatus: NotRequired[CheckStatus]
+    ClientCapabilities: NotRequired[ClientCapabilities]
     ClientInfo: NotRequired[ClientInfo]
     ConditionOp: NotRequired[ConditionOp]
     ConfigImportParams: NotRequired[ConfigImportParams]
@@ -2504,6 +2847,12 @@ class SidecarContract(TypedDict):
     DoctorReportParams: NotRequired[DoctorReportParams]
     DynamicHeaders: NotRequired[DynamicHeaders]
     FinishReason: NotRequired[FinishReason]
+    HookChange: NotRequired[HookChange]
+    HookEvent: NotRequired[HookEvent]
+    HookEventParams: NotRequired[HookEventParams]
+    HookModel: NotRequired[HookModel]
+    HookPoint: NotRequired[HookPoint]
+    HostHooks: NotRequired[HostHooks]
     ImportParams: NotRequired[ImportParams]
     ImportReport: NotRequired[ImportReport]
     ImportSkipReason: NotRequired[ImportSkipReason]
@@ -2600,4 +2949,5 @@ class SidecarContract(TypedDict):
     TransformPreview: NotRequired[TransformPreview]
     TransformPreviewParams: NotRequired[TransformPreviewParams]
     Usage: NotRequired[Usage]
+    WireFormat: NotRequired[WireFormat]
     WorkDoneProgress: NotRequired[WorkDoneProgress]

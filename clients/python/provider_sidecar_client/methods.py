@@ -26,6 +26,7 @@ from .contract import (
     DiscoverResult,
     DoctorReport,
     DoctorReportParams,
+    HookEventParams,
     ImportReport,
     InitializeParams,
     InitializeResult,
@@ -60,7 +61,7 @@ from .contract import (
 )
 
 METHOD_NAMES = ["initialize", "shutdown", "rpc.discover", "catalog/status", "catalog/refresh", "provider/list", "provider/catalog", "provider/get", "model/list", "model/get", "model/default", "preferences/get", "preferences/update", "model/search", "provider/search", "auth/methods", "auth/status", "auth/set", "auth/remove", "auth/accounts/select", "auth/oauth/authorize", "auth/oauth/callback", "auth/import", "session/open", "session/update", "session/close", "session/list", "chat/stream", "chat/generate", "transform/preview", "config/import", "doctor/report"]
-NOTIFICATION_NAMES = ["$/progress", "catalog/changed", "chat/delta"]
+NOTIFICATION_NAMES = ["$/progress", "catalog/changed", "chat/delta", "hook/event"]
 
 
 class SidecarMethods:
@@ -208,6 +209,10 @@ class SidecarMethods:
         """`chat/delta`: One normalized stream part of a `chat/stream` request (`requestId` is its id). Returns a function that removes the handler."""
         return self.on_notification("chat/delta", handler)
 
+    def on_hook_event(self, handler: Callable[[HookEventParams], None]) -> Callable[[], None]:
+        """`hook/event`: A chat call started, finished or failed (sent when the host declared `capabilities.hooks.event`; never answered). Returns a function that removes the handler."""
+        return self.on_notification("hook/event", handler)
+
 class AsyncSidecarMethods:
     """One typed method per RPC method of the contract, one handler per notification (asyncio)."""
 
@@ -352,3 +357,7 @@ class AsyncSidecarMethods:
     def on_chat_delta(self, handler: Callable[[ChatDelta], None]) -> Callable[[], None]:
         """`chat/delta`: One normalized stream part of a `chat/stream` request (`requestId` is its id). Returns a function that removes the handler."""
         return self.on_notification("chat/delta", handler)
+
+    def on_hook_event(self, handler: Callable[[HookEventParams], None]) -> Callable[[], None]:
+        """`hook/event`: A chat call started, finished or failed (sent when the host declared `capabilities.hooks.event`; never answered). Returns a function that removes the handler."""
+        return self.on_notification("hook/event", handler)

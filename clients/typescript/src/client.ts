@@ -14,6 +14,7 @@ import {
 
 import { ChatStream } from "./chat-stream";
 import { toSidecarError } from "./errors";
+import { HOOK_METHODS, type HookHandlers, type HookName } from "./hooks";
 import type {
   ChatStreamParams,
   InitializeResult,
@@ -74,7 +75,8 @@ export interface ClientParts {
 
 /**
  * A connection to one sidecar: one typed method per RPC method (generated), typed notification
- * handlers (`onProgress`, `onCatalogChanged`, `onChatDelta`), `chatStream` and `close`.
+ * handlers (`onProgress`, `onCatalogChanged`, `onChatDelta`), host hooks (`onHook`),
+ * `chatStream` and `close`.
  * Get one from `spawnSidecar`.
  */
 export class SidecarClient extends SidecarMethods {
@@ -152,6 +154,20 @@ export class SidecarClient extends SidecarMethods {
     const entry = handler as (params: never) => void;
     set.add(entry);
     return { dispose: () => set.delete(entry) };
+  }
+
+  /**
+   * Answers the sidecar's `hook/<name>` requests with `handler` (or, for `event`, receives the
+   * `hook/event` notifications). The sidecar calls a hook only when `initialize` declared it
+   * (`spawnSidecar({hooks})` declares and registers at once); a handler that throws answers with
+   * an error, which the sidecar treats as a failed hook. Replaces an earlier handler of the name.
+   */
+  onHook<N extends HookName>(name: N, handler: HookHandlers[N]): Disposable {
+    if (name === "event") {
+      return this.onNotification("hook/event", handler as HookHandlers["event"]);
+    }
+    const answer = handler as (params: unknown) => unknown;
+    return this.connection.onRequest(HOOK_METHODS[name], async (params: unknown) => (await answer(params)) ?? null);
   }
 
   private dispatch(name: string, params: unknown): void {

@@ -9,6 +9,7 @@ import {
 
 import { RequestIdWatcher, SidecarClient } from "./client";
 import type { ClientInfo, InitializationOptions } from "./generated/contract";
+import { hookCapabilities, type HookHandlers, type HookName, type HostHookOptions } from "./hooks";
 
 /** How to start the sidecar. */
 export interface SpawnOptions {
@@ -34,6 +35,8 @@ export interface SpawnOptions {
   stderr?: "inherit" | "ignore" | ((text: string) => void);
   /** How long `close()` waits for `shutdown` and for the process to exit, each (default 2000 ms). */
   shutdownGraceMs?: number;
+  /** Host hooks: registered before `initialize`, which declares them (docs/hooks.md). */
+  hooks?: HostHookOptions;
 }
 
 /**
@@ -62,10 +65,16 @@ export async function spawnSidecar(options: SpawnOptions = {}): Promise<SidecarC
   const client = connect(child.stdout as Readable, child.stdin as Writable, options, child);
   const initializationOptions: InitializationOptions = { ...options.initializationOptions };
   if (options.config !== undefined) initializationOptions.config = options.config;
+  if (options.hooks !== undefined) {
+    for (const [name, handler] of Object.entries(options.hooks.handlers)) {
+      if (handler) client.onHook(name as HookName, handler as HookHandlers[HookName]);
+    }
+  }
   try {
     client.initializeResult = await client.initialize({
       processId: process.pid,
       clientInfo: options.clientInfo ?? { name: "provider-sidecar-client" },
+      capabilities: options.hooks === undefined ? null : { hooks: hookCapabilities(options.hooks) },
       initializationOptions,
     });
     await client.connection.sendNotification("initialized", {});

@@ -10,6 +10,7 @@ use tokio_util::sync::PollSender;
 
 use crate::app::errors::session_error;
 use crate::app::state::ServerState;
+use crate::plugin::HookEvent;
 use crate::protocol::execute::PartSink;
 use crate::protocol::{ChatResult, StreamPart};
 use crate::rpc::context::RequestContext;
@@ -74,32 +75,62 @@ async fn run(
 ) -> Result<ChatResult, RpcError> {
     let (snapshot, sources) =
         crate::app::call_sources::session_call(&state, &params.session_id).await?;
+    let hooks = crate::app::host_hooks::registry(&state);
+    let events = hooks.clone();
     let service = state.chat.clone();
     let cancel = cx.cancel.clone();
     let sender = cx.outbound().poll_sender();
     let (framing, request_id) = (cx.framing(), cx.id.clone());
+    let (session_id, provider_id, model_id) = (
+        params.session_id.clone(),
+        params.provider_id.clone(),
+        params.model_id.clone(),
+    );
+    events.event(&HookEvent::ChatStarted {
+        session_id: session_id.clone(),
+        provider_id: provider_id.clone(),
+        model_id: model_id.clone(),
+    });
     let call = async move {
         if !stream {
             let mut ignore = |_: StreamPart| {};
             return service
-                .run(&snapshot, &sources, &params, &cancel, &mut ignore)
+                .run(&snapshot, &sources, &params, &hooks, &cancel, &mut ignore)
                 .await;
         }
         let mut deltas = DeltaSink::new(framing, &request_id, sender);
         let result = service
-            .run(&snapshot, &sources, &params, &cancel, &mut deltas)
+            .run(&snapshot, &sources, &params, &hooks, &cancel, &mut deltas)
             .await;
         // Every delta is queued before the answer is.
         deltas.drain().await;
         result
     };
-    match crate::app::chat_io::run(call).await {
+    let answer = match crate::app::chat_io::run(call).await {
         Ok(result) => result.map_err(chat_error),
         Err(join_error) if join_error.is_panic() => {
             std::panic::resume_unwind(join_error.into_panic())
         }
         Err(_) => Err(RpcError::cancelled()),
-    }
+    };
+    events.event(&match &answer {
+        Ok(result) => HookEvent::ChatFinished {
+            session_id,
+            provider_id,
+            model_id,
+            finish_reason: result.finish_reason,
+            usage: result.usage,
+            cost: result.cost,
+        },
+        Err(error) => HookEvent::ChatFailed {
+            session_id,
+            provider_id,
+            model_id,
+            kind: error.kind.as_str().to_string(),
+            message: error.message.clone(),
+        },
+    });
+    answer
 }
 
 /// A batch is queued once it holds this much, even before its network read is fully handed on.
@@ -250,6 +281,11 @@ pub(super) fn chat_error(err: ChatError) -> RpcError {
         ChatError::InvalidRequest(reason) => RpcError::invalid_params("", reason),
         ChatError::InvalidParam { field, reason } => RpcError::invalid_params(field, reason),
         ChatError::Client(_) => RpcError::internal(message),
+        ChatError::Hook(failed) => RpcError::new(ErrorKind::HookFailed, message).with_data(json!({
+            "plugin": failed.plugin,
+            "hook": failed.hook.as_str(),
+            "reason": failed.failure.reason(),
+        })),
     }
 }
 

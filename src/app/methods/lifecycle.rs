@@ -24,11 +24,26 @@ pub struct InitializeParams {
     pub process_id: Option<i64>,
     #[serde(default)]
     pub client_info: Option<ClientInfo>,
-    /// The host's capabilities (free-form, kept for later negotiation).
+    /// The host's capabilities: `hooks` declares the plugin hooks it implements (see
+    /// `HostHooks` and docs/hooks.md); other keys are kept for later negotiation.
     #[serde(default)]
+    #[schemars(with = "Option<ClientCapabilities>")]
     pub capabilities: Option<Value>,
     #[serde(default)]
     pub initialization_options: Option<InitializationOptions>,
+}
+
+/// The documented part of `initialize`'s `capabilities` (other keys are accepted and kept).
+/// The schema only: `capabilities` is read as JSON, so that a host's own keys never fail
+/// `initialize` (`host_hooks::parse_declaration` reads `hooks`).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ClientCapabilities {
+    /// The plugin hooks the host implements: the sidecar calls them as server→client requests
+    /// (`hook/chat.params`, `hook/chat.headers`) and sends `hook/event` notifications.
+    #[serde(default)]
+    pub hooks: Option<crate::plugin::host::HostHooks>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -85,6 +100,9 @@ pub struct ServerCapabilities {
     pub cancellation: bool,
     /// The data dir in use.
     pub data_dir: String,
+    /// The host hooks the sidecar will call, from `capabilities.hooks` (`hook/chat.params`,
+    /// `hook/chat.headers`, `hook/event`).
+    pub hooks: Vec<String>,
 }
 
 pub struct Initialize;
@@ -108,6 +126,8 @@ impl Method<ServerState> for Initialize {
             }
             Err(err) => return Err(RpcError::invalid_params("processId", err.to_string())),
         };
+        let hooks = crate::app::host_hooks::parse_declaration(params.capabilities.as_ref())
+            .map_err(|(field, reason)| RpcError::invalid_params(&field, reason))?;
         let options = params.initialization_options.unwrap_or_default();
         if let Some(level) = options.log_level.as_deref() {
             match &state.log_reloader {
@@ -137,6 +157,7 @@ impl Method<ServerState> for Initialize {
             client_name: params.client_info.as_ref().map(|c| c.name.clone()),
             client_version: params.client_info.and_then(|c| c.version),
             capabilities: params.capabilities,
+            hooks: hooks.clone(),
         });
         let settings = state.settings();
         let (methods, notifications) = state
@@ -159,6 +180,7 @@ impl Method<ServerState> for Initialize {
                 max_message_bytes: settings.max_message_bytes,
                 cancellation: true,
                 data_dir: settings.data_dir.display().to_string(),
+                hooks: hooks.map(|hooks| hooks.methods()).unwrap_or_default(),
             },
             catalog,
         })

@@ -25,6 +25,25 @@ use crate::app::catalog_state;
 pub use discover::DiscoverResult;
 pub use lifecycle::{InitializeParams, InitializeResult};
 
+/// The host hooks (docs/hooks.md): server→client requests the host answers when it declared them
+/// in `initialize`'s `capabilities.hooks`, and the `hook/event` notification.
+fn register_host_hooks(table: &mut MethodTable<ServerState>) {
+    use crate::plugin::{self, host};
+    table
+        .add_server_request::<plugin::ChatParamsHookParams<'static>, plugin::ChatParamsPatch>(
+            host::CHAT_PARAMS,
+            "Before a chat call (and `transform/preview`) is sent: the host may change its sampling settings and provider options. Answer with the fields to replace (`null` removes one) or null for no change.",
+        )
+        .add_server_request::<plugin::ChatHeadersHookParams<'static>, plugin::ChatHeadersPatch>(
+            host::CHAT_HEADERS,
+            "Before a chat call (and `transform/preview`) is sent: the host may add headers. Answer with the headers to set (a `null` value removes one an earlier hook set) or null for no change.",
+        )
+        .add_notification::<plugin::HookEventParams>(
+            host::EVENT,
+            "A chat call started, finished or failed (sent when the host declared `capabilities.hooks.event`; never answered).",
+        );
+}
+
 /// Builds the table of every public method (plus the test-only ones when enabled).
 pub fn build_table(state: Arc<ServerState>) -> MethodTable<ServerState> {
     let test_methods = state.settings().test_methods;
@@ -69,6 +88,7 @@ pub fn build_table(state: Arc<ServerState>) -> MethodTable<ServerState> {
             chat::DELTA,
             "One normalized stream part of a `chat/stream` request (`requestId` is its id).",
         );
+    register_host_hooks(&mut table);
     if test_methods {
         testing::register(&mut table);
     }

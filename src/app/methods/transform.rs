@@ -1,4 +1,5 @@
-//! `transform/preview`: the exact request a chat call would send, with every secret redacted.
+//! `transform/preview`: the exact request a chat call would send, with every secret redacted,
+//! after the plugin hooks (the host's too), with what each hook changed.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,6 +10,8 @@ use serde_json::Value;
 
 use super::chat::chat_error;
 use crate::app::state::ServerState;
+use crate::plugin::HookChange;
+use crate::protocol::types::CallWarning;
 use crate::provider::{AuthScheme, RuntimePreview, redact_headers};
 use crate::rpc::context::RequestContext;
 use crate::rpc::error::RpcError;
@@ -37,6 +40,12 @@ pub struct TransformPreview {
     /// enforced, the API's JSON mode, or a forced `json` tool; with the reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<ResponseFormatPlan>,
+    /// What each plugin hook changed, in the order they ran (built-ins, then the host's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hooks: Vec<HookChange>,
+    /// Hooks that failed and were skipped (the preview shows the request without their change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<CallWarning>,
 }
 
 pub struct Preview;
@@ -58,24 +67,28 @@ impl Method<ServerState> for Preview {
             provider_id: params.provider_id.clone(),
             model_id: params.model_id.clone(),
         };
-        let resolved = state
+        let mut resolved = state
             .chat
             .resolve(&snapshot, &sources, &target, params.headers.as_ref())
             .await
             .map_err(|err| chat_error(ChatError::Resolve(err)))?;
         let request = state.chat.request_for(&snapshot, &params);
-        let (wire, prepared) = state
+        let hooks = crate::app::host_hooks::registry(&state);
+        let call = state
             .chat
             .prepare(
-                &resolved,
+                &mut resolved,
                 &request,
                 &CallSpec {
                     session_id: &params.session_id,
                     variant: params.variant.as_deref(),
                     small: params.small,
                 },
+                &hooks,
             )
+            .await
             .map_err(chat_error)?;
+        let (wire, prepared) = (call.wire, call.request);
         let sent: BTreeMap<String, String> = prepared
             .headers
             .iter()
@@ -95,6 +108,8 @@ impl Method<ServerState> for Preview {
             credential_source: resolved.credential_source.to_string(),
             variant: params.variant,
             response_format: wire.response_format,
+            hooks: call.hooks.changes,
+            warnings: call.hooks.warnings,
         })
     }
 }

@@ -1,6 +1,8 @@
 //! GitHub Copilot: Responses API for GPT-5+ (except gpt-5-mini), chat completions otherwise,
 //! Anthropic Messages for models the catalog marks `@ai-sdk/anthropic`; editor headers; the
-//! `x-initiator` and vision headers depend on the body and are added at request time.
+//! `x-initiator` and vision headers depend on the body and are added at request time. The
+//! hooks of OpenCode's Copilot plugin (the GPT output limit, Claude's interleaved-thinking beta)
+//! are the built-in plugin `plugin::builtin::copilot`.
 
 use serde_json::{Map, Value, json};
 
@@ -97,11 +99,6 @@ impl Profile for CopilotProfile {
     fn needs_placeholder_tool(&self, _call: &CallRef<'_>) -> bool {
         true
     }
-
-    /// OpenCode's Copilot plugin leaves the output limit of GPT models to Copilot.
-    fn sends_default_output_limit(&self, call: &CallRef<'_>) -> bool {
-        !call.model.api_id.contains("gpt")
-    }
 }
 
 /// OpenCode's rule: `gpt-<major>` with major ≥ 5 uses Responses, except `gpt-5-mini*`.
@@ -114,6 +111,11 @@ pub fn uses_responses(model_id: &str) -> bool {
         return false;
     };
     major >= 5 && !model_id.starts_with("gpt-5-mini")
+}
+
+/// The call goes to GitHub Copilot (its runtime adds Copilot's body-dependent headers).
+pub fn is_copilot(runtime: &ResolvedRuntime) -> bool {
+    runtime.dynamic_headers == Some(DynamicHeaders::Copilot)
 }
 
 /// `https://copilot-api.<domain>` for GitHub Enterprise, else the public API.
@@ -153,11 +155,8 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
         api_id: input.model_id,
     };
     let protocol = PROFILE.protocol(&model);
+    // The interleaved-thinking beta is the built-in plugin's (`plugin::builtin::copilot`).
     let base = if protocol == RuntimeProtocol::Anthropic {
-        defaults.push((
-            "anthropic-beta",
-            "interleaved-thinking-2025-05-14".to_string(),
-        ));
         defaults.push(("anthropic-version", anthropic::API_VERSION.to_string()));
         join_url(&base, "v1")
     } else {

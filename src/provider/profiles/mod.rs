@@ -264,8 +264,8 @@ pub trait Profile: Sync {
     }
 
     /// Whether a call that names no output limit is sent OpenCode's default (`min(limit.output,
-    /// 32000)`); OpenCode's sign-in plugins drop it where the endpoint decides (ChatGPT, Copilot's
-    /// GPT models, Cloudflare's OpenAI reasoning models).
+    /// 32000)`); Cloudflare's OpenAI reasoning models take none. (ChatGPT and Copilot's GPT
+    /// models drop it too, in the built-in plugins that stand for OpenCode's sign-in plugins.)
     fn sends_default_output_limit(&self, _call: &CallRef<'_>) -> bool {
         true
     }

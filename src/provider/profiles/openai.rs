@@ -1,5 +1,6 @@
 //! OpenAI: the Responses API (OpenCode's `openai` loader uses `sdk.responses`), and the
-//! ChatGPT (Codex) endpoint when the credential is an OAuth token.
+//! ChatGPT (Codex) endpoint when the credential is an OAuth token (the hook of OpenCode's Codex
+//! plugin, no default output limit, is the built-in plugin `plugin::builtin::chatgpt`).
 
 use serde_json::{Map, Value, json};
 
@@ -84,11 +85,6 @@ impl Profile for OpenaiProfile {
             ));
         }
         Ok(())
-    }
-
-    /// The ChatGPT endpoint sets the output limit itself (OpenCode's Codex plugin drops it).
-    fn sends_default_output_limit(&self, call: &CallRef<'_>) -> bool {
-        !is_chatgpt(call.runtime)
     }
 }
 

@@ -74,6 +74,7 @@ async fn non_retryable_failures_do_not_fall_back() {
                 "a",
                 json!({"fallbacks": [{"providerId": "b", "modelId": "m"}]}),
             ),
+            &crate::plugin::Registry::with_builtins(),
             &CancellationToken::new(),
             &mut |part| parts.push(part),
         )
@@ -114,6 +115,7 @@ async fn call_headers_and_session_options_reach_the_request() {
             &session,
             &sources(),
             &call,
+            &crate::plugin::Registry::with_builtins(),
             &CancellationToken::new(),
             &mut |_| {},
         )
@@ -164,6 +166,7 @@ async fn closing_the_session_cancels_the_call_at_once() {
                     &session,
                     &sources(),
                     &params("p", json!({})),
+                    &crate::plugin::Registry::with_builtins(),
                     &CancellationToken::new(),
                     &mut |part| {
                         let _ = tx.send(part);

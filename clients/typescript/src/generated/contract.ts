@@ -405,12 +405,41 @@ export type ResponseFormat =
 export type FinishReason =
   "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other" | "unknown";
 /**
+ * Something that did not stop a call but left part of it undone.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "CallWarning".
+ */
+export type CallWarning = {
+  type: "hook-failed";
+  /**
+   * The plugin (`host` for the host's hooks).
+   */
+  plugin: string;
+  /**
+   * `chat.params` or `chat.headers`.
+   */
+  hook: string;
+  /**
+   * `timeout`, `closed`, `rejected`, `invalid_answer` or `failed`.
+   */
+  reason: string;
+  message: string;
+};
+/**
  * How a JSON answer (`responseFormat: {type: "json"}`) is asked for.
  *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "JsonAnswerMode".
  */
 export type JsonAnswerMode = "schema" | "json-object" | "tool";
+/**
+ * The hook points.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "HookPoint".
+ */
+export type HookPoint = "chat.params" | "chat.headers";
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "CheckStatus".
@@ -562,6 +591,37 @@ export type StreamPart =
       rawValue: unknown;
     };
 /**
+ * One event. The stream's own parts are `chat/delta` notifications already; events mark a
+ * call's start and end.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "HookEvent".
+ */
+export type HookEvent =
+  | {
+      type: "chat.started";
+      sessionId: string;
+      providerId: string;
+      modelId: string;
+    }
+  | {
+      type: "chat.finished";
+      sessionId: string;
+      providerId: string;
+      modelId: string;
+      finishReason: FinishReason;
+      usage: Usage;
+      cost?: number | null;
+    }
+  | {
+      type: "chat.failed";
+      sessionId: string;
+      providerId: string;
+      modelId: string;
+      kind: string;
+      message: string;
+    };
+/**
  * Request-time header rules that depend on the body (added by `authorize_request`).
  *
  * This interface was referenced by `SidecarContract`'s JSON-Schema
@@ -589,6 +649,14 @@ export type RuntimeProtocol =
  * via the `definition` "StoreMode".
  */
 export type StoreMode = "auto" | "keyring" | "file";
+/**
+ * The provider wire formats the sidecar speaks.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "WireFormat".
+ */
+export type WireFormat =
+  "openai-chat" | "openai-responses" | "anthropic" | "gemini" | "bedrock" | "cohere";
 
 /**
  * Every method's params and result, and every notification's params.
@@ -824,6 +892,7 @@ export interface SidecarContract {
     "$/progress": ProgressParams;
     "catalog/changed": CatalogDiff;
     "chat/delta": ChatDelta;
+    "hook/event": HookEventParams;
   };
 }
 /**
@@ -839,11 +908,10 @@ export interface InitializeParams {
   processId?: number | null;
   clientInfo?: ClientInfo | null;
   /**
-   * The host's capabilities (free-form, kept for later negotiation).
+   * The host's capabilities: `hooks` declares the plugin hooks it implements (see
+   * `HostHooks` and docs/hooks.md); other keys are kept for later negotiation.
    */
-  capabilities?: {
-    [k: string]: unknown;
-  };
+  capabilities?: ClientCapabilities | null;
   initializationOptions?: InitializationOptions | null;
 }
 /**
@@ -853,6 +921,53 @@ export interface InitializeParams {
 export interface ClientInfo {
   name: string;
   version?: string | null;
+}
+/**
+ * The documented part of `initialize`'s `capabilities` (other keys are accepted and kept).
+ * The schema only: `capabilities` is read as JSON, so that a host's own keys never fail
+ * `initialize` (`host_hooks::parse_declaration` reads `hooks`).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ClientCapabilities".
+ */
+export interface ClientCapabilities {
+  /**
+   * The plugin hooks the host implements: the sidecar calls them as server→client requests
+   * (`hook/chat.params`, `hook/chat.headers`) and sends `hook/event` notifications.
+   */
+  hooks?: HostHooks | null;
+}
+/**
+ * `capabilities.hooks` of `initialize`. Hook names the sidecar does not know are ignored
+ * (`initialize`'s result lists the ones it will call).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "HostHooks".
+ */
+export interface HostHooks {
+  /**
+   * The host answers `hook/chat.params`.
+   */
+  chatParams?: boolean;
+  /**
+   * The host answers `hook/chat.headers`.
+   */
+  chatHeaders?: boolean;
+  /**
+   * The host wants `hook/event` notifications.
+   */
+  event?: boolean;
+  /**
+   * How long the sidecar waits for each hook's answer, in ms (default 5000, at most 120000).
+   * Past it the sidecar sends `$/cancelRequest` and applies the failure policy.
+   */
+  timeoutMs?: number | null;
+  /**
+   * A hook that fails, times out or answers garbage fails the call with `hook_failed`
+   * (nothing is sent upstream). By default the call goes on without the hook's change, with a
+   * warning in its result.
+   */
+  failClosed?: boolean;
 }
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
@@ -923,6 +1038,11 @@ export interface ServerCapabilities {
    * The data dir in use.
    */
   dataDir: string;
+  /**
+   * The host hooks the sidecar will call, from `capabilities.hooks` (`hook/chat.params`,
+   * `hook/chat.headers`, `hook/event`).
+   */
+  hooks: string[];
 }
 /**
  * `catalog/status` result.
@@ -2035,6 +2155,10 @@ export interface ChatResult {
   providerMetadata?: {
     [k: string]: unknown;
   } | null;
+  /**
+   * What did not stop the call but left part of it undone (the AI SDK's `warnings`).
+   */
+  warnings?: CallWarning[];
 }
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
@@ -2225,6 +2349,14 @@ export interface TransformPreview {
    * enforced, the API's JSON mode, or a forced `json` tool; with the reason.
    */
   responseFormat?: ResponseFormatPlan | null;
+  /**
+   * What each plugin hook changed, in the order they ran (built-ins, then the host's).
+   */
+  hooks?: HookChange[];
+  /**
+   * Hooks that failed and were skipped (the preview shows the request without their change).
+   */
+  warnings?: CallWarning[];
 }
 /**
  * How a call's JSON answer is asked for, as `transform/preview` shows it.
@@ -2238,6 +2370,20 @@ export interface ResponseFormatPlan {
    * Why this mode: what the catalog says of the model, or what the call gave.
    */
   reason: string;
+}
+/**
+ * What one plugin's hook changed (shown by `transform/preview`).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "HookChange".
+ */
+export interface HookChange {
+  plugin: string;
+  hook: HookPoint;
+  /**
+   * The output fields (`temperature`, `providerOptions`, ...) or header names it changed.
+   */
+  changed: string[];
 }
 /**
  * `config/import` params: where to look. With neither `paths` nor `directory`, the global config.
@@ -2539,6 +2685,15 @@ export interface StreamError {
   retryAfterMs?: number | null;
 }
 /**
+ * The params of the `hook/event` notification.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "HookEventParams".
+ */
+export interface HookEventParams {
+  event: HookEvent;
+}
+/**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "AuthPreview".
  */
@@ -2593,6 +2748,93 @@ export interface CallbackParams {
   method: number;
   authorizationId: string;
   code?: Secret | null;
+}
+/**
+ * The params of `hook/chat.headers`.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatHeadersHookParams".
+ */
+export interface ChatHeadersHookParams {
+  input: ChatHookInput;
+  output: ChatHeadersOutput;
+}
+/**
+ * The input of `chat.params` and `chat.headers` (OpenCode's `{sessionID, model, provider,
+ * message}`). Holds no secret: no API key, token or header value.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatHookInput".
+ */
+export interface ChatHookInput {
+  sessionId: string;
+  model: HookModel;
+  variant?: string | null;
+  /**
+   * A small call (a title, a summary).
+   */
+  small: boolean;
+  /**
+   * The request as the caller sent it (before the sampling defaults and transforms).
+   */
+  request: ChatRequest;
+  /**
+   * The names (never the values) of the headers the request carries so far: the loader's,
+   * the config's, the session's and the call's; auth headers are added after the hooks and
+   * are not listed.
+   */
+  headerNames: string[];
+}
+/**
+ * The model a call resolved to.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "HookModel".
+ */
+export interface HookModel {
+  providerId: string;
+  /**
+   * The model's key under its provider (what the caller selected).
+   */
+  modelId: string;
+  /**
+   * The id sent upstream.
+   */
+  apiModelId: string;
+  /**
+   * The wire format the call speaks.
+   */
+  wireFormat: WireFormat;
+  /**
+   * The AI SDK package the catalog names for the model (`@ai-sdk/anthropic`, ...).
+   */
+  npm: string;
+}
+/**
+ * The output of `chat.headers`: the headers the hooks add so far. They go over the loader's,
+ * the config's, the session's and the call's headers (names compare without case); auth
+ * headers are computed after the hooks.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatHeadersOutput".
+ */
+export interface ChatHeadersOutput {
+  headers: {
+    [k: string]: string;
+  };
+}
+/**
+ * A host's answer to `hook/chat.headers`: headers to set (a `null` value removes a header an
+ * earlier hook set). `null` as the whole answer changes nothing; names and values must be valid
+ * HTTP.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatHeadersPatch".
+ */
+export interface ChatHeadersPatch {
+  headers?: {
+    [k: string]: string | null;
+  };
 }
 /**
  * `chat/stream` and `chat/generate` params.
@@ -2660,6 +2902,101 @@ export interface ChatParams {
    * the full ones. A `variant` given with it still wins.
    */
   small?: boolean;
+}
+/**
+ * The params of `hook/chat.params`: the call, and the output as it stands after the built-in and
+ * in-process hooks.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatParamsHookParams".
+ */
+export interface ChatParamsHookParams {
+  input: ChatHookInput;
+  output: ChatParamsOutput;
+}
+/**
+ * The output of `chat.params`: the values the call sends, after the model's sampling defaults.
+ * An unset value is not sent.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatParamsOutput".
+ */
+export interface ChatParamsOutput {
+  temperature?: number | null;
+  topP?: number | null;
+  topK?: number | null;
+  maxOutputTokens?: number | null;
+  /**
+   * The call's own provider options by key (`openai`, `anthropic`, the SDK key or the provider
+   * id), in the AI SDK's spelling; merged into the body last, over the profile's defaults, the
+   * config's options and the reasoning variant.
+   */
+  providerOptions?: {
+    [k: string]: unknown;
+  } | null;
+}
+/**
+ * A host's answer to `hook/chat.params`: each field present replaces the value in the output it
+ * was sent, `null` removes it, an absent field keeps it. `null` as the whole answer changes
+ * nothing. Unknown fields make the answer invalid (a typo would otherwise pass silently).
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatParamsPatch".
+ */
+export interface ChatParamsPatch {
+  temperature?: number | null;
+  topP?: number | null;
+  topK?: number | null;
+  maxOutputTokens?: number | null;
+  /**
+   * Replaces the call's provider options whole.
+   */
+  providerOptions?: {
+    [k: string]: unknown;
+  } | null;
+}
+/**
+ * The normalized request a wire format's request builder turns into a provider body.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ChatRequest".
+ */
+export interface ChatRequest {
+  messages: Message[];
+  tools?: Tool[];
+  toolChoice?: ToolChoice | null;
+  temperature?: number | null;
+  topP?: number | null;
+  topK?: number | null;
+  maxOutputTokens?: number | null;
+  stopSequences?: string[];
+  /**
+   * `{type: "text"}` (the default) or `{type: "json", schema?, name?, description?}`.
+   */
+  responseFormat?: ResponseFormat | null;
+  /**
+   * Sampling seed, for repeatable answers where the API takes one (OpenAI chat completions,
+   * Gemini, Cohere; Mistral's `random_seed`).
+   */
+  seed?: number | null;
+  /**
+   * Penalizes tokens already present (OpenAI chat completions, Gemini, Cohere).
+   */
+  presencePenalty?: number | null;
+  /**
+   * Penalizes tokens by how often they appeared (OpenAI chat completions, Gemini, Cohere).
+   */
+  frequencyPenalty?: number | null;
+  /**
+   * Provider options by key: the wire format's namespace (`openai`, `anthropic`, `google`,
+   * `bedrock`, `cohere`), the AI SDK package's key (`openrouter`, `openaiCompatible`, `copilot`,
+   * `vertex`, `azure`, …) or the provider id; each applicable one is merged into the body last.
+   * Keys in the AI SDK's spelling (`reasoningEffort`, `thinking.budgetTokens`, `promptCacheKey`,
+   * …) are written as the API's fields; any other key is passed as written.
+   */
+  providerOptions?: {
+    [k: string]: unknown;
+  } | null;
 }
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
@@ -2865,4 +3202,5 @@ export const NOTIFICATION_NAMES: readonly NotificationName[] = [
   "$/progress",
   "catalog/changed",
   "chat/delta",
+  "hook/event",
 ];

@@ -346,4 +346,11 @@ export abstract class SidecarMethods {
   onChatDelta(handler: (params: RpcNotifications["chat/delta"]) => void): Disposable {
     return this.onNotification("chat/delta", handler);
   }
+
+  /**
+   * `hook/event`: A chat call started, finished or failed (sent when the host declared `capabilities.hooks.event`; never answered).
+   */
+  onHookEvent(handler: (params: RpcNotifications["hook/event"]) => void): Disposable {
+    return this.onNotification("hook/event", handler);
+  }
 }

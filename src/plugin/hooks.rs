@@ -1,0 +1,42 @@
+//! The `Plugin` trait: one plugin implements any of the hook points (OpenCode's `Hooks`).
+
+use async_trait::async_trait;
+
+use super::{ChatContext, ChatHeadersOutput, ChatParamsOutput, HookEvent, HookFailure};
+
+/// A plugin. Each trigger hook edits its output in place, OpenCode's `trigger(name, input,
+/// output)`: the registry hands every plugin the output the plugins before it left. A hook that
+/// fails leaves the output as it found it (whatever it changed before failing is undone).
+#[async_trait]
+pub trait Plugin: Send + Sync {
+    /// The plugin's name in warnings, errors and `transform/preview`'s list of changes.
+    fn name(&self) -> &str;
+
+    /// A failure of this plugin's hooks fails the call (`hook_failed`) instead of being skipped
+    /// with a warning.
+    fn fails_closed(&self) -> bool {
+        false
+    }
+
+    /// `chat.params`: the sampling settings and provider options the call is about to send.
+    async fn chat_params(
+        &self,
+        _cx: &ChatContext<'_>,
+        _output: &mut ChatParamsOutput,
+    ) -> Result<(), HookFailure> {
+        Ok(())
+    }
+
+    /// `chat.headers`: headers to add to the call.
+    async fn chat_headers(
+        &self,
+        _cx: &ChatContext<'_>,
+        _output: &mut ChatHeadersOutput,
+    ) -> Result<(), HookFailure> {
+        Ok(())
+    }
+
+    /// `event`: observes a call's start and end. Must not block: a plugin that reports
+    /// elsewhere hands the event on and returns.
+    fn event(&self, _event: &HookEvent) {}
+}
