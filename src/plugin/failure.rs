@@ -13,6 +13,10 @@ pub enum HookPoint {
     ChatParams,
     #[serde(rename = "chat.headers")]
     ChatHeaders,
+    #[serde(rename = "auth")]
+    Auth,
+    #[serde(rename = "config")]
+    Config,
 }
 
 impl HookPoint {
@@ -20,6 +24,8 @@ impl HookPoint {
         match self {
             HookPoint::ChatParams => "chat.params",
             HookPoint::ChatHeaders => "chat.headers",
+            HookPoint::Auth => "auth",
+            HookPoint::Config => "config",
         }
     }
 }

@@ -2,7 +2,10 @@
 
 use async_trait::async_trait;
 
-use super::{ChatContext, ChatHeadersOutput, ChatParamsOutput, HookEvent, HookFailure};
+use super::{
+    AuthContext, AuthOptions, ChatContext, ChatHeadersOutput, ChatParamsOutput, HookEvent,
+    HookFailure,
+};
 
 /// A plugin. Each trigger hook edits its output in place, OpenCode's `trigger(name, input,
 /// output)`: the registry hands every plugin the output the plugins before it left. A hook that
@@ -16,6 +19,17 @@ pub trait Plugin: Send + Sync {
     /// with a warning.
     fn fails_closed(&self) -> bool {
         false
+    }
+
+    /// `auth` (OpenCode's auth loader): the options the call's credential needs on the wire —
+    /// endpoint, headers, bearer token, request-time headers. Runs when a call's runtime is
+    /// resolved, before the profile's loader; in process only (it is handed the credential).
+    async fn auth(
+        &self,
+        _cx: &AuthContext<'_>,
+        _output: &mut AuthOptions,
+    ) -> Result<(), HookFailure> {
+        Ok(())
     }
 
     /// `chat.params`: the sampling settings and provider options the call is about to send.

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::failure::warning;
 use super::{
-    ChatContext, ChatHeadersOutput, ChatParamsOutput, HookEvent, HookFailed, HookFailure,
-    HookPoint, Plugin,
+    AuthContext, AuthOptions, ChatContext, ChatHeadersOutput, ChatParamsOutput, HookEvent,
+    HookFailed, HookFailure, HookPoint, Plugin,
 };
 use crate::protocol::types::CallWarning;
 
@@ -63,6 +63,24 @@ impl Registry {
     /// The plugins' names, in the order they run.
     pub fn names(&self) -> Vec<&str> {
         self.plugins.iter().map(|plugin| plugin.name()).collect()
+    }
+
+    /// Runs every plugin's `auth` loader in order; what they contribute.
+    pub async fn auth(
+        &self,
+        cx: &AuthContext<'_>,
+        report: &mut HookReport,
+    ) -> Result<AuthOptions, HookFailed> {
+        let mut output = AuthOptions::default();
+        for plugin in &self.plugins {
+            let before = output.clone();
+            let result = plugin.auth(cx, &mut output).await;
+            let changed = output.changed_since(&before);
+            if !settle(plugin.as_ref(), HookPoint::Auth, result, report, changed)? {
+                output = before;
+            }
+        }
+        Ok(output)
     }
 
     /// Runs every plugin's `chat.params` in order over `output`.

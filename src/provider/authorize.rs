@@ -274,7 +274,7 @@ mod tests {
                 .session_header("Authorization", &format!("Bearer {SECRET}")),
         ];
         for fx in &cases {
-            let rt = resolve(&fx.input()).expect("resolves");
+            let rt = fx.resolved().expect("resolves");
             let preview = serde_json::to_string(&rt.redacted()).expect("json");
             assert!(!preview.contains("SECRET"), "{}: {preview}", fx.provider_id);
             assert!(!format!("{rt:?}").contains("SECRET"), "{}", fx.provider_id);
@@ -341,7 +341,7 @@ mod tests {
     fn copilot_initiator_and_vision() {
         let auth = authorizer(0);
         let fx = Fixture::new("github-copilot", "gpt-4.1").key("gho");
-        let rt = resolve(&fx.input()).expect("ok");
+        let rt = fx.resolved().expect("ok");
         let user_turn = json!({"messages": [{"role": "user", "content": [
             {"type": "text", "text": "hi"}, {"type": "image_url", "image_url": {"url": "data:"}}]}]});
         let headers = send(&auth, &rt, &user_turn);
@@ -355,7 +355,7 @@ mod tests {
         assert!(!headers.contains_key("Copilot-Vision-Request"));
 
         let fx = Fixture::new("github-copilot", "gpt-5").key("gho");
-        let rt = resolve(&fx.input()).expect("ok");
+        let rt = fx.resolved().expect("ok");
         let responses = json!({"input": [{"role": "user", "content": [{"type": "input_image"}]}]});
         let headers = send(&auth, &rt, &responses);
         assert_eq!(headers["x-initiator"], "user");
@@ -365,7 +365,7 @@ mod tests {
             .npm("@ai-sdk/anthropic")
             .key("gho")
             .session_header("x-api-key", "leak");
-        let rt = resolve(&fx.input()).expect("ok");
+        let rt = fx.resolved().expect("ok");
         let only_tool_results = json!({"messages": [{"role": "user", "content": [
             {"type": "tool_result", "content": [{"type": "image"}]}]}]});
         let headers = send(&auth, &rt, &only_tool_results);

@@ -1,4 +1,5 @@
-//! Golden snapshot of the redacted runtime of every loader, in
+//! Golden snapshot of the redacted runtime of every loader (with the built-in auth loaders of the
+//! ChatGPT and Copilot sign-ins over it, as calls resolve), in
 //! `fixtures/provider/runtime-previews.json`. Regenerate with `UPDATE_GOLDEN=1 cargo test --lib
 //! provider::golden` and review the diff.
 
@@ -8,7 +9,6 @@ mod tests {
     use serde_json::{Value, json};
 
     use crate::provider::input::{AwsCredentials, Credential};
-    use crate::provider::profiles::resolve;
     use crate::provider::profiles::test_support::Fixture;
 
     const PATH: &str = concat!(
@@ -172,7 +172,9 @@ mod tests {
     fn runtime_previews_match_golden_file() {
         let mut actual = BTreeMap::new();
         for (name, fixture) in cases() {
-            let runtime = resolve(&fixture.input()).unwrap_or_else(|err| panic!("{name}: {err}"));
+            let runtime = fixture
+                .resolved()
+                .unwrap_or_else(|err| panic!("{name}: {err}"));
             actual.insert(
                 name,
                 serde_json::to_value(runtime.redacted()).expect("json"),

@@ -66,19 +66,22 @@ impl ChatService {
         }
     }
 
-    /// Resolves one (session, provider, model) with the call's own headers on top.
+    /// Resolves one (session, provider, model) through the auth loaders of `hooks`, with the
+    /// call's own headers on top.
     pub async fn resolve(
         &self,
         session: &SessionSnapshot,
         sources: &CallSources,
         target: &ChatTarget,
         call_headers: Option<&BTreeMap<String, String>>,
+        hooks: &Registry,
     ) -> Result<ResolvedCall, ResolveError> {
         let broker = self.broker_for(session, &sources.network)?;
         let mut resolved = resolve_call(
             session,
             sources,
             &broker,
+            hooks,
             &target.provider_id,
             &target.model_id,
         )
@@ -104,8 +107,12 @@ impl ChatService {
             (variant, _) => variant.map(str::to_string),
         };
         let variant_body = variant_fields(resolved, variant.as_deref())?;
-        let (request, report) =
+        let (request, mut report) =
             hooks::apply_hooks(resolved, request, call, variant.as_deref(), hooks).await?;
+        // The auth loaders ran first, when the call was resolved.
+        let auth = resolved.auth_hooks.clone();
+        report.changes.splice(0..0, auth.changes);
+        report.warnings.splice(0..0, auth.warnings);
         let shape = CallShape {
             session_id: call.session_id,
             variant_body: variant_body.as_ref(),
@@ -163,7 +170,7 @@ impl ChatService {
         for (index, target) in targets.iter().enumerate() {
             let is_last = index + 1 == targets.len();
             let mut resolved = self
-                .resolve(session, sources, target, params.headers.as_ref())
+                .resolve(session, sources, target, params.headers.as_ref(), hooks)
                 .await?;
             // A fallback takes the variant only when it offers one of that name.
             let variant = match (index, params.variant.as_deref()) {

@@ -48,6 +48,9 @@ pub enum ResolveError {
         variant: String,
         available: Vec<String>,
     },
+    /// A fail-closed plugin's auth loader failed.
+    #[error(transparent)]
+    Hook(#[from] crate::plugin::HookFailed),
 }
 
 fn hint_suffix(hint: &str) -> String {
@@ -68,6 +71,7 @@ impl ResolveError {
             ResolveError::AuthExpired { .. } => "auth_expired",
             ResolveError::AuthFailed { .. } => "auth_failed",
             ResolveError::UnknownVariant { .. } => "invalid_params",
+            ResolveError::Hook(_) => "hook_failed",
         }
     }
 }

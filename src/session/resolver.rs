@@ -3,8 +3,11 @@
 //! 1. The model is looked up in the merged catalog (models.dev ← global config ← the session's config).
 //! 2. The credential is chosen in order: session → stored auth (refreshed on use) → environment
 //!    (snapshot + session overlay) → config `apiKey` (read by the loader) — see [`super::credentials`].
-//! 3. The provider's loader ([`crate::provider::TokenBroker::resolve_runtime`]) turns that into a
-//!    [`ResolvedRuntime`]: URL, headers, auth scheme and default body options.
+//! 3. The plugins' auth loaders (`auth` hook: the ChatGPT and Copilot sign-ins) say what the
+//!    credential needs on the wire; the provider's loader
+//!    ([`crate::provider::TokenBroker::resolve_runtime`]) turns all that into a
+//!    [`ResolvedRuntime`]: URL, headers, auth scheme and default body options, with the auth
+//!    loaders' options over it.
 //!
 //! Request authorization that needs the exact body (SigV4, Z.AI JWT, Copilot headers) happens per
 //! outgoing request, in [`super::prepare`].
@@ -20,6 +23,7 @@ use super::sources::CallSources;
 use super::store::SessionSnapshot;
 use crate::catalog::{MergedCatalog, ModelOrigin, ResolvedModel, ResolvedProvider};
 use crate::config::TimeoutSetting;
+use crate::plugin::{HookReport, Registry};
 use crate::protocol::WireFormat;
 use crate::protocol::cost::ModelCost;
 use crate::protocol::execute::Timeouts;
@@ -49,6 +53,8 @@ pub struct ResolvedCall {
     pub transform: TransformSettings,
     /// Paid by a subscription (a ChatGPT sign-in): the call costs 0.
     pub subscription: bool,
+    /// What the auth loaders contributed (for `transform/preview`) and which of them failed.
+    pub auth_hooks: HookReport,
 }
 
 /// Resolves one (session, provider, model) through the whole chain.
@@ -56,6 +62,7 @@ pub async fn resolve_call(
     session: &SessionSnapshot,
     sources: &CallSources,
     broker: &TokenBroker,
+    hooks: &Registry,
     provider_id: &str,
     model_id: &str,
 ) -> Result<ResolvedCall, ResolveError> {
@@ -99,10 +106,18 @@ pub async fn resolve_call(
             chosen.source = "aws-sdk";
         }
     }
-    let runtime = broker
+    let mut auth_hooks = HookReport::default();
+    let auth = hooks.auth(&input, &mut auth_hooks).await?;
+    let with_base = auth.loader_options(&options);
+    let input = LoaderInput {
+        options: with_base.as_ref().unwrap_or(&options),
+        ..input
+    };
+    let mut runtime = broker
         .resolve_runtime(&input)
         .await
         .map_err(|error| provider_error(provider_id, error))?;
+    auth.apply_to(&mut runtime);
     let max_concurrency = model
         .options
         .get("maxConcurrency")
@@ -120,6 +135,7 @@ pub async fn resolve_call(
         timeouts: call_timeouts(provider, &model),
         transform: TransformSettings::from_options(&options, &model.options),
         subscription,
+        auth_hooks,
         model,
     })
 }

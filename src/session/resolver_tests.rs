@@ -51,7 +51,8 @@ async fn resolve(
     model: &str,
 ) -> Result<ResolvedCall, super::error::ResolveError> {
     let broker = TokenBroker::new(reqwest::Client::new());
-    resolve_call(session, sources, &broker, provider, model).await
+    let hooks = crate::plugin::Registry::with_builtins();
+    resolve_call(session, sources, &broker, &hooks, provider, model).await
 }
 
 fn request() -> ChatRequest {

@@ -369,7 +369,7 @@ class HookEvent3(TypedDict):
     message: str
 
 
-HookPoint: TypeAlias = Literal['chat.params', 'chat.headers']
+HookPoint: TypeAlias = Literal['chat.params', 'chat.headers', 'auth', 'config']
 """
 The hook points.
 """

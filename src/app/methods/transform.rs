@@ -67,13 +67,19 @@ impl Method<ServerState> for Preview {
             provider_id: params.provider_id.clone(),
             model_id: params.model_id.clone(),
         };
+        let hooks = crate::app::host_hooks::registry(&state);
         let mut resolved = state
             .chat
-            .resolve(&snapshot, &sources, &target, params.headers.as_ref())
+            .resolve(
+                &snapshot,
+                &sources,
+                &target,
+                params.headers.as_ref(),
+                &hooks,
+            )
             .await
             .map_err(|err| chat_error(ChatError::Resolve(err)))?;
         let request = state.chat.request_for(&snapshot, &params);
-        let hooks = crate::app::host_hooks::registry(&state);
         let call = state
             .chat
             .prepare(

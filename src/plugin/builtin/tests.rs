@@ -144,3 +144,87 @@ fn copilot_claude_gets_interleaved_thinking_unless_a_beta_is_configured() {
     let gpt = input("github-copilot", "gpt-5", WireFormat::OpenaiResponses);
     assert!(headers(&gpt).is_empty());
 }
+
+#[test]
+fn the_chatgpt_loader_sends_an_openai_sign_in_to_the_codex_endpoint() {
+    use crate::provider::Credential;
+    use crate::provider::profiles::test_support::Fixture;
+    let sign_in = Credential::OAuth {
+        access: "tok".into(),
+        account_id: Some("acc-1".into()),
+        enterprise_url: None,
+    };
+    let fx = Fixture::new("openai", "gpt-5.2")
+        .option("baseURL", serde_json::json!("https://proxy.example/v1"))
+        .credential(sign_in.clone());
+    let rt = fx.resolved().expect("resolves");
+    assert_eq!(
+        rt.chat_url,
+        openai::CODEX_RESPONSES_URL,
+        "whatever the config"
+    );
+    assert_eq!(rt.base_url, openai::CODEX_BASE_URL);
+    assert_eq!(rt.headers["ChatGPT-Account-Id"], "acc-1");
+    assert_eq!(rt.headers["originator"], "test-app");
+    assert!(matches!(&rt.auth, AuthScheme::Bearer(k) if k.expose() == "tok"));
+
+    let key = Fixture::new("openai", "gpt-5").key("sk-oai");
+    let rt = key.resolved().expect("resolves");
+    assert_eq!(rt.chat_url, "https://api.openai.com/v1/responses");
+    assert!(rt.headers.is_empty());
+
+    // Another provider speaking OpenAI's API is no ChatGPT sign-in.
+    let other = Fixture::new("corp", "gpt-5.2")
+        .npm("@ai-sdk/openai")
+        .api("https://corp.example/v1")
+        .credential(sign_in);
+    assert_eq!(
+        other.resolved().expect("resolves").chat_url,
+        "https://corp.example/v1/responses"
+    );
+}
+
+#[test]
+fn the_auth_loaders_are_listed_and_a_config_beats_the_enterprise_base() {
+    use crate::provider::Credential;
+    use crate::provider::profiles::test_support::Fixture;
+    let enterprise = Credential::OAuth {
+        access: "gho".into(),
+        account_id: None,
+        enterprise_url: Some("https://company.ghe.com".into()),
+    };
+    let fx = Fixture::new("github-copilot", "gpt-4.1").credential(enterprise.clone());
+    let mut report = HookReport::default();
+    let input = fx.input();
+    let auth = futures::executor::block_on(Registry::with_builtins().auth(&input, &mut report))
+        .expect("built-ins never fail");
+    assert_eq!(
+        auth.base_url.as_deref(),
+        Some("https://copilot-api.company.ghe.com")
+    );
+    assert_eq!(report.changes.len(), 1);
+    assert_eq!(report.changes[0].plugin, "github-copilot");
+    assert_eq!(
+        report.changes[0].changed,
+        [
+            "baseUrl",
+            "bearer",
+            "requestHeaders",
+            "Openai-Intent",
+            "User-Agent"
+        ]
+    );
+
+    let configured = Fixture::new("github-copilot", "gpt-4.1")
+        .option(
+            "baseURL",
+            serde_json::json!("https://copilot-proxy.example"),
+        )
+        .credential(enterprise);
+    let rt = configured.resolved().expect("resolves");
+    assert_eq!(
+        rt.chat_url,
+        "https://copilot-proxy.example/chat/completions"
+    );
+    assert!(copilot::is_copilot(&rt));
+}

@@ -1,8 +1,9 @@
 //! GitHub Copilot: Responses API for GPT-5+ (except gpt-5-mini), chat completions otherwise,
-//! Anthropic Messages for models the catalog marks `@ai-sdk/anthropic`; editor headers; the
-//! `x-initiator` and vision headers depend on the body and are added at request time. The
-//! hooks of OpenCode's Copilot plugin (the GPT output limit, Claude's interleaved-thinking beta)
-//! are the built-in plugin `plugin::builtin::copilot`.
+//! Anthropic Messages (under `/v1`) for models the catalog marks `@ai-sdk/anthropic`. What
+//! OpenCode's Copilot plugin does is the built-in plugin `plugin::builtin::copilot`: its auth
+//! loader (the Enterprise base URL, the token, the editor headers, the body-dependent
+//! `x-initiator` and vision headers) and its hooks (the GPT output limit, Claude's
+//! interleaved-thinking beta).
 
 use serde_json::{Map, Value, json};
 
@@ -13,7 +14,7 @@ use super::{
 };
 use crate::provider::common::{base_url, join_url, merged_headers};
 use crate::provider::error::ProviderError;
-use crate::provider::input::{Credential, LoaderInput};
+use crate::provider::input::LoaderInput;
 use crate::provider::runtime::{AuthScheme, DynamicHeaders, ResolvedRuntime, RuntimeProtocol};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.githubcopilot.com";
@@ -113,13 +114,18 @@ pub fn uses_responses(model_id: &str) -> bool {
     major >= 5 && !model_id.starts_with("gpt-5-mini")
 }
 
+/// Whether `provider_id` (with the model's `npm`) is served through this profile.
+pub fn is_copilot_provider(provider_id: &str, npm: Option<&str>) -> bool {
+    super::profile_of(provider_id, npm).family() == PROFILE.family()
+}
+
 /// The call goes to GitHub Copilot (its runtime adds Copilot's body-dependent headers).
 pub fn is_copilot(runtime: &ResolvedRuntime) -> bool {
     runtime.dynamic_headers == Some(DynamicHeaders::Copilot)
 }
 
 /// `https://copilot-api.<domain>` for GitHub Enterprise, else the public API.
-fn enterprise_base(enterprise_url: &str) -> String {
+pub fn enterprise_base(enterprise_url: &str) -> String {
     let domain = enterprise_url
         .trim()
         .trim_start_matches("https://")
@@ -128,33 +134,21 @@ fn enterprise_base(enterprise_url: &str) -> String {
     format!("https://copilot-api.{domain}")
 }
 
+/// The base URL (`baseURL`, which the auth loader sets for an Enterprise sign-in, else the
+/// public API) and the protocol's path; a Messages-API model's base gets `/v1`.
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
-    let enterprise = match input.credential {
-        Some(Credential::OAuth {
-            enterprise_url: Some(url),
-            ..
-        }) => Some(enterprise_base(url)),
-        _ => input.option_str("enterpriseUrl").map(enterprise_base),
-    };
-    let base = match (input.option_str("baseURL"), enterprise) {
-        (None, Some(enterprise)) => enterprise,
-        _ => base_url(input, Some(DEFAULT_BASE_URL), &[])?,
-    };
+    let base = base_url(input, Some(DEFAULT_BASE_URL), &[])?;
     let token = input.api_key().ok_or_else(|| ProviderError::AuthMissing {
         provider: input.provider_id.to_string(),
         hint: "sign in with GitHub Copilot (device flow)".into(),
     })?;
-
-    let mut defaults = vec![
-        ("User-Agent", input.client.user_agent.clone()),
-        ("Openai-Intent", OPENAI_INTENT.to_string()),
-    ];
     let model = ServedModel {
         provider_id: input.provider_id,
         npm: input.npm.unwrap_or_default(),
         api_id: input.model_id,
     };
     let protocol = PROFILE.protocol(&model);
+    let mut defaults = Vec::new();
     // The interleaved-thinking beta is the built-in plugin's (`plugin::builtin::copilot`).
     let base = if protocol == RuntimeProtocol::Anthropic {
         defaults.push(("anthropic-version", anthropic::API_VERSION.to_string()));
@@ -163,14 +157,19 @@ pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError
         base
     };
     let headers = merged_headers(input, &defaults);
-    let mut runtime = runtime_at(input, protocol, base, headers, AuthScheme::Bearer(token));
-    runtime.dynamic_headers = Some(DynamicHeaders::Copilot);
-    Ok(runtime)
+    Ok(runtime_at(
+        input,
+        protocol,
+        base,
+        headers,
+        AuthScheme::Bearer(token),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::input::Credential;
     use crate::provider::profiles::test_support::Fixture;
 
     #[test]
@@ -192,14 +191,14 @@ mod tests {
             enterprise_url: None,
         };
         let fx = Fixture::new("github-copilot", "gpt-5").credential(oauth.clone());
-        let rt = resolve(&fx.input()).expect("ok");
+        let rt = fx.resolved().expect("ok");
         assert_eq!(rt.chat_url, "https://api.githubcopilot.com/responses");
         assert_eq!(rt.headers["Openai-Intent"], "conversation-edits");
         assert_eq!(rt.headers["User-Agent"], "test-app/1.0");
         assert_eq!(rt.dynamic_headers, Some(DynamicHeaders::Copilot));
 
         let fx = Fixture::new("github-copilot", "gpt-4.1").credential(oauth);
-        let rt = resolve(&fx.input()).expect("ok");
+        let rt = fx.resolved().expect("ok");
         assert_eq!(
             rt.chat_url,
             "https://api.githubcopilot.com/chat/completions"
@@ -212,7 +211,7 @@ mod tests {
                 account_id: None,
                 enterprise_url: Some("https://company.ghe.com/".into()),
             });
-        let rt = resolve(&fx.input()).expect("ok");
+        let rt = fx.resolved().expect("ok");
         assert_eq!(rt.protocol, RuntimeProtocol::Anthropic);
         assert_eq!(
             rt.chat_url,

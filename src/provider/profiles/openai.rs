@@ -1,6 +1,7 @@
-//! OpenAI: the Responses API (OpenCode's `openai` loader uses `sdk.responses`), and the
-//! ChatGPT (Codex) endpoint when the credential is an OAuth token (the hook of OpenCode's Codex
-//! plugin, no default output limit, is the built-in plugin `plugin::builtin::chatgpt`).
+//! OpenAI: the Responses API (OpenCode's `openai` loader uses `sdk.responses`). A ChatGPT sign-in
+//! (an OAuth credential) is the built-in plugin `plugin::builtin::chatgpt`, as in OpenCode's Codex
+//! plugin: its auth loader sends the calls to the Codex endpoint; what the endpoint demands of the
+//! body (instructions, the allow-list, no cost) stays here, keyed on that endpoint.
 
 use serde_json::{Map, Value, json};
 
@@ -8,10 +9,12 @@ use super::options::{self, Gpt5Defaults};
 use super::{CallRef, InvalidParam, Profile, runtime_at};
 use crate::provider::common::{base_url, merged_headers};
 use crate::provider::error::ProviderError;
-use crate::provider::input::{Credential, LoaderInput};
+use crate::provider::input::LoaderInput;
 use crate::provider::runtime::{AuthScheme, ResolvedRuntime, RuntimeProtocol};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+/// The ChatGPT (Codex) API of a ChatGPT sign-in.
+pub const CODEX_BASE_URL: &str = "https://chatgpt.com/backend-api/codex";
 /// Where ChatGPT-subscription (OAuth) requests go instead of the platform API.
 pub const CODEX_RESPONSES_URL: &str = "https://chatgpt.com/backend-api/codex/responses";
 
@@ -115,31 +118,18 @@ pub fn chatgpt_serves(model_id: &str) -> bool {
     }
 }
 
+/// OpenAI itself (whose OAuth credential is a ChatGPT sign-in), not a provider speaking its API.
+pub fn is_openai(provider_id: &str) -> bool {
+    PROFILE.claims_provider(provider_id)
+}
+
 /// The call goes to the ChatGPT (Codex) endpoint of a ChatGPT sign-in.
 pub fn is_chatgpt(runtime: &ResolvedRuntime) -> bool {
     runtime.chat_url == CODEX_RESPONSES_URL
 }
 
+/// The platform API; an OAuth credential's Codex endpoint is the ChatGPT plugin's auth loader.
 pub fn resolve(input: &LoaderInput<'_>) -> Result<ResolvedRuntime, ProviderError> {
-    if let Some(Credential::OAuth {
-        access, account_id, ..
-    }) = input.credential
-    {
-        let mut defaults = vec![("originator", input.client.title.clone())];
-        if let Some(account) = account_id {
-            defaults.push(("ChatGPT-Account-Id", account.clone()));
-        }
-        let headers = merged_headers(input, &defaults);
-        let mut runtime = runtime_at(
-            input,
-            RuntimeProtocol::OpenaiResponses,
-            "https://chatgpt.com/backend-api/codex".into(),
-            headers,
-            AuthScheme::Bearer(access.clone()),
-        );
-        runtime.chat_url = CODEX_RESPONSES_URL.into();
-        return Ok(runtime);
-    }
     resolve_responses(input, DEFAULT_BASE_URL)
 }
 
@@ -176,19 +166,6 @@ mod tests {
         assert_eq!(rt.chat_url, "https://api.openai.com/v1/responses");
         assert!(matches!(&rt.auth, AuthScheme::Bearer(k) if k.expose() == "sk-oai"));
         assert!(rt.headers.is_empty());
-    }
-
-    #[test]
-    fn oauth_goes_to_the_codex_endpoint_with_account_header() {
-        let fx = Fixture::new("openai", "gpt-5.2").credential(Credential::OAuth {
-            access: "tok".into(),
-            account_id: Some("acc-1".into()),
-            enterprise_url: None,
-        });
-        let rt = resolve(&fx.input()).expect("ok");
-        assert_eq!(rt.chat_url, CODEX_RESPONSES_URL);
-        assert_eq!(rt.headers["ChatGPT-Account-Id"], "acc-1");
-        assert_eq!(rt.headers["originator"], "test-app");
     }
 }
 

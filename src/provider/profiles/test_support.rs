@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
+use crate::provider::error::ProviderError;
 use crate::provider::input::{ClientIdentity, Credential, LoaderInput};
+use crate::provider::runtime::ResolvedRuntime;
 
 /// Owns everything a `LoaderInput` borrows, so tests can build one in a line.
 pub struct Fixture {
@@ -94,5 +96,24 @@ impl Fixture {
             env: &self.env,
             client: &self.client,
         }
+    }
+
+    /// The runtime the session layer resolves: the profile's loader with the built-in auth
+    /// loaders' options (the ChatGPT and Copilot sign-ins) over it.
+    pub fn resolved(&self) -> Result<ResolvedRuntime, ProviderError> {
+        let input = self.input();
+        let auth = futures::executor::block_on(
+            crate::plugin::Registry::with_builtins()
+                .auth(&input, &mut crate::plugin::HookReport::default()),
+        )
+        .expect("the built-in loaders never fail");
+        let options = auth.loader_options(input.options);
+        let input = LoaderInput {
+            options: options.as_ref().unwrap_or(input.options),
+            ..input
+        };
+        let mut runtime = crate::provider::resolve(&input)?;
+        auth.apply_to(&mut runtime);
+        Ok(runtime)
     }
 }

@@ -439,7 +439,7 @@ export type JsonAnswerMode = "schema" | "json-object" | "tool";
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "HookPoint".
  */
-export type HookPoint = "chat.params" | "chat.headers";
+export type HookPoint = "chat.params" | "chat.headers" | "auth" | "config";
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
  * via the `definition` "CheckStatus".
