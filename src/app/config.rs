@@ -57,6 +57,43 @@ pub fn with_opencode_import(
     }
 }
 
+/// The config after the `config` hooks of `hooks` (docs/hooks.md): they see `own` (this
+/// `initialize`'s config, else the one in force) over the imported OpenCode config, secrets
+/// redacted; each patch is deep-merged in and must leave a config that loads. `None` when no hook
+/// changed anything (the config stays as given). A fail-closed hook that fails is `hook_failed`.
+pub async fn with_config_hooks(
+    own: Option<&Value>,
+    data_dir: &Path,
+    env: &ProcessEnv,
+    hooks: &crate::plugin::Registry,
+) -> Result<Option<Value>, RpcError> {
+    let merged = with_opencode_import(data_dir, env, parse_config(own, env)?);
+    let Ok(Value::Object(mut config)) = serde_json::to_value(&merged) else {
+        return Ok(None);
+    };
+    // Sections other layers read (such as `auth`) pass through as written.
+    if let Some(Value::Object(raw)) = own {
+        for (key, section) in raw {
+            config.entry(key.clone()).or_insert_with(|| section.clone());
+        }
+    }
+    let check = |config: &serde_json::Map<String, Value>| {
+        let value = Value::Object(config.clone());
+        parse_config(Some(&value), env).map_err(|error| error.message)?;
+        super::network::network_settings(Some(&value)).map_err(|error| error.message)?;
+        Ok(())
+    };
+    let mut report = crate::plugin::HookReport::default();
+    hooks
+        .config(&mut config, &check, &mut report)
+        .await
+        .map_err(super::errors::hook_failed)?;
+    for change in &report.changes {
+        tracing::info!(plugin = %change.plugin, changed = ?change.changed, "a config hook edited the config");
+    }
+    Ok((!report.changes.is_empty()).then_some(Value::Object(config)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

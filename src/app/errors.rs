@@ -114,6 +114,15 @@ pub fn net_error(err: &NetError) -> RpcError {
 }
 
 /// A session that is not open, or session params that do not hold.
+/// `hook_failed`: which plugin's hook failed (a plugin that fails closed), and why.
+pub fn hook_failed(failed: crate::plugin::HookFailed) -> RpcError {
+    RpcError::new(ErrorKind::HookFailed, failed.to_string()).with_data(json!({
+        "plugin": failed.plugin,
+        "hook": failed.hook.as_str(),
+        "reason": failed.failure.reason(),
+    }))
+}
+
 pub fn session_error(err: SessionError) -> RpcError {
     match &err {
         SessionError::NotFound(id) => RpcError::new(ErrorKind::SessionNotFound, err.to_string())

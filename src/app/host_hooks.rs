@@ -1,27 +1,33 @@
 //! The host's hooks as a plugin: each hook the host declared in `initialize` is a server→client
-//! request (`hook/chat.params`, `hook/chat.headers`) whose answer is checked before it is applied,
-//! and `event` is the `hook/event` notification.
+//! request (`hook/config`, `hook/chat.params`, `hook/chat.headers`) whose answer is checked before
+//! it is applied, and `event` is the `hook/event` notification.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::app::state::ServerState;
 use crate::plugin::host::{self, HostHooks};
 use crate::plugin::{
     ChatContext, ChatHeadersHookParams, ChatHeadersOutput, ChatHeadersPatch, ChatParamsHookParams,
-    ChatParamsOutput, ChatParamsPatch, HookEvent, HookEventParams, HookFailure, Plugin, Registry,
+    ChatParamsOutput, ChatParamsPatch, ConfigHookParams, ConfigPatch, HookEvent, HookEventParams,
+    HookFailure, Plugin, Registry,
 };
 use crate::rpc::client_requests::ClientRequestError;
 use crate::rpc::outbound::Outbound;
 
 /// The plugins of a call: the built-ins, then the host's hooks when it declared any.
 pub fn registry(state: &ServerState) -> Registry {
+    registry_with(state, declared(state))
+}
+
+/// The built-ins, then the host's `hooks` (those `initialize` is declaring).
+pub fn registry_with(state: &ServerState, hooks: Option<HostHooks>) -> Registry {
     let mut registry = Registry::with_builtins();
-    if let Some(hooks) = declared(state) {
+    if let Some(hooks) = hooks.filter(|hooks| !hooks.methods().is_empty()) {
         registry.register(Arc::new(HostPlugin {
             hooks,
             outbound: state.outbound.clone(),
@@ -79,6 +85,17 @@ impl Plugin for HostPlugin {
 
     fn fails_closed(&self) -> bool {
         self.hooks.fail_closed
+    }
+
+    /// The host is sent the config already redacted (the registry hands every plugin that view).
+    async fn config(&self, config: &Map<String, Value>) -> Result<ConfigPatch, HookFailure> {
+        if !self.hooks.config {
+            return Ok(ConfigPatch::default());
+        }
+        let params = ConfigHookParams {
+            config: Value::Object(config.clone()),
+        };
+        self.ask(host::CONFIG, &params).await
     }
 
     async fn chat_params(

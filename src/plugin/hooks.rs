@@ -2,9 +2,11 @@
 
 use async_trait::async_trait;
 
+use serde_json::{Map, Value};
+
 use super::{
-    AuthContext, AuthOptions, ChatContext, ChatHeadersOutput, ChatParamsOutput, HookEvent,
-    HookFailure,
+    AuthContext, AuthOptions, ChatContext, ChatHeadersOutput, ChatParamsOutput, ConfigPatch,
+    HookEvent, HookFailure,
 };
 
 /// A plugin. Each trigger hook edits its output in place, OpenCode's `trigger(name, input,
@@ -30,6 +32,12 @@ pub trait Plugin: Send + Sync {
         _output: &mut AuthOptions,
     ) -> Result<(), HookFailure> {
         Ok(())
+    }
+
+    /// `config`: the merged config as it is loaded (`initialize`), every secret-bearing value
+    /// redacted (`plugin::config::redacted`); the answer is deep-merged into it.
+    async fn config(&self, _config: &Map<String, Value>) -> Result<ConfigPatch, HookFailure> {
+        Ok(ConfigPatch::default())
     }
 
     /// `chat.params`: the sampling settings and provider options the call is about to send.

@@ -14,6 +14,8 @@ use super::HookFailure;
 pub const CHAT_PARAMS: &str = "hook/chat.params";
 /// The server→client request of `chat.headers`.
 pub const CHAT_HEADERS: &str = "hook/chat.headers";
+/// The server→client request of `config`.
+pub const CONFIG: &str = "hook/config";
 /// The notification of `event` (never answered).
 pub const EVENT: &str = "hook/event";
 
@@ -27,6 +29,9 @@ pub const MAX_TIMEOUT_MS: u64 = 120_000;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HostHooks {
+    /// The host answers `hook/config` (when `initialize` loads the config).
+    #[serde(default)]
+    pub config: bool,
     /// The host answers `hook/chat.params`.
     #[serde(default)]
     pub chat_params: bool,
@@ -64,9 +69,11 @@ impl HostHooks {
         Duration::from_millis(self.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS))
     }
 
-    /// The server→client methods the sidecar will use, in the order they run in a call.
+    /// The server→client methods the sidecar will use: `hook/config` first (it runs when the
+    /// config is loaded), then in the order they run in a call.
     pub fn methods(&self) -> Vec<String> {
         [
+            (self.config, CONFIG),
             (self.chat_params, CHAT_PARAMS),
             (self.chat_headers, CHAT_HEADERS),
             (self.event, EVENT),

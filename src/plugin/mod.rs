@@ -8,6 +8,7 @@
 //! - `params`, `headers`: the outputs of `chat.params` and `chat.headers`, and the patches a host
 //!   answers with;
 //! - `auth`: what the auth loaders contribute to a call's runtime (endpoint, headers, bearer);
+//! - `config`: the config hook's redacted view of the config, and the patch it answers with;
 //! - `event`: the events observers are told of;
 //! - `failure`: why a hook failed and what the call does about it;
 //! - `hooks`: the [`Plugin`] trait; `registry`: the order and the policy;
@@ -16,6 +17,7 @@
 
 mod auth;
 mod builtin;
+pub mod config;
 mod event;
 mod failure;
 mod headers;
@@ -29,6 +31,7 @@ mod registry;
 mod registry_tests;
 
 pub use auth::{AuthContext, AuthOptions, Endpoint};
+pub use config::{ConfigHookParams, ConfigPatch};
 pub use event::{HookEvent, HookEventParams};
 pub use failure::{HookFailed, HookFailure, HookPoint};
 pub use headers::{ChatHeadersHookParams, ChatHeadersOutput, ChatHeadersPatch};

@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use serde_json::{Map, Value};
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +36,9 @@ pub struct HookReport {
     /// Hooks that failed and were skipped.
     pub warnings: Vec<CallWarning>,
 }
+
+/// Whether a config a hook left still loads (why not, when it does not).
+pub type ConfigCheck<'a> = dyn Fn(&Map<String, Value>) -> Result<(), String> + Sync + 'a;
 
 /// The plugins of a call, in the order they run.
 #[derive(Clone, Default)]
@@ -63,6 +68,31 @@ impl Registry {
     /// The plugins' names, in the order they run.
     pub fn names(&self) -> Vec<&str> {
         self.plugins.iter().map(|plugin| plugin.name()).collect()
+    }
+
+    /// Runs every plugin's `config` hook in order over `config`: each sees it redacted and its
+    /// patch is deep-merged in when the result passes `check` (else the answer is invalid).
+    pub async fn config(
+        &self,
+        config: &mut Map<String, Value>,
+        check: &ConfigCheck<'_>,
+        report: &mut HookReport,
+    ) -> Result<(), HookFailed> {
+        for plugin in &self.plugins {
+            let view = super::config::redacted(config);
+            let mut patched = config.clone();
+            let mut changed = Vec::new();
+            let result = plugin.config(&view).await.and_then(|patch| {
+                let patch = patch.without_placeholders();
+                changed = patch.paths();
+                crate::json_merge::merge_deep_map(&mut patched, &patch.0);
+                check(&patched).map_err(HookFailure::InvalidAnswer)
+            });
+            if settle(plugin.as_ref(), HookPoint::Config, result, report, changed)? {
+                *config = patched;
+            }
+        }
+        Ok(())
     }
 
     /// Runs every plugin's `auth` loader in order; what they contribute.

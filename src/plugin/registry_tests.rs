@@ -247,3 +247,90 @@ fn headers_and_events_follow_the_same_order() {
     });
     assert_eq!(*log.lock().expect("log"), ["first:s1", "second:s1"]);
 }
+
+/// Answers `config` with a fixed patch, and records the config it saw.
+struct ConfigEditor {
+    name: &'static str,
+    patch: serde_json::Value,
+    seen: Arc<Mutex<Vec<serde_json::Value>>>,
+}
+
+#[async_trait]
+impl Plugin for ConfigEditor {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    async fn config(
+        &self,
+        config: &Map<String, serde_json::Value>,
+    ) -> Result<ConfigPatch, HookFailure> {
+        self.seen
+            .lock()
+            .expect("seen")
+            .push(serde_json::Value::Object(config.clone()));
+        serde_json::from_value(self.patch.clone()).map_err(|e| HookFailure::Failed(e.to_string()))
+    }
+}
+
+#[test]
+fn config_hooks_see_the_config_redacted_in_order_and_a_bad_patch_is_skipped() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let editor = |name, patch| {
+        Arc::new(ConfigEditor {
+            name,
+            patch,
+            seen: seen.clone(),
+        })
+    };
+    let mut registry = Registry::with_builtins();
+    registry
+        .register(editor(
+            "adds",
+            json!({"provider": {"corp": {"options": {"apiKey": "[redacted]", "region": "eu"}}}}),
+        ))
+        .register(editor("breaks", json!({"model": 42})))
+        .register(editor("disables", json!({"disabled_providers": ["other"]})));
+    let mut config = json!({"provider": {"corp": {"options": {"apiKey": "sk-secret-1"}}}})
+        .as_object()
+        .expect("object")
+        .clone();
+    let check = |config: &Map<String, serde_json::Value>| match config.get("model") {
+        Some(model) if !model.is_string() => Err("model must be a string".to_string()),
+        _ => Ok(()),
+    };
+    let mut report = HookReport::default();
+    futures::executor::block_on(registry.config(&mut config, &check, &mut report))
+        .expect("no plugin fails closed");
+
+    assert_eq!(
+        serde_json::Value::Object(config),
+        json!({"provider": {"corp": {"options": {"apiKey": "sk-secret-1", "region": "eu"}}},
+               "disabled_providers": ["other"]})
+    );
+    let seen = seen.lock().expect("seen");
+    assert_eq!(seen.len(), 3);
+    assert_eq!(
+        seen[1]["provider"]["corp"]["options"]["region"], "eu",
+        "in order"
+    );
+    assert!(
+        seen.iter()
+            .all(|view| !view.to_string().contains("sk-secret"))
+    );
+    assert_eq!(report.warnings.len(), 1);
+    assert!(
+        matches!(&report.warnings[0], CallWarning::HookFailed { plugin, hook, reason, .. }
+            if plugin == "breaks" && hook == "config" && reason == "invalid_answer"),
+        "{:?}",
+        report.warnings
+    );
+    assert_eq!(
+        report
+            .changes
+            .iter()
+            .map(|c| c.plugin.as_str())
+            .collect::<Vec<_>>(),
+        ["adds", "disables"]
+    );
+}

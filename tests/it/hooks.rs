@@ -318,7 +318,8 @@ fn initialize_checks_the_hook_declaration() {
     assert_eq!(error["data"]["field"], "capabilities.hooks", "{error}");
     let result = sidecar.call(
         "initialize",
-        json!({"capabilities": {"hooks": {"chatHeaders": true, "event": true, "config": true},
+        // `auth` is no host hook (a host supplies credentials, it is never sent one).
+        json!({"capabilities": {"hooks": {"chatHeaders": true, "event": true, "auth": true},
                                 "experimental": {"anything": 1}}}),
     );
     assert_eq!(

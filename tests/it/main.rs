@@ -9,6 +9,7 @@ mod aws_credentials;
 mod call_options;
 mod catalog;
 mod chat;
+mod config_hook;
 mod config_import;
 mod doctor;
 mod endpoints;

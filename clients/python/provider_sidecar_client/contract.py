@@ -229,6 +229,20 @@ class ClientInfo(TypedDict):
 ConditionOp: TypeAlias = Literal['eq', 'neq']
 
 
+class ConfigHookParams(TypedDict):
+    """
+    The params of `hook/config`: the merged config (the sidecar's own over the imported OpenCode
+    config), secrets redacted.
+    """
+
+    config: Any
+    """
+    OpenCode's config format (`provider`, `model`, `disabled_providers`, ...). Every value
+    that may hold a credential is `"[redacted]"`: keys naming a key, token, secret, password
+    or credential, every header value, and the user and password of URLs.
+    """
+
+
 ConfigImportParams = TypedDict(
     'ConfigImportParams',
     {
@@ -237,6 +251,14 @@ ConfigImportParams = TypedDict(
         'paths': NotRequired[list[str]],
     },
 )
+
+
+class ConfigPatch(TypedDict):
+    """
+    A host's answer to `hook/config`: an object deep-merged into the config (objects merge key by
+    key, anything else replaces), or `null` for no change. A `"[redacted]"` value in it leaves the
+    value it stands for as it was, so a host may send back what it was sent.
+    """
 
 
 ConnectionStatus: TypeAlias = Literal[
@@ -381,6 +403,10 @@ class HostHooks(TypedDict):
     (`initialize`'s result lists the ones it will call).
     """
 
+    config: NotRequired[bool]
+    """
+    The host answers `hook/config` (when `initialize` loads the config).
+    """
     chatParams: NotRequired[bool]
     """
     The host answers `hook/chat.params`.
@@ -2826,8 +2852,10 @@ class SidecarContract(TypedDict):
     ClientCapabilities: NotRequired[ClientCapabilities]
     ClientInfo: NotRequired[ClientInfo]
     ConditionOp: NotRequired[ConditionOp]
+    ConfigHookParams: NotRequired[ConfigHookParams]
     ConfigImportParams: NotRequired[ConfigImportParams]
     ConfigImportReport: NotRequired[ConfigImportReport]
+    ConfigPatch: NotRequired[ConfigPatch]
     ConnectionStatus: NotRequired[ConnectionStatus]
     Content: NotRequired[Content]
     Cost: NotRequired[Cost]

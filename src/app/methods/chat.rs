@@ -281,17 +281,8 @@ pub(super) fn chat_error(err: ChatError) -> RpcError {
         ChatError::InvalidRequest(reason) => RpcError::invalid_params("", reason),
         ChatError::InvalidParam { field, reason } => RpcError::invalid_params(field, reason),
         ChatError::Client(_) => RpcError::internal(message),
-        ChatError::Hook(failed) => hook_failed(failed),
+        ChatError::Hook(failed) => crate::app::errors::hook_failed(failed),
     }
-}
-
-/// `hook_failed`: which plugin's hook failed, and why.
-fn hook_failed(failed: crate::plugin::HookFailed) -> RpcError {
-    RpcError::new(ErrorKind::HookFailed, failed.to_string()).with_data(json!({
-        "plugin": failed.plugin,
-        "hook": failed.hook.as_str(),
-        "reason": failed.failure.reason(),
-    }))
 }
 
 fn resolve_error(err: ResolveError) -> RpcError {
@@ -328,7 +319,7 @@ fn resolve_error(err: ResolveError) -> RpcError {
             "variant": variant,
             "available": available,
         })),
-        ResolveError::Hook(failed) => hook_failed(failed),
+        ResolveError::Hook(failed) => crate::app::errors::hook_failed(failed),
     }
 }
 

@@ -141,13 +141,18 @@ impl Method<ServerState> for Initialize {
             crate::app::config::parse_config(Some(config), &state.env)?;
             crate::app::network::network_settings(Some(config))?;
         }
+        // The config hooks (the host's `hook/config` among them) see the config being loaded.
+        let settings = state.settings();
+        let data_dir = options.data_dir.clone().unwrap_or(settings.data_dir);
+        let own = options.config.or(settings.config);
+        let registry = crate::app::host_hooks::registry_with(&state, hooks.clone());
+        let hooked =
+            crate::app::config::with_config_hooks(own.as_ref(), &data_dir, &state.env, &registry)
+                .await?;
+        let config = hooked.or(own);
         state.update_settings(|settings| {
-            if let Some(dir) = options.data_dir {
-                settings.data_dir = dir;
-            }
-            if let Some(config) = options.config {
-                settings.config = Some(config);
-            }
+            settings.data_dir = data_dir;
+            settings.config = config;
         });
         let catalog = state.catalog.runtime(&state)?.service.try_status();
         if let Some(pid) = host {

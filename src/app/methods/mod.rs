@@ -30,6 +30,10 @@ pub use lifecycle::{InitializeParams, InitializeResult};
 fn register_host_hooks(table: &mut MethodTable<ServerState>) {
     use crate::plugin::{self, host};
     table
+        .add_server_request::<plugin::ConfigHookParams, plugin::ConfigPatch>(
+            host::CONFIG,
+            "When `initialize` loads the config: the host sees the merged config, every secret-bearing value redacted, and may edit it. Answer with an object deep-merged into the config (a `\"[redacted]\"` value leaves the secret as it was) or null for no change.",
+        )
         .add_server_request::<plugin::ChatParamsHookParams<'static>, plugin::ChatParamsPatch>(
             host::CHAT_PARAMS,
             "Before a chat call (and `transform/preview`) is sent: the host may change its sampling settings and provider options. Answer with the fields to replace (`null` removes one) or null for no change.",

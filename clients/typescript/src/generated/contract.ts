@@ -946,6 +946,10 @@ export interface ClientCapabilities {
  */
 export interface HostHooks {
   /**
+   * The host answers `hook/config` (when `initialize` loads the config).
+   */
+  config?: boolean;
+  /**
    * The host answers `hook/chat.params`.
    */
   chatParams?: boolean;
@@ -2997,6 +3001,34 @@ export interface ChatRequest {
   providerOptions?: {
     [k: string]: unknown;
   } | null;
+}
+/**
+ * The params of `hook/config`: the merged config (the sidecar's own over the imported OpenCode
+ * config), secrets redacted.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ConfigHookParams".
+ */
+export interface ConfigHookParams {
+  /**
+   * OpenCode's config format (`provider`, `model`, `disabled_providers`, ...). Every value
+   * that may hold a credential is `"[redacted]"`: keys naming a key, token, secret, password
+   * or credential, every header value, and the user and password of URLs.
+   */
+  config: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * A host's answer to `hook/config`: an object deep-merged into the config (objects merge key by
+ * key, anything else replaces), or `null` for no change. A `"[redacted]"` value in it leaves the
+ * value it stands for as it was, so a host may send back what it was sent.
+ *
+ * This interface was referenced by `SidecarContract`'s JSON-Schema
+ * via the `definition` "ConfigPatch".
+ */
+export interface ConfigPatch {
+  [k: string]: unknown;
 }
 /**
  * This interface was referenced by `SidecarContract`'s JSON-Schema
