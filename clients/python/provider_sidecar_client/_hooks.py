@@ -1,7 +1,8 @@
 """Host hooks (docs/hooks.md), shared by the sync and asyncio clients: the sidecar asks the host
-`hook/chat.params` and `hook/chat.headers` before each chat call it sends, and tells it
-`hook/event`. A handler returns a patch (`{"temperature": 0.3}`, `{"headers": {"x-team": "a"}}`)
-or None for no change; one that raises is a failed hook."""
+`hook/config` when `initialize` loads the config (secrets redacted), `hook/chat.params` and
+`hook/chat.headers` before each chat call it sends, and tells it `hook/event`. A handler returns a
+patch (`{"provider": {...}}`, `{"temperature": 0.3}`, `{"headers": {"x-team": "a"}}`) or None for
+no change; one that raises is a failed hook."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any, Callable, Optional
 
 # The JSON-RPC method of each hook point.
 HOOK_METHODS = {
+    "config": "hook/config",
     "chat.params": "hook/chat.params",
     "chat.headers": "hook/chat.headers",
     "event": "hook/event",
@@ -35,6 +37,7 @@ def hook_capabilities(
     for name in hooks:
         hook_method(name)
     declared: dict[str, Any] = {
+        "config": "config" in hooks,
         "chatParams": "chat.params" in hooks,
         "chatHeaders": "chat.headers" in hooks,
         "event": "event" in hooks,

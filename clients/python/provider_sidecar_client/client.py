@@ -232,7 +232,7 @@ class SidecarClient(SidecarMethods):
         return remove
 
     def on_hook(self, name: str, handler: Callable[[Any], Any]) -> Callable[[], None]:
-        """Answers the sidecar's `hook/<name>` requests (`chat.params`, `chat.headers`) with
+        """Answers the sidecar's `hook/<name>` requests (`config`, `chat.params`, `chat.headers`) with
         `handler(params)`, or receives `hook/event` notifications (`event`). The sidecar asks only
         for hooks `initialize` declared (`spawn_sidecar(hooks=...)` declares and registers).
         Replaces an earlier handler of the name; returns a function that removes it."""
@@ -416,7 +416,7 @@ def spawn_sidecar(
 ) -> SidecarClient:
     """Starts the sidecar (binary: `binary`, else `$PROVIDER_SIDECAR_BIN`, else on the PATH),
     sends `initialize` and `initialized`, and returns the client. `hooks` maps hook points
-    (`chat.params`, `chat.headers`, `event`) to handlers, registered and declared in `initialize`
+    (`config`, `chat.params`, `chat.headers`, `event`) to handlers, registered and declared in `initialize`
     with `hook_timeout_ms` and `hooks_fail_closed` (docs/hooks.md)."""
     command, extra = spawn_options(
         binary=binary, data_dir=data_dir, config_path=config_path, log=log, args=args

@@ -62,6 +62,27 @@ class SyncHooksTest(unittest.TestCase):
             self.assertIn("the host broke", preview["warnings"][0]["message"])
         server.stop()
 
+    def test_a_config_handler_edits_the_config_without_seeing_its_secrets(self):
+        server = mock_provider(openai_chat_chunks("openai-text"))
+        seen = []
+
+        def config(p):
+            seen.append(p["config"])
+            return {"provider": {"mock": {"options": {"headers": {"x-from-py-config": "1"}}}}}
+
+        with spawn_sidecar(binary=BIN, data_dir=data_dir(), env=TEST_ENV, stderr=subprocess.DEVNULL,
+                           config=chat_config(server), hooks={"config": config}) as sidecar:
+            self.assertEqual(sidecar.initialize_result["capabilities"]["hooks"], ["hook/config"])
+            self.assertEqual(len(seen), 1, "asked while initialize waited")
+            self.assertNotIn("sk-py-mock", json.dumps(seen), "the config hook never sees the key")
+            sidecar.session_open({"sessionId": "s"})
+            sidecar.chat_generate(chat({}))
+            _method, _path, headers, _body = server.posts()[0]
+            lower = {k.lower(): v for k, v in headers.items()}
+            self.assertEqual(lower["x-from-py-config"], "1")
+            self.assertEqual(lower["authorization"], "Bearer sk-py-mock")
+        server.stop()
+
 
 class AsyncHooksTest(unittest.IsolatedAsyncioTestCase):
     async def test_a_coroutine_handler_changes_the_request(self):

@@ -1,11 +1,14 @@
-// Host hooks (docs/hooks.md): the sidecar asks the host `hook/chat.params` and `hook/chat.headers`
-// before each chat call it sends, and tells it `hook/event`. A host declares the hooks it
+// Host hooks (docs/hooks.md): the sidecar asks the host `hook/config` when `initialize` loads the
+// config, `hook/chat.params` and `hook/chat.headers` before each chat call it sends, and tells it
+// `hook/event`. A host declares the hooks it
 // implements in `initialize` (`spawnSidecar({hooks})` does both: declares and registers).
 import type {
   ChatHeadersHookParams,
   ChatHeadersPatch,
   ChatParamsHookParams,
   ChatParamsPatch,
+  ConfigHookParams,
+  ConfigPatch,
   HookEventParams,
   HostHooks,
 } from "./generated/contract";
@@ -14,6 +17,8 @@ type Answer<T> = T | null | undefined | Promise<T | null | undefined>;
 
 /** One handler per hook point. An answer of null (or nothing) changes nothing. */
 export interface HookHandlers {
+  /** Edit the config as it is loaded (secrets arrive as "[redacted]"): answer an object deep-merged into it. */
+  config: (params: ConfigHookParams) => Answer<ConfigPatch>;
   /** Change the sampling settings or provider options: answer the fields to replace (`null` removes one). */
   "chat.params": (params: ChatParamsHookParams) => Answer<ChatParamsPatch>;
   /** Add headers: answer `{headers: {name: value}}` (a null value removes one an earlier hook set). */
@@ -35,6 +40,7 @@ export interface HostHookOptions {
 
 /** The JSON-RPC method of each hook point. */
 export const HOOK_METHODS: Record<HookName, string> = {
+  config: "hook/config",
   "chat.params": "hook/chat.params",
   "chat.headers": "hook/chat.headers",
   event: "hook/event",
@@ -44,6 +50,7 @@ export const HOOK_METHODS: Record<HookName, string> = {
 export function hookCapabilities(options: HostHookOptions): HostHooks {
   const { handlers } = options;
   const declared: HostHooks = {
+    config: handlers.config !== undefined,
     chatParams: handlers["chat.params"] !== undefined,
     chatHeaders: handlers["chat.headers"] !== undefined,
     event: handlers.event !== undefined,

@@ -69,3 +69,36 @@ test("a handler that throws is a failed hook: the call goes on with a warning", 
     await server.stop();
   }
 });
+
+test("a config handler sees the config without its secrets and edits it before initialize returns", async () => {
+  const server = await mockProvider(openaiChatChunks("openai-text"));
+  const seen: unknown[] = [];
+  const sidecar = await spawnTest({
+    config: {
+      provider: {
+        mock: { npm: "@ai-sdk/openai-compatible", options: { baseURL: server.url, apiKey: "sk-ts-config-secret" } },
+      },
+    },
+    hooks: {
+      handlers: {
+        config: ({ config }) => {
+          seen.push(config);
+          return { provider: { mock: { options: { headers: { "x-from-ts-config": "1" } } } } };
+        },
+      },
+    },
+  });
+  try {
+    assert.deepEqual(sidecar.initializeResult?.capabilities.hooks, ["hook/config"]);
+    assert.equal(seen.length, 1);
+    assert.ok(!JSON.stringify(seen).includes("sk-ts-config-secret"), "the config hook never sees the key");
+    await sidecar.sessionOpen({ sessionId: "s" });
+    await sidecar.chatGenerate({ sessionId: "s", providerId: "mock", modelId: "m", messages: hi });
+    const [call] = server.posts();
+    assert.equal(call.headers["x-from-ts-config"], "1");
+    assert.equal(call.headers["authorization"], "Bearer sk-ts-config-secret");
+  } finally {
+    await sidecar.close();
+    await server.stop();
+  }
+});
