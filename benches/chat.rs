@@ -15,7 +15,11 @@
 //!
 //! Reports, as ratios to the bare client in the same run: p50 and p90 wall of a 10,000-chunk stream
 //! (several in a row over pooled connections), CPU per stream, chunks/s of 32 concurrent 1,000-chunk
-//! streams, and time to first delta, in a burst and on a paced stream; and the sidecar's peak RSS.
+//! streams, and time to first delta, in a burst (median and quartiles: on a busy machine a wake-up
+//! that waits for a core adds milliseconds to some rounds) and on a paced stream; and the sidecar's
+//! peak RSS. For the 32 streams also the CPU each party spent per round (sidecar, the host's reader
+//! thread, the mock; the bare client, the mock) and the sidecar's system calls: when the cores are
+//! the limit, chunks/s follow the CPU the two sides need in all.
 //!
 //! Run with `cargo bench --bench chat` or `scripts/bench-chat` (adds the load average).
 //! `CHAT_BENCH_ROUNDS` sets the rounds (default 15), `CHAT_BENCH_CONCURRENT_ROUNDS` those of 32
@@ -751,6 +755,7 @@ fn main() {
     })
     .expect("client");
     let me = std::process::id().to_string();
+    let mock_pid = mock.child.id().to_string();
     let url = |stream: &str| format!("{}/{stream}/chat/completions", mock.base_url);
     let (burst_url, concurrent_url, paced_url) = (url("burst"), url("concurrent"), url("paced"));
 
@@ -809,17 +814,31 @@ fn main() {
     let rss_single = sidecar.peak_rss_kib();
 
     // 32 streams at once, both sides on both cores; interleaved rounds.
-    let (mut side_conc, mut bare_conc, mut side_conc_cpu) = (Vec::new(), Vec::new(), Vec::new());
+    // CPU of every party per round: where the two cores go (the mock serves both sides alike).
+    let (mut side_conc, mut bare_conc) = (Vec::new(), Vec::new());
+    let (mut side_conc_cpu, mut host_conc_cpu, mut bare_conc_cpu) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let (mut mock_side_cpu, mut mock_bare_cpu) = (Vec::new(), Vec::new());
+    let mut side_conc_usage = Vec::new();
     for _ in 0..concurrent_rounds {
+        let (mock_before, host_before) = (Usage::of(&mock_pid), Usage::of(&me));
         let ((wall, _, deltas), usage) = usage_of(&side_pid, || {
             sidecar.streams(CONCURRENT, Stream::Concurrent)
         });
         assert_eq!(deltas, CONCURRENT_CHUNKS * CONCURRENT);
         side_conc.push(wall);
         side_conc_cpu.push(usage.cpu);
-        let (wall, deltas) = rt.block_on(bare_concurrent(&client, &concurrent_url, CONCURRENT));
+        side_conc_usage.push(usage);
+        host_conc_cpu.push(Usage::of(&me).since(host_before).cpu);
+        mock_side_cpu.push(Usage::of(&mock_pid).since(mock_before).cpu);
+        let mock_before = Usage::of(&mock_pid);
+        let ((wall, deltas), usage) = usage_of(&me, || {
+            rt.block_on(bare_concurrent(&client, &concurrent_url, CONCURRENT))
+        });
         assert_eq!(deltas, CONCURRENT_CHUNKS * CONCURRENT);
         bare_conc.push(wall);
+        bare_conc_cpu.push(usage.cpu);
+        mock_bare_cpu.push(Usage::of(&mock_pid).since(mock_before).cpu);
     }
     let rss_concurrent = sidecar.peak_rss_kib();
 
@@ -886,16 +905,37 @@ fn main() {
         "    {CONCURRENT} streams chunks/s   : {:>5.2}x  (sidecar {:.0}/s, cpu {:.0} ms; bare {:.0}/s; p50 of {concurrent_rounds}; target >= 0.8x)",
         rate(side_conc_t) / rate(bare_conc_t),
         rate(side_conc_t),
-        ms(median(side_conc_cpu)),
+        ms(median(side_conc_cpu.clone())),
         rate(bare_conc_t),
     );
     println!(
-        "    first delta, burst    : +{:.3} ms  (sidecar {:.3} ms, min {:.3}; bare {:.3} ms, min {:.3}; in-process wire layer {:.3} ms; target <= +1 ms)",
+        "      cpu per round       :  sidecar {:.1} ms + host reader {:.1} ms + mock {:.1} ms; bare client {:.1} ms + mock {:.1} ms",
+        ms(median(side_conc_cpu.clone())),
+        ms(median(host_conc_cpu)),
+        ms(median(mock_side_cpu)),
+        ms(median(bare_conc_cpu)),
+        ms(median(mock_bare_cpu)),
+    );
+    let p50_of = |f: fn(&Usage) -> u64| {
+        let mut all: Vec<u64> = side_conc_usage.iter().map(f).collect();
+        all.sort_unstable();
+        all[all.len() / 2]
+    };
+    println!(
+        "      sidecar per round   :  {} ctx sw, {} reads, {} writes (stdout and sockets)",
+        p50_of(|u| u.context_switches),
+        p50_of(|u| u.reads),
+        p50_of(|u| u.writes),
+    );
+    println!(
+        "    first delta, burst    : +{:.3} ms  (sidecar {:.3} ms, p25-p75 {:.3}-{:.3}; bare {:.3} ms, p25-p75 {:.3}-{:.3}; in-process wire layer {:.3} ms; target <= +1 ms)",
         ms(median(side_s.first.clone())) - ms(median(bare.first.clone())),
         ms(median(side_s.first.clone())),
-        ms(*side_s.first.iter().min().expect("a run")),
+        ms(quantile(side_s.first.clone(), 0.25)),
+        ms(quantile(side_s.first.clone(), 0.75)),
         ms(median(bare.first.clone())),
-        ms(*bare.first.iter().min().expect("a run")),
+        ms(quantile(bare.first.clone(), 0.25)),
+        ms(quantile(bare.first.clone(), 0.75)),
         ms(median(wire_s.first.clone())),
     );
     println!(

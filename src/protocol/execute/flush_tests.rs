@@ -1,4 +1,5 @@
-//! When the stream loop flushes its sink: per network read, not per part.
+//! When the stream loop flushes its sink (per network read, not per part), and that a burst whose
+//! data never runs dry still sees a cancellation at once.
 
 use std::time::Duration;
 
@@ -134,4 +135,61 @@ fn each_part_of_a_paced_stream_is_flushed_before_the_next_wait() {
     for i in texts {
         assert_eq!(seen.get(i + 1), Some(&Seen::Flush), "{seen:?}");
     }
+}
+
+/// The loop waits for cancellation only where it waits for data, and looks at the token once per
+/// chunk besides: a burst stops within a few parts of a cancel.
+#[test]
+fn a_burst_is_cancelled_at_once_though_its_data_never_runs_dry() {
+    const CHUNKS: usize = 2000;
+    const CANCEL_AT: usize = 10;
+    let server_runtime = tokio::runtime::Runtime::new().expect("server runtime");
+    let server = server_runtime
+        .block_on(MockServer::start(vec![MockResponse::stream(
+            "text/event-stream",
+            text_chunks(CHUNKS),
+        )]))
+        .expect("mock starts");
+    let client_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    let cancel = CancellationToken::new();
+    let mut texts = 0;
+    let trigger = cancel.clone();
+    let mut sink = |part: StreamPart| {
+        if matches!(part, StreamPart::TextDelta { .. }) {
+            texts += 1;
+            if texts == 1 {
+                // The whole body arrives and waits in the socket meanwhile.
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            if texts == CANCEL_AT {
+                trigger.cancel();
+            }
+        }
+    };
+    let execution = client_runtime.block_on(async {
+        let client = build_client(&Default::default()).expect("client builds");
+        let request = PreparedRequest::post_json(&server.base_url, Default::default(), &json!({}));
+        execute_stream(
+            &client,
+            &request,
+            WireFormat::OpenaiChat,
+            &ExecuteOptions::default(),
+            &cancel,
+            &mut sink,
+        )
+        .await
+    });
+    assert!(
+        matches!(execution.error, Some(super::ProtocolError::Cancelled)),
+        "{:?}",
+        execution.error
+    );
+    // The parts of the chunk being handed on still go; then the loop stops.
+    assert!(
+        (CANCEL_AT..CANCEL_AT + 8).contains(&texts),
+        "{texts} text parts of {CHUNKS} after a cancel at {CANCEL_AT}"
+    );
 }
