@@ -17,6 +17,8 @@ use super::message::{FramedMessage, OutgoingMessage};
 /// Messages queued for the writer before a sender waits: a host that reads slowly slows the
 /// senders (a chat's batch of deltas is at most ~64 KB, so a full queue holds a few MB at most).
 const QUEUE_DEPTH: usize = 64;
+/// How the server tells the client it no longer waits for one of its requests.
+const CANCEL_REQUEST: &str = "$/cancelRequest";
 /// A typical `chat/delta` fits, so serializing one does not grow its buffer.
 const NOTIFICATION_CAPACITY: usize = 256;
 
@@ -156,7 +158,21 @@ impl Outbound {
         if !self.queue(message.frame(framing)).await {
             return Err(closed());
         }
-        match tokio::time::timeout(timeout, &mut waiter.answer).await {
+        // From here on the client has the request: if the caller stops waiting (a chat cancelled
+        // while its hook runs) or the wait times out, the client is told to drop it.
+        let mut cancel = CancelOnDrop {
+            tx: &self.tx,
+            framing,
+            id: Some(waiter.id),
+        };
+        let answer = tokio::time::timeout(timeout, &mut waiter.answer).await;
+        if answer.is_ok() {
+            cancel.id = None;
+        }
+        // A late answer is dropped once the waiter is gone.
+        drop(waiter);
+        drop(cancel);
+        match answer {
             Ok(Ok(Ok(result))) => Ok(result),
             Ok(Ok(Err(error))) => Err(ClientRequestError::Rejected {
                 method: method.to_owned(),
@@ -165,22 +181,49 @@ impl Outbound {
                 data: error.data,
             }),
             Ok(Err(_)) => Err(closed()),
-            Err(_) => {
-                let id = waiter.id;
-                drop(waiter);
-                self.notify(framing, "$/cancelRequest", &serde_json::json!({ "id": id }))
-                    .await;
-                Err(ClientRequestError::Timeout {
-                    method: method.to_owned(),
-                    timeout,
-                })
-            }
+            Err(_) => Err(ClientRequestError::Timeout {
+                method: method.to_owned(),
+                timeout,
+            }),
         }
     }
 
     /// The server's requests waiting for answers (the dispatcher hands them the client's).
     pub fn client_requests(&self) -> &ClientRequests {
         &self.requests
+    }
+}
+
+/// Sends `$/cancelRequest` for a server request still unanswered when it is dropped: one that
+/// timed out, or whose caller was cancelled (its future dropped mid-wait). Drop cannot wait, so
+/// the notification is queued at once, or by a task when the queue is full.
+struct CancelOnDrop<'a> {
+    tx: &'a mpsc::Sender<Queued>,
+    framing: Framing,
+    /// The request's id; `None` once it was answered.
+    id: Option<u64>,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        let Some(id) = self.id.take() else {
+            return;
+        };
+        let params = serde_json::json!({ "id": id });
+        let Some(message) = notification(self.framing, CANCEL_REQUEST, &params) else {
+            return;
+        };
+        match self.tx.try_send(Queued::Message(message)) {
+            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
+            Err(mpsc::error::TrySendError::Full(queued)) => {
+                let tx = self.tx.clone();
+                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                    runtime.spawn(async move {
+                        let _ = tx.send(queued).await;
+                    });
+                }
+            }
+        }
     }
 }
 
@@ -230,5 +273,89 @@ pub fn notification<P: Serialize>(
             tracing::error!(%method, %err, "notification could not be serialized");
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::{Value, json};
+    use tokio::sync::mpsc;
+
+    use super::{Outbound, Queued};
+    use crate::rpc::framing::Framing;
+
+    /// The next queued message as JSON.
+    async fn next(rx: &mut mpsc::Receiver<Queued>) -> Value {
+        let queued = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .expect("a message in time")
+            .expect("the queue is open");
+        let Queued::Message(message) = queued else {
+            panic!("a message, not a flush marker");
+        };
+        let mut bytes = Vec::new();
+        message.write_to(&mut bytes).expect("a Vec takes it");
+        serde_json::from_slice(&bytes).expect("one JSON line")
+    }
+
+    #[tokio::test]
+    async fn a_request_whose_caller_gives_up_is_cancelled_at_the_client() {
+        let (outbound, mut rx) = Outbound::with_drain(|rx| rx);
+        let asking = outbound.clone();
+        let call = tokio::spawn(async move {
+            asking
+                .request_in(Framing::Line, "hook/x", &json!({}), Duration::from_secs(60))
+                .await
+        });
+        let request = next(&mut rx).await;
+        assert_eq!(request["method"], "hook/x");
+        // The caller is cancelled mid-wait (its task aborted, as a cancelled chat's is).
+        call.abort();
+        assert!(call.await.expect_err("aborted").is_cancelled());
+        let cancel = next(&mut rx).await;
+        assert_eq!(cancel["method"], "$/cancelRequest");
+        assert_eq!(cancel["params"]["id"], request["id"]);
+        assert_eq!(outbound.client_requests().pending(), 0, "nothing waits");
+    }
+
+    #[tokio::test]
+    async fn an_answered_request_is_not_cancelled_and_a_timed_out_one_is() {
+        let (outbound, mut rx) = Outbound::with_drain(|rx| rx);
+        let asking = outbound.clone();
+        let call = tokio::spawn(async move {
+            asking
+                .request_in(Framing::Line, "hook/x", &json!({}), Duration::from_secs(60))
+                .await
+        });
+        let request = next(&mut rx).await;
+        assert!(
+            outbound
+                .client_requests()
+                .answer(&request["id"], Ok(json!({"ok": true})))
+        );
+        let answer = call.await.expect("runs").expect("answered");
+        assert_eq!(answer, json!({"ok": true}));
+
+        let error = outbound
+            .request_in(
+                Framing::Line,
+                "hook/y",
+                &json!({}),
+                Duration::from_millis(10),
+            )
+            .await
+            .expect_err("no answer");
+        assert_eq!(error.kind(), "timeout");
+        let timed_out = next(&mut rx).await;
+        assert_eq!(timed_out["method"], "hook/y");
+        let cancel = next(&mut rx).await;
+        assert_eq!(
+            cancel["method"], "$/cancelRequest",
+            "not for the answered one"
+        );
+        assert_eq!(cancel["params"]["id"], timed_out["id"]);
+        assert!(rx.try_recv().is_err(), "nothing else was sent");
     }
 }

@@ -169,9 +169,10 @@ impl ChatService {
         let mut warnings = Vec::new();
         for (index, target) in targets.iter().enumerate() {
             let is_last = index + 1 == targets.len();
-            let mut resolved = self
-                .resolve(session, sources, target, params.headers.as_ref(), hooks)
-                .await?;
+            // Resolving (auth loaders) and preparing (hooks, which may wait on the host) give way
+            // to a cancel at once; dropping a host hook's request tells the host to drop it too.
+            let resolving = self.resolve(session, sources, target, params.headers.as_ref(), hooks);
+            let mut resolved = unless_cancelled(&cancel, resolving).await??;
             // A fallback takes the variant only when it offers one of that name.
             let variant = match (index, params.variant.as_deref()) {
                 (0, variant) => variant,
@@ -183,7 +184,8 @@ impl ChatService {
                 variant,
                 small: params.small,
             };
-            let call = self.prepare(&mut resolved, &request, &spec, hooks).await?;
+            let preparing = self.prepare(&mut resolved, &request, &spec, hooks);
+            let call = unless_cancelled(&cancel, preparing).await??;
             warnings.extend(call.hooks.warnings);
             let prepared = call.request;
             let options = ExecuteOptions {
@@ -234,9 +236,7 @@ impl ChatService {
             .acquire(&key, resolved.max_concurrency, cancel)
             .await
         else {
-            return Attempt::Done(Err(ChatError::Cancelled {
-                partial: Box::new(crate::protocol::PartCollector::new().result()),
-            }));
+            return Attempt::Done(Err(cancelled_before_sending()));
         };
         let mut held = HoldBack::new(sink);
         let execution = execute_stream(
@@ -330,6 +330,24 @@ fn network_error(err: NetError) -> ResolveError {
     ResolveError::Config {
         field: err.field(),
         reason: err.to_string(),
+    }
+}
+
+/// `work`'s output, or `Cancelled` (with an empty partial result) as soon as `cancel` fires.
+async fn unless_cancelled<T>(
+    cancel: &CancellationToken,
+    work: impl std::future::Future<Output = T>,
+) -> Result<T, ChatError> {
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => Err(cancelled_before_sending()),
+        output = work => Ok(output),
+    }
+}
+
+fn cancelled_before_sending() -> ChatError {
+    ChatError::Cancelled {
+        partial: Box::new(crate::protocol::PartCollector::new().result()),
     }
 }
 

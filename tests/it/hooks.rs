@@ -327,3 +327,29 @@ fn initialize_checks_the_hook_declaration() {
         json!(["hook/chat.headers", "hook/event"])
     );
 }
+
+#[test]
+fn a_chat_cancelled_while_its_hook_runs_cancels_the_hook_at_the_host() {
+    let rt = runtime();
+    let server = rt
+        .block_on(MockServer::start(vec![openai_chat_stream("ok")]))
+        .expect("mock starts");
+    let mut sidecar = host(
+        json!({"chatParams": true, "timeoutMs": 60000}),
+        &server.base_url,
+    );
+    let id = sidecar.start(Framing::Line, "chat/stream", call_params());
+    let pending = hook_request(&mut sidecar, "hook/chat.params");
+    sidecar.send(
+        Framing::Line,
+        &json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": id}}),
+    );
+    let error = sidecar.response_to(&json!(id)).value["error"].clone();
+    assert_eq!(error["code"], -32800, "{error}");
+    let cancel = sidecar.wait_for(|m| m.value["method"] == "$/cancelRequest");
+    assert_eq!(cancel.value["params"]["id"], pending.value["id"]);
+    // A late answer to the cancelled hook is dropped; the sidecar goes on serving.
+    answer(&mut sidecar, &pending, json!({"temperature": 1.5}));
+    sidecar.call("session/list", json!({}));
+    assert!(chat_calls(&server).is_empty(), "nothing was sent upstream");
+}
