@@ -5,6 +5,9 @@ mod support;
 
 mod auth;
 mod auth_metadata;
+mod auth_oauth;
+mod auth_sources;
+mod auth_support;
 mod aws_credentials;
 mod call_options;
 mod catalog;
