@@ -300,15 +300,22 @@ mod tests {
         serde_json::from_slice(&bytes).expect("one JSON line")
     }
 
-    #[tokio::test]
-    async fn a_request_whose_caller_gives_up_is_cancelled_at_the_client() {
-        let (outbound, mut rx) = Outbound::with_drain(|rx| rx);
+    /// `hook/x` asked of the client by a task of its own, with a long timeout.
+    fn ask_in_background(
+        outbound: &Outbound,
+    ) -> tokio::task::JoinHandle<Result<Value, super::ClientRequestError>> {
         let asking = outbound.clone();
-        let call = tokio::spawn(async move {
+        tokio::spawn(async move {
             asking
                 .request_in(Framing::Line, "hook/x", &json!({}), Duration::from_secs(60))
                 .await
-        });
+        })
+    }
+
+    #[tokio::test]
+    async fn a_request_whose_caller_gives_up_is_cancelled_at_the_client() {
+        let (outbound, mut rx) = Outbound::with_drain(|rx| rx);
+        let call = ask_in_background(&outbound);
         let request = next(&mut rx).await;
         assert_eq!(request["method"], "hook/x");
         // The caller is cancelled mid-wait (its task aborted, as a cancelled chat's is).
@@ -323,12 +330,7 @@ mod tests {
     #[tokio::test]
     async fn an_answered_request_is_not_cancelled_and_a_timed_out_one_is() {
         let (outbound, mut rx) = Outbound::with_drain(|rx| rx);
-        let asking = outbound.clone();
-        let call = tokio::spawn(async move {
-            asking
-                .request_in(Framing::Line, "hook/x", &json!({}), Duration::from_secs(60))
-                .await
-        });
+        let call = ask_in_background(&outbound);
         let request = next(&mut rx).await;
         assert!(
             outbound
