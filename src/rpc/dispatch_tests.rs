@@ -73,6 +73,20 @@ impl Method<App> for Count {
     }
 }
 
+/// Takes a while, then sets the count (as a real `initialize` sets the configuration).
+struct Initialize;
+impl Method<App> for Initialize {
+    const NAME: &'static str = "initialize";
+    const SUMMARY: &'static str = "Sets the count to 100, slowly.";
+    type Params = NoParams;
+    type Result = ();
+    async fn call(app: Arc<App>, _: NoParams, _: RequestContext) -> Result<(), RpcError> {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        app.counted.store(100, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
 struct Shutdown;
 impl Method<App> for Shutdown {
     const NAME: &'static str = "shutdown";
@@ -145,6 +159,7 @@ impl Peer {
             .add::<Echo>()
             .add::<Sleep>()
             .add::<Count>()
+            .add::<Initialize>()
             .add::<Shutdown>()
             .add::<Notify>()
             .add::<Ask>();
@@ -588,4 +603,29 @@ async fn requests_fail_when_nothing_can_carry_them() {
         .await
         .expect_err("a map with tuple keys is no JSON");
     assert_eq!(error.kind(), "params");
+}
+
+/// Requests and notifications sent right behind `initialize`, before its answer, run after it.
+#[tokio::test]
+async fn what_follows_initialize_runs_once_it_is_answered() {
+    let mut peer = Peer::start();
+    let pipelined = concat!(
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#,
+        "\n",
+        r#"{"jsonrpc":"2.0","method":"count"}"#,
+        "\n",
+        r#"{"jsonrpc":"2.0","id":2,"method":"count"}"#,
+        "\n",
+    );
+    peer.send_raw(pipelined.as_bytes()).await;
+    let mut answers = vec![peer.next().await, peer.next().await];
+    answers.sort_by_key(|answer| answer["id"].as_u64());
+    assert_eq!(answers[0]["id"], 1, "{answers:?}");
+    assert_eq!(
+        answers[1]["result"], 102,
+        "both counts ran after initialize: {answers:?}"
+    );
+    // Later messages do not wait.
+    peer.request(json!(3), "count", json!({})).await;
+    assert_eq!(peer.next().await["result"], 103);
 }
