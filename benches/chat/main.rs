@@ -23,8 +23,9 @@
 //!
 //! Run with `cargo bench --bench chat` or `scripts/bench-chat` (adds the load average).
 //! `CHAT_BENCH_ROUNDS` sets the rounds (default 15), `CHAT_BENCH_CONCURRENT_ROUNDS` those of 32
-//! streams at once (default 5); `CHAT_BENCH_SIDECAR` runs another sidecar binary (A/B comparisons
-//! of builds). Numbers are printed, not asserted.
+//! streams at once (default 5); `CHAT_BENCH_SIDECAR` runs another sidecar binary, and
+//! `CHAT_BENCH_SIDECAR_B` a second one in the same rounds (A/B comparisons of builds, which the
+//! machine's drift between runs would drown). Numbers are printed, not asserted.
 
 mod clients;
 mod mock;
@@ -89,13 +90,22 @@ fn main() {
 
     let mut sidecar = Sidecar::spawn(&mock.base_url);
     let side_pid = sidecar.child.id().to_string();
+    // `CHAT_BENCH_SIDECAR_B`: a second build measured in the same rounds (A/B comparisons that the
+    // machine's drift between runs would drown).
+    let mut sidecar_b = std::env::var_os("CHAT_BENCH_SIDECAR_B")
+        .map(|binary| Sidecar::spawn_binary(&mock.base_url, &binary));
+    let side_b_pid = sidecar_b.as_ref().map(|b| b.child.id().to_string());
     // Warm-up: connection set-up paths, allocator pools, the sidecar's resolver caches, and a few
     // pooled connections on each side.
     for _ in 0..3 {
         let _ = on_worker(&rt, &client, &burst_url, Reader::Bare);
         let _ = single_rt.block_on(bare(&single_client, &burst_url));
         let _ = sidecar.run(Stream::Burst);
+        if let Some(b) = sidecar_b.as_mut() {
+            let _ = b.run(Stream::Burst);
+        }
     }
+    let mut side_b_s = Series::default();
 
     let (mut floor, mut bare_s, mut wire_s, mut side_s) = (
         Series::default(),
@@ -105,12 +115,15 @@ fn main() {
     );
     let mut bare_single_s = Series::default();
     // `CHAT_BENCH_CONCURRENT_ROUNDS` (e.g. to profile the concurrent phase): this many rounds of
-    // it, and the single streams only as many as the statistics need.
+    // it, and the single streams only as many as the statistics need unless `CHAT_BENCH_ROUNDS`
+    // is set too.
     let concurrent_rounds: usize = std::env::var("CHAT_BENCH_CONCURRENT_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(CONCURRENT_ROUNDS);
-    let rounds = if concurrent_rounds == CONCURRENT_ROUNDS {
+    let rounds = if concurrent_rounds == CONCURRENT_ROUNDS
+        || std::env::var_os("CHAT_BENCH_ROUNDS").is_some()
+    {
         rounds
     } else {
         5
@@ -138,6 +151,9 @@ fn main() {
             usage_of(&side_pid, || sidecar.run(Stream::Burst)),
             Some(CHUNKS),
         );
+        if let (Some(b), Some(pid)) = (sidecar_b.as_mut(), side_b_pid.as_ref()) {
+            side_b_s.push(usage_of(pid, || b.run(Stream::Burst)), Some(CHUNKS));
+        }
     }
     let rss_single = sidecar.peak_rss_kib();
 
@@ -148,7 +164,15 @@ fn main() {
         (Vec::new(), Vec::new(), Vec::new());
     let (mut mock_side_cpu, mut mock_bare_cpu) = (Vec::new(), Vec::new());
     let mut side_conc_usage = Vec::new();
+    let (mut side_b_conc, mut side_b_conc_cpu) = (Vec::new(), Vec::new());
     for _ in 0..concurrent_rounds {
+        if let (Some(b), Some(pid)) = (sidecar_b.as_mut(), side_b_pid.as_ref()) {
+            let ((wall, _, deltas), usage) =
+                usage_of(pid, || b.streams(CONCURRENT, Stream::Concurrent));
+            assert_eq!(deltas, CONCURRENT_CHUNKS * CONCURRENT);
+            side_b_conc.push(wall);
+            side_b_conc_cpu.push(usage.cpu);
+        }
         let (mock_before, host_before) = (Usage::of(&mock_pid), Usage::of(&me));
         let ((wall, _, deltas), usage) = usage_of(&side_pid, || {
             sidecar.streams(CONCURRENT, Stream::Concurrent)
@@ -184,6 +208,7 @@ fn main() {
         paced_side.push(run.first);
     }
     drop(sidecar);
+    drop(sidecar_b);
     drop(mock);
     let (paced_bare, paced_side) = (median(paced_bare), median(paced_side));
 
@@ -272,6 +297,19 @@ fn main() {
         ms(paced_side),
         ms(paced_bare),
     );
+    if !side_b_conc.is_empty() {
+        println!("{}", side_b_s.line("sidecar B over stdio"));
+        println!(
+            "  sidecar B: p50 {:.2}x, cpu {:.2}x, {CONCURRENT} streams {:.2}x (cpu {:.1} ms per round), first delta in a burst +{:.3} ms (p25-p75 {:.3}-{:.3})",
+            ratio(p50(&side_b_s), p50(bare)),
+            ratio(side_b_s.cpu(), bare.cpu()),
+            rate(median(side_b_conc)) / rate(bare_conc_t),
+            ms(median(side_b_conc_cpu)),
+            ms(median(side_b_s.first.clone())) - ms(median(bare.first.clone())),
+            ms(quantile(side_b_s.first.clone(), 0.25)),
+            ms(quantile(side_b_s.first.clone(), 0.75)),
+        );
+    }
     if let (Some(single), Some(concurrent)) = (rss_single, rss_concurrent) {
         println!(
             "  sidecar peak RSS        : {:.1} MiB after single streams, {:.1} MiB after {CONCURRENT} at once",

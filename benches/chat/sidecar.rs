@@ -121,8 +121,13 @@ pub struct Sidecar {
 
 impl Sidecar {
     pub fn spawn(base_url: &str) -> Sidecar {
-        let data_dir = tempfile::tempdir().expect("temp dir");
         let binary = std::env::var_os("CHAT_BENCH_SIDECAR").unwrap_or_else(|| BIN.into());
+        Sidecar::spawn_binary(base_url, &binary)
+    }
+
+    /// The sidecar built as `binary`.
+    pub fn spawn_binary(base_url: &str, binary: &std::ffi::OsStr) -> Sidecar {
+        let data_dir = tempfile::tempdir().expect("temp dir");
         let mut command = Command::new(binary);
         command
             .arg("--data-dir")
@@ -169,8 +174,13 @@ impl Sidecar {
         self.next_id += 1;
         let message =
             json!({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params});
-        writeln!(self.stdin, "{message}").expect("write request");
-        self.stdin.flush().expect("flush");
+        // One write per request, as a host's transport does (formatting into the unbuffered pipe
+        // would write every fragment of the JSON on its own).
+        let mut line = message.to_string();
+        line.push('\n');
+        self.stdin
+            .write_all(line.as_bytes())
+            .expect("write request");
         self.next_id
     }
 
