@@ -144,8 +144,8 @@ pub(super) async fn stream_body(
         // The sink is flushed once the data already received is all parsed: when the next chunk is
         // not there yet and the runtime has run everything else that was ready (the connection task
         // among them, which hands over the body one HTTP chunk at a time, so a chunk is not a
-        // network read). `yield_now` wakes this task just then, so a burst goes on in a few large
-        // batches while the first part of a stream still goes on at once.
+        // network read). `yield_to_ready_tasks` wakes this task just then, so a burst goes on in a
+        // few large batches while the first part of a stream still goes on at once.
         let mut flushed = false;
         // A host that reads slowly slows the stream: nothing more is read until the sink has room.
         let ready = tokio::select! {
@@ -166,7 +166,7 @@ pub(super) async fn stream_body(
                 biased;
                 next = &mut chunk => break Some(Ok(next)),
                 _ = &mut cancel_signal => break None,
-                () = tokio::task::yield_now(), if !flushed => {
+                () = yield_to_ready_tasks(), if !flushed => {
                     sink.flush();
                     flushed = true;
                 }
@@ -232,6 +232,22 @@ pub(super) async fn stream_body(
     sink.flush();
     let error = collector.error().cloned().map(ProtocolError::from);
     (collector.result(), error)
+}
+
+/// Ready once every task that was ready when it was first polled has run: the task wakes itself
+/// and goes to the back of its runtime's queue. Unlike `tokio::task::yield_now`, which holds the
+/// wake-up until the runtime has polled its I/O driver, this costs no `epoll_wait`: measured with
+/// 32 streams at once, `yield_now` was three `epoll_wait` calls per socket read.
+fn yield_to_ready_tasks() -> impl std::future::Future<Output = ()> {
+    let mut yielded = false;
+    std::future::poll_fn(move |cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
 }
 
 /// Runs a whole response body already in memory through a wire format's parser (tests, benchmarks,
