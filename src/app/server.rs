@@ -19,6 +19,7 @@ pub async fn serve_stdio(
     log_reloader: Option<LogReloader>,
 ) -> StopReason {
     let (outbound, writer) = Outbound::with_drain(stdio::spawn_stdout_writer);
+    let outbound = outbound.with_write_now(writer.write_now());
     let max_message_bytes = settings.max_message_bytes;
     let state = Arc::new(ServerState::new(
         settings,

@@ -29,6 +29,15 @@ pub enum Queued {
     Flush(oneshot::Sender<()>),
 }
 
+/// A message written at once by the thread that has it, instead of queued for the writer thread.
+pub trait WriteNow: Send + Sync {
+    /// Writes `framed` (one or more whole framed messages) now and returns `true`, or returns
+    /// `false` and writes nothing: when something queued before it is not written yet (the order
+    /// would change), the writer is busy, or the write could block (it is too long, or stdout
+    /// has no room).
+    fn write_now(&self, framed: &[u8]) -> bool;
+}
+
 /// A cloneable handle that queues framed messages for the writer task.
 #[derive(Clone)]
 pub struct Outbound {
@@ -37,16 +46,26 @@ pub struct Outbound {
     last_client_framing_is_lsp: Arc<AtomicBool>,
     /// The server's own requests waiting for the client's answers.
     requests: Arc<ClientRequests>,
+    write_now: Option<Arc<dyn WriteNow>>,
 }
 
 impl Outbound {
     /// An outbound whose queue is drained by `drain` (for example a writer thread).
     pub fn with_drain<T>(drain: impl FnOnce(mpsc::Receiver<Queued>) -> T) -> (Outbound, T) {
-        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+        Outbound::with_depth(QUEUE_DEPTH, drain)
+    }
+
+    /// [`Outbound::with_drain`] with a queue of `depth` messages.
+    pub fn with_depth<T>(
+        depth: usize,
+        drain: impl FnOnce(mpsc::Receiver<Queued>) -> T,
+    ) -> (Outbound, T) {
+        let (tx, rx) = mpsc::channel(depth);
         let outbound = Outbound {
             tx,
             last_client_framing_is_lsp: Arc::new(AtomicBool::new(false)),
             requests: Arc::default(),
+            write_now: None,
         };
         (outbound, drain(rx))
     }
@@ -58,7 +77,23 @@ impl Outbound {
             tx,
             last_client_framing_is_lsp: Arc::new(AtomicBool::new(false)),
             requests: Arc::new(ClientRequests::closed()),
+            write_now: None,
         }
+    }
+
+    /// This outbound, able to write small messages at once through `write_now` (the writer
+    /// that drains its queue).
+    pub fn with_write_now(mut self, write_now: Arc<dyn WriteNow>) -> Outbound {
+        self.write_now = Some(write_now);
+        self
+    }
+
+    /// Writes `framed` (whole framed messages) at once from this thread when that keeps the
+    /// order and cannot block; `false` when it was not written (queue it then).
+    pub fn write_now(&self, framed: &[u8]) -> bool {
+        self.write_now
+            .as_ref()
+            .is_some_and(|output| output.write_now(framed))
     }
 
     pub fn note_client_framing(&self, framing: Framing) {

@@ -5,16 +5,16 @@
 //! one in `write(2)` for the whole life of the process, handing bytes over channels.
 
 use std::io::{Read, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures::Stream;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::io::StreamReader;
 
-use super::outbound::Queued;
+use super::outbound::{Queued, WriteNow};
 
 /// How many chunks read ahead of the dispatcher before the reader thread waits.
 const READ_AHEAD: usize = 64;
@@ -60,35 +60,59 @@ const WRITE_BUFFER: usize = 64 * 1024;
 /// At exit, how long the writer may go without writing a byte before the process gives up on a
 /// host that no longer reads. While the host reads, however slowly, the wait goes on.
 const EXIT_STALL_LIMIT: Duration = Duration::from_secs(10);
+/// The most [`WriteNow::write_now`] writes: `PIPE_BUF`, what a pipe that polls writable takes
+/// whole without blocking (4096 bytes on Linux, 512 on macOS).
+#[cfg(unix)]
+const WRITE_NOW_LIMIT: usize = libc::PIPE_BUF;
+#[cfg(not(unix))]
+const WRITE_NOW_LIMIT: usize = 0;
 
 /// The stdout writer thread, seen from the async side.
 pub struct StdoutWriter {
     /// Bytes handed to stdout so far.
     written: Arc<AtomicU64>,
+    output: Arc<dyn WriteNow>,
 }
 
 /// Starts the thread that writes every queued message to stdout.
 pub fn spawn_stdout_writer(rx: mpsc::Receiver<Queued>) -> StdoutWriter {
+    start_writer(rx, raw_stdout(), stdout_room())
+}
+
+/// Starts the thread that writes every queued message to `out`; `has_room` tells whether a
+/// [`WRITE_NOW_LIMIT`]-byte write to it would not block now.
+fn start_writer<W: Write + Send + 'static>(
+    rx: mpsc::Receiver<Queued>,
+    out: W,
+    has_room: fn() -> bool,
+) -> StdoutWriter {
     let written = Arc::new(AtomicU64::new(0));
-    let counter = Arc::clone(&written);
+    let out = Counting {
+        inner: out,
+        written: Arc::clone(&written),
+    };
+    let output = Arc::new(SharedOutput::new(rx, out, has_room));
+    let writer = Arc::clone(&output);
     let spawned = std::thread::Builder::new()
         .name("stdout-writer".into())
         .spawn(move || {
-            let out = Counting {
-                inner: raw_stdout(),
-                written: counter,
-            };
-            if let Err(err) = write_queued(rx, out) {
+            if let Err(err) = writer.write_queued() {
                 tracing::warn!(%err, "writing to stdout failed; stopping the writer");
             }
         });
     if let Err(err) = spawned {
         tracing::error!(%err, "could not start the stdout writer thread");
     }
-    StdoutWriter { written }
+    StdoutWriter { written, output }
 }
 
 impl StdoutWriter {
+    /// Writes a small message at once from the calling thread, when that keeps the order and
+    /// cannot block (see [`WriteNow`]).
+    pub fn write_now(&self) -> Arc<dyn WriteNow> {
+        Arc::clone(&self.output)
+    }
+
     /// Waits until `flushed` resolves (everything queued before it was written), as long as the
     /// writer keeps making progress: a host that reads slowly gets every byte, one that stopped
     /// reading costs [`EXIT_STALL_LIMIT`]. Returns whether everything was written.
@@ -147,6 +171,28 @@ fn raw_stdout() -> Box<dyn Write + Send> {
     Box::new(std::io::stdout())
 }
 
+/// Whether stdout takes [`WRITE_NOW_LIMIT`] bytes without blocking right now: `poll(2)` reports
+/// it writable (for a pipe: a free buffer slot, which holds a write of up to `PIPE_BUF` whole).
+#[cfg(unix)]
+fn stdout_room() -> fn() -> bool {
+    || {
+        let mut stdout = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: `poll` reads and writes the one `pollfd` passed, which lives on this stack frame
+        // for the duration of the call; a zero timeout never blocks.
+        let ready = unsafe { libc::poll(&mut stdout, 1, 0) };
+        ready == 1 && stdout.revents & libc::POLLOUT != 0
+    }
+}
+
+#[cfg(not(unix))]
+fn stdout_room() -> fn() -> bool {
+    || false
+}
+
 /// Counts the bytes that reach the inner writer.
 struct Counting<W> {
     inner: W,
@@ -165,26 +211,126 @@ impl<W: Write> Write for Counting<W> {
     }
 }
 
-/// Writes messages until the queue closes: takes one, drains whatever else is queued behind it into
-/// the buffer, then writes. A flush marker is answered once everything queued before it is written.
-fn write_queued<W: Write>(mut rx: mpsc::Receiver<Queued>, out: W) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, out);
-    let mut flushed = Vec::new();
-    while let Some(first) = rx.blocking_recv() {
-        let mut next = Some(first);
-        while let Some(queued) = next {
-            match queued {
-                Queued::Message(message) => message.write_to(&mut out)?,
-                Queued::Flush(done) => flushed.push(done),
-            }
-            next = rx.try_recv().ok();
-        }
-        out.flush()?;
-        for done in flushed.drain(..) {
-            let _ = done.send(());
+/// The queue and the output, behind one lock: the writer takes messages from the queue only while
+/// it holds the lock and writes them before letting go, so whoever holds the lock and finds the
+/// queue empty knows that everything queued so far is written.
+struct SharedOutput<W: Write> {
+    state: Mutex<Output<W>>,
+    /// Whether a [`WRITE_NOW_LIMIT`]-byte write would not block now.
+    has_room: fn() -> bool,
+}
+
+struct Output<W: Write> {
+    rx: mpsc::Receiver<Queued>,
+    out: std::io::BufWriter<W>,
+    /// Flush markers of the current drain, answered once it is written.
+    flushed: Vec<oneshot::Sender<()>>,
+}
+
+enum Drained {
+    /// The queue is empty; the thread is woken when something is queued.
+    Waiting,
+    /// Every sender is gone and everything was written.
+    Closed,
+}
+
+impl<W: Write> SharedOutput<W> {
+    fn new(rx: mpsc::Receiver<Queued>, out: W, has_room: fn() -> bool) -> Self {
+        SharedOutput {
+            state: Mutex::new(Output {
+                rx,
+                out: std::io::BufWriter::with_capacity(WRITE_BUFFER, out),
+                flushed: Vec::new(),
+            }),
+            has_room,
         }
     }
-    Ok(())
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Output<W>> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The writer thread: drains the queue whenever it is woken, until the queue closes.
+    fn write_queued(&self) -> std::io::Result<()> {
+        let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+        let mut cx = std::task::Context::from_waker(&waker);
+        loop {
+            if let Drained::Closed = self.lock().drain(&mut cx)? {
+                return Ok(());
+            }
+            // Woken by the next message queued (or spuriously: the drain then finds nothing).
+            std::thread::park();
+        }
+    }
+}
+
+impl<W: Write + Send> WriteNow for SharedOutput<W> {
+    fn write_now(&self, framed: &[u8]) -> bool {
+        if framed.len() > WRITE_NOW_LIMIT || !(self.has_room)() {
+            return false;
+        }
+        // Not `lock`: the writer may be blocked in a write to a host that reads slowly.
+        let Ok(mut output) = self.state.try_lock() else {
+            return false;
+        };
+        if !output.rx.is_empty() {
+            return false;
+        }
+        let written = output
+            .out
+            .write_all(framed)
+            .and_then(|()| output.out.flush());
+        if let Err(err) = written {
+            // The writer meets the same error at its next write and stops.
+            tracing::debug!(%err, "writing to stdout failed");
+        }
+        true
+    }
+}
+
+impl<W: Write> Output<W> {
+    /// Writes every queued message (one `write(2)` per buffer's worth), then flushes and answers
+    /// the flush markers, until the queue is empty (the waker registered) or closed.
+    fn drain(&mut self, cx: &mut std::task::Context<'_>) -> std::io::Result<Drained> {
+        use std::task::Poll;
+        loop {
+            match self.rx.poll_recv(cx) {
+                Poll::Ready(Some(Queued::Message(message))) => message.write_to(&mut self.out)?,
+                Poll::Ready(Some(Queued::Flush(done))) => self.flushed.push(done),
+                Poll::Ready(None) => {
+                    self.finish()?;
+                    return Ok(Drained::Closed);
+                }
+                Poll::Pending => {
+                    self.finish()?;
+                    return Ok(Drained::Waiting);
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.out.flush()?;
+        for done in self.flushed.drain(..) {
+            let _ = done.send(());
+        }
+        Ok(())
+    }
+}
+
+/// Wakes the writer thread.
+struct Unpark(std::thread::Thread);
+
+impl std::task::Wake for Unpark {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
 }
 
 #[cfg(test)]
@@ -224,7 +370,9 @@ mod tests {
         tx.try_send(message("answer")).expect("room");
         drop(tx);
         let writes = Writes::default();
-        write_queued(rx, writes.clone()).expect("writes");
+        SharedOutput::new(rx, writes.clone(), || true)
+            .write_queued()
+            .expect("writes");
         assert!(done_rx.try_recv().is_ok(), "the flush marker was answered");
         let writes = writes.0.lock().expect("writes");
         let text = String::from_utf8(writes.concat()).expect("utf8");
@@ -257,15 +405,7 @@ mod tests {
     }
 
     fn spawn_writer(pipe: SlowPipe) -> (crate::rpc::outbound::Outbound, StdoutWriter) {
-        crate::rpc::outbound::Outbound::with_drain(|rx| {
-            let written = Arc::new(AtomicU64::new(0));
-            let out = Counting {
-                inner: pipe,
-                written: Arc::clone(&written),
-            };
-            std::thread::spawn(move || write_queued(rx, out));
-            StdoutWriter { written }
-        })
+        crate::rpc::outbound::Outbound::with_drain(|rx| start_writer(rx, pipe, || true))
     }
 
     #[tokio::test]
@@ -300,5 +440,82 @@ mod tests {
             .await;
         assert!(!done);
         assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    fn text_of(writes: &Writes) -> String {
+        String::from_utf8(writes.0.lock().expect("writes").concat()).expect("utf8")
+    }
+
+    #[test]
+    fn a_message_is_written_now_only_when_nothing_queued_is_unwritten() {
+        let (tx, rx) = mpsc::channel(16);
+        let writes = Writes::default();
+        let output = SharedOutput::new(rx, writes.clone(), || true);
+        assert!(
+            output.write_now(b"first\n"),
+            "nothing queued: written at once"
+        );
+        assert_eq!(text_of(&writes), "first\n");
+
+        tx.try_send(message("queued")).expect("room");
+        assert!(
+            !output.write_now(b"later\n"),
+            "it would overtake a queued message"
+        );
+        drop(tx);
+        output.write_queued().expect("writes");
+        assert_eq!(text_of(&writes), "first\nqueued\n");
+    }
+
+    #[test]
+    fn a_message_that_could_block_is_not_written_now() {
+        let (_tx, rx) = mpsc::channel(16);
+        let writes = Writes::default();
+        let full = SharedOutput::new(rx, writes.clone(), || false);
+        assert!(!full.write_now(b"x\n"), "stdout has no room");
+        let (_tx, rx) = mpsc::channel(16);
+        let roomy = SharedOutput::new(rx, writes.clone(), || true);
+        let long = vec![b'x'; WRITE_NOW_LIMIT + 1];
+        assert!(!roomy.write_now(&long), "longer than a pipe takes whole");
+        assert_eq!(text_of(&writes), "");
+    }
+
+    /// Oracle for the fast path: one producer queues `q<i>` and then tries to write `n<i>` at
+    /// once, while the writer thread drains; every `n<i>` written comes after `q<i>`, and every
+    /// message comes out whole exactly once.
+    #[test]
+    fn messages_written_now_never_overtake_queued_ones() {
+        let (tx, rx) = mpsc::channel(8);
+        let writes = Writes::default();
+        let writer = start_writer(rx, writes.clone(), || true);
+        let output = writer.write_now();
+        let mut written_now = Vec::new();
+        for i in 0..3000 {
+            tx.blocking_send(message(&format!("q{i}")))
+                .expect("writer runs");
+            if output.write_now(format!("n{i}\n").as_bytes()) {
+                written_now.push(i);
+            }
+        }
+        let (done, flushed) = oneshot::channel();
+        tx.blocking_send(Queued::Flush(done)).expect("writer runs");
+        flushed.blocking_recv().expect("flushed");
+        let text = text_of(&writes);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines.len(),
+            3000 + written_now.len(),
+            "each message once, whole"
+        );
+        let position = |line: &str| lines.iter().position(|l| *l == line);
+        for i in &written_now {
+            let queued = position(&format!("q{i}")).expect("queued message written");
+            let now = position(&format!("n{i}")).expect("message written now");
+            assert!(queued < now, "n{i} overtook q{i}");
+        }
+        assert!(
+            !written_now.is_empty(),
+            "the writer kept up at times, so some went out at once"
+        );
     }
 }
