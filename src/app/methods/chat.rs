@@ -141,8 +141,10 @@ const BATCH_LIMIT: usize = 32 * 1024;
 /// stream flushes once it has handed on the parts of what it received). When the queue is full
 /// (the host reads slowly) the batch waits here and `poll_ready` holds the stream back.
 ///
-/// Until the stream's first delta is out, each batch is written at once from this thread when
-/// the writer has nothing else to write, and the thread then yields its core: in a burst both
+/// A batch is written at once from this thread when the writer has nothing else to write (see
+/// `Outbound::write_now`), which spares waking the writer thread (32 streams at once: ~2 ms less
+/// CPU per round of 32,000 deltas); under load the queue fills and the writer gathers batches.
+/// After the batch with the stream's first delta the thread yields its core: in a burst both
 /// cores are busy (the provider sending, this thread parsing), and a host reader woken by the
 /// writer thread's write waited for a core for milliseconds (measured: first delta +1.7 ms over a
 /// bare client, median of 40, against +0.8 ms this way).
@@ -221,16 +223,17 @@ impl PartSink for DeltaSink {
             return;
         }
         let has_delta = std::mem::take(&mut self.batch_has_delta);
-        if !self.delta_out {
-            self.delta_out = has_delta;
-            if self.outbound.write_now(&self.batch) {
-                self.batch.clear();
+        let first_delta = has_delta && !self.delta_out;
+        self.delta_out |= has_delta;
+        if self.outbound.write_now(&self.batch) {
+            self.batch.clear();
+            if first_delta {
                 // The host's reader was woken by that write onto this core (a pipe write wakes
                 // its reader as a synchronous wake-up); yielding lets it run before this thread
                 // parses on.
                 std::thread::yield_now();
-                return;
             }
+            return;
         }
         let batch = self.take_batch();
         let Some(sender) = self.sender.get_ref() else {
@@ -426,10 +429,10 @@ mod tests {
         bytes.iter().filter(|b| **b == b'\n').count()
     }
 
-    /// Batches are written at once until the stream's first delta is out (written at once or,
-    /// when the writer was busy, queued); after that every batch is queued.
+    /// A batch is written at once when the writer takes it, and queued when it does not. (That
+    /// nothing overtakes a queued message is the writer's part: `rpc::stdio`'s oracle test.)
     #[tokio::test]
-    async fn batches_until_the_first_delta_are_written_at_once() {
+    async fn batches_are_written_at_once_while_the_writer_is_idle() {
         let now = Arc::new(WrittenNow::default());
         now.open.store(true, std::sync::atomic::Ordering::Relaxed);
         let (outbound, mut rx) = test_queue(64);
@@ -442,35 +445,25 @@ mod tests {
         sink.flush();
         sink.part(text("a"));
         sink.flush();
+        assert_eq!(lines(&now.bytes.lock().expect("bytes")), 2, "start, then a");
+        assert!(next_message(&mut rx).is_none(), "nothing was queued");
+
+        // The writer refuses b: b is queued; it takes c (this stand-in does not look at the queue).
+        now.open.store(false, std::sync::atomic::Ordering::Relaxed);
         sink.part(text("b"));
         sink.flush();
-        assert_eq!(lines(&now.bytes.lock().expect("bytes")), 2, "start, then a");
+        now.open.store(true, std::sync::atomic::Ordering::Relaxed);
+        sink.part(text("c"));
+        sink.flush();
         let queued = next_message(&mut rx).expect("b is queued");
         assert!(
             String::from_utf8(wire(&queued))
                 .expect("utf8")
                 .contains(r#""b""#)
         );
-
-        // A busy writer: the first delta is queued, and so is everything after it.
-        now.open.store(false, std::sync::atomic::Ordering::Relaxed);
-        let (outbound, mut rx) = test_queue(64);
-        let mut sink = DeltaSink::new(
-            Framing::Line,
-            &json!(2),
-            outbound.with_write_now(now.clone()),
-        );
-        sink.part(text("c"));
-        sink.flush();
-        now.open.store(true, std::sync::atomic::Ordering::Relaxed);
-        sink.part(text("d"));
-        sink.flush();
-        assert_eq!(
-            lines(&now.bytes.lock().expect("bytes")),
-            2,
-            "nothing more written at once"
-        );
-        assert!(next_message(&mut rx).is_some() && next_message(&mut rx).is_some());
+        let written = String::from_utf8(now.bytes.lock().expect("bytes").clone()).expect("utf8");
+        assert_eq!(lines(written.as_bytes()), 3);
+        assert!(written.contains(r#""c""#) && !written.contains(r#""b""#));
     }
 
     fn text(delta: &str) -> StreamPart {
