@@ -2,7 +2,8 @@
 //!
 //! tokio's own stdin and stdout run every read and write on its blocking pool, a thread hand-off
 //! per call; a request's round trip pays two of them. Here one thread blocks in `read(2)` and
-//! one in `write(2)` for the whole life of the process, handing bytes over channels.
+//! one in `write(2)` for the whole life of the process, handing bytes over channels. A small
+//! message may skip the writer thread ([`WriteNow`]) when nothing queued is unwritten.
 
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,8 +108,8 @@ fn start_writer<W: Write + Send + 'static>(
 }
 
 impl StdoutWriter {
-    /// Writes a small message at once from the calling thread, when that keeps the order and
-    /// cannot block (see [`WriteNow`]).
+    /// What writes a small message at once from the calling thread, when that keeps the order
+    /// and cannot block (see [`WriteNow`]).
     pub fn write_now(&self) -> Arc<dyn WriteNow> {
         Arc::clone(&self.output)
     }

@@ -235,9 +235,10 @@ pub(super) async fn stream_body(
 }
 
 /// Ready once every task that was ready when it was first polled has run: the task wakes itself
-/// and goes to the back of its runtime's queue. Unlike `tokio::task::yield_now`, which holds the
-/// wake-up until the runtime has polled its I/O driver, this costs no `epoll_wait`: measured with
-/// 32 streams at once, `yield_now` was three `epoll_wait` calls per socket read.
+/// and goes to the back of its runtime's queue. `tokio::task::yield_now` holds its wake-up until
+/// the runtime next polls its I/O driver, and that late wake-up polls the loop's whole `select`
+/// again after the chunk has already woken it (32 streams at once, same run: sidecar CPU per
+/// round 55.2 ms this way against 56.0 ms).
 fn yield_to_ready_tasks() -> impl std::future::Future<Output = ()> {
     let mut yielded = false;
     std::future::poll_fn(move |cx| {
