@@ -15,7 +15,9 @@ use crate::chat::runtime;
 use crate::support::{Sidecar, error_kind};
 
 const SESSIONS: usize = 50;
-const ROUNDS: usize = 4;
+const ROUNDS: usize = 6;
+/// Rounds that may still grow the process; see the memory check at the end.
+const WARM_UP_ROUNDS: usize = 2;
 /// Listed by `model/list`: two of the catalog's and the test's own.
 const PROVIDERS: [&str; 3] = ["openai", "anthropic", "soak"];
 
@@ -475,12 +477,15 @@ fn fifty_sessions_under_provider_faults_get_answers_keep_their_secrets_and_retur
             .any(|key| sidecar.stderr().contains(key.as_str())),
         "a credential in the logs"
     );
-    // The first round grows the process to its working size (catalog, index, pools); more
-    // rounds of the same work must not grow it further.
-    let baseline = rss[0];
-    let limit = baseline + baseline / 5 + 8 * 1024;
+    // The first rounds grow the process to its working size (catalog, index, pools, and the
+    // allocator's per-thread arenas at their high-water mark); more rounds of the same work must
+    // not grow it further. It takes two rounds: measured, the second round still grew RSS by
+    // 10-25% over the first (glibc keeps what the round's peak took, and the first round's peak is
+    // lower), and from the third on it stayed within 4% of the second's over 24 rounds.
+    let baseline = rss[..WARM_UP_ROUNDS].iter().copied().max().unwrap_or(0);
+    let limit = baseline + baseline / 10 + 8 * 1024;
     assert!(
-        rss.iter().skip(1).all(|r| *r <= limit) && after_close <= limit,
-        "RSS after the first round {baseline} KiB, then {rss:?} KiB, after closing {after_close} KiB (limit {limit})"
+        rss[WARM_UP_ROUNDS..].iter().all(|r| *r <= limit) && after_close <= limit,
+        "RSS after {WARM_UP_ROUNDS} rounds {baseline} KiB, each round {rss:?} KiB, after closing {after_close} KiB (limit {limit})"
     );
 }
