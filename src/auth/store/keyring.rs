@@ -2,12 +2,13 @@
 //! "<providerId>:<account>"), and a non-secret index `auth-index.json` in the data dir that
 //! says which providers and accounts exist.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use super::document::{AccountRecord, AuthDocument, read_provider, update_provider};
 use super::file::{mark_needs_reauth_in, set_active_in};
@@ -121,6 +122,19 @@ pub fn probe_vault(vault: Arc<dyn SecretVault>, timeout: Duration) -> Result<(),
 pub struct KeyringBackend {
     index: LockedJsonFile,
     vault: Arc<dyn SecretVault>,
+    /// Credentials this process read from or wrote to the keyring, by keyring user. Every chat
+    /// with a stored key reads its credential, and one Secret Service read costs ~6 ms (a new
+    /// D-Bus connection and session key each time, measured with gnome-keyring), more than
+    /// everything else before the request is sent.
+    read: Mutex<HashMap<String, KnownCredential>>,
+}
+
+/// A credential as the keyring held it when the index's record had `updated_at`. Every write of
+/// an entry, from this process or another, also stamps its record in the index, so a record that
+/// still has this time still names this credential.
+struct KnownCredential {
+    updated_at: DateTime<Utc>,
+    credential: Credential,
 }
 
 impl KeyringBackend {
@@ -128,6 +142,31 @@ impl KeyringBackend {
         Ok(Self {
             index: LockedJsonFile::open(data_dir, INDEX_FILE_NAME)?,
             vault,
+            read: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, KnownCredential>> {
+        // Nothing is left half-changed under this lock: a panic elsewhere does not spoil it.
+        self.read.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn read_from_vault(&self, user: &str) -> AuthResult<Credential> {
+        let secret = self
+            .vault
+            .get(user)
+            .map_err(Self::unavailable)?
+            .ok_or_else(|| AuthError::Corrupt {
+                path: self.index.path().to_owned(),
+                message: format!("the keyring has no entry for `{user}`"),
+            })?;
+        serde_json::from_str(secret.expose()).map_err(|err| AuthError::Corrupt {
+            path: self.index.path().to_owned(),
+            message: format!(
+                "the keyring entry for `{user}` is not a credential (line {}, column {})",
+                err.line(),
+                err.column()
+            ),
         })
     }
 
@@ -151,23 +190,25 @@ impl CredentialBackend for KeyringBackend {
             return Ok(None);
         };
         let user = keyring_user(provider, name);
-        let secret = self
-            .vault
+        let known = self
+            .known()
             .get(&user)
-            .map_err(Self::unavailable)?
-            .ok_or_else(|| AuthError::Corrupt {
-                path: self.index.path().to_owned(),
-                message: format!("the keyring has no entry for `{user}`"),
-            })?;
-        let credential: Credential =
-            serde_json::from_str(secret.expose()).map_err(|err| AuthError::Corrupt {
-                path: self.index.path().to_owned(),
-                message: format!(
-                    "the keyring entry for `{user}` is not a credential (line {}, column {})",
-                    err.line(),
-                    err.column()
-                ),
-            })?;
+            .filter(|known| known.updated_at == record.updated_at)
+            .map(|known| known.credential.clone());
+        let credential = match known {
+            Some(credential) => credential,
+            None => {
+                let credential = self.read_from_vault(&user)?;
+                self.known().insert(
+                    user,
+                    KnownCredential {
+                        updated_at: record.updated_at,
+                        credential: credential.clone(),
+                    },
+                );
+                credential
+            }
+        };
         Ok(Some(StoredCredential {
             account: name.to_owned(),
             credential,
@@ -187,20 +228,33 @@ impl CredentialBackend for KeyringBackend {
         let json = serde_json::to_string(credential).map_err(|err| {
             AuthError::StoreUnavailable(format!("cannot serialize the credential: {err}"))
         })?;
+        let user = keyring_user(provider, account);
+        // Forgotten first: should the index not take the new record, the keyring holds a
+        // credential the index's record does not stamp.
+        self.known().remove(&user);
         self.vault
-            .set(&keyring_user(provider, account), &Secret::new(json))
+            .set(&user, &Secret::new(json))
             .map_err(Self::unavailable)?;
+        let updated_at = Utc::now();
         let entry = AccountRecord {
             kind: credential.kind(),
             label: options.label,
-            updated_at: Utc::now(),
+            updated_at,
             needs_reauth: false,
             credential: None,
         };
         update_provider(&self.index, provider, |doc| {
             doc.upsert(provider, account, entry, options.activate);
             Ok(())
-        })
+        })?;
+        self.known().insert(
+            user,
+            KnownCredential {
+                updated_at,
+                credential: credential.clone(),
+            },
+        );
+        Ok(())
     }
 
     fn remove(&self, provider: &str, account: Option<&str>) -> AuthResult<Vec<String>> {
@@ -208,6 +262,7 @@ impl CredentialBackend for KeyringBackend {
             Ok(doc.remove(provider, account))
         })?;
         for name in &removed {
+            self.known().remove(&keyring_user(provider, name));
             self.vault
                 .delete(&keyring_user(provider, name))
                 .map_err(Self::unavailable)?;

@@ -13,6 +13,8 @@ const CHILD_MODE_ENV: &str = "SIDECAR_AUTH_TEST_CHILD_MODE";
 #[derive(Default)]
 pub(crate) struct MemoryVault {
     pub entries: Mutex<HashMap<String, String>>,
+    /// How many times an entry was read.
+    pub reads: std::sync::atomic::AtomicUsize,
 }
 
 impl SecretVault for MemoryVault {
@@ -24,6 +26,7 @@ impl SecretVault for MemoryVault {
         Ok(())
     }
     fn get(&self, user: &str) -> Result<Option<Secret>, VaultError> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(self
             .entries
             .lock()
@@ -171,6 +174,51 @@ fn keyring_backend_keeps_secrets_out_of_the_index() {
     backend.remove("anthropic", None).expect("remove");
     assert!(vault.entries.lock().expect("lock").is_empty());
     exercise_backend(&backend);
+}
+
+#[test]
+fn keyring_backend_reads_an_entry_again_only_when_its_record_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = Arc::new(MemoryVault::default());
+    let reads = || vault.reads.load(std::sync::atomic::Ordering::SeqCst);
+    let key_of = |backend: &KeyringBackend| match backend.get("openai", None).expect("get") {
+        Some(StoredCredential {
+            credential: Credential::Api { key, .. },
+            needs_reauth,
+            ..
+        }) => Some((key.expose().to_owned(), needs_reauth)),
+        other => other.map(|stored| (format!("{:?}", stored.credential.kind()), false)),
+    };
+    // `writer` and `reader` stand for two processes sharing the data dir and the keyring.
+    let writer = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
+    let reader = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
+    let put = |key: &str| {
+        writer
+            .put(
+                "openai",
+                "default",
+                &Credential::api_key(key),
+                PutOptions::default(),
+            )
+            .expect("put");
+    };
+
+    put("sk-one");
+    assert_eq!(key_of(&writer), Some(("sk-one".into(), false)));
+    assert_eq!(reads(), 0, "what this process wrote it knows");
+    assert_eq!(key_of(&reader), Some(("sk-one".into(), false)));
+    assert_eq!(key_of(&reader), Some(("sk-one".into(), false)));
+    assert_eq!(reads(), 1, "read once, then known");
+
+    put("sk-two");
+    assert_eq!(key_of(&reader), Some(("sk-two".into(), false)));
+    assert_eq!(reads(), 2, "a new record is read again");
+
+    writer.mark_needs_reauth("openai", "default").expect("mark");
+    assert_eq!(key_of(&reader), Some(("sk-two".into(), true)));
+    writer.remove("openai", None).expect("remove");
+    assert_eq!(key_of(&reader), None);
+    assert_eq!(key_of(&writer), None);
 }
 
 #[test]
