@@ -43,15 +43,30 @@ impl PartCollector {
 
     /// Records a part in the result and queues it for delivery.
     pub fn emit(&mut self, part: StreamPart) {
-        for part in self.shaper.shape(part) {
-            self.apply(&part);
-            self.pending.push(part);
+        // Most calls ask for no shaping: the part goes as it is, without a `Vec` of one per part.
+        if self.shaper.is_plain() {
+            self.record(part);
+            return;
         }
+        for part in self.shaper.shape(part) {
+            self.record(part);
+        }
+    }
+
+    fn record(&mut self, part: StreamPart) {
+        self.apply(&part);
+        self.pending.push(part);
     }
 
     /// Parts emitted since the last call.
     pub fn take_parts(&mut self) -> Vec<StreamPart> {
         std::mem::take(&mut self.pending)
+    }
+
+    /// Parts emitted since the last call, leaving the queue's room for the next ones (a stream
+    /// hands its parts on after every network read).
+    pub fn drain_parts(&mut self) -> std::vec::Drain<'_, StreamPart> {
+        self.pending.drain(..)
     }
 
     /// Updates the usage; a `usage` part is emitted when it changed.

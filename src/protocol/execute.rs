@@ -175,10 +175,10 @@ pub async fn execute_stream(
 
 /// Hands every part collected so far to `sink`; returns how many.
 fn hand_on(collector: &mut PartCollector, sink: &mut dyn PartSink) -> usize {
-    let parts = collector.take_parts();
-    let count = parts.len();
-    for part in parts {
+    let mut count = 0;
+    for part in collector.drain_parts() {
         sink.part(part);
+        count += 1;
     }
     count
 }

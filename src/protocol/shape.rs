@@ -52,6 +52,11 @@ impl Shaper {
         }
     }
 
+    /// Whether every part stays as it is.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.shape.is_plain()
+    }
+
     /// The parts `part` becomes (none, itself, or the text of the JSON answer).
     pub(crate) fn shape(&mut self, part: StreamPart) -> Vec<StreamPart> {
         if self.shape.is_plain() {
