@@ -93,11 +93,18 @@ pub struct CatalogState {
     current: Mutex<Option<Arc<CatalogRuntime>>>,
     /// Bumped by `config/import`: the runtime is rebuilt with the new import under the config.
     imports: std::sync::atomic::AtomicU64,
+    /// The runtime the state was made on (the server's), where a rebuilt runtime's background
+    /// tasks go whichever call rebuilt it: a chat runs on a chat I/O thread (`Method::runtime`),
+    /// and the catalog's refresh and discovery have no business there.
+    background: Option<tokio::runtime::Handle>,
 }
 
 impl CatalogState {
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            background: tokio::runtime::Handle::try_current().ok(),
+            ..Self::default()
+        }
     }
 
     /// Builds the runtime for the current settings and starts loading the catalog (server start).
@@ -139,6 +146,7 @@ impl CatalogState {
             }
             Err(error) => return Err(error),
         };
+        let _spawn_in_background = self.background.as_ref().map(|handle| handle.enter());
         let mut runtime = build_runtime(
             current.as_deref(),
             &settings,

@@ -233,12 +233,22 @@ impl Dispatcher {
         if matches!(job, Job::Nothing) {
             return;
         }
+        let runtime = match &job {
+            Job::Request { method, .. } | Job::Notification { method, .. } => {
+                self.handlers.runtime_for(method)
+            }
+            Job::Nothing | Job::Answer(_) => None,
+        };
         let this = Arc::clone(self);
-        self.tasks.spawn(async move {
+        let work = async move {
             if let Some(answer) = this.run(job, framing).await {
                 this.outbound.send_message(framing, answer).await;
             }
-        });
+        };
+        match runtime {
+            Some(runtime) => self.tasks.spawn_on(work, &runtime),
+            None => self.tasks.spawn(work),
+        };
     }
 
     /// Takes one checked message (a frame or a batch element) into account, synchronously.

@@ -7,12 +7,13 @@
 //! cancellation token) and a batch or a notification cannot go through it. So the transport owns
 //! the JSON-RPC envelope and calls the handlers through their `MethodCallback` here.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use jsonrpsee::core::server::{MethodCallback, Methods};
 use jsonrpsee::types::{Id, Params};
 use serde_json::Value;
 use serde_json::value::RawValue;
+use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 
 use super::context::RequestContext;
@@ -27,7 +28,12 @@ pub struct Handlers {
     methods: Methods,
     /// Methods that watch their cancellation token themselves (and answer with partial data).
     cooperative: HashSet<&'static str>,
+    /// Where each method's calls start (`Method::runtime`).
+    runtimes: HashMap<&'static str, PickRuntime>,
 }
+
+/// Picks the runtime a call starts on (`None`: the dispatcher's).
+pub type PickRuntime = fn() -> Option<Handle>;
 
 /// One call: who asked, what, and how it is cancelled.
 pub(super) struct Call {
@@ -43,7 +49,19 @@ impl Handlers {
         Self {
             methods,
             cooperative,
+            runtimes: HashMap::new(),
         }
+    }
+
+    /// Where the calls of each method start, for methods that name a runtime of their own.
+    pub fn with_runtimes(mut self, runtimes: HashMap<&'static str, PickRuntime>) -> Self {
+        self.runtimes = runtimes;
+        self
+    }
+
+    /// The runtime a call of `method` starts on, when not the dispatcher's.
+    pub fn runtime_for(&self, method: &str) -> Option<Handle> {
+        self.runtimes.get(method).and_then(|pick| pick())
     }
 
     /// Whether `method` is registered.

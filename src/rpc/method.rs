@@ -5,7 +5,7 @@
 //! cannot drift from the code. The table is generic over the application's state `S`: the
 //! application builds it by registering its handlers, the transport runs it (`Handlers`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -15,10 +15,11 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
+use tokio::runtime::Handle;
 
 use super::context::RequestContext;
 use super::error::RpcError;
-use super::invoke::Handlers;
+use super::invoke::{Handlers, PickRuntime};
 use super::message::OutgoingMessage;
 use super::openrpc::{MethodDoc, SchemaCollector};
 
@@ -46,6 +47,13 @@ pub trait Method<S: Send + Sync + 'static>: Send + Sync + 'static {
         params: Self::Params,
         cx: RequestContext,
     ) -> impl Future<Output = Result<Self::Result, RpcError>> + Send;
+
+    /// The runtime a call starts on; `None` (the default) is the dispatcher's. A method whose
+    /// work runs on a runtime of its own anyway starts there and spares a hand-off between
+    /// threads per call (asked once per call, so it may take runtimes in turn).
+    fn runtime() -> Option<Handle> {
+        None
+    }
 }
 
 /// Params of a method that takes none; any object (or no params) is accepted.
@@ -118,6 +126,7 @@ pub struct MethodTable<S> {
     module: RpcModule<S>,
     contract: Contract,
     cooperative: HashSet<&'static str>,
+    runtimes: HashMap<&'static str, PickRuntime>,
 }
 
 impl<S: Send + Sync + 'static> MethodTable<S> {
@@ -134,6 +143,7 @@ impl<S: Send + Sync + 'static> MethodTable<S> {
                 document: Arc::default(),
             },
             cooperative: HashSet::new(),
+            runtimes: HashMap::new(),
         }
     }
 
@@ -184,6 +194,7 @@ impl<S: Send + Sync + 'static> MethodTable<S> {
         if M::COOPERATIVE_CANCEL {
             self.cooperative.insert(M::NAME);
         }
+        self.runtimes.insert(M::NAME, M::runtime);
         let result = self.module.register_async_method(
             M::NAME,
             |params: Params<'static>, state: Arc<S>, ext| async move {
@@ -203,7 +214,7 @@ impl<S: Send + Sync + 'static> MethodTable<S> {
 
     /// The handlers, for the dispatcher.
     pub fn into_handlers(self) -> Handlers {
-        Handlers::new(self.module.into(), self.cooperative)
+        Handlers::new(self.module.into(), self.cooperative).with_runtimes(self.runtimes)
     }
 }
 

@@ -47,6 +47,10 @@ impl Method<ServerState> for ChatStream {
     ) -> Result<ChatResult, RpcError> {
         run(state, params, cx, true).await
     }
+
+    fn runtime() -> Option<tokio::runtime::Handle> {
+        crate::app::chat_io::runtime()
+    }
 }
 
 pub struct ChatGenerate;
@@ -64,6 +68,10 @@ impl Method<ServerState> for ChatGenerate {
         cx: RequestContext,
     ) -> Result<ChatResult, RpcError> {
         run(state, params, cx, false).await
+    }
+
+    fn runtime() -> Option<tokio::runtime::Handle> {
+        crate::app::chat_io::runtime()
     }
 }
 
