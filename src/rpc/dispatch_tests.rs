@@ -23,6 +23,8 @@ use super::lifecycle::{Lifecycle, StopReason};
 use super::method::{Method, MethodTable, NoParams};
 use super::outbound::{Outbound, Queued};
 
+mod placement;
+
 /// Long enough for a loaded machine; a healthy exchange takes milliseconds.
 const WAIT: Duration = Duration::from_secs(10);
 /// The test server's message size limit.
@@ -84,45 +86,6 @@ impl Method<App> for Initialize {
         tokio::time::sleep(Duration::from_millis(50)).await;
         app.counted.store(100, Ordering::SeqCst);
         Ok(())
-    }
-}
-
-/// Answers with the name of the thread it ran on; `Placed` starts on a runtime of its own.
-struct Unplaced;
-impl Method<App> for Unplaced {
-    const NAME: &'static str = "unplaced";
-    const SUMMARY: &'static str = "Names the thread it ran on.";
-    type Params = NoParams;
-    type Result = Option<String>;
-    async fn call(_: Arc<App>, _: NoParams, _: RequestContext) -> Result<Option<String>, RpcError> {
-        Ok(std::thread::current().name().map(str::to_owned))
-    }
-}
-
-struct Placed;
-impl Method<App> for Placed {
-    const NAME: &'static str = "placed";
-    const SUMMARY: &'static str = "Names the thread it ran on, a runtime of its own.";
-    type Params = NoParams;
-    type Result = Option<String>;
-    async fn call(_: Arc<App>, _: NoParams, _: RequestContext) -> Result<Option<String>, RpcError> {
-        Ok(std::thread::current().name().map(str::to_owned))
-    }
-    fn runtime() -> Option<tokio::runtime::Handle> {
-        static PLACED: std::sync::OnceLock<tokio::runtime::Handle> = std::sync::OnceLock::new();
-        let handle = PLACED.get_or_init(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            let handle = runtime.handle().clone();
-            std::thread::Builder::new()
-                .name("placed-rt".into())
-                .spawn(move || runtime.block_on(std::future::pending::<()>()))
-                .expect("thread");
-            handle
-        });
-        Some(handle.clone())
     }
 }
 
@@ -202,8 +165,8 @@ impl Peer {
             .add::<Shutdown>()
             .add::<Notify>()
             .add::<Ask>()
-            .add::<Unplaced>()
-            .add::<Placed>();
+            .add::<placement::Unplaced>()
+            .add::<placement::Placed>();
         let (outbound, written) = Outbound::with_drain(|rx| rx);
         let dispatcher = Dispatcher::new(
             table.into_handlers(),
@@ -318,17 +281,6 @@ async fn answers_go_out_in_the_framing_of_their_request() {
             json!({"jsonrpc": "2.0", "id": id, "result": {"n": id}})
         );
     }
-    let (reason, rest) = peer.close().await;
-    assert_eq!((reason, rest.len()), (StopReason::Eof, 0));
-}
-
-#[tokio::test]
-async fn a_method_that_names_a_runtime_runs_there() {
-    let mut peer = Peer::start();
-    peer.request(json!(1), "placed", json!({})).await;
-    assert_eq!(peer.next().await["result"], json!("placed-rt"));
-    peer.request(json!(2), "unplaced", json!({})).await;
-    assert_ne!(peer.next().await["result"], json!("placed-rt"));
     let (reason, rest) = peer.close().await;
     assert_eq!((reason, rest.len()), (StopReason::Eof, 0));
 }
