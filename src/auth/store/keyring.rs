@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
@@ -127,13 +127,20 @@ pub struct KeyringBackend {
     /// D-Bus connection and session key each time, measured with gnome-keyring), more than
     /// everything else before the request is sent.
     read: Mutex<HashMap<String, KnownCredential>>,
+    /// How long a known credential is used before the keyring is read again (see [`KEEP_FOR`]).
+    keep_for: Duration,
 }
+
+/// A secret changed in the keyring by hand (a keyring manager), which stamps no record in the
+/// index, is seen within this time.
+const KEEP_FOR: Duration = Duration::from_secs(60);
 
 /// A credential as the keyring held it when the index's record had `updated_at`. Every write of
 /// an entry, from this process or another, also stamps its record in the index, so a record that
 /// still has this time still names this credential.
 struct KnownCredential {
     updated_at: DateTime<Utc>,
+    known_at: Instant,
     credential: Credential,
 }
 
@@ -143,7 +150,15 @@ impl KeyringBackend {
             index: LockedJsonFile::open(data_dir, INDEX_FILE_NAME)?,
             vault,
             read: Mutex::new(HashMap::new()),
+            keep_for: KEEP_FOR,
         })
+    }
+
+    /// The backend, using a known credential for `keep_for` at most (tests).
+    #[cfg(test)]
+    pub(super) fn keeping_for(mut self, keep_for: Duration) -> Self {
+        self.keep_for = keep_for;
+        self
     }
 
     fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, KnownCredential>> {
@@ -193,7 +208,9 @@ impl CredentialBackend for KeyringBackend {
         let known = self
             .known()
             .get(&user)
-            .filter(|known| known.updated_at == record.updated_at)
+            .filter(|known| {
+                known.updated_at == record.updated_at && known.known_at.elapsed() < self.keep_for
+            })
             .map(|known| known.credential.clone());
         let credential = match known {
             Some(credential) => credential,
@@ -203,6 +220,7 @@ impl CredentialBackend for KeyringBackend {
                     user,
                     KnownCredential {
                         updated_at: record.updated_at,
+                        known_at: Instant::now(),
                         credential: credential.clone(),
                     },
                 );
@@ -251,6 +269,7 @@ impl CredentialBackend for KeyringBackend {
             user,
             KnownCredential {
                 updated_at,
+                known_at: Instant::now(),
                 credential: credential.clone(),
             },
         );

@@ -222,6 +222,31 @@ fn keyring_backend_reads_an_entry_again_only_when_its_record_changes() {
 }
 
 #[test]
+fn keyring_backend_reads_an_entry_again_once_it_was_kept_long_enough() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = Arc::new(MemoryVault::default());
+    let backend = KeyringBackend::open(dir.path(), vault.clone())
+        .expect("open")
+        .keeping_for(std::time::Duration::ZERO);
+    backend
+        .put(
+            "openai",
+            "default",
+            &Credential::api_key("sk-one"),
+            PutOptions::default(),
+        )
+        .expect("put");
+    // Changed by hand in the keyring: no record in the index says so.
+    vault.entries.lock().expect("vault lock").insert(
+        "openai:default".into(),
+        serde_json::to_string(&Credential::api_key("sk-by-hand")).expect("json"),
+    );
+    let stored = backend.get("openai", None).expect("get").expect("stored");
+    assert_eq!(stored.credential, Credential::api_key("sk-by-hand"));
+    assert_eq!(vault.reads.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[test]
 fn auto_mode_falls_back_to_the_file_when_the_keyring_is_unreachable() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = StoreConfig::new(dir.path());
