@@ -39,10 +39,9 @@ where
         // Started here already (`runtime`): the chat runs on, no hand-off.
         return Ok(future.await);
     }
-    let threads = CHAT_IO.get_or_init(start_threads);
-    let task = match threads.len() {
-        0 => tokio::spawn(future),
-        n => threads[NEXT.fetch_add(1, Ordering::Relaxed) % n].spawn(future),
+    let task = match runtime() {
+        Some(runtime) => runtime.spawn(future),
+        None => tokio::spawn(future),
     };
     let mut task = AbortOnDrop(task);
     (&mut task.0).await

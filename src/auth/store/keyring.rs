@@ -166,6 +166,16 @@ impl KeyringBackend {
         self.read.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Keeps `credential` as the keyring holds it for the record stamped `updated_at`.
+    fn keep(&self, user: String, updated_at: DateTime<Utc>, credential: &Credential) {
+        let known = KnownCredential {
+            updated_at,
+            known_at: Instant::now(),
+            credential: credential.clone(),
+        };
+        self.known().insert(user, known);
+    }
+
     fn read_from_vault(&self, user: &str) -> AuthResult<Credential> {
         let secret = self
             .vault
@@ -216,14 +226,7 @@ impl CredentialBackend for KeyringBackend {
             Some(credential) => credential,
             None => {
                 let credential = self.read_from_vault(&user)?;
-                self.known().insert(
-                    user,
-                    KnownCredential {
-                        updated_at: record.updated_at,
-                        known_at: Instant::now(),
-                        credential: credential.clone(),
-                    },
-                );
+                self.keep(user, record.updated_at, &credential);
                 credential
             }
         };
@@ -265,14 +268,7 @@ impl CredentialBackend for KeyringBackend {
             doc.upsert(provider, account, entry, options.activate);
             Ok(())
         })?;
-        self.known().insert(
-            user,
-            KnownCredential {
-                updated_at,
-                known_at: Instant::now(),
-                credential: credential.clone(),
-            },
-        );
+        self.keep(user, updated_at, credential);
         Ok(())
     }
 
@@ -281,10 +277,9 @@ impl CredentialBackend for KeyringBackend {
             Ok(doc.remove(provider, account))
         })?;
         for name in &removed {
-            self.known().remove(&keyring_user(provider, name));
-            self.vault
-                .delete(&keyring_user(provider, name))
-                .map_err(Self::unavailable)?;
+            let user = keyring_user(provider, name);
+            self.known().remove(&user);
+            self.vault.delete(&user).map_err(Self::unavailable)?;
         }
         Ok(removed)
     }
