@@ -115,10 +115,11 @@ impl Series {
             all[all.len() / 2]
         };
         format!(
-            "  {name:<24}: {:>7.1} ms (min {:>6.1}, max {:>6.1}) | cpu {:>6.1} ms, {:>6} ctx sw, {:>6} reads, {:>6} writes",
+            "  {name:<24}: {:>7.1} ms (min {:>6.1}, max {:>6.1}), first delta {:>5.2} ms | cpu {:>6.1} ms, {:>6} ctx sw, {:>6} reads, {:>6} writes",
             ms(median(self.total.clone())),
             ms(*self.total.iter().min().expect("a run")),
             ms(*self.total.iter().max().expect("a run")),
+            ms(median(self.first.clone())),
             ms(self.cpu()),
             p50(|u| u.context_switches),
             p50(|u| u.reads),

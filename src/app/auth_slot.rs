@@ -22,29 +22,36 @@ pub struct AuthHandle {
     pub env: Arc<EnvSnapshot>,
 }
 
-/// What the service was opened for: reopen when any of it changes.
-#[derive(PartialEq)]
+/// What the service was opened for: reopen when the data dir or the config's `auth` or `network`
+/// section changes. Every chat asks, so the config is compared by pointer first (it is shared
+/// until `initialize` replaces it) and section by section only after a replacement.
 struct OpenKey {
     data_dir: PathBuf,
-    auth_config: Option<Value>,
-    network_config: Option<Value>,
+    config: Option<Arc<Value>>,
 }
 
 impl OpenKey {
     fn of(settings: &Settings) -> Self {
         Self {
             data_dir: settings.data_dir.clone(),
-            auth_config: settings
-                .config
-                .as_ref()
-                .and_then(|c| c.get("auth"))
-                .cloned(),
-            network_config: settings
-                .config
-                .as_ref()
-                .and_then(|c| c.get("network"))
-                .cloned(),
+            config: settings.config.clone(),
         }
+    }
+
+    fn section(&self, name: &str) -> Option<&Value> {
+        self.config.as_deref().and_then(|config| config.get(name))
+    }
+}
+
+impl PartialEq for OpenKey {
+    fn eq(&self, other: &Self) -> bool {
+        let same_config = match (&self.config, &other.config) {
+            (Some(mine), Some(theirs)) if Arc::ptr_eq(mine, theirs) => true,
+            _ => ["auth", "network"]
+                .iter()
+                .all(|name| self.section(name) == other.section(name)),
+        };
+        self.data_dir == other.data_dir && same_config
     }
 }
 
@@ -74,12 +81,14 @@ impl AuthSlot {
     ) -> Result<AuthHandle, RpcError> {
         let key = OpenKey::of(settings);
         let mut opened = self.opened.lock().await;
-        if let Some((current, handle)) = opened.as_ref()
+        if let Some((current, handle)) = opened.as_mut()
             && *current == key
         {
+            // The same sections in a replaced config: compared by pointer from now on.
+            *current = key;
             return Ok(handle.clone());
         }
-        let handle = open(&key.data_dir, settings.config.as_ref(), env).await?;
+        let handle = open(&key.data_dir, settings.config.as_deref(), env).await?;
         *opened = Some((key, handle.clone()));
         Ok(handle)
     }

@@ -13,7 +13,7 @@ pub async fn session_call(
     state: &ServerState,
     session_id: &str,
 ) -> Result<(SessionSnapshot, CallSources), RpcError> {
-    let global = state.settings().config.map(Arc::new);
+    let global = state.settings().config;
     let snapshot = state
         .sessions
         .snapshot(session_id, state.env.clone(), global)
@@ -33,11 +33,11 @@ async fn call_sources(state: &ServerState) -> Result<CallSources, RpcError> {
             None
         }
     };
-    let network = super::network::network_settings(settings.config.as_ref())?;
+    let network = super::network::network_settings(settings.config.as_deref())?;
     Ok(CallSources {
         merged,
         catalog,
-        config: Arc::new(runtime.config.clone()),
+        config: Arc::clone(&runtime.config),
         auth,
         network,
     })

@@ -48,10 +48,11 @@ impl Drop for AbortOnDrop {
 /// The catalog services for one (data dir, config) pair.
 pub struct CatalogRuntime {
     pub data_dir: PathBuf,
-    config_value: Option<Value>,
+    config_value: Option<Arc<Value>>,
     /// The [`CatalogState::imports`] count the config was layered with.
     imports: u64,
-    pub config: SidecarConfig,
+    /// Shared with every call resolved against this runtime.
+    pub config: Arc<SidecarConfig>,
     pub service: Arc<CatalogService>,
     pub preferences: Arc<PreferencesStore>,
     discovery: DiscoverySlot,
@@ -68,20 +69,23 @@ impl CatalogRuntime {
         let Some(discovery) = self.discovery.get() else {
             return base;
         };
-        if !base
-            .providers
-            .values()
-            .any(|p| discovery_base_url(p).is_some())
-        {
-            return base;
-        }
+        // Memoized per served catalog, whether or not it had anything to augment: every chat
+        // asks, and the catalog has a hundred providers to look through.
         let mut memo = self.augmented.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((memo_base, augmented)) = memo.as_ref()
             && Arc::ptr_eq(memo_base, &base)
         {
             return Arc::clone(augmented);
         }
-        let augmented = Arc::new(discovery.augment(&base, &self.config));
+        let discovers = base
+            .providers
+            .values()
+            .any(|p| discovery_base_url(p).is_some());
+        let augmented = if discovers {
+            Arc::new(discovery.augment(&base, &self.config))
+        } else {
+            Arc::clone(&base)
+        };
         *memo = Some((base, Arc::clone(&augmented)));
         augmented
     }
@@ -135,7 +139,7 @@ impl CatalogState {
         {
             return Ok(Arc::clone(runtime));
         }
-        let config = match parse_config(settings.config.as_ref(), &state.env)
+        let config = match parse_config(settings.config.as_deref(), &state.env)
             .map(|own| with_opencode_import(&settings.data_dir, &state.env, own))
         {
             Ok(config) => config,
@@ -168,6 +172,7 @@ fn build_runtime(
     env: Arc<ProcessEnv>,
     outbound: Outbound,
 ) -> CatalogRuntime {
+    let config = Arc::new(config);
     let data_dir = settings.data_dir.clone();
     let network = network_in_force(settings, &env);
     let catalog_settings = CatalogSettings {
@@ -202,7 +207,7 @@ fn build_runtime(
         Arc::clone(&discovery),
         network,
         data_dir.clone(),
-        config.clone(),
+        Arc::clone(&config),
         env,
         Arc::clone(&augmented),
     ));
@@ -222,7 +227,7 @@ fn build_runtime(
 
 /// The network settings catalog refresh and model discovery use, or why they cannot be used.
 fn network_in_force(settings: &Settings, env: &ProcessEnv) -> Result<NetworkProfile, NetError> {
-    NetworkSettings::from_config(settings.config.as_ref())
+    NetworkSettings::from_config(settings.config.as_deref())
         .map(|network| NetworkProfile::resolve(&network, |name| env.get(name).map(String::as_str)))
 }
 
@@ -253,7 +258,7 @@ fn spawn_discovery(
     slot: DiscoverySlot,
     network: Result<NetworkProfile, NetError>,
     data_dir: PathBuf,
-    config: SidecarConfig,
+    config: Arc<SidecarConfig>,
     env: Arc<ProcessEnv>,
     augmented: AugmentedMemo,
 ) -> JoinHandle<()> {

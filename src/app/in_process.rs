@@ -48,11 +48,13 @@ impl InProcessServer {
             data_dir: data_dir.to_path_buf(),
             max_message_bytes: 4096,
             test_methods: false,
-            config: Some(serde_json::json!({"auth": {"store": "file", "endpoints": {
-                "openaiIssuer": "http://127.0.0.1:9",
-                "openaiCallbackPort": 0,
-                "githubBase": "http://127.0.0.1:9"
-            }}})),
+            config: Some(std::sync::Arc::new(
+                serde_json::json!({"auth": {"store": "file", "endpoints": {
+                    "openaiIssuer": "http://127.0.0.1:9",
+                    "openaiCallbackPort": 0,
+                    "githubBase": "http://127.0.0.1:9"
+                }}}),
+            )),
         };
         let env = [
             ("PROVIDER_SIDECAR_MODELS_URL", "http://127.0.0.1:9/api.json"),

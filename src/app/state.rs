@@ -28,8 +28,9 @@ pub struct Settings {
     pub max_message_bytes: usize,
     /// Registers `test/*` methods (a slow method, a panicking one); never in the published schema.
     pub test_methods: bool,
-    /// A config given with `--config FILE`, read at start.
-    pub config: Option<Value>,
+    /// A config given with `--config FILE`, read at start, or by `initialize`. Shared: every call
+    /// takes the settings, and comparing two of them is a pointer comparison while they are one.
+    pub config: Option<Arc<Value>>,
 }
 
 /// What the client told us in `initialize`.

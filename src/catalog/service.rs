@@ -162,7 +162,7 @@ struct Served {
 
 struct MergedMemo {
     catalog: Arc<Catalog>,
-    config: SidecarConfig,
+    config: Arc<SidecarConfig>,
     merged: Arc<MergedCatalog>,
 }
 
@@ -236,13 +236,19 @@ impl CatalogService {
     }
 
     /// The served catalog merged with `config`; the last few configs are memoized per served
-    /// catalog, so repeated queries (global config, session overlays) do not rebuild it.
-    pub async fn merged(&self, config: &SidecarConfig) -> Arc<MergedCatalog> {
+    /// catalog, so repeated queries (global config, session overlays) do not rebuild it. A config
+    /// is found by pointer before it is compared field by field: every chat asks for the runtime's
+    /// own.
+    pub async fn merged(&self, config: &Arc<SidecarConfig>) -> Arc<MergedCatalog> {
         let served = self.served().await;
         let catalog = Arc::clone(&served.catalog);
         let mut memo = self.merged_memo.lock().unwrap_or_else(|e| e.into_inner());
         memo.retain(|m| Arc::ptr_eq(&m.catalog, &catalog));
-        if let Some(position) = memo.iter().position(|m| &m.config == config) {
+        let found = memo
+            .iter()
+            .position(|m| Arc::ptr_eq(&m.config, config))
+            .or_else(|| memo.iter().position(|m| m.config == *config));
+        if let Some(position) = found {
             let entry = memo.remove(position);
             let merged = Arc::clone(&entry.merged);
             memo.insert(0, entry);
@@ -263,7 +269,7 @@ impl CatalogService {
             0,
             MergedMemo {
                 catalog,
-                config: config.clone(),
+                config: Arc::clone(config),
                 merged: Arc::clone(&merged),
             },
         );

@@ -388,14 +388,14 @@ async fn merged_view_is_memoized_per_catalog_and_config() {
             ..CatalogSettings::default()
         },
     );
-    let config = crate::config::SidecarConfig::default();
+    let config = Arc::new(crate::config::SidecarConfig::default());
     let a = service.merged(&config).await;
     let b = service.merged(&config).await;
     assert!(Arc::ptr_eq(&a, &b));
-    let other = crate::config::SidecarConfig {
+    let other = Arc::new(crate::config::SidecarConfig {
         disabled_providers: vec!["openai".into()],
         ..Default::default()
-    };
+    });
     let c = service.merged(&other).await;
     assert!(!c.providers.contains_key("openai") && a.providers.contains_key("openai"));
     assert!(

@@ -161,7 +161,7 @@ impl CatalogSource {
         };
         let settings = CatalogSettings::resolve(&config.catalog, &self.env);
         let service = CatalogService::new(&self.data_dir, settings);
-        Ok(service.merged(&config).await)
+        Ok(service.merged(&Arc::new(config)).await)
     }
 }
 

@@ -46,7 +46,7 @@ pub fn run(listing: Listing, data_dir: &Path, config: Option<&PathBuf>, env: Pro
     };
     let settings = CatalogSettings::resolve(&config.catalog, &env);
     let service = CatalogService::new(data_dir, settings);
-    let merged: Arc<MergedCatalog> = runtime.block_on(service.merged(&config));
+    let merged: Arc<MergedCatalog> = runtime.block_on(service.merged(&Arc::new(config)));
     let auth = |id: &str| {
         merged
             .provider(id)

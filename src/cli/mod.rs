@@ -187,7 +187,7 @@ pub fn run() -> i32 {
                 data_dir: cli.data_dir.unwrap_or_else(default_data_dir),
                 max_message_bytes: cli.max_message_bytes,
                 test_methods: false,
-                config,
+                config: config.map(std::sync::Arc::new),
             };
             let params = DoctorParams {
                 check_reachability: reachability,
@@ -212,7 +212,7 @@ pub fn run() -> i32 {
                 data_dir: cli.data_dir.unwrap_or_else(default_data_dir),
                 max_message_bytes: cli.max_message_bytes,
                 test_methods: cli.enable_test_methods,
-                config,
+                config: config.map(std::sync::Arc::new),
             };
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

@@ -1,5 +1,6 @@
 //! The open sessions, keyed by id, and what each one holds.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
@@ -271,8 +272,13 @@ impl SessionSnapshot {
             .map(|_| &self.data.config)
     }
 
-    /// The start-time snapshot with the session's overlay on top, as one map.
-    pub fn env_view(&self) -> HashMap<String, String> {
+    /// The start-time snapshot with the session's overlay on top, as one map: the snapshot itself
+    /// when the session sets no variable (copying the process's variables for every chat cost
+    /// ~20 µs of a call's set-up).
+    pub fn env_view(&self) -> Cow<'_, HashMap<String, String>> {
+        if self.data.env.is_empty() {
+            return Cow::Borrowed(&self.base_env);
+        }
         let mut env = HashMap::clone(&self.base_env);
         env.extend(
             self.data
@@ -280,7 +286,7 @@ impl SessionSnapshot {
                 .iter()
                 .map(|(name, value)| (name.clone(), value.clone())),
         );
-        env
+        Cow::Owned(env)
     }
 }
 

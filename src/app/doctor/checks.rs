@@ -111,7 +111,7 @@ pub(super) async fn credential_store(
     settings: &Settings,
     found: &mut Vec<DoctorCheck>,
 ) -> (CredentialStoreReport, Option<AuthHandle>) {
-    let configured = AuthSettings::from_config(settings.config.as_ref())
+    let configured = AuthSettings::from_config(settings.config.as_deref())
         .ok()
         .and_then(|s| s.store)
         .unwrap_or_default();
@@ -278,7 +278,7 @@ pub(super) fn network(
     env: &ProcessEnv,
     found: &mut Vec<DoctorCheck>,
 ) -> (NetworkReport, Option<NetworkProfile>) {
-    let profile = match crate::app::network::process_profile(settings.config.as_ref(), env) {
+    let profile = match crate::app::network::process_profile(settings.config.as_deref(), env) {
         Ok(profile) => profile,
         Err(err) => {
             found.push(DoctorCheck::new(

@@ -144,12 +144,12 @@ impl Method<ServerState> for Initialize {
         // The config hooks (the host's `hook/config` among them) see the config being loaded.
         let settings = state.settings();
         let data_dir = options.data_dir.clone().unwrap_or(settings.data_dir);
-        let own = options.config.or(settings.config);
+        let own = options.config.map(Arc::new).or(settings.config.clone());
         let registry = crate::app::host_hooks::registry_with(&state, hooks.clone());
         let hooked =
-            crate::app::config::with_config_hooks(own.as_ref(), &data_dir, &state.env, &registry)
+            crate::app::config::with_config_hooks(own.as_deref(), &data_dir, &state.env, &registry)
                 .await?;
-        let config = hooked.or(own);
+        let config = hooked.map(Arc::new).or(own);
         state.update_settings(|settings| {
             settings.data_dir = data_dir;
             settings.config = config;
