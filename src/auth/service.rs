@@ -294,6 +294,11 @@ impl AuthService {
         account: Option<&str>,
     ) -> AuthResult<Option<StoredCredential>> {
         let provider = normalize_provider_id(provider_id);
+        // Answered in place when the store knows it (the usual case for a chat): no hop to a
+        // blocking thread and back.
+        if let Some(known) = self.inner.store.get_known(&provider, account) {
+            return known;
+        }
         let account = account.map(str::to_owned);
         self.blocking(move |store| store.get(&provider, account.as_deref()))
             .await

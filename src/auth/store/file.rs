@@ -4,7 +4,7 @@ use std::path::Path;
 
 use chrono::Utc;
 
-use super::document::{AccountRecord, AuthDocument, read_provider, update_provider};
+use super::document::{AccountRecord, AuthDocument, ReadMemo, update_provider};
 use super::locked_json::LockedJsonFile;
 use super::{CredentialBackend, PutOptions, StoreKind, StoredCredential};
 use crate::auth::credential::Credential;
@@ -14,13 +14,42 @@ pub const AUTH_FILE_NAME: &str = "auth.json";
 
 pub struct FileBackend {
     file: LockedJsonFile,
+    read: ReadMemo,
 }
 
 impl FileBackend {
     pub fn open(data_dir: &Path) -> AuthResult<Self> {
         Ok(Self {
             file: LockedJsonFile::open(data_dir, AUTH_FILE_NAME)?,
+            read: ReadMemo::default(),
         })
+    }
+
+    /// The stored credential of `account` (or the active one) in `doc`, `provider`'s part of the
+    /// file.
+    fn credential_in(
+        &self,
+        doc: &AuthDocument,
+        provider: &str,
+        account: Option<&str>,
+    ) -> AuthResult<Option<StoredCredential>> {
+        let Some((name, record)) = doc.account(provider, account) else {
+            return Ok(None);
+        };
+        let credential = record
+            .credential
+            .clone()
+            .ok_or_else(|| AuthError::Corrupt {
+                path: self.file.path().to_owned(),
+                message: format!("account `{name}` of `{provider}` has no credential"),
+            })?;
+        Ok(Some(StoredCredential {
+            account: name.to_owned(),
+            credential,
+            label: record.label.clone(),
+            updated_at: record.updated_at,
+            needs_reauth: record.needs_reauth,
+        }))
     }
 
     pub fn path(&self) -> &Path {
@@ -44,24 +73,17 @@ impl CredentialBackend for FileBackend {
     }
 
     fn get(&self, provider: &str, account: Option<&str>) -> AuthResult<Option<StoredCredential>> {
-        let doc = read_provider(&self.file, provider)?;
-        let Some((name, record)) = doc.account(provider, account) else {
-            return Ok(None);
-        };
-        let credential = record
-            .credential
-            .clone()
-            .ok_or_else(|| AuthError::Corrupt {
-                path: self.file.path().to_owned(),
-                message: format!("account `{name}` of `{provider}` has no credential"),
-            })?;
-        Ok(Some(StoredCredential {
-            account: name.to_owned(),
-            credential,
-            label: record.label.clone(),
-            updated_at: record.updated_at,
-            needs_reauth: record.needs_reauth,
-        }))
+        let doc = self.read.read_provider(&self.file, provider)?;
+        self.credential_in(&doc, provider, account)
+    }
+
+    fn get_known(
+        &self,
+        provider: &str,
+        account: Option<&str>,
+    ) -> Option<AuthResult<Option<StoredCredential>>> {
+        let doc = self.read.provider_if_unchanged(&self.file, provider)?;
+        Some(doc.and_then(|doc| self.credential_in(&doc, provider, account)))
     }
 
     fn put(

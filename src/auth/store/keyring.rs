@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use super::document::{AccountRecord, AuthDocument, read_provider, update_provider};
+use super::document::{AccountRecord, AuthDocument, ReadMemo, update_provider};
 use super::file::{mark_needs_reauth_in, set_active_in};
 use super::locked_json::LockedJsonFile;
 use super::{CredentialBackend, PutOptions, StoreKind, StoredCredential};
@@ -121,6 +121,8 @@ pub fn probe_vault(vault: Arc<dyn SecretVault>, timeout: Duration) -> Result<(),
 
 pub struct KeyringBackend {
     index: LockedJsonFile,
+    /// The index as read last, used while the file is unchanged.
+    index_read: ReadMemo,
     vault: Arc<dyn SecretVault>,
     /// Credentials this process read from or wrote to the keyring, by keyring user. Every chat
     /// with a stored key reads its credential, and one Secret Service read costs ~6 ms (a new
@@ -148,6 +150,7 @@ impl KeyringBackend {
     pub fn open(data_dir: &Path, vault: Arc<dyn SecretVault>) -> AuthResult<Self> {
         Ok(Self {
             index: LockedJsonFile::open(data_dir, INDEX_FILE_NAME)?,
+            index_read: ReadMemo::default(),
             vault,
             read: Mutex::new(HashMap::new()),
             keep_for: KEEP_FOR,
@@ -174,6 +177,45 @@ impl KeyringBackend {
             credential: credential.clone(),
         };
         self.known().insert(user, known);
+    }
+
+    /// The stored credential of `account` (or the active one) by `doc`, `provider`'s part of the
+    /// index: `Ok(None)` when the index has no such account, `Ok(Some(None))` when the credential
+    /// is not known and `from_vault` is false (only the keyring can tell).
+    fn credential_in(
+        &self,
+        doc: &AuthDocument,
+        provider: &str,
+        account: Option<&str>,
+        from_vault: bool,
+    ) -> AuthResult<Option<Option<StoredCredential>>> {
+        let Some((name, record)) = doc.account(provider, account) else {
+            return Ok(Some(None));
+        };
+        let user = keyring_user(provider, name);
+        let known = self
+            .known()
+            .get(&user)
+            .filter(|known| {
+                known.updated_at == record.updated_at && known.known_at.elapsed() < self.keep_for
+            })
+            .map(|known| known.credential.clone());
+        let credential = match known {
+            Some(credential) => credential,
+            None if !from_vault => return Ok(None),
+            None => {
+                let credential = self.read_from_vault(&user)?;
+                self.keep(user, record.updated_at, &credential);
+                credential
+            }
+        };
+        Ok(Some(Some(StoredCredential {
+            account: name.to_owned(),
+            credential,
+            label: record.label.clone(),
+            updated_at: record.updated_at,
+            needs_reauth: record.needs_reauth,
+        })))
     }
 
     fn read_from_vault(&self, user: &str) -> AuthResult<Credential> {
@@ -210,33 +252,25 @@ impl CredentialBackend for KeyringBackend {
     }
 
     fn get(&self, provider: &str, account: Option<&str>) -> AuthResult<Option<StoredCredential>> {
-        let doc = read_provider(&self.index, provider)?;
-        let Some((name, record)) = doc.account(provider, account) else {
-            return Ok(None);
+        let doc = self.index_read.read_provider(&self.index, provider)?;
+        self.credential_in(&doc, provider, account, true)
+            .map(|found| found.flatten())
+    }
+
+    fn get_known(
+        &self,
+        provider: &str,
+        account: Option<&str>,
+    ) -> Option<AuthResult<Option<StoredCredential>>> {
+        let doc = match self
+            .index_read
+            .provider_if_unchanged(&self.index, provider)?
+        {
+            Ok(doc) => doc,
+            Err(err) => return Some(Err(err)),
         };
-        let user = keyring_user(provider, name);
-        let known = self
-            .known()
-            .get(&user)
-            .filter(|known| {
-                known.updated_at == record.updated_at && known.known_at.elapsed() < self.keep_for
-            })
-            .map(|known| known.credential.clone());
-        let credential = match known {
-            Some(credential) => credential,
-            None => {
-                let credential = self.read_from_vault(&user)?;
-                self.keep(user, record.updated_at, &credential);
-                credential
-            }
-        };
-        Ok(Some(StoredCredential {
-            account: name.to_owned(),
-            credential,
-            label: record.label.clone(),
-            updated_at: record.updated_at,
-            needs_reauth: record.needs_reauth,
-        }))
+        self.credential_in(&doc, provider, account, false)
+            .transpose()
     }
 
     fn put(

@@ -21,6 +21,36 @@ pub const DIR_MODE: u32 = 0o700;
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// One version of a [`LockedJsonFile`]; see [`LockedJsonFile::stamp`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStamp {
+    Missing,
+    Present {
+        len: u64,
+        modified: std::time::SystemTime,
+        #[cfg(unix)]
+        inode: u64,
+    },
+}
+
+/// Longer than any file system's timestamp granule (a tick on Linux, up to 2 s on FAT): a version
+/// older than this cannot share its modification time with a later one.
+const SETTLED_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl FileStamp {
+    /// Whether no later version can have this stamp: the file is missing, or was written long
+    /// enough ago that a later version has a later modification time. (A later version may reuse
+    /// the inode freed by an earlier one, and have the same length.)
+    pub fn is_settled(&self) -> bool {
+        match self {
+            FileStamp::Missing => true,
+            FileStamp::Present { modified, .. } => {
+                modified.elapsed().is_ok_and(|age| age >= SETTLED_AFTER)
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct LockedJsonFile {
     path: PathBuf,
@@ -39,6 +69,22 @@ impl LockedJsonFile {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Which version of the file is there now, from one metadata read (no content read, no lock):
+    /// the file is only ever replaced whole, by rename, so each version is a new file with its
+    /// own inode and modification time. `None` when the metadata cannot be read.
+    pub fn stamp(&self) -> Option<FileStamp> {
+        match fs::metadata(&self.path) {
+            Ok(metadata) => Some(FileStamp::Present {
+                len: metadata.len(),
+                modified: metadata.modified().ok()?,
+                #[cfg(unix)]
+                inode: std::os::unix::fs::MetadataExt::ino(&metadata),
+            }),
+            Err(err) if err.kind() == ErrorKind::NotFound => Some(FileStamp::Missing),
+            Err(_) => None,
+        }
     }
 
     /// Reads the current content; a missing file reads as `T::default()`. Needs no lock:

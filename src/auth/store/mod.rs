@@ -70,6 +70,16 @@ pub trait CredentialBackend: Send + Sync {
     fn index(&self) -> AuthResult<AuthDocument>;
     /// The provider's `account`, or its active one when `account` is None.
     fn get(&self, provider: &str, account: Option<&str>) -> AuthResult<Option<StoredCredential>>;
+    /// What `get` would answer, when the backend can tell from memory without waiting on
+    /// anything (at most a metadata read of a local file); `None` when only `get` can tell. Called
+    /// in place on an async thread, so that a chat's credential lookup needs no blocking thread.
+    fn get_known(
+        &self,
+        _provider: &str,
+        _account: Option<&str>,
+    ) -> Option<AuthResult<Option<StoredCredential>>> {
+        None
+    }
     fn put(
         &self,
         provider: &str,

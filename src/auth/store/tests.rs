@@ -246,6 +246,122 @@ fn keyring_backend_reads_an_entry_again_once_it_was_kept_long_enough() {
     assert_eq!(vault.reads.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
 
+/// Backdates `path` as if it had been written a while ago (a version is remembered only once no
+/// later one can share its modification time; see `FileStamp::is_settled`).
+fn age(path: &std::path::Path) {
+    let file = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open to age");
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    file.set_modified(long_ago).expect("backdate");
+}
+
+/// `get_known` answers as `get` would while the file at `path` is the version `reader` read last,
+/// and not at all once anything changed it; `writer` and `reader` stand for two processes.
+fn known_lookups_follow_every_change(
+    writer: &dyn CredentialBackend,
+    reader: &dyn CredentialBackend,
+    path: &std::path::Path,
+) {
+    let key_in = |found: Option<StoredCredential>| {
+        found.map(|stored| match stored.credential {
+            Credential::Api { key, .. } => key.expose().to_owned(),
+            other => format!("{:?}", other.kind()),
+        })
+    };
+    let known = |provider: &str| {
+        reader
+            .get_known(provider, None)
+            .map(|answer| key_in(answer.expect("known lookup")))
+    };
+    let read = || key_in(reader.get("openai", None).expect("get"));
+    let put = |key: &str| {
+        writer
+            .put(
+                "openai",
+                "default",
+                &Credential::api_key(key),
+                PutOptions::default(),
+            )
+            .expect("put");
+    };
+    assert_eq!(known("openai"), None, "nothing read yet");
+    assert_eq!(read(), None);
+    assert_eq!(
+        known("openai"),
+        Some(None),
+        "a missing file is known to be missing"
+    );
+
+    put("sk-one");
+    assert_eq!(
+        known("openai"),
+        None,
+        "another writer's change is a new version"
+    );
+    assert_eq!(read(), Some("sk-one".into()));
+    assert_eq!(
+        known("openai"),
+        None,
+        "a version written a moment ago is read again"
+    );
+    age(path);
+    assert_eq!(known("openai"), None);
+    assert_eq!(read(), Some("sk-one".into()));
+    assert_eq!(known("openai"), Some(Some("sk-one".into())));
+    assert_eq!(
+        known("anthropic"),
+        Some(None),
+        "the same version, another provider"
+    );
+
+    put("sk-two");
+    age(path);
+    assert_eq!(known("openai"), None);
+    assert_eq!(read(), Some("sk-two".into()));
+    assert_eq!(known("openai"), Some(Some("sk-two".into())));
+
+    writer.remove("openai", None).expect("remove");
+    age(path);
+    assert_eq!(known("openai"), None);
+    assert_eq!(read(), None);
+    assert_eq!(known("openai"), Some(None));
+}
+
+#[test]
+fn file_backend_knows_a_credential_only_while_the_file_is_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let writer = FileBackend::open(dir.path()).expect("open");
+    let reader = FileBackend::open(dir.path()).expect("open");
+    known_lookups_follow_every_change(&writer, &reader, &dir.path().join(AUTH_FILE_NAME));
+}
+
+#[test]
+fn keyring_backend_knows_a_credential_only_while_the_index_is_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = Arc::new(MemoryVault::default());
+    let writer = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
+    let reader = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
+    let index = dir.path().join(INDEX_FILE_NAME);
+    known_lookups_follow_every_change(&writer, &reader, &index);
+    // A credential kept past its time is not known: only the keyring can tell.
+    let forgetful = KeyringBackend::open(dir.path(), vault.clone())
+        .expect("open")
+        .keeping_for(std::time::Duration::ZERO);
+    forgetful
+        .put(
+            "openai",
+            "default",
+            &Credential::api_key("sk-three"),
+            PutOptions::default(),
+        )
+        .expect("put");
+    age(&index);
+    assert!(forgetful.get("openai", None).expect("get").is_some());
+    assert!(forgetful.get_known("openai", None).is_none());
+}
+
 #[test]
 fn auto_mode_falls_back_to_the_file_when_the_keyring_is_unreachable() {
     let dir = tempfile::tempdir().expect("tempdir");
