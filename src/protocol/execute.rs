@@ -7,6 +7,7 @@
 //! (`body`) have modules of their own.
 
 mod body;
+mod cancel;
 mod client;
 mod open;
 mod request;
