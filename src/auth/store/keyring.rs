@@ -179,9 +179,9 @@ impl KeyringBackend {
         self.known().insert(user, known);
     }
 
-    /// The stored credential of `account` (or the active one) by `doc`, `provider`'s part of the
-    /// index: `Ok(None)` when the index has no such account, `Ok(Some(None))` when the credential
-    /// is not known and `from_vault` is false (only the keyring can tell).
+    /// `get`'s answer for `account` (or the active one) by `doc`, `provider`'s part of the index:
+    /// `Ok(Some(answer))`, or `Ok(None)` when the credential is not kept in memory and `from_vault`
+    /// is false (only the keyring can tell).
     fn credential_in(
         &self,
         doc: &AuthDocument,

@@ -110,7 +110,7 @@ pub(super) async fn stream_body(
     let idle_timer = tokio::time::sleep(idle);
     tokio::pin!(idle_timer);
     // Looked at per chunk and waited for at nearly every wait: see `CancelWatch`.
-    let cancel = CancelWatch::new(cancel);
+    let mut cancel = CancelWatch::new(cancel);
     let mut last_data;
     let mut parts_flushed_at_once = 0;
     loop {
@@ -135,7 +135,7 @@ pub(super) async fn stream_body(
         // Cancellation is looked at once per chunk here (a body that buffers, as HTTP/2 does, may
         // have its next chunk ready at every turn), and waited for only where the loop waits, after
         // the branches that are usually ready.
-        if cancel.is_cancelled() {
+        if cancel.check() {
             cancelled = true;
             break;
         }

@@ -23,7 +23,15 @@ struct Shared {
 pub(super) struct CancelWatch {
     shared: Arc<Shared>,
     watcher: Option<tokio::task::JoinHandle<()>>,
+    /// Asked directly now and then (see [`CancelWatch::check`]).
+    token: CancellationToken,
+    checks: u32,
 }
+
+/// Every this many checks the token itself is asked: the watcher runs on the stream's runtime,
+/// and a body whose chunks are always ready (one that buffers, as HTTP/2 does) may not let it run
+/// for a while.
+const ASK_THE_TOKEN_EVERY: u32 = 64;
 
 impl CancelWatch {
     /// Starts watching `token` on the current runtime.
@@ -34,6 +42,8 @@ impl CancelWatch {
             return CancelWatch {
                 shared,
                 watcher: None,
+                token: token.clone(),
+                checks: 0,
             };
         }
         let watcher = tokio::spawn({
@@ -47,11 +57,23 @@ impl CancelWatch {
         CancelWatch {
             shared,
             watcher: Some(watcher),
+            token: token.clone(),
+            checks: 0,
         }
     }
 
-    pub(super) fn is_cancelled(&self) -> bool {
+    fn is_cancelled(&self) -> bool {
         self.shared.cancelled.load(Ordering::Acquire)
+    }
+
+    /// Whether the stream is cancelled, looked at once per chunk: the flag, and now and then the
+    /// token itself.
+    pub(super) fn check(&mut self) -> bool {
+        self.checks = self.checks.wrapping_add(1);
+        if self.checks.is_multiple_of(ASK_THE_TOKEN_EVERY) && self.token.is_cancelled() {
+            self.shared.cancelled.store(true, Ordering::Release);
+        }
+        self.is_cancelled()
     }
 
     /// Ready once the token is cancelled; the task polling it is woken then.
@@ -91,8 +113,8 @@ mod tests {
     #[tokio::test]
     async fn a_waiting_stream_is_woken_by_the_cancel() {
         let token = CancellationToken::new();
-        let watch = CancelWatch::new(&token);
-        assert!(!watch.is_cancelled());
+        let mut watch = CancelWatch::new(&token);
+        assert!(!watch.check());
         let cancel = {
             let token = token.clone();
             tokio::spawn(async move {
@@ -107,11 +129,21 @@ mod tests {
         cancel.await.expect("cancel task");
     }
 
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_loop_that_never_yields_still_sees_the_cancel() {
+        let token = CancellationToken::new();
+        let mut watch = CancelWatch::new(&token);
+        // The watcher cannot run: this task holds the only thread until the loop ends.
+        token.cancel();
+        let checks = (1..=ASK_THE_TOKEN_EVERY).find(|_| watch.check());
+        assert!(checks.is_some(), "seen within {ASK_THE_TOKEN_EVERY} checks");
+    }
+
     #[tokio::test]
     async fn a_token_cancelled_already_is_seen_at_once_and_the_watcher_ends_with_the_watch() {
         let token = CancellationToken::new();
         token.cancel();
-        assert!(CancelWatch::new(&token).is_cancelled());
+        assert!(CancelWatch::new(&token).check());
 
         let live = CancellationToken::new();
         let watch = CancelWatch::new(&live);
