@@ -120,3 +120,52 @@ async fn open(
         env: Arc::new(EnvSnapshot::new(env.clone())),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn settings(data_dir: &str, config: Option<Value>) -> Settings {
+        Settings {
+            data_dir: PathBuf::from(data_dir),
+            max_message_bytes: 1024,
+            test_methods: false,
+            config: config.map(Arc::new),
+        }
+    }
+
+    #[test]
+    fn the_store_is_reopened_only_for_its_own_settings() {
+        let config =
+            json!({"auth": {"store": "file"}, "network": {"proxy": "http://p:1"}, "model": "a/b"});
+        let opened = OpenKey::of(&settings("/d", Some(config.clone())));
+        let same = |other: &Settings| OpenKey::of(other) == opened;
+        assert!(
+            same(&settings("/d", Some(config.clone()))),
+            "an equal config"
+        );
+        let mut other_model = config.clone();
+        other_model["model"] = json!("c/d");
+        assert!(
+            same(&settings("/d", Some(other_model))),
+            "a section the store does not read"
+        );
+        let mut other_auth = config.clone();
+        other_auth["auth"]["store"] = json!("keyring");
+        assert!(!same(&settings("/d", Some(other_auth))));
+        let mut other_network = config.clone();
+        other_network["network"]["proxy"] = json!("http://q:2");
+        assert!(!same(&settings("/d", Some(other_network))));
+        assert!(
+            !same(&settings("/e", Some(config.clone()))),
+            "another data dir"
+        );
+        assert!(!same(&settings("/d", None)), "no config");
+        assert!(
+            OpenKey::of(&settings("/d", None)) == OpenKey::of(&settings("/d", Some(json!({})))),
+            "no config is a config without the sections"
+        );
+    }
+}
