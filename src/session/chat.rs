@@ -12,6 +12,7 @@ mod variants;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -128,17 +129,24 @@ impl ChatService {
         })
     }
 
-    /// The call's request with the session's default `providerOptions` under its own.
-    pub fn request_for(&self, session: &SessionSnapshot, params: &ChatParams) -> ChatRequest {
+    /// The call's request with the session's default `providerOptions` under its own: the call's
+    /// own request when the session has none (a conversation can be hundreds of KB, and each
+    /// attempt copies it once anyway, with its sampling defaults).
+    pub fn request_for<'a>(
+        &self,
+        session: &SessionSnapshot,
+        params: &'a ChatParams,
+    ) -> Cow<'a, ChatRequest> {
+        let Some(defaults) = &session.options().provider_options else {
+            return Cow::Borrowed(&params.request);
+        };
         let mut request = params.request.clone();
-        if let Some(defaults) = &session.options().provider_options {
-            let mut merged = defaults.clone();
-            if let Some(own) = &request.provider_options {
-                merge_deep_map(&mut merged, own);
-            }
-            request.provider_options = Some(merged);
+        let mut merged = defaults.clone();
+        if let Some(own) = &request.provider_options {
+            merge_deep_map(&mut merged, own);
         }
-        request
+        request.provider_options = Some(merged);
+        Cow::Owned(request)
     }
 
     /// Runs one chat call for `session`; `sink` sees every part of the attempt that produced the answer
