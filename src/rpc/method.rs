@@ -289,6 +289,12 @@ pub fn decode_params<T: DeserializeOwned>(raw: Option<&str>) -> Result<T, RpcErr
             ));
         }
     };
+    // Decoded plainly first: tracking the path costs a fifth of decoding a long conversation
+    // (`chat/stream` params of 214 KB: 164 µs with it, 131 µs without). Only a decode that fails
+    // runs again with the path tracked, to name the field; it fails the same way.
+    if let Ok(params) = T::deserialize(&mut serde_json::Deserializer::from_str(text)) {
+        return Ok(params);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
