@@ -53,10 +53,11 @@ pub fn replace_lone_surrogates(body: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-/// A cheap pre-check: `\u` followed by `d`/`D` somewhere.
+/// A cheap pre-check: `\u` followed by `d`/`D` somewhere. Every request line is looked at, and a
+/// conversation can be hundreds of KB (208 KB of plain text: 6 µs with memchr's search, 58 µs
+/// byte by byte; 30 against 97 µs with a `\u00e9` escape every 66 bytes).
 fn may_hold_surrogate(body: &[u8]) -> bool {
-    body.windows(3)
-        .any(|w| w[0] == b'\\' && w[1] == b'u' && (w[2] == b'd' || w[2] == b'D'))
+    memchr::memmem::find_iter(body, br"\u").any(|at| matches!(body.get(at + 2), Some(b'd' | b'D')))
 }
 
 /// The code unit of a `\uXXXX` escape starting at `at`.
@@ -94,6 +95,32 @@ mod tests {
         assert_eq!(out, r#"{"t":"a \ufffd and \ud83d\ude80 b \ufffd \ufffd"}"#);
         let value: serde_json::Value = serde_json::from_str(&out).expect("parses");
         assert_eq!(value["t"], "a \u{fffd} and 🚀 b \u{fffd} \u{fffd}");
+    }
+
+    #[test]
+    fn the_pre_check_agrees_with_a_byte_by_byte_scan() {
+        let scan = |body: &[u8]| {
+            body.windows(3)
+                .any(|w| w[0] == b'\\' && w[1] == b'u' && (w[2] == b'd' || w[2] == b'D'))
+        };
+        for text in [
+            r"",
+            r"\u",
+            r"\ud",
+            r"\uD83D",
+            r"\u00e9",
+            r"ab\u00e9\ude80",
+            r"\\ud83d",
+            r"\u\ud",
+            r"end \",
+            r"\uu\ud",
+        ] {
+            assert_eq!(
+                may_hold_surrogate(text.as_bytes()),
+                scan(text.as_bytes()),
+                "{text}"
+            );
+        }
     }
 
     #[test]
