@@ -59,9 +59,15 @@ impl Sidecar {
     }
 
     pub fn spawn_with(args: &[&str]) -> Sidecar {
+        Sidecar::spawn_with_env(args, &[])
+    }
+
+    /// With `env` set on top of the test environment.
+    pub fn spawn_with_env(args: &[&str], env: &[(&str, &str)]) -> Sidecar {
         let data_dir = tempfile::tempdir().expect("temp data dir");
         let mut child = Command::new(BIN)
             .args(args)
+            .envs(env.iter().copied())
             .arg("--data-dir")
             .arg(data_dir.path())
             .env("PROVIDER_SIDECAR_LOG", "debug")

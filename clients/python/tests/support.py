@@ -87,9 +87,15 @@ def mock_provider(chunks: list[bytes], stall_after: Optional[int] = None) -> Moc
         request.send_header("connection", "close")
         request.end_headers()
         count = len(chunks) if stall_after is None else stall_after
-        for chunk in chunks[:count]:
-            request.wfile.write(chunk)
-            request.wfile.flush()
+        try:
+            for chunk in chunks[:count]:
+                request.wfile.write(chunk)
+                request.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            # The client went away before the stall began: a host may cancel at the first delta.
+            mock.client_closed.set()
+            request.close_connection = True
+            return
         if stall_after is not None:
             # Wait until the client goes away: a read returns b"" at its FIN.
             request.connection.settimeout(10)
