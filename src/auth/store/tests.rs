@@ -61,6 +61,18 @@ impl SecretVault for UnreachableVault {
     }
 }
 
+/// Stores `key` as the API key of `openai`'s default account.
+fn put_api_key(backend: &dyn CredentialBackend, key: &str) {
+    backend
+        .put(
+            "openai",
+            "default",
+            &Credential::api_key(key),
+            PutOptions::default(),
+        )
+        .expect("put");
+}
+
 fn oauth(access: &str, refresh: &str) -> Credential {
     Credential::Oauth(OAuthTokens {
         refresh: refresh.into(),
@@ -192,16 +204,7 @@ fn keyring_backend_reads_an_entry_again_only_when_its_record_changes() {
     // `writer` and `reader` stand for two processes sharing the data dir and the keyring.
     let writer = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
     let reader = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
-    let put = |key: &str| {
-        writer
-            .put(
-                "openai",
-                "default",
-                &Credential::api_key(key),
-                PutOptions::default(),
-            )
-            .expect("put");
-    };
+    let put = |key: &str| put_api_key(&writer, key);
 
     put("sk-one");
     assert_eq!(key_of(&writer), Some(("sk-one".into(), false)));
@@ -276,16 +279,7 @@ fn known_lookups_follow_every_change(
             .map(|answer| key_in(answer.expect("known lookup")))
     };
     let read = || key_in(reader.get("openai", None).expect("get"));
-    let put = |key: &str| {
-        writer
-            .put(
-                "openai",
-                "default",
-                &Credential::api_key(key),
-                PutOptions::default(),
-            )
-            .expect("put");
-    };
+    let put = |key: &str| put_api_key(writer, key);
     assert_eq!(known("openai"), None, "nothing read yet");
     assert_eq!(read(), None);
     assert_eq!(
