@@ -22,8 +22,8 @@
 //! the limit, chunks/s follow the CPU the two sides need in all.
 //!
 //! Run with `cargo bench --bench chat` or `scripts/bench-chat` (adds the load average).
-//! `CHAT_BENCH_ROUNDS` sets the rounds (default 15), `CHAT_BENCH_CONCURRENT_ROUNDS` those of 32
-//! streams at once (default 5); `CHAT_BENCH_SIDECAR` runs another sidecar binary, and
+//! `CHAT_BENCH_ROUNDS` sets the rounds (default 60), `CHAT_BENCH_CONCURRENT_ROUNDS` those of 32
+//! streams at once (default 9); `CHAT_BENCH_SIDECAR` runs another sidecar binary, and
 //! `CHAT_BENCH_SIDECAR_B` a second one in the same rounds (A/B comparisons of builds, which the
 //! machine's drift between runs would drown). Numbers are printed, not asserted.
 
@@ -47,7 +47,12 @@ pub const CONCURRENT_CHUNKS: usize = 1_000;
 pub const PACED_CHUNKS: usize = 3;
 pub const PACED_DELAY: Duration = Duration::from_millis(5);
 pub const PACED_ROUNDS: usize = 30;
-pub const CONCURRENT_ROUNDS: usize = 5;
+pub const CONCURRENT_ROUNDS: usize = 9;
+/// Rounds of single streams unless `CHAT_BENCH_ROUNDS` says otherwise. A stream's cost has two
+/// modes (a reader that keeps up is woken for every event; one that falls behind reads dozens at
+/// a time): one client's streams took 19 to 94 ms in one run, for either client. The median of 15
+/// rounds swung by a quarter from run to run; of 100, by a tenth.
+pub const ROUNDS: usize = 60;
 
 fn main() {
     if std::env::var_os(MOCK_ROLE).is_some() {
@@ -57,7 +62,7 @@ fn main() {
     let rounds: usize = std::env::var("CHAT_BENCH_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(15)
+        .unwrap_or(ROUNDS)
         .max(5);
     let load_before = load_average();
     let mock = MockProcess::spawn();
