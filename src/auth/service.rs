@@ -286,6 +286,14 @@ impl AuthService {
         Ok(OkResult::OK)
     }
 
+    /// The provider rejected a stored credential it was sent (401 or 403): its next lookup reads the
+    /// store rather than memory, so a key fixed by hand in a keyring manager is used at the next call.
+    pub fn forget_known(&self, provider_id: &str) {
+        self.inner
+            .store
+            .forget_known(&normalize_provider_id(provider_id));
+    }
+
     /// The stored credential of a provider's active account (or the named one), as is —
     /// use [`AuthService::resolve`] to refresh on use.
     pub async fn stored(

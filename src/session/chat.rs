@@ -204,12 +204,17 @@ impl ChatService {
                     .unwrap_or_else(|| resolved.timeouts.clone()),
                 retry: session.options().retry.clone().unwrap_or_default(),
             };
-            match self
+            let attempt = self
                 .attempt(
                     &client, target, &resolved, &prepared, &options, &cancel, sink, is_last,
                 )
-                .await
+                .await;
+            if let Some(auth) = &sources.auth
+                && rejected_stored_credential(&attempt, &resolved)
             {
+                auth.forget_known(&target.provider_id);
+            }
+            match attempt {
                 Attempt::Done(result) => {
                     return with_cost(result, &resolved).map(|mut result| {
                         result.warnings = warnings;
@@ -370,4 +375,14 @@ fn either(a: &CancellationToken, b: &CancellationToken) -> CancellationToken {
         }
     });
     combined
+}
+
+/// Whether the provider rejected (401 or 403) a credential the call took from the credential store.
+fn rejected_stored_credential(attempt: &Attempt, resolved: &ResolvedCall) -> bool {
+    let rejected = matches!(
+        attempt,
+        Attempt::Done(Err(ChatError::Provider { failure, .. }))
+            if failure.kind == crate::protocol::FailureKind::Auth
+    );
+    rejected && matches!(resolved.credential_source, "keyring" | "file" | "oauth")
 }

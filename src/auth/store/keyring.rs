@@ -134,7 +134,8 @@ pub struct KeyringBackend {
 }
 
 /// A secret changed in the keyring by hand (a keyring manager), which stamps no record in the
-/// index, is seen within this time.
+/// index, is seen within this time, or at the next call once the provider rejected the kept one
+/// (`forget_known`).
 const KEEP_FOR: Duration = Duration::from_secs(60);
 
 /// A credential as the keyring held it when the index's record had `updated_at`. Every write of
@@ -271,6 +272,14 @@ impl CredentialBackend for KeyringBackend {
         };
         self.credential_in(&doc, provider, account, false)
             .transpose()
+    }
+
+    fn forget_known(&self, provider: &str) {
+        // Every account of the provider: the caller may not know which one was active. A provider
+        // whose id extends this one's with `:` loses its kept credentials too, which costs it one
+        // keyring read.
+        let prefix = keyring_user(provider, "");
+        self.known().retain(|user, _| !user.starts_with(&prefix));
     }
 
     fn put(

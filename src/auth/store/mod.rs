@@ -80,6 +80,10 @@ pub trait CredentialBackend: Send + Sync {
     ) -> Option<AuthResult<Option<StoredCredential>>> {
         None
     }
+    /// Stops answering `provider`'s credentials from memory: the provider rejected one (401 or
+    /// 403), and the next `get` reads the store itself, where a key fixed outside this process may
+    /// wait. The default keeps nothing that could go stale.
+    fn forget_known(&self, _provider: &str) {}
     fn put(
         &self,
         provider: &str,
@@ -166,4 +170,4 @@ fn open_keyring(config: &StoreConfig, vault: Arc<dyn SecretVault>) -> AuthResult
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -249,6 +249,51 @@ fn keyring_backend_reads_an_entry_again_once_it_was_kept_long_enough() {
     assert_eq!(vault.reads.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
 
+#[test]
+fn keyring_backend_forgets_a_provider_s_kept_credentials_when_told() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = Arc::new(MemoryVault::default());
+    let backend = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
+    for provider in ["openai", "anthropic"] {
+        backend
+            .put(
+                provider,
+                "default",
+                &Credential::api_key("sk-one"),
+                PutOptions::default(),
+            )
+            .expect("put");
+    }
+    let by_hand = serde_json::to_string(&Credential::api_key("sk-by-hand")).expect("json");
+    for user in ["openai:default", "anthropic:default"] {
+        vault
+            .entries
+            .lock()
+            .expect("vault lock")
+            .insert(user.into(), by_hand.clone());
+    }
+    let credential = |provider: &str| {
+        backend
+            .get(provider, None)
+            .expect("get")
+            .expect("stored")
+            .credential
+    };
+    // Kept: the change by hand is not seen yet.
+    assert_eq!(credential("openai"), Credential::api_key("sk-one"));
+    backend.forget_known("openai");
+    assert!(
+        backend.get_known("openai", None).is_none(),
+        "nothing of openai's is answered from memory"
+    );
+    assert_eq!(credential("openai"), Credential::api_key("sk-by-hand"));
+    assert_eq!(
+        credential("anthropic"),
+        Credential::api_key("sk-one"),
+        "another provider keeps its credential"
+    );
+}
+
 /// Backdates `path` as if it had been written a while ago (a version is remembered only once no
 /// later one can share its modification time; see `FileStamp::is_settled`).
 fn age(path: &std::path::Path) {

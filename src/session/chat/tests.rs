@@ -199,3 +199,76 @@ async fn closing_the_session_cancels_the_call_at_once() {
         Err(SessionError::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn a_rejected_stored_key_is_read_again_from_the_keyring() {
+    use crate::auth::store::tests::MemoryVault;
+    use crate::auth::store::{PutOptions, StoreMode, open_store_with_vault};
+    use crate::auth::{AuthConfig, AuthService, Credential};
+
+    let server = MockServer::start(vec![
+        MockResponse::error(401, &[], r#"{"error":{"message":"invalid api key"}}"#),
+        text_stream("ok"),
+    ])
+    .await
+    .expect("mock");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = AuthConfig::new(dir.path());
+    config.store.mode = StoreMode::Keyring;
+    let vault = Arc::new(MemoryVault::default());
+    let opened = open_store_with_vault(&config.store, vault.clone()).expect("keyring store");
+    opened
+        .backend
+        .put(
+            "p",
+            "default",
+            &Credential::api_key("sk-wrong"),
+            PutOptions::default(),
+        )
+        .expect("put");
+    let auth = AuthService::with_parts(config, opened, reqwest::Client::new());
+    let sources = sources().with_auth(Some(auth));
+    let store = SessionStore::new();
+    let session = open(
+        &store,
+        json!({"sessionId": "s",
+        "config": {"provider": {"p": {"options": {"baseURL": server.base_url}}}}}),
+    );
+    let service = ChatService::new();
+    let (call, hooks, cancel) = (
+        params("p", json!({})),
+        crate::plugin::Registry::with_builtins(),
+        CancellationToken::new(),
+    );
+    let mut ignore = |_: StreamPart| {};
+    let err = service
+        .run(&session, &sources, &call, &hooks, &cancel, &mut ignore)
+        .await
+        .expect_err("the provider rejects the key");
+    assert_eq!(err.kind(), "auth_failed");
+    // Fixed by hand in a keyring manager, which stamps no record in the store's index.
+    vault.entries.lock().expect("vault lock").insert(
+        "p:default".into(),
+        serde_json::to_string(&Credential::api_key("sk-fixed")).expect("json"),
+    );
+    service
+        .run(&session, &sources, &call, &hooks, &cancel, &mut ignore)
+        .await
+        .expect("the fixed key is sent");
+    let authorization = |request: &crate::protocol::testing::RecordedRequest| {
+        request
+            .headers
+            .iter()
+            .find(|(name, _)| name == "authorization")
+            .map(|(_, value)| value.clone())
+    };
+    let requests = server.requests();
+    assert_eq!(
+        authorization(&requests[0]).as_deref(),
+        Some("Bearer sk-wrong")
+    );
+    assert_eq!(
+        authorization(&requests[1]).as_deref(),
+        Some("Bearer sk-fixed")
+    );
+}
