@@ -16,8 +16,10 @@
 //! Reports, as ratios to the bare client in the same run: p50 and p90 wall of a 10,000-chunk stream
 //! (several in a row over pooled connections), CPU per stream, chunks/s of 32 concurrent 1,000-chunk
 //! streams, and time to first delta, in a burst (median and quartiles: on a busy machine a wake-up
-//! that waits for a core adds milliseconds to some rounds) and on a paced stream; and the sidecar's
-//! peak RSS. For the 32 streams also the CPU each party spent per round (sidecar, the host's reader
+//! that waits for a core adds milliseconds to some rounds) and on a paced stream; CPU per event of
+//! a stream whose events arrive a millisecond apart, as a model generates them (each read on its
+//! own: the sidecar pays a `write(2)` that wakes the host's reader per event, the bare client
+//! does not); and the sidecar's peak RSS. For the 32 streams also the CPU each party spent per round (sidecar, the host's reader
 //! thread, the mock; the bare client, the mock) and the sidecar's system calls: when the cores are
 //! the limit, chunks/s follow the CPU the two sides need in all.
 //!
@@ -47,6 +49,12 @@ pub const CONCURRENT_CHUNKS: usize = 1_000;
 pub const PACED_CHUNKS: usize = 3;
 pub const PACED_DELAY: Duration = Duration::from_millis(5);
 pub const PACED_ROUNDS: usize = 30;
+/// A stream as a model generates it: events a millisecond apart, each read on its own (the
+/// bursts above are mostly read dozens of events at a time). What it costs per event is what a
+/// host pays for every real stream.
+pub const TRICKLE_CHUNKS: usize = 300;
+pub const TRICKLE_DELAY: Duration = Duration::from_millis(1);
+pub const TRICKLE_ROUNDS: usize = 8;
 pub const CONCURRENT_ROUNDS: usize = 9;
 /// Rounds of single streams unless `CHAT_BENCH_ROUNDS` says otherwise. A stream's cost has two
 /// modes (a reader that keeps up is woken for every event; one that falls behind reads dozens at
@@ -92,6 +100,7 @@ fn main() {
     let mock_pid = mock.child.id().to_string();
     let url = |stream: &str| format!("{}/{stream}/chat/completions", mock.base_url);
     let (burst_url, concurrent_url, paced_url) = (url("burst"), url("concurrent"), url("paced"));
+    let trickle_url = url("trickle");
 
     let mut sidecar = Sidecar::spawn(&mock.base_url);
     let side_pid = sidecar.child.id().to_string();
@@ -212,6 +221,23 @@ fn main() {
         assert_eq!(run.deltas, PACED_CHUNKS);
         paced_side.push(run.first);
     }
+    // Streams whose events arrive one at a time: CPU per event, interleaved like the rounds above.
+    let (mut trickle_bare, mut trickle_side, mut trickle_host) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..TRICKLE_ROUNDS {
+        // The single-threaded bare client, as the sidecar's chat threads are: on the multi-threaded
+        // runtime every event also woke a second worker to look for work.
+        let (run, usage) = usage_of(&me, || {
+            single_rt.block_on(bare(&single_client, &trickle_url))
+        });
+        assert_eq!(run.deltas, TRICKLE_CHUNKS);
+        trickle_bare.push(usage.cpu);
+        let host_before = Usage::of(&me);
+        let (run, usage) = usage_of(&side_pid, || sidecar.run(Stream::Trickle));
+        assert_eq!(run.deltas, TRICKLE_CHUNKS);
+        trickle_side.push(usage.cpu);
+        trickle_host.push(Usage::of(&me).since(host_before).cpu);
+    }
     drop(sidecar);
     drop(sidecar_b);
     drop(mock);
@@ -301,6 +327,14 @@ fn main() {
         ms(paced_side) - ms(paced_bare),
         ms(paced_side),
         ms(paced_bare),
+    );
+    let per_event = |cpu: Vec<Duration>| ms(median(cpu)) * 1000.0 / TRICKLE_CHUNKS as f64;
+    let (bare_event, side_event) = (per_event(trickle_bare), per_event(trickle_side));
+    println!(
+        "    cpu per event, trickle: {:>5.2}x  (sidecar {side_event:.1} µs + host reader {:.1} µs, bare {bare_event:.1} µs; {TRICKLE_CHUNKS} events {} ms apart, p50 of {TRICKLE_ROUNDS})",
+        side_event / bare_event,
+        per_event(trickle_host),
+        TRICKLE_DELAY.as_millis(),
     );
     if !side_b_conc.is_empty() {
         println!("{}", side_b_s.line("sidecar B over stdio"));

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::{CHUNKS, CONCURRENT_CHUNKS, PACED_CHUNKS, PACED_DELAY};
+use crate::{CHUNKS, CONCURRENT_CHUNKS, PACED_CHUNKS, PACED_DELAY, TRICKLE_CHUNKS, TRICKLE_DELAY};
 
 /// Set in the environment of this binary started again as the mock provider process.
 pub const MOCK_ROLE: &str = "CHAT_BENCH_MOCK_ROLE";
@@ -46,10 +46,12 @@ pub struct Streams {
     burst: Vec<Vec<u8>>,
     concurrent: Vec<Vec<u8>>,
     paced: Vec<Vec<u8>>,
+    trickle: Vec<Vec<u8>>,
 }
 
 /// One keep-alive connection: answers requests until the client closes it. Every event goes out in
-/// its own `write(2)` (no delay: `TCP_NODELAY`), the paced stream's `PACED_DELAY` apart.
+/// its own `write(2)` (no delay: `TCP_NODELAY`), the paced and trickling streams' `PACED_DELAY` and
+/// `TRICKLE_DELAY` apart.
 pub async fn serve_connection(
     mut socket: tokio::net::TcpStream,
     streams: std::sync::Arc<Streams>,
@@ -92,6 +94,8 @@ pub async fn serve_connection(
         buffer.drain(..head_end + length);
         let (events, delay) = if path.starts_with("/paced/") {
             (&streams.paced, PACED_DELAY)
+        } else if path.starts_with("/trickle/") {
+            (&streams.trickle, TRICKLE_DELAY)
         } else if path.starts_with("/concurrent/") {
             (&streams.concurrent, Duration::ZERO)
         } else {
@@ -120,6 +124,7 @@ pub fn mock_process() {
         burst: chunked(stream_events(CHUNKS)),
         concurrent: chunked(stream_events(CONCURRENT_CHUNKS)),
         paced: chunked(stream_events(PACED_CHUNKS)),
+        trickle: chunked(stream_events(TRICKLE_CHUNKS)),
     });
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))

@@ -99,6 +99,7 @@ pub enum Stream {
     Burst,
     Concurrent,
     Paced,
+    Trickle,
 }
 
 impl Stream {
@@ -107,6 +108,7 @@ impl Stream {
             Stream::Burst => "mock-burst",
             Stream::Concurrent => "mock-concurrent",
             Stream::Paced => "mock-paced",
+            Stream::Trickle => "mock-trickle",
         }
     }
 }
@@ -155,6 +157,7 @@ impl Sidecar {
             (Stream::Burst, "burst"),
             (Stream::Concurrent, "concurrent"),
             (Stream::Paced, "paced"),
+            (Stream::Trickle, "trickle"),
         ]
         .into_iter()
         .map(|(stream, path)| {
