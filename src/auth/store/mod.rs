@@ -170,4 +170,6 @@ fn open_keyring(config: &StoreConfig, vault: Arc<dyn SecretVault>) -> AuthResult
 }
 
 #[cfg(test)]
+mod keyring_memory_tests;
+#[cfg(test)]
 pub(crate) mod tests;

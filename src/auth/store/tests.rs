@@ -62,7 +62,7 @@ impl SecretVault for UnreachableVault {
 }
 
 /// Stores `key` as the API key of `openai`'s default account.
-fn put_api_key(backend: &dyn CredentialBackend, key: &str) {
+pub(super) fn put_api_key(backend: &dyn CredentialBackend, key: &str) {
     backend
         .put(
             "openai",
@@ -186,112 +186,6 @@ fn keyring_backend_keeps_secrets_out_of_the_index() {
     backend.remove("anthropic", None).expect("remove");
     assert!(vault.entries.lock().expect("lock").is_empty());
     exercise_backend(&backend);
-}
-
-#[test]
-fn keyring_backend_reads_an_entry_again_only_when_its_record_changes() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let vault = Arc::new(MemoryVault::default());
-    let reads = || vault.reads.load(std::sync::atomic::Ordering::SeqCst);
-    let key_of = |backend: &KeyringBackend| match backend.get("openai", None).expect("get") {
-        Some(StoredCredential {
-            credential: Credential::Api { key, .. },
-            needs_reauth,
-            ..
-        }) => Some((key.expose().to_owned(), needs_reauth)),
-        other => other.map(|stored| (format!("{:?}", stored.credential.kind()), false)),
-    };
-    // `writer` and `reader` stand for two processes sharing the data dir and the keyring.
-    let writer = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
-    let reader = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
-    let put = |key: &str| put_api_key(&writer, key);
-
-    put("sk-one");
-    assert_eq!(key_of(&writer), Some(("sk-one".into(), false)));
-    assert_eq!(reads(), 0, "what this process wrote it knows");
-    assert_eq!(key_of(&reader), Some(("sk-one".into(), false)));
-    assert_eq!(key_of(&reader), Some(("sk-one".into(), false)));
-    assert_eq!(reads(), 1, "read once, then known");
-
-    put("sk-two");
-    assert_eq!(key_of(&reader), Some(("sk-two".into(), false)));
-    assert_eq!(reads(), 2, "a new record is read again");
-
-    writer.mark_needs_reauth("openai", "default").expect("mark");
-    assert_eq!(key_of(&reader), Some(("sk-two".into(), true)));
-    writer.remove("openai", None).expect("remove");
-    assert_eq!(key_of(&reader), None);
-    assert_eq!(key_of(&writer), None);
-}
-
-#[test]
-fn keyring_backend_reads_an_entry_again_once_it_was_kept_long_enough() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let vault = Arc::new(MemoryVault::default());
-    let backend = KeyringBackend::open(dir.path(), vault.clone())
-        .expect("open")
-        .keeping_for(std::time::Duration::ZERO);
-    backend
-        .put(
-            "openai",
-            "default",
-            &Credential::api_key("sk-one"),
-            PutOptions::default(),
-        )
-        .expect("put");
-    // Changed by hand in the keyring: no record in the index says so.
-    vault.entries.lock().expect("vault lock").insert(
-        "openai:default".into(),
-        serde_json::to_string(&Credential::api_key("sk-by-hand")).expect("json"),
-    );
-    let stored = backend.get("openai", None).expect("get").expect("stored");
-    assert_eq!(stored.credential, Credential::api_key("sk-by-hand"));
-    assert_eq!(vault.reads.load(std::sync::atomic::Ordering::SeqCst), 1);
-}
-
-#[test]
-fn keyring_backend_forgets_a_provider_s_kept_credentials_when_told() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let vault = Arc::new(MemoryVault::default());
-    let backend = KeyringBackend::open(dir.path(), vault.clone()).expect("open");
-    for provider in ["openai", "anthropic"] {
-        backend
-            .put(
-                provider,
-                "default",
-                &Credential::api_key("sk-one"),
-                PutOptions::default(),
-            )
-            .expect("put");
-    }
-    let by_hand = serde_json::to_string(&Credential::api_key("sk-by-hand")).expect("json");
-    for user in ["openai:default", "anthropic:default"] {
-        vault
-            .entries
-            .lock()
-            .expect("vault lock")
-            .insert(user.into(), by_hand.clone());
-    }
-    let credential = |provider: &str| {
-        backend
-            .get(provider, None)
-            .expect("get")
-            .expect("stored")
-            .credential
-    };
-    // Kept: the change by hand is not seen yet.
-    assert_eq!(credential("openai"), Credential::api_key("sk-one"));
-    backend.forget_known("openai");
-    assert!(
-        backend.get_known("openai", None).is_none(),
-        "nothing of openai's is answered from memory"
-    );
-    assert_eq!(credential("openai"), Credential::api_key("sk-by-hand"));
-    assert_eq!(
-        credential("anthropic"),
-        Credential::api_key("sk-one"),
-        "another provider keeps its credential"
-    );
 }
 
 /// Backdates `path` as if it had been written a while ago (a version is remembered only once no
