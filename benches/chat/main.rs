@@ -19,9 +19,10 @@
 //! that waits for a core adds milliseconds to some rounds) and on a paced stream; CPU per event of
 //! a stream whose events arrive a millisecond apart, as a model generates them (each read on its
 //! own: the sidecar pays a `write(2)` that wakes the host's reader per event, the bare client
-//! does not); and the sidecar's peak RSS. For the 32 streams also the CPU each party spent per round (sidecar, the host's reader
-//! thread, the mock; the bare client, the mock) and the sidecar's system calls: when the cores are
-//! the limit, chunks/s follow the CPU the two sides need in all.
+//! does not); and the sidecar's peak RSS. For the 32 streams also the CPU each party spent per
+//! round (sidecar, the host's reader thread, the mock; the bare client, the mock) and the
+//! sidecar's system calls: when the cores are the limit, chunks/s follow the CPU the two sides
+//! need in all.
 //!
 //! Run with `cargo bench --bench chat` or `scripts/bench-chat` (adds the load average).
 //! `CHAT_BENCH_ROUNDS` sets the rounds (default 60), `CHAT_BENCH_CONCURRENT_ROUNDS` those of 32

@@ -51,14 +51,7 @@ fn keyring_backend_reads_an_entry_again_once_it_was_kept_long_enough() {
     let backend = KeyringBackend::open(dir.path(), vault.clone())
         .expect("open")
         .keeping_for(std::time::Duration::ZERO);
-    backend
-        .put(
-            "openai",
-            "default",
-            &Credential::api_key("sk-one"),
-            PutOptions::default(),
-        )
-        .expect("put");
+    put_api_key(&backend, "sk-one");
     // Changed by hand in the keyring: no record in the index says so.
     vault.entries.lock().expect("vault lock").insert(
         "openai:default".into(),

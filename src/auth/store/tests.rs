@@ -282,14 +282,7 @@ fn keyring_backend_knows_a_credential_only_while_the_index_is_unchanged() {
     let forgetful = KeyringBackend::open(dir.path(), vault.clone())
         .expect("open")
         .keeping_for(std::time::Duration::ZERO);
-    forgetful
-        .put(
-            "openai",
-            "default",
-            &Credential::api_key("sk-three"),
-            PutOptions::default(),
-        )
-        .expect("put");
+    put_api_key(&forgetful, "sk-three");
     age(&index);
     assert!(forgetful.get("openai", None).expect("get").is_some());
     assert!(forgetful.get_known("openai", None).is_none());
